@@ -1,1 +1,9 @@
-pub mod placeholder {}
+//! SeaORM entities: the database rows. Never exposed as GraphQL objects (those hide secrets and use global IDs).
+
+pub mod api_token;
+pub mod audit_event;
+pub mod idempotency_key;
+pub mod integration;
+pub mod integration_tombstone;
+pub mod tenant;
+pub mod user;

@@ -1,1 +1,18 @@
+//! The database schema, as SeaORM migrations run at start and by `vcslink migrate`.
+
 pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_tenancy;
+mod m20261122_000002_integrations;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_tenancy::Migration),
+            Box::new(m20261122_000002_integrations::Migration),
+        ]
+    }
+}

@@ -1,0 +1,52 @@
+//! An Azure DevOps integration. Secret columns (`*_sealed`) hold XChaCha20-Poly1305 blobs
+//! whose associated data names this table, the column and the row id.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "integrations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    /// Lower-cased name: names are unique per tenant regardless of case.
+    pub name_key: String,
+    pub description: Option<String>,
+    /// JSON array of strings.
+    pub labels: String,
+    pub is_default: bool,
+    pub flavor: String,
+    pub organization_url: String,
+    pub organization: String,
+    /// JSON array of project names, or NULL for every project.
+    pub accessible_projects: Option<String>,
+    pub pat_sealed: Option<Vec<u8>>,
+    pub pat_hint: Option<String>,
+    pub pat_set_at: Option<DateTimeUtc>,
+    pub pat_expires_at: Option<DateTimeUtc>,
+    pub oauth_tenant_id: Option<String>,
+    pub oauth_issuer_url: Option<String>,
+    pub oauth_authorization_url: Option<String>,
+    pub oauth_token_url: Option<String>,
+    pub oauth_client_id: Option<String>,
+    pub oauth_client_secret_sealed: Option<Vec<u8>>,
+    pub oauth_client_secret_hint: Option<String>,
+    pub oauth_client_secret_set_at: Option<DateTimeUtc>,
+    /// JSON array of scopes.
+    pub oauth_scopes: Option<String>,
+    pub webhook_password_sealed: Vec<u8>,
+    pub webhook_password_set_at: DateTimeUtc,
+    pub last_delivery_at: Option<DateTimeUtc>,
+    /// `UNVERIFIED`, `HEALTHY` or `FAILING`.
+    pub status: String,
+    /// JSON of the last verification result.
+    pub last_verification: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
