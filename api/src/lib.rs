@@ -1,1 +1,16 @@
+//! vcslink: a GraphQL API server connecting a platform to Azure DevOps.
 
+pub mod app;
+pub mod auth;
+pub mod azure;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod integrations;
+pub mod state;
+pub mod store;
+pub mod telemetry;

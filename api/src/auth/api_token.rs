@@ -1,0 +1,139 @@
+//! API tokens: generated values, argon2id hashes, and a bounded cache of verified tokens.
+//!
+//! A token is found by a short lookup key (16 hex digits of its SHA-256) and proven by its
+//! argon2id hash, checked on the blocking pool. Verified tokens are cached by their full SHA-256
+//! for `ttl`: a revoke on this replica drops the entry at once; other replicas notice within `ttl`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use moka::future::Cache;
+use rand::RngCore;
+use rand::rngs::OsRng;
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+
+use super::principal::{Principal, Role};
+use crate::store;
+
+/// A new random token value: `vcs_` and 43 URL-safe characters (256 bits).
+pub fn new_token_value() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    format!("vcs_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The lookup key stored beside the hash: enough to find the row, far too little to guess the token.
+pub fn lookup_key(token: &str) -> String {
+    hex::encode(&Sha256::digest(token.as_bytes())[..8])
+}
+
+/// The argon2id PHC string of a token (CPU-heavy: call from a blocking thread).
+pub fn hash_token(token: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default().hash_password(token.as_bytes(), &salt)?.to_string())
+}
+
+fn verify_hash(token: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(token.as_bytes(), &h).is_ok())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("database: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("hashing: {0}")]
+    Hash(String),
+}
+
+/// Verifies bearer tokens against the database, through the cache.
+#[derive(Clone)]
+pub struct TokenService {
+    db: DatabaseConnection,
+    cache: Cache<[u8; 32], Arc<Principal>>,
+}
+
+impl TokenService {
+    pub fn new(db: DatabaseConnection, ttl: Duration) -> TokenService {
+        let cache = Cache::builder().max_capacity(10_000).time_to_live(ttl).support_invalidation_closures().build();
+        TokenService { db, cache }
+    }
+
+    /// The principal a token names, or `None` for an unknown or revoked token.
+    pub async fn verify(&self, token: &str) -> Result<Option<Arc<Principal>>, TokenError> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(p) = self.cache.get(&digest).await {
+            return Ok(Some(p));
+        }
+        let candidates = store::tokens::candidates(&self.db, &lookup_key(token)).await?;
+        for row in candidates {
+            let (token_owned, hash) = (token.to_owned(), row.hash.clone());
+            let ok = tokio::task::spawn_blocking(move || verify_hash(&token_owned, &hash))
+                .await
+                .map_err(|e| TokenError::Hash(e.to_string()))?;
+            if !ok {
+                continue;
+            }
+            let Some(principal) = self.principal_for(&row).await? else { continue };
+            let principal = Arc::new(principal);
+            self.cache.insert(digest, principal.clone()).await;
+            return Ok(Some(principal));
+        }
+        Ok(None)
+    }
+
+    async fn principal_for(&self, row: &entity::api_token::Model) -> Result<Option<Principal>, TokenError> {
+        let Some(tenant) = store::tenants::tenant_by_id(&self.db, &row.tenant_id).await? else { return Ok(None) };
+        let Some(user) = store::tenants::user_by_id(&self.db, &row.user_id).await? else { return Ok(None) };
+        let Some(role) = Role::parse(&row.role) else { return Ok(None) };
+        Ok(Some(Principal {
+            token_id: row.id.clone(),
+            token_name: row.name.clone(),
+            tenant_id: tenant.id,
+            tenant: tenant.name,
+            user_id: user.id,
+            user: user.name,
+            role,
+        }))
+    }
+
+    /// Drops every cached entry of a revoked token on this replica.
+    pub fn forget(&self, token_id: &str) {
+        let id = token_id.to_owned();
+        // Only fails when invalidation closures are not enabled, which `new` does.
+        let _ = self.cache.invalidate_entries_if(move |_, p| p.token_id == id);
+    }
+}
+
+/// Creates the token row for a fresh value; returns the stored row. Hashing runs on the blocking pool.
+pub async fn issue(
+    db: &impl sea_orm::ConnectionTrait,
+    tenant_id: &str,
+    user_id: &str,
+    role: Role,
+    name: Option<String>,
+    value: &str,
+) -> Result<entity::api_token::Model, TokenError> {
+    let owned = value.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_token(&owned))
+        .await
+        .map_err(|e| TokenError::Hash(e.to_string()))?
+        .map_err(|e| TokenError::Hash(e.to_string()))?;
+    let row = store::tokens::insert(
+        db,
+        store::tokens::NewToken {
+            id: store::new_id(),
+            tenant_id,
+            user_id,
+            name,
+            role: role.as_str(),
+            lookup_key: lookup_key(value),
+            hash,
+        },
+    )
+    .await?;
+    Ok(row)
+}

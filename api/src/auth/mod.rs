@@ -1,0 +1,7 @@
+//! Who is calling: API tokens (argon2id hashes behind a verified-token cache) and the principal they name.
+
+pub mod api_token;
+pub mod principal;
+
+pub use api_token::{TokenService, hash_token, new_token_value};
+pub use principal::{Principal, Role};

@@ -1,0 +1,26 @@
+//! Azure DevOps and Entra ID client: SSRF-guarded HTTP, error classification, wire DTOs, verification.
+//!
+//! Knows no database and no GraphQL: callers hand it decrypted credentials and get back typed
+//! answers, [`AzureError`]s, or a [`Verification`].
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod guard;
+pub mod oauth_http;
+pub mod verification;
+pub mod verify;
+pub mod verify_oauth;
+pub mod wire;
+
+#[cfg(test)]
+mod tests;
+
+pub use client::{AzureClient, Call, ClientBuildError, Credential, Page, RawResponse, api_url};
+pub use config::AzureConfig;
+pub use error::AzureError;
+pub use guard::{GuardError, check_url, is_forbidden_ip};
+pub use oauth_http::OAuthHttp;
+pub use verification::{CheckName, CodeEntry, Verification, VerificationCheck, VerificationCode};
+pub use verify::{API_VERSION, VerifyTarget, verify};
+pub use verify_oauth::{AZURE_DEVOPS_DEFAULT_SCOPE, OAuthAppCredentials};

@@ -1,0 +1,1 @@
+//! Integration tests of verification against the fake Azure DevOps (fake-azure).

@@ -1,0 +1,291 @@
+//! Verification results and THE code table: code → cause → hint a person can act on.
+//!
+//! The table in [`VerificationCode::entry`] is the only source of hints; the docs generator
+//! renders it as the troubleshooting table (iterate [`VerificationCode::ALL`]).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// The outcome of verifying an integration. Stored as JSON and shown as the GraphQL `Verification`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Verification {
+    /// Every required check passed (advisory checks do not count).
+    pub ok: bool,
+    pub checked_at: DateTime<Utc>,
+    /// The first failing required check's code, else `OK`.
+    pub code: VerificationCode,
+    /// One sentence for a person.
+    pub message: String,
+    /// What to do about `code`, from the code table; `None` when ok.
+    pub hint: Option<String>,
+    /// The account the credential signed in as (PAT only).
+    pub authenticated_as: Option<String>,
+    /// Projects the credential sees; `None` when not counted or too many to count cheaply.
+    pub project_count: Option<i32>,
+    pub checks: Vec<VerificationCheck>,
+}
+
+/// One step of a verification.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct VerificationCheck {
+    pub name: CheckName,
+    pub ok: bool,
+    /// Why it failed (`None` when ok, or when an advisory check could not be determined).
+    pub code: Option<VerificationCode>,
+    pub message: String,
+}
+
+/// The steps of a verification, in the order they run.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CheckName {
+    OrganizationReachable,
+    CredentialValid,
+    ProjectsVisible,
+    /// SERVER only: the URLs the server hands out use a host clients can reach.
+    ServerPublicUrl,
+    CodeWrite,
+    ServiceHooksManage,
+    OauthAppValid,
+}
+
+impl CheckName {
+    pub const ALL: &'static [CheckName] = &[
+        CheckName::OrganizationReachable,
+        CheckName::CredentialValid,
+        CheckName::ProjectsVisible,
+        CheckName::ServerPublicUrl,
+        CheckName::CodeWrite,
+        CheckName::ServiceHooksManage,
+        CheckName::OauthAppValid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckName::OrganizationReachable => "ORGANIZATION_REACHABLE",
+            CheckName::CredentialValid => "CREDENTIAL_VALID",
+            CheckName::ProjectsVisible => "PROJECTS_VISIBLE",
+            CheckName::ServerPublicUrl => "SERVER_PUBLIC_URL",
+            CheckName::CodeWrite => "CODE_WRITE",
+            CheckName::ServiceHooksManage => "SERVICE_HOOKS_MANAGE",
+            CheckName::OauthAppValid => "OAUTH_APP_VALID",
+        }
+    }
+
+    /// Advisory checks are reported but never make a verification fail.
+    pub fn is_advisory(self) -> bool {
+        matches!(self, CheckName::CodeWrite | CheckName::ServiceHooksManage)
+    }
+}
+
+/// Machine-readable verification outcome (DESIGN.md "Errors").
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VerificationCode {
+    Ok,
+    PatInvalid,
+    PatExpired,
+    PatInsufficientScope,
+    OrganizationNotFound,
+    OauthInvalidClient,
+    OauthTenantNotFound,
+    OauthPolicyDisabled,
+    UpstreamUnreachable,
+    UpstreamRateLimited,
+    ServerUrlPointsToLocalhost,
+}
+
+/// One row of the code table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeEntry {
+    pub code: &'static str,
+    /// What went wrong, for a person.
+    pub cause: &'static str,
+    /// What to do; `None` for `OK`. May contain `https://dev.azure.com/{organization}`, which
+    /// [`VerificationCode::hint_for`] replaces with the organization URL.
+    pub hint: Option<&'static str>,
+}
+
+/// The placeholder in hints that [`VerificationCode::hint_for`] fills in.
+const ORG_PLACEHOLDER: &str = "https://dev.azure.com/{organization}";
+
+impl VerificationCode {
+    pub const ALL: &'static [VerificationCode] = &[
+        VerificationCode::Ok,
+        VerificationCode::PatInvalid,
+        VerificationCode::PatExpired,
+        VerificationCode::PatInsufficientScope,
+        VerificationCode::OrganizationNotFound,
+        VerificationCode::OauthInvalidClient,
+        VerificationCode::OauthTenantNotFound,
+        VerificationCode::OauthPolicyDisabled,
+        VerificationCode::UpstreamUnreachable,
+        VerificationCode::UpstreamRateLimited,
+        VerificationCode::ServerUrlPointsToLocalhost,
+    ];
+
+    /// THE code table.
+    pub fn entry(self) -> CodeEntry {
+        let (code, cause, hint) = match self {
+            VerificationCode::Ok => ("OK", "Every required check passed.", None),
+            VerificationCode::PatInvalid => (
+                "PAT_INVALID",
+                "Azure DevOps rejected the personal access token: it is wrong, revoked, or belongs to another organization.",
+                Some(
+                    "Create a new personal access token at https://dev.azure.com/{organization}/_usersSettings/tokens \
+                     with scopes Code (Read & write), Project and team (Read), for this organization (or all accessible \
+                     organizations), and paste it into personalAccessToken.",
+                ),
+            ),
+            VerificationCode::PatExpired => (
+                "PAT_EXPIRED",
+                "The personal access token has expired.",
+                Some(
+                    "Regenerate the token (or create a new one) at https://dev.azure.com/{organization}/_usersSettings/tokens \
+                     with a later expiration date, and paste it into personalAccessToken.",
+                ),
+            ),
+            VerificationCode::PatInsufficientScope => (
+                "PAT_INSUFFICIENT_SCOPE",
+                "The personal access token works but lacks a scope vcslink needs.",
+                Some(
+                    "Edit the token at https://dev.azure.com/{organization}/_usersSettings/tokens (or create a new one) \
+                     with the scopes Code (Read & write) (vso.code_write), Project and team (Read) (vso.project) and \
+                     Work Items (Read & write) (vso.work_write); the user also needs Contribute on the repositories. \
+                     Then verify again."),
+            ),
+            VerificationCode::OrganizationNotFound => (
+                "ORGANIZATION_NOT_FOUND",
+                "No Azure DevOps organization (or Server collection) answers at the organization URL.",
+                Some(
+                    "Check the organization URL: https://dev.azure.com/{organization} for Azure DevOps Services \
+                     (the name after dev.azure.com/ in your browser), or https://{server}/{collection} for \
+                     Azure DevOps Server.",
+                ),
+            ),
+            VerificationCode::OauthInvalidClient => (
+                "OAUTH_INVALID_CLIENT",
+                "Microsoft Entra ID rejected the OAuth app's client ID or client secret (wrong, expired, or unknown app).",
+                Some(
+                    "In the Entra admin center (App registrations > your app), check the Application (client) ID, \
+                     and under Certificates & secrets create a new client secret and use its Value, not its Secret ID.",
+                ),
+            ),
+            VerificationCode::OauthTenantNotFound => (
+                "OAUTH_TENANT_NOT_FOUND",
+                "Microsoft Entra ID does not know the tenant of the OAuth app.",
+                Some(
+                    "Use the Directory (tenant) ID shown on the app's Overview page in the Entra admin center \
+                     (a GUID, or a verified domain such as contoso.onmicrosoft.com) as tenantId.",
+                ),
+            ),
+            VerificationCode::OauthPolicyDisabled => (
+                "OAUTH_POLICY_DISABLED",
+                "The organization does not allow third-party applications to access it via OAuth.",
+                Some(
+                    "An organization administrator turns on \"Third-party application access via OAuth\" at \
+                     https://dev.azure.com/{organization}/_settings/organizationPolicy, then users authorize again.",
+                ),
+            ),
+            VerificationCode::UpstreamUnreachable => (
+                "UPSTREAM_UNREACHABLE",
+                "vcslink could not reach the server (connection refused, timeout, TLS or DNS failure, or a blocked private address).",
+                Some(
+                    "Check that the host in the organization URL is reachable from the vcslink server (firewall, proxy, \
+                     TLS certificate); for a private or http:// address, an operator sets \
+                     VCSLINK_ALLOW_PRIVATE_UPSTREAMS=true. Then verify again.",
+                ),
+            ),
+            VerificationCode::UpstreamRateLimited => (
+                "UPSTREAM_RATE_LIMITED",
+                "Azure DevOps is throttling requests for this identity.",
+                Some(
+                    "Wait the number of seconds Azure DevOps asked for (Retry-After, in the message), then verify \
+                     again; spread out automated calls made with the same identity.",
+                ),
+            ),
+            VerificationCode::ServerUrlPointsToLocalhost => (
+                "SERVER_URL_POINTS_TO_LOCALHOST",
+                "The Azure DevOps Server answers with URLs on localhost: its public URL is misconfigured.",
+                Some(
+                    "Set the Public URL of your Azure DevOps Server in the Administration Console \
+                     (Application Tier > Change Public URL) to the address clients use, e.g. https://ado.example.com/.",
+                ),
+            ),
+        };
+        CodeEntry { code, cause, hint }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.entry().code
+    }
+
+    pub fn cause(self) -> &'static str {
+        self.entry().cause
+    }
+
+    /// The generic hint (as in the troubleshooting table).
+    pub fn hint(self) -> Option<&'static str> {
+        self.entry().hint
+    }
+
+    /// The hint for one organization: its URL in place of `https://dev.azure.com/{organization}`,
+    /// and for `UPSTREAM_RATE_LIMITED` the seconds to wait when Azure DevOps said.
+    pub fn hint_for(self, org_url: &Url, retry_after_secs: Option<u64>) -> Option<String> {
+        let hint = self.hint()?;
+        let org = org_url.as_str().trim_end_matches('/');
+        let hint = hint.replace(ORG_PLACEHOLDER, org);
+        match (self, retry_after_secs) {
+            (VerificationCode::UpstreamRateLimited, Some(secs)) => Some(format!(
+                "Retry after {secs} seconds; spread out automated calls made with the same identity."
+            )),
+            _ => Some(hint),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VerificationCode> {
+        Self::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_cause_and_every_failure_a_hint() {
+        for code in VerificationCode::ALL {
+            assert!(!code.cause().is_empty());
+            assert_eq!(code.hint().is_none(), *code == VerificationCode::Ok, "{code:?}");
+            assert_eq!(VerificationCode::parse(code.as_str()), Some(*code));
+        }
+    }
+
+    #[test]
+    fn codes_serialise_as_their_table_names() {
+        for code in VerificationCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
+        }
+        for name in CheckName::ALL {
+            assert_eq!(serde_json::to_value(name).unwrap(), serde_json::json!(name.as_str()));
+        }
+    }
+
+    #[test]
+    fn hints_name_the_organization() {
+        let org = Url::parse("https://dev.azure.com/contoso").unwrap();
+        let hint = VerificationCode::PatInvalid.hint_for(&org, None).unwrap();
+        assert!(hint.contains("https://dev.azure.com/contoso/_usersSettings/tokens"), "{hint}");
+        let server = Url::parse("https://ado.example.com/DefaultCollection").unwrap();
+        let hint = VerificationCode::PatExpired.hint_for(&server, None).unwrap();
+        assert!(hint.contains("https://ado.example.com/DefaultCollection/_usersSettings/tokens"), "{hint}");
+    }
+
+    #[test]
+    fn the_rate_limit_hint_says_how_long_to_wait() {
+        let org = Url::parse("https://dev.azure.com/contoso").unwrap();
+        let hint = VerificationCode::UpstreamRateLimited.hint_for(&org, Some(30)).unwrap();
+        assert!(hint.starts_with("Retry after 30 seconds"), "{hint}");
+    }
+}

@@ -1,0 +1,179 @@
+//! The server's configuration: the only place that reads environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+/// Everything the server needs to start; built from the environment by `from_env`, or in code by tests.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: SocketAddr,
+    /// Base of webhook endpoints and the OAuth redirect URI; `None` means `http://{listen}` once bound.
+    pub public_url: Option<Url>,
+    pub data_dir: PathBuf,
+    pub master_key: Option<SecretString>,
+    pub master_key_old: Option<SecretString>,
+    pub bootstrap_token: Option<SecretString>,
+    pub allow_private_upstreams: bool,
+    pub entra_authority: Url,
+    pub profile_url: Url,
+    pub log: String,
+    pub log_json: bool,
+    pub introspection: bool,
+    pub cors_origins: Vec<String>,
+    /// Sustained requests per second per API token; 0 turns the limit off.
+    pub token_rate_limit: u32,
+    /// How long a verified API token is trusted without asking the database again.
+    pub token_cache_ttl: Duration,
+    pub upstream_connect_timeout: Duration,
+    pub upstream_timeout: Duration,
+    /// Whether to create the `default` tenant and its first admin token when the database has no tenant.
+    pub bootstrap: bool,
+}
+
+/// A configuration value that does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    /// The defaults of DESIGN.md, with the database and data dir under `data_dir`.
+    pub fn with_data_dir(data_dir: PathBuf) -> Config {
+        let database_url = format!("sqlite://{}?mode=rwc", data_dir.join("vcslink.db").display());
+        Config {
+            database_url,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            data_dir,
+            master_key: None,
+            master_key_old: None,
+            bootstrap_token: None,
+            allow_private_upstreams: false,
+            entra_authority: fixed_url("https://login.microsoftonline.com"),
+            profile_url: fixed_url("https://app.vssps.visualstudio.com"),
+            log: "info".to_owned(),
+            log_json: false,
+            introspection: true,
+            cors_origins: Vec::new(),
+            token_rate_limit: 50,
+            token_cache_ttl: Duration::from_secs(30),
+            upstream_connect_timeout: Duration::from_secs(5),
+            upstream_timeout: Duration::from_secs(30),
+            bootstrap: true,
+        }
+    }
+
+    /// Reads every `VCSLINK_*` variable of DESIGN.md over the defaults.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let data_dir = PathBuf::from(var("VCSLINK_DATA_DIR").unwrap_or_else(|| "./vcslink-data".to_owned()));
+        let mut config = Config::with_data_dir(data_dir);
+        if var("VCSLINK_DATA_DIR").is_none() {
+            config.database_url = "sqlite://./vcslink-data/vcslink.db?mode=rwc".to_owned();
+        }
+        if let Some(v) = var("VCSLINK_DATABASE_URL") {
+            config.database_url = v;
+        }
+        if let Some(v) = var("VCSLINK_LISTEN") {
+            config.listen = v.parse().map_err(|_| ConfigError {
+                var: "VCSLINK_LISTEN",
+                message: format!("expected host:port such as 127.0.0.1:8080, got {v:?}"),
+            })?;
+        }
+        if let Some(v) = var("VCSLINK_PUBLIC_URL") {
+            config.public_url = Some(parse_url("VCSLINK_PUBLIC_URL", &v)?);
+        }
+        config.master_key = var("VCSLINK_MASTER_KEY").map(SecretString::from);
+        config.master_key_old = var("VCSLINK_MASTER_KEY_OLD").map(SecretString::from);
+        if let Some(v) = var("VCSLINK_BOOTSTRAP_TOKEN") {
+            if v.chars().count() < 32 {
+                return Err(ConfigError { var: "VCSLINK_BOOTSTRAP_TOKEN", message: "must be at least 32 characters".into() });
+            }
+            config.bootstrap_token = Some(SecretString::from(v));
+        }
+        if let Some(v) = var("VCSLINK_ALLOW_PRIVATE_UPSTREAMS") {
+            config.allow_private_upstreams = parse_bool("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_ENTRA_AUTHORITY") {
+            config.entra_authority = parse_url("VCSLINK_ENTRA_AUTHORITY", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_PROFILE_URL") {
+            config.profile_url = parse_url("VCSLINK_PROFILE_URL", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_LOG") {
+            config.log = v;
+        }
+        if let Some(v) = var("VCSLINK_LOG_FORMAT") {
+            config.log_json = match v.as_str() {
+                "json" => true,
+                "text" | "pretty" => false,
+                _ => return Err(ConfigError { var: "VCSLINK_LOG_FORMAT", message: "expected json or text".into() }),
+            };
+        }
+        if let Some(v) = var("VCSLINK_INTROSPECTION") {
+            config.introspection = parse_bool("VCSLINK_INTROSPECTION", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_CORS_ORIGINS") {
+            config.cors_origins = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        }
+        if let Some(v) = var("VCSLINK_TOKEN_RATE_LIMIT") {
+            config.token_rate_limit = v.parse().map_err(|_| ConfigError {
+                var: "VCSLINK_TOKEN_RATE_LIMIT",
+                message: "expected a whole number of requests per second (0 = off)".into(),
+            })?;
+        }
+        Ok(config)
+    }
+
+    /// The public base URL, given the address the server actually bound.
+    pub fn public_url_for(&self, bound: SocketAddr) -> Url {
+        match &self.public_url {
+            Some(url) => url.clone(),
+            None => fixed_url(&format!("http://{bound}")),
+        }
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        self.data_dir.join("master.key")
+    }
+
+    pub fn admin_token_file(&self) -> PathBuf {
+        self.data_dir.join("admin-token")
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError { var, message: format!("expected true or false, got {v:?}") }),
+    }
+}
+
+fn parse_url(var: &'static str, v: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(v.trim()).map_err(|e| ConfigError { var, message: format!("not a URL: {e}") })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError { var, message: "expected an http(s) URL".into() });
+    }
+    Ok(url)
+}
+
+/// A URL literal known to be valid at compile time.
+fn fixed_url(s: &str) -> Url {
+    #[allow(clippy::expect_used)]
+    Url::parse(s).expect("built-in URL is valid")
+}

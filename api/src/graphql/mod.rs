@@ -1,0 +1,37 @@
+//! The GraphQL schema: one builder shared by the server, the SDL test and `print-schema`.
+
+pub mod context;
+pub mod extension;
+pub mod handler;
+pub mod mutation;
+pub mod node;
+pub mod query;
+pub mod types;
+
+use async_graphql::{EmptySubscription, Schema};
+
+use crate::state::AppState;
+
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// The executable schema; `state` is absent only when printing the SDL.
+pub fn schema(state: Option<AppState>) -> AppSchema {
+    let introspection = state.as_ref().is_none_or(|s| s.config.introspection);
+    let mut builder = Schema::build(query::Query::default(), mutation::Mutation::default(), EmptySubscription)
+        .extension(extension::ErrorCodes)
+        .limit_depth(12)
+        .limit_complexity(1_000)
+        .limit_recursive_depth(32);
+    if !introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}
+
+/// The SDL, as written to `schema.graphql`.
+pub fn sdl() -> String {
+    schema(None).sdl()
+}

@@ -1,0 +1,157 @@
+//! Inputs and payloads of the integration mutations (field names are contract).
+
+use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
+
+use crate::domain::oauth_app::OAuthAppFields;
+use crate::graphql::types::enums::AzureDevOpsFlavor;
+use crate::graphql::types::integration::AzureDevOpsIntegration;
+use crate::graphql::types::verification::Verification;
+
+/// A Microsoft Entra ID app users authorize through. Authorization and token URLs are derived
+/// from the tenant (`VCSLINK_ENTRA_AUTHORITY/{tenant}/oauth2/v2.0/...`) unless given.
+#[derive(InputObject)]
+pub struct OAuthAppInput {
+    /// Directory (tenant) ID, or a verified domain; or give `issuerUrl`.
+    pub tenant_id: Option<String>,
+    /// `https://login.microsoftonline.com/{tenant}/v2.0`.
+    pub issuer_url: Option<String>,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    /// Application (client) ID.
+    pub client_id: String,
+    /// The client secret's Value (not its Secret ID). Write-only.
+    pub client_secret: String,
+    /// Defaults to code read/write, work items, offline_access and sign-in scopes.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl From<OAuthAppInput> for OAuthAppFields {
+    fn from(i: OAuthAppInput) -> Self {
+        OAuthAppFields {
+            tenant_id: i.tenant_id,
+            issuer_url: i.issuer_url,
+            authorization_url: i.authorization_url,
+            token_url: i.token_url,
+            client_id: i.client_id,
+            client_secret: i.client_secret,
+            scopes: i.scopes,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateAzureDevOpsIntegrationInput {
+    /// Unique per tenant (case-insensitive), 1–100 characters.
+    pub name: String,
+    pub description: Option<String>,
+    pub labels: Option<Vec<String>>,
+    /// Make this the tenant's default integration (clears the flag elsewhere).
+    pub is_default: Option<bool>,
+    /// https://dev.azure.com/{org}, https://{org}.visualstudio.com, or https://host[:port]/[tfs/]{collection}.
+    pub organization_url: String,
+    /// Inferred from the host when omitted; when given it wins over the host.
+    pub flavor: Option<AzureDevOpsFlavor>,
+    /// Limit everything the server lists or acts on to these projects.
+    pub accessible_projects: Option<Vec<String>>,
+    /// Write-only. Needs scopes Code (Read & write), Project and team (Read).
+    pub personal_access_token: Option<String>,
+    /// Entra ID OAuth app (Azure DevOps Services only).
+    pub oauth_app: Option<OAuthAppInput>,
+    /// Service Hook HTTP Basic password; generated (and returned once) when omitted.
+    pub webhook_password: Option<String>,
+    /// Verify the credentials against Azure DevOps before storing.
+    #[graphql(default = true)]
+    pub verify: bool,
+    /// Check everything, store nothing.
+    #[graphql(default = false)]
+    pub validate_only: bool,
+    /// The same key with the same input returns the same integration; with other input, CONFLICT.
+    pub idempotency_key: Option<String>,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct CreateAzureDevOpsIntegrationPayload {
+    /// Null only with `validateOnly`.
+    pub integration: Option<AzureDevOpsIntegration>,
+    /// Only when generated here; shown exactly once.
+    pub webhook_password: Option<String>,
+    /// Null when `verify: false`.
+    pub verification: Option<Verification>,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateAzureDevOpsIntegrationInput {
+    pub id: ID,
+    pub name: Option<String>,
+    /// Null clears it.
+    pub description: MaybeUndefined<String>,
+    pub labels: Option<Vec<String>>,
+    pub is_default: Option<bool>,
+    /// Null: every project the credential sees.
+    pub accessible_projects: MaybeUndefined<Vec<String>>,
+    /// Write-only; null removes the PAT (an OAuth app must remain).
+    pub personal_access_token: MaybeUndefined<String>,
+    /// Null removes the OAuth app (a PAT must remain).
+    pub oauth_app: MaybeUndefined<OAuthAppInput>,
+    pub webhook_password: Option<String>,
+    #[graphql(default = true)]
+    pub verify: bool,
+    #[graphql(default = false)]
+    pub validate_only: bool,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdateAzureDevOpsIntegrationPayload {
+    /// Null only with `validateOnly`.
+    pub integration: Option<AzureDevOpsIntegration>,
+    pub verification: Option<Verification>,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct VerifyAzureDevOpsIntegrationInput {
+    pub id: ID,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct VerifyAzureDevOpsIntegrationPayload {
+    pub integration: AzureDevOpsIntegration,
+    pub verification: Verification,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RotateWebhookPasswordInput {
+    pub id: ID,
+    /// The new password (16–256 characters); generated and returned once when omitted.
+    pub webhook_password: Option<String>,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct RotateWebhookPasswordPayload {
+    pub integration: AzureDevOpsIntegration,
+    /// Only when generated here; shown exactly once.
+    pub webhook_password: Option<String>,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UnlinkAzureDevOpsIntegrationInput {
+    pub id: ID,
+    /// Delete the service-hook subscriptions vcslink installed in Azure DevOps.
+    #[graphql(default = true)]
+    pub remove_service_hooks: bool,
+    pub client_mutation_id: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct UnlinkAzureDevOpsIntegrationPayload {
+    pub unlinked_id: ID,
+    pub removed_service_hooks: i32,
+    pub client_mutation_id: Option<String>,
+}

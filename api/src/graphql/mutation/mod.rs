@@ -1,0 +1,11 @@
+//! Mutation root, merged from one object per domain. Every mutation takes one `input` and
+//! returns a payload echoing `clientMutationId`.
+
+mod integration_inputs;
+mod integrations;
+mod tokens;
+
+use async_graphql::MergedObject;
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(tokens::TokenMutation, integrations::IntegrationMutation);

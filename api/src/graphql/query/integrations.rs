@@ -1,0 +1,65 @@
+//! `azureDevOpsIntegrations`, `azureDevOpsIntegration`.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+
+use crate::error::ApiError;
+use crate::graphql::context;
+use crate::graphql::node::{Kind, decode};
+use crate::graphql::types::connection::{self, Counted};
+use crate::graphql::types::enums::IntegrationStatus;
+use crate::graphql::types::integration::AzureDevOpsIntegration;
+use crate::store;
+use crate::store::pagination::Page;
+
+#[derive(Default)]
+pub struct IntegrationQuery;
+
+#[Object]
+impl IntegrationQuery {
+    /// The tenant's integrations, oldest first. `labels`: only those carrying every given label;
+    /// `status`: only those in that status.
+    async fn azure_dev_ops_integrations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        labels: Option<Vec<String>>,
+        status: Option<IntegrationStatus>,
+    ) -> Result<Connection<String, AzureDevOpsIntegration, Counted>, ApiError> {
+        let p = context::principal(ctx)?;
+        let state = context::state(ctx)?;
+        let req = connection::page_request(first, after)?;
+        let wanted: Vec<String> = labels.unwrap_or_default().iter().map(|l| l.trim().to_lowercase()).collect();
+        // A tenant holds few integrations: filter in memory, then page by id.
+        let matching: Vec<_> = store::integrations::list(&state.db, &p.tenant_id)
+            .await?
+            .into_iter()
+            .filter(|m| status.is_none_or(|s| m.status == s.as_str()))
+            .filter(|m| {
+                let have = store::integrations::labels(m);
+                wanted.iter().all(|w| have.contains(w))
+            })
+            .collect();
+        let total = matching.len() as i64;
+        let rest: Vec<_> = matching
+            .into_iter()
+            .filter(|m| req.after.as_ref().is_none_or(|a| m.id.as_str() > a.as_str()))
+            .take(req.first as usize + 1)
+            .collect();
+        let page = Page::from_overfetch(rest, req.first);
+        Ok(connection::build(page, req.after.is_some(), total, |m| m.id.clone(), AzureDevOpsIntegration::new))
+    }
+
+    /// One integration by global ID; null when it does not exist (or belongs to another tenant).
+    async fn azure_dev_ops_integration(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<AzureDevOpsIntegration>, ApiError> {
+        let p = context::principal(ctx)?;
+        let state = context::state(ctx)?;
+        let Ok(raw) = decode(Kind::AzureDevOpsIntegration, &id, "integration") else { return Ok(None) };
+        Ok(store::integrations::get(&state.db, &p.tenant_id, &raw).await?.map(AzureDevOpsIntegration::new))
+    }
+}

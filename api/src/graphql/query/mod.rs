@@ -1,0 +1,9 @@
+//! Query root, merged from one object per domain.
+
+mod integrations;
+mod viewer;
+
+use async_graphql::MergedObject;
+
+#[derive(MergedObject, Default)]
+pub struct Query(viewer::ViewerQuery, integrations::IntegrationQuery);

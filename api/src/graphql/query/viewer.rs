@@ -1,0 +1,74 @@
+//! `viewer`, `apiTokens`, `node`.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+
+use crate::error::ApiError;
+use crate::graphql::context;
+use crate::graphql::node::{Kind, decode_any};
+use crate::graphql::types::api_token::ApiToken;
+use crate::graphql::types::connection::{self, Counted};
+use crate::graphql::types::integration::AzureDevOpsIntegration;
+use crate::graphql::types::node::Node;
+use crate::graphql::types::viewer::Viewer;
+use crate::store;
+
+#[derive(Default)]
+pub struct ViewerQuery;
+
+#[Object]
+impl ViewerQuery {
+    /// The caller: tenant, user, role and token name.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer, ApiError> {
+        let p = context::principal(ctx)?;
+        Ok(Viewer { tenant: p.tenant.clone(), user: p.user.clone(), role: p.role.into(), token_name: p.token_name.clone() })
+    }
+
+    /// ADMIN: the tenant's API tokens (never their values), oldest first.
+    async fn api_tokens(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, ApiToken, Counted>, ApiError> {
+        let p = context::admin(ctx)?;
+        let state = context::state(ctx)?;
+        let req = connection::page_request(first, after)?;
+        let page = store::tokens::list(&state.db, &p.tenant_id, &req).await?;
+        let total = store::tokens::count(&state.db, &p.tenant_id).await? as i64;
+        let mut items = Vec::with_capacity(page.items.len());
+        for row in page.items {
+            let user = store::tenants::user_by_id(&state.db, &row.user_id).await?.map(|u| u.name).unwrap_or_default();
+            items.push(ApiToken { row, user });
+        }
+        let page = store::pagination::Page { items, has_next: page.has_next };
+        Ok(connection::build(page, req.after.is_some(), total, |t| t.row.id.clone(), |t| t))
+    }
+
+    /// Any object by its global ID; null when it does not exist (or belongs to another tenant).
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>, ApiError> {
+        let p = context::principal(ctx)?;
+        let state = context::state(ctx)?;
+        let Some((kind, raw)) = decode_any(id.as_str()) else { return Ok(None) };
+        Ok(match kind {
+            Kind::AzureDevOpsIntegration => store::integrations::get(&state.db, &p.tenant_id, &raw)
+                .await?
+                .map(|m| Node::AzureDevOpsIntegration(AzureDevOpsIntegration::new(m))),
+            Kind::ApiToken => {
+                if !p.is_admin() {
+                    return Err(ApiError::admin_only());
+                }
+                match store::tokens::by_id(&state.db, &raw).await?.filter(|t| t.tenant_id == p.tenant_id) {
+                    Some(row) => {
+                        let user = store::tenants::user_by_id(&state.db, &row.user_id)
+                            .await?
+                            .map(|u| u.name)
+                            .unwrap_or_default();
+                        Some(Node::ApiToken(ApiToken { row, user }))
+                    }
+                    None => None,
+                }
+            }
+        })
+    }
+}

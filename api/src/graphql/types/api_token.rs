@@ -1,0 +1,45 @@
+//! `ApiToken`: a token's metadata, never its value.
+
+use async_graphql::{ID, Object};
+use chrono::{DateTime, Utc};
+use entity::api_token::Model;
+
+use super::enums::Role;
+use crate::auth::Role as AuthRole;
+use crate::graphql::node::{Kind, encode};
+
+/// An API token of the tenant. Its value is shown once, by `createApiToken`.
+pub struct ApiToken {
+    pub row: Model,
+    /// The platform user the token acts for.
+    pub user: String,
+}
+
+#[Object]
+impl ApiToken {
+    pub async fn id(&self) -> ID {
+        encode(Kind::ApiToken, &self.row.id)
+    }
+
+    async fn name(&self) -> Option<&str> {
+        self.row.name.as_deref()
+    }
+
+    /// The platform user the token acts for.
+    async fn user(&self) -> &str {
+        &self.user
+    }
+
+    async fn role(&self) -> Role {
+        AuthRole::parse(&self.row.role).unwrap_or(AuthRole::Member).into()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+
+    /// Null while the token is valid.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.row.revoked_at
+    }
+}

@@ -1,0 +1,173 @@
+//! `AzureDevOpsIntegration` and its secret-free parts (`SecretInfo`, `OAuthAppInfo`, `WebhookInfo`).
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::integration::Model;
+
+use super::enums::{AzureDevOpsFlavor, IntegrationStatus};
+use super::verification::Verification;
+use crate::domain::flavor::Flavor;
+use crate::error::ApiError;
+use crate::graphql::context;
+use crate::graphql::node::{Kind, encode};
+use crate::store::integrations as rows;
+
+/// A link between this platform and one Azure DevOps organization (or Server collection).
+pub struct AzureDevOpsIntegration(pub Arc<Model>);
+
+impl AzureDevOpsIntegration {
+    pub fn new(m: Model) -> Self {
+        AzureDevOpsIntegration(Arc::new(m))
+    }
+}
+
+/// A stored secret, described without its value.
+#[derive(SimpleObject, Clone)]
+pub struct SecretInfo {
+    /// The last 4 characters, to tell secrets apart.
+    pub hint: String,
+    /// When the secret was set.
+    pub set_at: DateTime<Utc>,
+    /// When the secret expires, when known.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// The Microsoft Entra ID app users authorize through (client secret never shown).
+#[derive(SimpleObject, Clone)]
+pub struct OAuthAppInfo {
+    /// The Entra tenant (GUID or domain).
+    pub tenant_id: String,
+    pub issuer_url: String,
+    pub authorization_url: String,
+    pub token_url: String,
+    /// Application (client) ID.
+    pub client_id: String,
+    pub client_secret: SecretInfo,
+    pub scopes: Vec<String>,
+    /// The redirect URI to register on the app: `{VCSLINK_PUBLIC_URL}/oauth/azure-devops/callback`.
+    pub redirect_uri: String,
+}
+
+/// Where Azure DevOps Service Hooks deliver, and whether the password is set.
+#[derive(SimpleObject, Clone)]
+pub struct WebhookInfo {
+    /// `{VCSLINK_PUBLIC_URL}/webhooks/azure-devops/{id}`; Azure DevOps sends HTTP Basic with the webhook password.
+    pub endpoint_url: String,
+    pub password_set: bool,
+    /// When the last delivery arrived; null before the first.
+    pub last_delivery_at: Option<DateTime<Utc>>,
+}
+
+#[Object]
+impl AzureDevOpsIntegration {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::AzureDevOpsIntegration, &self.0.id)
+    }
+
+    /// Unique per tenant (case-insensitive).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// Free labels for filtering, lower-case, sorted.
+    async fn labels(&self) -> Vec<String> {
+        rows::labels(&self.0)
+    }
+
+    /// At most one integration per tenant is the default.
+    async fn is_default(&self) -> bool {
+        self.0.is_default
+    }
+
+    async fn flavor(&self) -> AzureDevOpsFlavor {
+        Flavor::parse(&self.0.flavor).unwrap_or(Flavor::Services).into()
+    }
+
+    /// Canonical URL: https://dev.azure.com/contoso (also for contoso.visualstudio.com), or https://host/[tfs/]Collection.
+    async fn organization_url(&self) -> &str {
+        &self.0.organization_url
+    }
+
+    /// Organization name, or collection name on Azure DevOps Server.
+    async fn organization(&self) -> &str {
+        &self.0.organization
+    }
+
+    /// Allow-list of project names; null means every project the credential sees.
+    async fn accessible_projects(&self) -> Option<Vec<String>> {
+        rows::accessible_projects(&self.0)
+    }
+
+    /// The integration's personal access token, described; null when none. Never the value.
+    async fn personal_access_token(&self) -> Option<SecretInfo> {
+        Some(SecretInfo {
+            hint: self.0.pat_hint.clone()?,
+            set_at: self.0.pat_set_at?,
+            expires_at: self.0.pat_expires_at,
+        })
+    }
+
+    /// The Entra ID OAuth app; null when none.
+    async fn oauth_app(&self, ctx: &Context<'_>) -> Result<Option<OAuthAppInfo>, ApiError> {
+        let m = &self.0;
+        let (Some(tenant_id), Some(client_id), Some(hint), Some(set_at)) = (
+            m.oauth_tenant_id.clone(),
+            m.oauth_client_id.clone(),
+            m.oauth_client_secret_hint.clone(),
+            m.oauth_client_secret_set_at,
+        ) else {
+            return Ok(None);
+        };
+        let state = context::state(ctx)?;
+        Ok(Some(OAuthAppInfo {
+            tenant_id,
+            issuer_url: m.oauth_issuer_url.clone().unwrap_or_default(),
+            authorization_url: m.oauth_authorization_url.clone().unwrap_or_default(),
+            token_url: m.oauth_token_url.clone().unwrap_or_default(),
+            client_id,
+            client_secret: SecretInfo { hint, set_at, expires_at: None },
+            scopes: rows::oauth_scopes(m),
+            redirect_uri: state.oauth_redirect_uri(),
+        }))
+    }
+
+    async fn webhook(&self, ctx: &Context<'_>) -> Result<WebhookInfo, ApiError> {
+        let state = context::state(ctx)?;
+        Ok(WebhookInfo {
+            endpoint_url: state.webhook_endpoint(&self.0.id),
+            password_set: !self.0.webhook_password_sealed.is_empty(),
+            last_delivery_at: self.0.last_delivery_at,
+        })
+    }
+
+    async fn status(&self) -> IntegrationStatus {
+        IntegrationStatus::parse(&self.0.status)
+    }
+
+    /// The last verification's outcome, each check with its code; null before the first.
+    async fn last_verification(&self) -> Option<Verification> {
+        let json = self.0.last_verification.as_deref()?;
+        serde_json::from_str(json).ok().map(Verification)
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The Azure DevOps page where a user creates a personal access token
+    /// (needs scopes Code: Read & write, Project and team: Read, Work items: Read & write).
+    async fn personal_access_token_url(&self) -> String {
+        format!("{}/_usersSettings/tokens", self.0.organization_url)
+    }
+}

@@ -1,0 +1,9 @@
+//! GraphQL output types: views over rows that hide secrets and use global IDs.
+
+pub mod api_token;
+pub mod connection;
+pub mod enums;
+pub mod integration;
+pub mod node;
+pub mod verification;
+pub mod viewer;

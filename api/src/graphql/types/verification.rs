@@ -1,0 +1,76 @@
+//! `Verification` and `VerificationCheck`: what a verification found, step by step, with codes and hints.
+
+use async_graphql::Object;
+use chrono::{DateTime, Utc};
+
+use crate::azure::verification as v;
+
+/// The outcome of verifying an integration against Azure DevOps / Entra ID.
+pub struct Verification(pub v::Verification);
+
+#[Object]
+impl Verification {
+    /// True when every required check passed.
+    async fn ok(&self) -> bool {
+        self.0.ok
+    }
+
+    async fn checked_at(&self) -> DateTime<Utc> {
+        self.0.checked_at
+    }
+
+    /// `OK`, or the first failing check's code (`PAT_INVALID`, `ORGANIZATION_NOT_FOUND`, ...).
+    async fn code(&self) -> Option<&'static str> {
+        Some(self.0.code.as_str())
+    }
+
+    /// One sentence for a person.
+    async fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// What to do about a failure; null when verification passed.
+    async fn hint(&self) -> Option<&str> {
+        self.0.hint.as_deref()
+    }
+
+    /// The Azure DevOps identity the credential belongs to, when known.
+    async fn authenticated_as(&self) -> Option<&str> {
+        self.0.authenticated_as.as_deref()
+    }
+
+    /// How many projects the credential sees, when known.
+    async fn project_count(&self) -> Option<i32> {
+        self.0.project_count
+    }
+
+    /// One entry per step: ORGANIZATION_REACHABLE, CREDENTIAL_VALID, PROJECTS_VISIBLE, CODE_WRITE,
+    /// SERVICE_HOOKS_MANAGE, OAUTH_APP_VALID.
+    async fn checks(&self) -> Vec<VerificationCheck> {
+        self.0.checks.iter().cloned().map(VerificationCheck).collect()
+    }
+}
+
+/// One step of a verification.
+pub struct VerificationCheck(pub v::VerificationCheck);
+
+#[Object]
+impl VerificationCheck {
+    /// ORGANIZATION_REACHABLE, CREDENTIAL_VALID, PROJECTS_VISIBLE, CODE_WRITE, SERVICE_HOOKS_MANAGE or OAUTH_APP_VALID.
+    async fn name(&self) -> &'static str {
+        self.0.name.as_str()
+    }
+
+    async fn ok(&self) -> bool {
+        self.0.ok
+    }
+
+    /// The failure's code; null when the step passed.
+    async fn code(&self) -> Option<&'static str> {
+        self.0.code.map(|c| c.as_str())
+    }
+
+    async fn message(&self) -> &str {
+        &self.0.message
+    }
+}

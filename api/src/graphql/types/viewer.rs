@@ -1,0 +1,17 @@
+//! `Viewer`: who the caller is.
+
+use async_graphql::SimpleObject;
+
+use super::enums::Role;
+
+/// The caller, as its API token names it.
+#[derive(SimpleObject)]
+pub struct Viewer {
+    /// Tenant name.
+    pub tenant: String,
+    /// The platform user the token acts for.
+    pub user: String,
+    pub role: Role,
+    /// The token's name, when it has one.
+    pub token_name: Option<String>,
+}

@@ -1,0 +1,45 @@
+//! What to verify with: the parsed input's credentials, or a stored row's, opened from their seals.
+
+use url::Url;
+
+use crate::azure::verify::VerifyTarget;
+use crate::azure::verify_oauth::OAuthAppCredentials;
+use crate::crypto::Keyring;
+use crate::domain::flavor::Flavor;
+use crate::domain::oauth_app::OAuthApp;
+use crate::error::ApiError;
+use crate::store::integrations as rows;
+
+pub fn oauth_credentials(app: &OAuthApp) -> OAuthAppCredentials {
+    OAuthAppCredentials {
+        discovery_url: app.discovery_url().clone(),
+        token_url: app.token_url().clone(),
+        client_id: app.client_id().to_owned(),
+        client_secret: app.client_secret().clone(),
+    }
+}
+
+/// The verification target of a stored integration (its secrets opened for this call only).
+pub fn target_of(keyring: &Keyring, m: &entity::integration::Model) -> Result<VerifyTarget, ApiError> {
+    let pat = rows::open_pat(keyring, m).map_err(ApiError::internal)?;
+    let secret = rows::open_client_secret(keyring, m).map_err(ApiError::internal)?;
+    let oauth = match (secret, &m.oauth_issuer_url, &m.oauth_token_url, &m.oauth_client_id) {
+        (Some(client_secret), Some(issuer), Some(token), Some(client_id)) => Some(OAuthAppCredentials {
+            discovery_url: parse(&format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/')))?,
+            token_url: parse(token)?,
+            client_id: client_id.clone(),
+            client_secret,
+        }),
+        _ => None,
+    };
+    Ok(VerifyTarget {
+        org_url: parse(&m.organization_url)?,
+        flavor: Flavor::parse(&m.flavor).unwrap_or(Flavor::Services),
+        pat,
+        oauth,
+    })
+}
+
+fn parse(s: &str) -> Result<Url, ApiError> {
+    Url::parse(s).map_err(|e| ApiError::internal(format!("stored URL {s:?}: {e}")))
+}

@@ -1,0 +1,39 @@
+//! What every request handler shares: the pool, the keyring, the token service, the upstream client.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use url::Url;
+
+use crate::auth::TokenService;
+use crate::azure::AzureClient;
+use crate::config::Config;
+use crate::crypto::Keyring;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub keyring: Arc<Keyring>,
+    pub tokens: TokenService,
+    pub azure: AzureClient,
+    pub config: Arc<Config>,
+    /// The public base URL (webhook endpoints, OAuth redirect URI), without a trailing slash.
+    pub public_url: Arc<str>,
+}
+
+impl AppState {
+    pub fn webhook_endpoint(&self, integration_id: &str) -> String {
+        format!("{}/webhooks/azure-devops/{integration_id}", self.public_url)
+    }
+
+    pub fn entra_authority(&self) -> &Url {
+        &self.config.entra_authority
+    }
+}
+
+impl AppState {
+    /// Where Entra ID sends users back after they authorize: register this on the app.
+    pub fn oauth_redirect_uri(&self) -> String {
+        format!("{}/oauth/azure-devops/callback", self.public_url)
+    }
+}

@@ -1,0 +1,82 @@
+//! API token rows: insert, look up candidates by lookup key, list, revoke. Hashing lives in `auth`.
+
+use chrono::Utc;
+use entity::api_token;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::pagination::{Page, PageRequest};
+
+pub struct NewToken<'a> {
+    pub id: String,
+    pub tenant_id: &'a str,
+    pub user_id: &'a str,
+    pub name: Option<String>,
+    pub role: &'a str,
+    pub lookup_key: String,
+    pub hash: String,
+}
+
+pub async fn insert(db: &impl ConnectionTrait, t: NewToken<'_>) -> Result<api_token::Model, DbErr> {
+    let row = api_token::ActiveModel {
+        id: Set(t.id),
+        tenant_id: Set(t.tenant_id.to_owned()),
+        user_id: Set(t.user_id.to_owned()),
+        name: Set(t.name),
+        role: Set(t.role.to_owned()),
+        lookup_key: Set(t.lookup_key),
+        hash: Set(t.hash),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    };
+    api_token::Entity::insert(row).exec_with_returning(db).await
+}
+
+/// Unrevoked tokens whose lookup key matches (almost always zero or one).
+pub async fn candidates(db: &impl ConnectionTrait, lookup_key: &str) -> Result<Vec<api_token::Model>, DbErr> {
+    api_token::Entity::find()
+        .filter(api_token::Column::LookupKey.eq(lookup_key))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .all(db)
+        .await
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<api_token::Model>, DbErr> {
+    api_token::Entity::find_by_id(id.to_owned()).one(db).await
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    tenant_id: &str,
+    page: &PageRequest,
+) -> Result<Page<api_token::Model>, DbErr> {
+    let mut q = api_token::Entity::find().filter(api_token::Column::TenantId.eq(tenant_id));
+    if let Some(after) = &page.after {
+        q = q.filter(api_token::Column::Id.gt(after.as_str()));
+    }
+    let rows = q.order_by_asc(api_token::Column::Id).limit(page.first + 1).all(db).await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}
+
+pub async fn count(db: &impl ConnectionTrait, tenant_id: &str) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    api_token::Entity::find().filter(api_token::Column::TenantId.eq(tenant_id)).count(db).await
+}
+
+/// Marks the token revoked; `false` when it was unknown or already revoked.
+pub async fn revoke(db: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
+    let res = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(api_token::Column::Id.eq(id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected > 0)
+}
+
+/// Whether the token is still valid (used when a cache entry is re-checked).
+pub async fn is_active(db: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
+    Ok(by_id(db, id).await?.is_some_and(|t| t.revoked_at.is_none()))
+}

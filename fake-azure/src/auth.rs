@@ -1,0 +1,234 @@
+//! Credential checks (PAT over Basic, Entra bearer) and the 203 sign-in page / 401 challenges real Azure DevOps answers.
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::Utc;
+use serde_json::json;
+
+use crate::ADO_RESOURCE_ID;
+use crate::errors;
+use crate::http::{Req, json, set, with_type};
+use crate::model::User;
+use crate::state::{Org, World};
+
+/// Who a request acts as, and what it may do.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub user: User,
+    pub scopes: Vec<String>,
+}
+
+impl Principal {
+    /// True when any of `needed` is granted directly or through a broader scope.
+    pub fn has_any(&self, needed: &[&str]) -> bool {
+        needed.iter().any(|n| has_scope(&self.scopes, n))
+    }
+}
+
+enum Credential {
+    None,
+    Pat(String),
+    Bearer(String),
+}
+
+fn credential(req: &Req) -> Credential {
+    let Some(value) = req.header("authorization") else {
+        return Credential::None;
+    };
+    let (scheme, rest) = value.trim().split_once(' ').unwrap_or((value, ""));
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = STANDARD
+            .decode(rest.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
+        match decoded {
+            Some(d) => {
+                let pat = d.split_once(':').map(|(_, p)| p).unwrap_or(&d);
+                if pat.is_empty() { Credential::None } else { Credential::Pat(pat.to_string()) }
+            }
+            None => Credential::None,
+        }
+    } else if scheme.eq_ignore_ascii_case("bearer") && !rest.trim().is_empty() {
+        Credential::Bearer(rest.trim().to_string())
+    } else {
+        Credential::None
+    }
+}
+
+/// Authenticates a request to `org`; the error is the complete answer to send.
+pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<Principal, Response> {
+    match credential(req) {
+        Credential::None => Err(challenge(req, org, base)),
+        Credential::Pat(token) => match org.pats.get(&token) {
+            Some(pat) if pat.expired => Err(expired_pat(org, base)),
+            Some(pat) => Ok(Principal {
+                user: pat.user.clone(),
+                scopes: pat.scopes.clone(),
+            }),
+            None => Err(challenge(req, org, base)),
+        },
+        Credential::Bearer(token) => {
+            // Azure DevOps Server takes no OAuth bearer tokens.
+            let Some(t) = world.access_tokens.get(&token).filter(|_| org.server.is_none()) else {
+                return Err(challenge(req, org, base));
+            };
+            if t.expires_at <= Utc::now() || t.audience != ADO_RESOURCE_ID {
+                return Err(challenge(req, org, base));
+            }
+            if org.oauth_blocked || !t.tenant_id.eq_ignore_ascii_case(&org.tenant_id) {
+                let mut r = errors::unauthorized(Some(&t.user.id));
+                add_challenge_headers(&mut r, org, base);
+                return Err(r);
+            }
+            Ok(Principal {
+                user: t.user.clone(),
+                scopes: t.scopes.clone(),
+            })
+        }
+    }
+}
+
+/// Authenticates against the profile service: a bearer token, or a PAT of any organization.
+pub fn authenticate_profile(world: &World, req: &Req) -> Option<Principal> {
+    match credential(req) {
+        Credential::None => None,
+        Credential::Pat(token) => world.orgs.values().find_map(|o| {
+            o.pats.get(&token).filter(|p| !p.expired).map(|p| Principal {
+                user: p.user.clone(),
+                scopes: p.scopes.clone(),
+            })
+        }),
+        Credential::Bearer(token) => world
+            .access_tokens
+            .get(&token)
+            .filter(|t| t.expires_at > Utc::now() && t.audience == ADO_RESOURCE_ID)
+            .map(|t| Principal {
+                user: t.user.clone(),
+                scopes: t.scopes.clone(),
+            }),
+    }
+}
+
+/// The answer to a missing or unusable credential.
+pub fn challenge(req: &Req, org: &Org, base: &str) -> Response {
+    if org.server.is_some() {
+        let mut r = with_type(
+            StatusCode::UNAUTHORIZED,
+            "text/html",
+            b"<!DOCTYPE html><html><head><title>401 - Unauthorized: Access is denied due to invalid credentials.</title></head><body><h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2><h3>You do not have permission to view this directory or page using the credentials that you supplied.</h3></body></html>".to_vec(),
+        );
+        add_challenge_headers(&mut r, org, base);
+        return r;
+    }
+    let suppress = req
+        .header("x-tfs-fedauthredirect")
+        .is_some_and(|v| v.eq_ignore_ascii_case("suppress"));
+    let get_or_post = req.method == Method::GET || req.method == Method::POST || req.method == Method::HEAD;
+    if get_or_post && !suppress {
+        return sign_in_page(base);
+    }
+    let mut r = errors::unauthorized(None);
+    add_challenge_headers(&mut r, org, base);
+    r
+}
+
+/// The 203 "Non-Authoritative Information" sign-in page of Azure DevOps Services.
+pub fn sign_in_page(base: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html>\r\n<html>\r\n<head>\r\n<meta charset=\"utf-8\" />\r\n<title>Azure DevOps Services | Sign In</title>\r\n\
+<meta http-equiv=\"X-UA-Compatible\" content=\"IE=11;&#32;IE=10;&#32;IE=9;&#32;IE=8\" />\r\n</head>\r\n\
+<body>\r\n<form action=\"{base}/_signin?realm=dev.azure.com\" method=\"post\"><p>Sign in to continue to Azure DevOps.</p></form>\r\n</body>\r\n</html>\r\n"
+    );
+    with_type(
+        StatusCode::NON_AUTHORITATIVE_INFORMATION,
+        "text/html; charset=utf-8",
+        html.into_bytes(),
+    )
+}
+
+fn add_challenge_headers(r: &mut Response, org: &Org, base: &str) {
+    if org.server.is_some() {
+        crate::http::append(r, "WWW-Authenticate", "Bearer");
+        crate::http::append(r, "WWW-Authenticate", &format!("Basic realm=\"{base}/{}\"", org.name));
+        crate::http::append(r, "WWW-Authenticate", "Negotiate");
+        crate::http::append(r, "WWW-Authenticate", "NTLM");
+        return;
+    }
+    set(
+        r,
+        "WWW-Authenticate",
+        &format!(
+            "Bearer authorization_uri={base}/{}, Basic realm=\"{base}/\", TFS-Federated",
+            org.tenant_id
+        ),
+    );
+    set(r, "X-TFS-FedAuthRealm", &format!("{base}/"));
+    set(r, "X-TFS-FedAuthIssuer", &format!("{base}/{}/", org.name));
+    set(r, "X-VSS-ResourceTenant", &org.tenant_id);
+    set(
+        r,
+        "X-TFS-ServiceError",
+        "TF400813%3a+Resource+not+available+for+anonymous+access.+Client+authentication+required.",
+    );
+    set(
+        r,
+        "X-TFS-SoapException",
+        "%3c%3fxml+version%3d%221.0%22+encoding%3d%22utf-8%22%3f%3e%3csoap%3aEnvelope+xmlns%3asoap%3d%22http%3a%2f%2fwww.w3.org%2f2003%2f05%2fsoap-envelope%22%3e%3csoap%3aBody%3e%3csoap%3aFault%3e%3csoap%3aCode%3e%3csoap%3aValue%3esoap%3aReceiver%3c%2fsoap%3aValue%3e%3csoap%3aSubcode%3e%3csoap%3aValue%3eUnauthorizedRequestException%3c%2fsoap%3aValue%3e%3c%2fsoap%3aSubcode%3e%3c%2fsoap%3aCode%3e%3csoap%3aReason%3e%3csoap%3aText+xml%3alang%3d%22en%22%3eTF400813%3a+Resource+not+available+for+anonymous+access.+Client+authentication+required.%3c%2fsoap%3aText%3e%3c%2fsoap%3aReason%3e%3c%2fsoap%3aFault%3e%3c%2fsoap%3aBody%3e%3c%2fsoap%3aEnvelope%3e",
+    );
+}
+
+fn expired_pat(org: &Org, base: &str) -> Response {
+    let mut r = json(
+        StatusCode::UNAUTHORIZED,
+        &json!({
+            "$id": "1",
+            "customProperties": {
+                "Descriptor": null,
+                "IdentityDisplayName": null,
+                "Token": null,
+                "RequestedPermissions": 0,
+                "NamespaceId": "00000000-0000-0000-0000-000000000000"
+            },
+            "innerException": null,
+            "message": "Access Denied: The Personal Access Token used has expired.",
+            "typeName": "Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi",
+            "typeKey": "AccessCheckException",
+            "errorCode": 0,
+            "eventId": 3000
+        }),
+    );
+    add_challenge_headers(&mut r, org, base);
+    set(
+        &mut r,
+        "X-TFS-ServiceError",
+        "Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired.",
+    );
+    r
+}
+
+/// Broader scopes grant the narrower ones they contain.
+fn implied(granted: &str) -> &'static [&'static str] {
+    match granted {
+        "vso.code_write" => &["vso.code"],
+        "vso.code_manage" => &["vso.code_write", "vso.code"],
+        "vso.code_full" => &["vso.code_manage", "vso.code_write", "vso.code", "vso.code_status"],
+        "vso.work_write" => &["vso.work"],
+        "vso.work_full" => &["vso.work_write", "vso.work"],
+        "vso.project_write" => &["vso.project"],
+        "vso.project_manage" => &["vso.project_write", "vso.project"],
+        "vso.hooks_write" => &["vso.hooks"],
+        "vso.hooks_interact" => &["vso.hooks"],
+        "vso.profile_write" => &["vso.profile"],
+        _ => &[],
+    }
+}
+
+pub fn has_scope(granted: &[String], needed: &str) -> bool {
+    granted.iter().any(|g| {
+        let g = g.trim().to_ascii_lowercase();
+        let g = g.rsplit('/').next().unwrap_or(&g).to_string();
+        g == needed || g == "user_impersonation" || g == ".default" || implied(&g).contains(&needed)
+    })
+}

@@ -1,0 +1,190 @@
+//! Public value types the tests build the fake's world from: users, PATs, Entra apps, behaviours, recorded requests.
+
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+/// Every PAT scope the fake knows; `Pat::full` grants all of them.
+pub const ALL_SCOPES: &[&str] = &[
+    "vso.code",
+    "vso.code_write",
+    "vso.code_manage",
+    "vso.project",
+    "vso.hooks",
+    "vso.hooks_write",
+    "vso.work",
+    "vso.work_write",
+    "vso.profile",
+    "vso.threads_full",
+];
+
+/// An Azure DevOps identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub display_name: String,
+    pub unique_name: String,
+}
+
+impl User {
+    /// The default user: Dana Kim.
+    pub fn dana() -> User {
+        User {
+            id: "5f1c2a9e-7b3d-6c44-9a21-0e8f4b6d2c11".into(),
+            display_name: "Dana Kim".into(),
+            unique_name: "dana@contoso.com".into(),
+        }
+    }
+
+    /// Lee Park, the reviewer of the seeded pull requests.
+    pub fn lee() -> User {
+        User {
+            id: "7e2a9c41-3b5d-4f60-8a1c-2d4e6f8a0b13".into(),
+            display_name: "Lee Park".into(),
+            unique_name: "lee@contoso.com".into(),
+        }
+    }
+
+    /// A user whose id is derived from `unique` (same input, same id).
+    pub fn new(display: &str, unique: &str) -> User {
+        User {
+            id: guid_from(&format!("user:{}", unique.to_ascii_lowercase())),
+            display_name: display.into(),
+            unique_name: unique.into(),
+        }
+    }
+}
+
+/// A personal access token registered for one organization.
+#[derive(Clone, Debug)]
+pub struct Pat {
+    pub user: User,
+    /// Scope names such as `vso.code_write`, `vso.project`.
+    pub scopes: Vec<String>,
+    pub expired: bool,
+}
+
+impl Pat {
+    /// Every scope (code, project, hooks, work, profile).
+    pub fn full(user: User) -> Pat {
+        Pat::with_scopes(user, ALL_SCOPES)
+    }
+
+    pub fn with_scopes(user: User, scopes: &[&str]) -> Pat {
+        Pat {
+            user,
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            expired: false,
+        }
+    }
+
+    /// A full-scope PAT whose lifetime has ended.
+    pub fn expired(user: User) -> Pat {
+        Pat {
+            expired: true,
+            ..Pat::full(user)
+        }
+    }
+}
+
+/// A confidential client registered in an Entra tenant.
+#[derive(Clone, Debug)]
+pub struct EntraApp {
+    pub client_id: String,
+    pub client_secret: String,
+    pub secret_expired: bool,
+}
+
+/// How an Azure DevOps Server collection differs from a Services organization.
+#[derive(Clone, Debug, Default)]
+pub struct ServerOptions {
+    /// e.g. `"7.0"`: requests asking for a higher version get 400 VssVersionOutOfRangeException.
+    pub max_api_version: Option<String>,
+    /// Answers carry `http://localhost/{collection}/...` URLs (a misconfigured public URL).
+    pub localhost_urls: bool,
+}
+
+/// How the fake treats every request under one organization (or Entra tenant).
+#[derive(Clone, Debug)]
+pub enum Behaviour {
+    Normal,
+    /// 429 with the throttling headers and a RequestBlockedException envelope.
+    RateLimited { retry_after_secs: u64 },
+    /// Sleep, then answer normally.
+    Slow(Duration),
+    /// 503 with an envelope.
+    ServerError,
+    /// Close the TCP connection without answering.
+    ResetConnection,
+}
+
+/// One request as the fake received it.
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// Percent-decoded path, as sent (case preserved).
+    pub path: String,
+    /// Decoded query pairs, in order.
+    pub query: Vec<(String, String)>,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// First query value whose key matches `k` (case-insensitive).
+    pub fn query_value(&self, k: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// First header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The api-version from the query, else from the Accept header.
+    pub fn api_version(&self) -> Option<&str> {
+        self.query_value("api-version")
+            .or_else(|| self.header("accept").and_then(api_version_in_accept))
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// `application/json; api-version=7.1` → `7.1`.
+pub(crate) fn api_version_in_accept(accept: &str) -> Option<&str> {
+    accept.split([';', ',']).find_map(|part| {
+        let (k, v) = part.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("api-version")
+            .then(|| v.trim())
+    })
+}
+
+/// A stable GUID-shaped string derived from `seed`.
+pub(crate) fn guid_from(seed: &str) -> String {
+    let h = hex40(seed);
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+/// A stable 40-hex-digit object id derived from `seed`.
+pub(crate) fn hex40(seed: &str) -> String {
+    let digest = Sha256::digest(seed.as_bytes());
+    digest.iter().take(20).map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,262 @@
+//! The fake's world: organizations and collections, projects, repositories, PRs, PATs, Entra tenants and tokens.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::model::{Behaviour, EntraApp, Pat, RecordedRequest, ServerOptions, User, guid_from};
+
+pub const ZERO_ID: &str = "0000000000000000000000000000000000000000";
+
+#[derive(Default)]
+pub struct World {
+    /// Keyed by lower-case org / collection name.
+    pub orgs: HashMap<String, Org>,
+    /// Keyed by lower-case org or tenant name.
+    pub behaviours: HashMap<String, Behaviour>,
+    /// Keyed by lower-case tenant id.
+    pub tenants: HashMap<String, Tenant>,
+    pub access_tokens: HashMap<String, AccessToken>,
+    pub auth_codes: HashMap<String, AuthCode>,
+    pub refresh_tokens: HashMap<String, RefreshToken>,
+    pub requests: Vec<RecordedRequest>,
+    /// Next `/authorize` answers with this error instead of a code.
+    pub deny_next_authorization: Option<String>,
+}
+
+pub struct Org {
+    pub name: String,
+    pub server: Option<ServerOptions>,
+    pub tenant_id: String,
+    pub instance_id: String,
+    pub oauth_blocked: bool,
+    pub projects: Vec<Project>,
+    pub repos: Vec<Repo>,
+    pub pats: HashMap<String, Pat>,
+    pub hooks: Vec<HookSubscription>,
+    pub work_items: BTreeMap<u32, WorkItem>,
+    /// Pull request, thread-comment and work-item-comment ids are unique per collection.
+    pub next_pr_id: u32,
+    pub next_thread_id: u32,
+    pub next_wi_comment_id: u32,
+}
+
+impl Org {
+    pub fn new(name: &str, server: Option<ServerOptions>, tenant_id: &str) -> Org {
+        Org {
+            name: name.into(),
+            server,
+            tenant_id: tenant_id.into(),
+            instance_id: guid_from(&format!("instance:{}", name.to_ascii_lowercase())),
+            oauth_blocked: false,
+            projects: Vec::new(),
+            repos: Vec::new(),
+            pats: HashMap::new(),
+            hooks: Vec::new(),
+            work_items: BTreeMap::new(),
+            next_pr_id: 1,
+            next_thread_id: 1,
+            next_wi_comment_id: 1,
+        }
+    }
+
+    /// A project by GUID or name, case-insensitive.
+    pub fn project(&self, key: &str) -> Option<&Project> {
+        self.projects
+            .iter()
+            .find(|p| p.id.eq_ignore_ascii_case(key) || p.name.eq_ignore_ascii_case(key))
+    }
+
+    pub fn project_by_id(&self, id: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.id == id)
+    }
+
+    /// A repository by GUID or name, within `project` when given.
+    pub fn repo_index(&self, project_id: Option<&str>, key: &str) -> Option<usize> {
+        self.repos.iter().position(|r| {
+            project_id.is_none_or(|p| r.project_id == p)
+                && (r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+        })
+    }
+}
+
+pub struct Tenant {
+    pub id: String,
+    pub apps: Vec<EntraApp>,
+    /// Who "signs in" at `/authorize`.
+    pub sign_in_user: User,
+}
+
+#[derive(Clone)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub revision: u32,
+    pub visibility: String,
+    pub last_update: DateTime<Utc>,
+}
+
+#[derive(Clone)]
+pub struct Commit {
+    pub id: String,
+    pub parent: Option<String>,
+    pub message: String,
+    pub author: User,
+    pub date: DateTime<Utc>,
+}
+
+#[derive(Clone)]
+pub struct GitRef {
+    pub object_id: String,
+    pub creator: User,
+}
+
+pub struct Repo {
+    pub id: String,
+    pub name: String,
+    pub project_id: String,
+    pub default_branch: Option<String>,
+    pub size: u64,
+    pub is_disabled: bool,
+    /// Full ref name → ref, sorted by name as the real service lists them.
+    pub refs: BTreeMap<String, GitRef>,
+    pub commits: Vec<Commit>,
+    pub prs: Vec<PullRequest>,
+}
+
+impl Repo {
+    pub fn has_commit(&self, id: &str) -> bool {
+        self.commits.iter().any(|c| c.id.eq_ignore_ascii_case(id))
+    }
+
+    /// History from `head` following first parents, newest first.
+    pub fn history(&self, head: &str) -> Vec<&Commit> {
+        let mut out = Vec::new();
+        let mut next = Some(head.to_string());
+        while let Some(id) = next {
+            match self.commits.iter().find(|c| c.id == id) {
+                Some(c) if out.len() < self.commits.len() => {
+                    out.push(c);
+                    next = c.parent.clone();
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PrStatus {
+    Active,
+    Completed,
+    Abandoned,
+}
+
+impl PrStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrStatus::Active => "active",
+            PrStatus::Completed => "completed",
+            PrStatus::Abandoned => "abandoned",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct PullRequest {
+    pub id: u32,
+    pub title: String,
+    pub description: String,
+    pub source: String,
+    pub target: String,
+    pub status: PrStatus,
+    pub is_draft: bool,
+    pub created_by: User,
+    pub creation_date: DateTime<Utc>,
+    pub closed_date: Option<DateTime<Utc>>,
+    /// Reviewer and vote (10 approved, 5 with suggestions, 0 none, -5 waiting, -10 rejected).
+    pub reviewers: Vec<(User, i32)>,
+    pub merge_id: String,
+    pub source_commit: String,
+    pub target_commit: String,
+    pub merge_commit: Option<String>,
+    pub threads: Vec<Thread>,
+}
+
+#[derive(Clone)]
+pub struct Thread {
+    pub id: u32,
+    pub status: String,
+    pub context: Value,
+    pub properties: Value,
+    pub published: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Clone)]
+pub struct Comment {
+    pub id: u32,
+    pub parent: u32,
+    /// `None` for the service account of system threads.
+    pub author: Option<User>,
+    pub content: String,
+    pub comment_type: String,
+    pub published: DateTime<Utc>,
+}
+
+pub struct HookSubscription {
+    pub id: String,
+    /// The subscription as the fake answers it, confidential inputs in clear.
+    pub body: Value,
+}
+
+pub struct WorkItem {
+    pub id: u32,
+    pub project_id: String,
+    pub comments: Vec<WorkItemComment>,
+}
+
+#[derive(Clone)]
+pub struct WorkItemComment {
+    pub id: u32,
+    pub text: String,
+    pub author: User,
+    pub date: DateTime<Utc>,
+    pub format: String,
+}
+
+#[derive(Clone)]
+pub struct AccessToken {
+    pub user: User,
+    /// ADO scope names without the resource prefix (`vso.code`, `user_impersonation`).
+    pub scopes: Vec<String>,
+    pub audience: String,
+    pub tenant_id: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Clone)]
+pub struct AuthCode {
+    pub client_id: String,
+    pub tenant_id: String,
+    pub redirect_uri: String,
+    pub challenge: Option<(String, String)>,
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub user: User,
+    pub used: bool,
+    pub expired: bool,
+}
+
+#[derive(Clone)]
+pub struct RefreshToken {
+    pub client_id: String,
+    pub tenant_id: String,
+    pub scope: String,
+    pub user: User,
+    pub valid: bool,
+}

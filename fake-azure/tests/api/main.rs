@@ -1,0 +1,9 @@
+//! Drives the fake over real HTTP, asserting the wire shapes vcslink relies on.
+
+mod auth;
+mod behaviours;
+mod core;
+mod entra;
+mod git;
+mod hooks_wit;
+mod support;
