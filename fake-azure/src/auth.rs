@@ -46,7 +46,11 @@ fn credential(req: &Req) -> Credential {
         match decoded {
             Some(d) => {
                 let pat = d.split_once(':').map(|(_, p)| p).unwrap_or(&d);
-                if pat.is_empty() { Credential::None } else { Credential::Pat(pat.to_string()) }
+                if pat.is_empty() {
+                    Credential::None
+                } else {
+                    Credential::Pat(pat.to_string())
+                }
             }
             None => Credential::None,
         }
@@ -58,29 +62,38 @@ fn credential(req: &Req) -> Credential {
 }
 
 /// Authenticates a request to `org`; the error is the complete answer to send.
-pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<Principal, Response> {
+pub fn authenticate(
+    world: &World,
+    org: &Org,
+    req: &Req,
+    base: &str,
+) -> Result<Principal, Box<Response>> {
     match credential(req) {
-        Credential::None => Err(challenge(req, org, base)),
+        Credential::None => Err(Box::new(challenge(req, org, base))),
         Credential::Pat(token) => match org.pats.get(&token) {
-            Some(pat) if pat.expired => Err(expired_pat(org, base)),
+            Some(pat) if pat.expired => Err(Box::new(expired_pat(org, base))),
             Some(pat) => Ok(Principal {
                 user: pat.user.clone(),
                 scopes: pat.scopes.clone(),
             }),
-            None => Err(challenge(req, org, base)),
+            None => Err(Box::new(challenge(req, org, base))),
         },
         Credential::Bearer(token) => {
             // Azure DevOps Server takes no OAuth bearer tokens.
-            let Some(t) = world.access_tokens.get(&token).filter(|_| org.server.is_none()) else {
-                return Err(challenge(req, org, base));
+            let Some(t) = world
+                .access_tokens
+                .get(&token)
+                .filter(|_| org.server.is_none())
+            else {
+                return Err(Box::new(challenge(req, org, base)));
             };
             if t.expires_at <= Utc::now() || t.audience != ADO_RESOURCE_ID {
-                return Err(challenge(req, org, base));
+                return Err(Box::new(challenge(req, org, base)));
             }
             if org.oauth_blocked || !t.tenant_id.eq_ignore_ascii_case(&org.tenant_id) {
                 let mut r = errors::unauthorized(Some(&t.user.id));
                 add_challenge_headers(&mut r, org, base);
-                return Err(r);
+                return Err(Box::new(r));
             }
             Ok(Principal {
                 user: t.user.clone(),
@@ -95,10 +108,13 @@ pub fn authenticate_profile(world: &World, req: &Req) -> Option<Principal> {
     match credential(req) {
         Credential::None => None,
         Credential::Pat(token) => world.orgs.values().find_map(|o| {
-            o.pats.get(&token).filter(|p| !p.expired).map(|p| Principal {
-                user: p.user.clone(),
-                scopes: p.scopes.clone(),
-            })
+            o.pats
+                .get(&token)
+                .filter(|p| !p.expired)
+                .map(|p| Principal {
+                    user: p.user.clone(),
+                    scopes: p.scopes.clone(),
+                })
         }),
         Credential::Bearer(token) => world
             .access_tokens
@@ -125,7 +141,8 @@ pub fn challenge(req: &Req, org: &Org, base: &str) -> Response {
     let suppress = req
         .header("x-tfs-fedauthredirect")
         .is_some_and(|v| v.eq_ignore_ascii_case("suppress"));
-    let get_or_post = req.method == Method::GET || req.method == Method::POST || req.method == Method::HEAD;
+    let get_or_post =
+        req.method == Method::GET || req.method == Method::POST || req.method == Method::HEAD;
     if get_or_post && !suppress {
         return sign_in_page(base);
     }
@@ -151,7 +168,11 @@ pub fn sign_in_page(base: &str) -> Response {
 fn add_challenge_headers(r: &mut Response, org: &Org, base: &str) {
     if org.server.is_some() {
         crate::http::append(r, "WWW-Authenticate", "Bearer");
-        crate::http::append(r, "WWW-Authenticate", &format!("Basic realm=\"{base}/{}\"", org.name));
+        crate::http::append(
+            r,
+            "WWW-Authenticate",
+            &format!("Basic realm=\"{base}/{}\"", org.name),
+        );
         crate::http::append(r, "WWW-Authenticate", "Negotiate");
         crate::http::append(r, "WWW-Authenticate", "NTLM");
         return;
@@ -213,7 +234,12 @@ fn implied(granted: &str) -> &'static [&'static str] {
     match granted {
         "vso.code_write" => &["vso.code"],
         "vso.code_manage" => &["vso.code_write", "vso.code"],
-        "vso.code_full" => &["vso.code_manage", "vso.code_write", "vso.code", "vso.code_status"],
+        "vso.code_full" => &[
+            "vso.code_manage",
+            "vso.code_write",
+            "vso.code",
+            "vso.code_status",
+        ],
         "vso.work_write" => &["vso.work"],
         "vso.work_full" => &["vso.work_write", "vso.work"],
         "vso.project_write" => &["vso.project"],

@@ -5,19 +5,24 @@ use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::Shared;
+use crate::entra_issue::{Grant, issue};
 use crate::http::{Req, json, set};
 use crate::model::{EntraApp, User, guid_from};
-use crate::state::{AccessToken, RefreshToken, World};
-use crate::{ADO_RESOURCE_ID, Shared};
-
-const GRAPH_RESOURCE_ID: &str = "00000003-0000-0000-c000-000000000000";
-const LIFETIME_SECS: i64 = 3599;
+use crate::state::World;
 
 /// The 5.3 error shape: error, error_description (with trace lines), error_codes, timestamp, ids, error_uri.
-pub fn oauth_error(base: &str, req: &Req, status: StatusCode, error: &str, code: u32, message: &str) -> Response {
+pub fn oauth_error(
+    base: &str,
+    req: &Req,
+    status: StatusCode,
+    error: &str,
+    code: u32,
+    message: &str,
+) -> Response {
     let trace = uuid::Uuid::new_v4().to_string();
     let correlation = req
         .header("client-request-id")
@@ -59,7 +64,13 @@ pub fn invalid_tenant(base: &str, tenant: &str, req: &Req) -> Response {
 }
 
 pub fn unavailable(base: &str) -> Response {
-    let req = Req::new(axum::http::Method::POST, "/", None, Default::default(), Vec::new());
+    let req = Req::new(
+        axum::http::Method::POST,
+        "/",
+        None,
+        Default::default(),
+        Vec::new(),
+    );
     oauth_error(
         base,
         &req,
@@ -96,106 +107,204 @@ pub fn find_app(world: &World, tid: &str, client_id: &str) -> Option<(String, En
 pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
     let base = shared.base.as_str();
     let form = req.form();
-    let field = |k: &str| form.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
-    let err = |status: StatusCode, error: &str, code: u32, msg: String| oauth_error(base, req, status, error, code, &msg);
+    let field = |k: &str| {
+        form.iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+    let err = |status: StatusCode, error: &str, code: u32, msg: String| {
+        oauth_error(base, req, status, error, code, &msg)
+    };
     let (mut client_id, mut secret) = (field("client_id"), field("client_secret"));
     if let Some((id, s)) = basic_client(req) {
         client_id = client_id.or(Some(id));
         secret = secret.or(Some(s));
     }
     let missing = |p: &str| {
-        err(StatusCode::BAD_REQUEST, "invalid_request", 900144, format!("AADSTS900144: The request body must contain the following parameter: '{p}'."))
+        err(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            900144,
+            format!("AADSTS900144: The request body must contain the following parameter: '{p}'."),
+        )
     };
-    let Some(client_id) = client_id else { return missing("client_id") };
-    let Some(grant) = field("grant_type") else { return missing("grant_type") };
+    let Some(client_id) = client_id else {
+        return missing("client_id");
+    };
+    let Some(grant) = field("grant_type") else {
+        return missing("grant_type");
+    };
     let mut world = shared.lock();
     let Some((tenant_id, app)) = find_app(&world, tid, &client_id) else {
-        return err(StatusCode::BAD_REQUEST, "unauthorized_client", 700016, format!(
-            "AADSTS700016: Application with identifier '{client_id}' was not found in the directory '{tid}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."
-        ));
+        return err(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            700016,
+            format!(
+                "AADSTS700016: Application with identifier '{client_id}' was not found in the directory '{tid}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."
+            ),
+        );
     };
     let Some(secret) = secret else {
         return err(StatusCode::UNAUTHORIZED, "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.".into());
     };
     if secret != app.client_secret {
-        return err(StatusCode::UNAUTHORIZED, "invalid_client", 7000215, format!(
-            "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{}'.", app.client_id
-        ));
+        return err(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7000215,
+            format!(
+                "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{}'.",
+                app.client_id
+            ),
+        );
     }
     if app.secret_expired {
-        return err(StatusCode::UNAUTHORIZED, "invalid_client", 7000222, format!(
-            "AADSTS7000222: The provided client secret keys for app '{}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.", app.client_id
-        ));
+        return err(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7000222,
+            format!(
+                "AADSTS7000222: The provided client secret keys for app '{}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.",
+                app.client_id
+            ),
+        );
     }
     let issued = match grant.as_str() {
         "client_credentials" => {
-            let Some(scope) = field("scope") else { return missing("scope") };
+            let Some(scope) = field("scope") else {
+                return missing("scope");
+            };
             if !scope.split_whitespace().all(|s| s.ends_with("/.default")) {
-                return err(StatusCode::BAD_REQUEST, "invalid_scope", 1002012, format!(
-                    "AADSTS1002012: The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
-                ));
+                return err(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    1002012,
+                    format!(
+                        "AADSTS1002012: The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
+                    ),
+                );
             }
-            let sp = User { id: guid_from(&format!("sp:{client_id}")), display_name: format!("App {client_id}"), unique_name: client_id.clone() };
-            Grant { user: sp, scope, refresh: false, nonce: None }
+            let sp = User {
+                id: guid_from(&format!("sp:{client_id}")),
+                display_name: format!("App {client_id}"),
+                unique_name: client_id.clone(),
+            };
+            Grant {
+                user: sp,
+                scope,
+                refresh: false,
+                nonce: None,
+            }
         }
         "authorization_code" => {
-            let Some(code) = field("code") else { return missing("code") };
-            let invalid = |code_no: u32, msg: &str| err(StatusCode::BAD_REQUEST, "invalid_grant", code_no, msg.to_string());
+            let Some(code) = field("code") else {
+                return missing("code");
+            };
+            let invalid = |code_no: u32, msg: &str| {
+                err(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    code_no,
+                    msg.to_string(),
+                )
+            };
             let Some(c) = world.auth_codes.get_mut(&code) else {
-                return invalid(9002313, "AADSTS9002313: Invalid request. Request is malformed or invalid.");
+                return invalid(
+                    9002313,
+                    "AADSTS9002313: Invalid request. Request is malformed or invalid.",
+                );
             };
             if c.used {
-                return invalid(54005, "AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
+                return invalid(
+                    54005,
+                    "AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+                );
             }
             if c.expired {
-                return invalid(70008, "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.");
+                return invalid(
+                    70008,
+                    "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+                );
             }
-            if !c.client_id.eq_ignore_ascii_case(&client_id) || !c.tenant_id.eq_ignore_ascii_case(&tenant_id) {
-                return invalid(700005, "AADSTS700005: Provided Authorization Code is intended to use against other tenant, thus rejected.");
+            if !c.client_id.eq_ignore_ascii_case(&client_id)
+                || !c.tenant_id.eq_ignore_ascii_case(&tenant_id)
+            {
+                return invalid(
+                    700005,
+                    "AADSTS700005: Provided Authorization Code is intended to use against other tenant, thus rejected.",
+                );
             }
             if field("redirect_uri").as_deref() != Some(c.redirect_uri.as_str()) {
-                return invalid(500112, &format!(
-                    "AADSTS500112: The reply address '{}' does not match the reply address '{}' provided when requesting Authorization code.",
-                    field("redirect_uri").unwrap_or_default(), c.redirect_uri
-                ));
+                return invalid(
+                    500112,
+                    &format!(
+                        "AADSTS500112: The reply address '{}' does not match the reply address '{}' provided when requesting Authorization code.",
+                        field("redirect_uri").unwrap_or_default(),
+                        c.redirect_uri
+                    ),
+                );
             }
             if let Some((method, challenge)) = &c.challenge {
-                let ok = field("code_verifier").is_some_and(|v| pkce_matches(method, challenge, &v));
+                let ok =
+                    field("code_verifier").is_some_and(|v| pkce_matches(method, challenge, &v));
                 if !ok {
-                    return invalid(501481, "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+                    return invalid(
+                        501481,
+                        "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+                    );
                 }
             }
             c.used = true;
             let refresh = c.scope.split_whitespace().any(|s| s == "offline_access");
             let scope = field("scope").unwrap_or_else(|| c.scope.clone());
-            Grant { user: c.user.clone(), scope, refresh, nonce: c.nonce.clone() }
+            Grant {
+                user: c.user.clone(),
+                scope,
+                refresh,
+                nonce: c.nonce.clone(),
+            }
         }
         "refresh_token" => {
-            let Some(rt) = field("refresh_token") else { return missing("refresh_token") };
-            let valid = world.refresh_tokens.get(&rt).filter(|t| t.valid && t.client_id.eq_ignore_ascii_case(&client_id) && t.tenant_id.eq_ignore_ascii_case(&tenant_id)).cloned();
+            let Some(rt) = field("refresh_token") else {
+                return missing("refresh_token");
+            };
+            let valid = world
+                .refresh_tokens
+                .get(&rt)
+                .filter(|t| {
+                    t.valid
+                        && t.client_id.eq_ignore_ascii_case(&client_id)
+                        && t.tenant_id.eq_ignore_ascii_case(&tenant_id)
+                })
+                .cloned();
             let Some(old) = valid else {
                 return err(StatusCode::BAD_REQUEST, "invalid_grant", 70008, "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.".into());
             };
             if let Some(t) = world.refresh_tokens.get_mut(&rt) {
                 t.valid = false;
             }
-            Grant { user: old.user, scope: field("scope").unwrap_or(old.scope), refresh: true, nonce: None }
+            Grant {
+                user: old.user,
+                scope: field("scope").unwrap_or(old.scope),
+                refresh: true,
+                nonce: None,
+            }
         }
         other => {
-            return err(StatusCode::BAD_REQUEST, "unsupported_grant_type", 70003, format!("AADSTS70003: The app requested an unsupported grant type '{other}'."));
+            return err(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                70003,
+                format!("AADSTS70003: The app requested an unsupported grant type '{other}'."),
+            );
         }
     };
     let body = issue(&mut world, base, &tenant_id, &client_id, issued);
     let mut r = json(StatusCode::OK, &body);
     no_cache(&mut r);
     r
-}
-
-struct Grant {
-    user: User,
-    scope: String,
-    refresh: bool,
-    nonce: Option<String>,
 }
 
 fn basic_client(req: &Req) -> Option<(String, String)> {
@@ -206,7 +315,11 @@ fn basic_client(req: &Req) -> Option<(String, String)> {
     }
     let decoded = String::from_utf8(STANDARD.decode(rest.trim()).ok()?).ok()?;
     let (id, secret) = decoded.split_once(':')?;
-    let unescape = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+    let unescape = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+    };
     Some((unescape(id)?, unescape(secret)?))
 }
 
@@ -216,81 +329,4 @@ fn pkce_matches(method: &str, challenge: &str, verifier: &str) -> bool {
     } else {
         verifier == challenge
     }
-}
-
-fn jwt(payload: &Value) -> String {
-    let header = json!({"typ": "JWT", "alg": "RS256", "kid": "fake-azure-key"});
-    let part = |v: &Value| URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap_or_default());
-    format!("{}.{}.{}", part(&header), part(payload), URL_SAFE_NO_PAD.encode(b"fake-azure-signature"))
-}
-
-/// Stores and returns a new access (and maybe refresh/id) token.
-fn issue(world: &mut World, base: &str, tenant_id: &str, client_id: &str, g: Grant) -> Value {
-    let requested: Vec<&str> = g.scope.split_whitespace().collect();
-    let oidc = ["openid", "profile", "email", "offline_access"];
-    let mut ado = Vec::new();
-    let mut others = Vec::new();
-    for s in &requested {
-        let lower = s.to_ascii_lowercase();
-        if let Some(name) = lower
-            .strip_prefix(&format!("{ADO_RESOURCE_ID}/"))
-            .or_else(|| lower.strip_prefix("https://app.vssps.visualstudio.com/"))
-        {
-            ado.push(if name == ".default" { "user_impersonation".to_string() } else { name.to_string() });
-        } else if !oidc.contains(&lower.as_str()) {
-            others.push(s.to_string());
-        }
-    }
-    let audience = if ado.is_empty() { GRAPH_RESOURCE_ID } else { ADO_RESOURCE_ID };
-    let now = Utc::now();
-    let scope_out = if ado.is_empty() {
-        others.join(" ")
-    } else {
-        ado.iter().map(|s| format!("{ADO_RESOURCE_ID}/{s}")).collect::<Vec<_>>().join(" ")
-    };
-    let access = jwt(&json!({
-        "aud": audience, "iss": format!("https://sts.windows.net/{tenant_id}/"),
-        "iat": now.timestamp(), "nbf": now.timestamp(), "exp": now.timestamp() + LIFETIME_SECS,
-        "appid": client_id, "oid": g.user.id, "tid": tenant_id, "scp": ado.join(" "),
-        "name": g.user.display_name, "upn": g.user.unique_name, "ver": "1.0", "jti": uuid::Uuid::new_v4().to_string(),
-    }));
-    world.access_tokens.insert(
-        access.clone(),
-        AccessToken {
-            user: g.user.clone(),
-            scopes: ado,
-            audience: audience.into(),
-            tenant_id: tenant_id.into(),
-            expires_at: now + chrono::Duration::seconds(LIFETIME_SECS),
-        },
-    );
-    let mut body = json!({
-        "token_type": "Bearer", "scope": scope_out,
-        "expires_in": LIFETIME_SECS, "ext_expires_in": LIFETIME_SECS, "access_token": access,
-    });
-    if g.refresh {
-        let rt = format!("1.AXoA{}", URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes()));
-        world.refresh_tokens.insert(
-            rt.clone(),
-            RefreshToken { client_id: client_id.into(), tenant_id: tenant_id.into(), scope: g.scope.clone(), user: g.user.clone(), valid: true },
-        );
-        body["refresh_token"] = json!(rt);
-    }
-    if requested.contains(&"openid") {
-        body["id_token"] = json!(jwt(&json!({
-            "aud": client_id, "iss": format!("{base}/{tenant_id}/v2.0"),
-            "iat": now.timestamp(), "nbf": now.timestamp(), "exp": now.timestamp() + LIFETIME_SECS,
-            "name": g.user.display_name, "oid": g.user.id, "preferred_username": g.user.unique_name,
-            "sub": guid_from(&format!("sub:{}:{client_id}", g.user.id)), "tid": tenant_id, "ver": "2.0", "nonce": g.nonce,
-        })));
-    }
-    body
-}
-
-/// Mints a bearer token directly (test helper), as if issued to `client_id`.
-pub fn mint(world: &mut World, base: &str, tenant_id: &str, user: User, scopes: &[&str]) -> String {
-    let scope = scopes.iter().map(|s| format!("{ADO_RESOURCE_ID}/{s}")).collect::<Vec<_>>().join(" ");
-    let g = Grant { user, scope, refresh: false, nonce: None };
-    let body = issue(world, base, tenant_id, "fake-azure-test-client", g);
-    body["access_token"].as_str().unwrap_or_default().to_string()
 }

@@ -23,7 +23,9 @@ pub fn envelope(status: StatusCode, message: &str, type_name: &str, type_key: &s
 }
 
 fn webapi(type_key: &str) -> String {
-    format!("Microsoft.VisualStudio.Services.WebApi.{type_key}, Microsoft.VisualStudio.Services.WebApi")
+    format!(
+        "Microsoft.VisualStudio.Services.WebApi.{type_key}, Microsoft.VisualStudio.Services.WebApi"
+    )
 }
 
 fn git_server(type_key: &str) -> String {
@@ -98,8 +100,15 @@ pub fn org_not_found(org: &str) -> Response {
 }
 
 pub fn route_not_found(path: &str) -> Response {
-    let msg = format!("The controller for path '{path}' was not found or does not implement IController.");
-    envelope(StatusCode::NOT_FOUND, &msg, "System.Web.HttpException, System.Web", "HttpException")
+    let msg = format!(
+        "The controller for path '{path}' was not found or does not implement IController."
+    );
+    envelope(
+        StatusCode::NOT_FOUND,
+        &msg,
+        "System.Web.HttpException, System.Web",
+        "HttpException",
+    )
 }
 
 pub fn method_not_allowed() -> Response {
@@ -114,7 +123,10 @@ pub fn method_not_allowed() -> Response {
 pub fn unauthorized(user_id: Option<&str>) -> Response {
     let msg = match user_id {
         Some(id) => format!("TF400813: The user '{id}' is not authorized to access this resource."),
-        None => "TF400813: Resource not available for anonymous access. Client authentication required.".into(),
+        None => {
+            "TF400813: Resource not available for anonymous access. Client authentication required."
+                .into()
+        }
     };
     envelope(
         StatusCode::UNAUTHORIZED,
@@ -243,7 +255,9 @@ pub fn subscription_not_found(id: &str) -> Response {
 }
 
 pub fn work_item_not_found(id: &str) -> Response {
-    let msg = format!("TF401232: Work item {id} does not exist, or you do not have permissions to read it.");
+    let msg = format!(
+        "TF401232: Work item {id} does not exist, or you do not have permissions to read it."
+    );
     envelope(
         StatusCode::NOT_FOUND,
         &msg,

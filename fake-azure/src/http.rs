@@ -45,15 +45,27 @@ pub struct Req {
 }
 
 impl Req {
-    pub fn new(method: Method, raw_path: &str, raw_query: Option<&str>, headers: HeaderMap, body: Vec<u8>) -> Req {
-        let path = percent_decode_str(raw_path).decode_utf8_lossy().into_owned();
+    pub fn new(
+        method: Method,
+        raw_path: &str,
+        raw_query: Option<&str>,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    ) -> Req {
+        let path = percent_decode_str(raw_path)
+            .decode_utf8_lossy()
+            .into_owned();
         let segs = raw_path
             .split('/')
             .filter(|s| !s.is_empty())
             .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
             .collect();
         let query = raw_query
-            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
             .unwrap_or_default();
         Req {
             method,
@@ -98,7 +110,9 @@ impl Req {
     }
 
     pub fn form(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(&self.body).into_owned().collect()
+        url::form_urlencoded::parse(&self.body)
+            .into_owned()
+            .collect()
     }
 }
 

@@ -7,6 +7,7 @@
 mod auth;
 mod core;
 mod entra;
+mod entra_issue;
 mod entra_token;
 mod errors;
 mod git;
@@ -23,6 +24,7 @@ mod security;
 mod seed;
 mod server;
 mod state;
+mod threads;
 mod wit;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -56,7 +58,9 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn lock(&self) -> MutexGuard<'_, state::World> {
-        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -79,7 +83,9 @@ pub struct FakeAzure {
 
 impl std::fmt::Debug for FakeAzure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeAzure").field("base_url", &self.base_url()).finish()
+        f.debug_struct("FakeAzure")
+            .field("base_url", &self.base_url())
+            .finish()
     }
 }
 
@@ -89,7 +95,10 @@ impl FakeAzure {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("fake-azure: bind 127.0.0.1:0");
-        let port = listener.local_addr().expect("fake-azure: local address").port();
+        let port = listener
+            .local_addr()
+            .expect("fake-azure: local address")
+            .port();
         let (tx, rx) = watch::channel(false);
         let shared = Arc::new(Shared {
             world: Mutex::new(seed::world()),
@@ -153,6 +162,9 @@ impl FakeAzure {
 
     /// Applies to every `/{org}/...` request, and to Entra routes when `org` is a tenant id.
     pub fn set_behaviour(&self, org: &str, b: Behaviour) {
-        self.shared().lock().behaviours.insert(org.to_ascii_lowercase(), b);
+        self.shared()
+            .lock()
+            .behaviours
+            .insert(org.to_ascii_lowercase(), b);
     }
 }

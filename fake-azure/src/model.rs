@@ -109,7 +109,9 @@ pub struct ServerOptions {
 pub enum Behaviour {
     Normal,
     /// 429 with the throttling headers and a RequestBlockedException envelope.
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     /// Sleep, then answer normally.
     Slow(Duration),
     /// 503 with an envelope.

@@ -1,4 +1,4 @@
-//! Pull requests: list (searchCriteria, `$top`/`$skip`), get, create (409 on duplicates), update, threads and replies.
+//! Pull requests: list (searchCriteria, `$top`/`$skip`), get, create (409 on duplicates), update; threads go to `threads`.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -7,23 +7,12 @@ use serde_json::{Value, json};
 
 use crate::errors;
 use crate::git::{RepoAt, require};
-use crate::git_json::{comment_json, pr_json, thread_json};
+use crate::git_json::pr_json;
 use crate::http::json;
 use crate::model::{User, hex40};
 use crate::router::Ctx;
-use crate::state::{Comment, Commit, GitRef, PrStatus, PullRequest, Thread};
-
-const THREAD_STATUS: [&str; 7] = ["unknown", "active", "fixed", "wontFix", "closed", "byDesign", "pending"];
-const COMMENT_TYPE: [&str; 4] = ["unknown", "text", "codeChange", "system"];
-
-/// Requests may send numeric enums; answers use names.
-fn enum_name(v: &Value, names: &[&str], default: &str) -> String {
-    match v {
-        Value::Number(n) => n.as_u64().and_then(|i| names.get(i as usize)).unwrap_or(&default).to_string(),
-        Value::String(s) => names.iter().find(|n| n.eq_ignore_ascii_case(s)).map(|n| n.to_string()).unwrap_or_else(|| s.clone()),
-        _ => default.to_string(),
-    }
-}
+use crate::state::{Commit, GitRef, PrStatus, PullRequest};
+use crate::threads;
 
 pub fn route(ctx: &mut Ctx, repo: &RepoAt) -> Response {
     let tail = ctx.tail(repo.at);
@@ -34,25 +23,34 @@ pub fn route(ctx: &mut Ctx, repo: &RepoAt) -> Response {
         (["pullrequests"], Method::GET) => list(ctx, None, Some(repo.idx)),
         (["pullrequests"], Method::POST) => create(ctx, repo.idx),
         (["pullrequests", _, ..], _) => {
-            let Some(pi) = pr_id.parse::<u32>().ok().and_then(|id| ctx.org().repos[repo.idx].prs.iter().position(|p| p.id == id)) else {
+            let Some(pi) = pr_id.parse::<u32>().ok().and_then(|id| {
+                ctx.org().repos[repo.idx]
+                    .prs
+                    .iter()
+                    .position(|p| p.id == id)
+            }) else {
                 return errors::pr_not_found(&pr_id);
             };
             let at = (repo.idx, pi);
             match (&t[2..], ctx.req.method.clone()) {
                 ([], Method::GET) => get(ctx, at),
                 ([], Method::PATCH) => update(ctx, at),
-                (["threads"], Method::GET) => threads(ctx, at),
-                (["threads"], Method::POST) => create_thread(ctx, at),
+                (["threads"], Method::GET) => threads::threads(ctx, at),
+                (["threads"], Method::POST) => threads::create_thread(ctx, at),
                 (["threads", tid, rest @ ..], m) => {
                     let tid = tid.to_string();
                     let pr = &ctx.org().repos[at.0].prs[at.1];
-                    let Some(ti) = tid.parse::<u32>().ok().and_then(|id| pr.threads.iter().position(|x| x.id == id)) else {
+                    let Some(ti) = tid
+                        .parse::<u32>()
+                        .ok()
+                        .and_then(|id| pr.threads.iter().position(|x| x.id == id))
+                    else {
                         return errors::thread_not_found(&tid);
                     };
                     match (rest, m) {
-                        ([], Method::GET) => thread(ctx, at, ti),
-                        (["comments"], Method::GET) => comments(ctx, at, ti),
-                        (["comments"], Method::POST) => reply(ctx, at, ti),
+                        ([], Method::GET) => threads::thread(ctx, at, ti),
+                        (["comments"], Method::GET) => threads::comments(ctx, at, ti),
+                        (["comments"], Method::POST) => threads::reply(ctx, at, ti),
                         _ => errors::method_not_allowed(),
                     }
                 }
@@ -64,8 +62,14 @@ pub fn route(ctx: &mut Ctx, repo: &RepoAt) -> Response {
 }
 
 pub fn list(ctx: &mut Ctx, project: Option<&str>, repo: Option<usize>) -> Response {
-    let q = |k: &str| ctx.req.q(&format!("searchCriteria.{k}")).map(str::to_string);
-    let status = q("status").unwrap_or_else(|| "active".into()).to_ascii_lowercase();
+    let q = |k: &str| {
+        ctx.req
+            .q(&format!("searchCriteria.{k}"))
+            .map(str::to_string)
+    };
+    let status = q("status")
+        .unwrap_or_else(|| "active".into())
+        .to_ascii_lowercase();
     let links = q("includeLinks").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let pb = ctx.public_base();
     let org = ctx.org();
@@ -85,7 +89,11 @@ pub fn list(ctx: &mut Ctx, project: Option<&str>, repo: Option<usize>) -> Respon
             };
             let keep = status_ok
                 && q("creatorId").is_none_or(|c| c.eq_ignore_ascii_case(&pr.created_by.id))
-                && q("reviewerId").is_none_or(|c| pr.reviewers.iter().any(|(u, _)| u.id.eq_ignore_ascii_case(&c)))
+                && q("reviewerId").is_none_or(|c| {
+                    pr.reviewers
+                        .iter()
+                        .any(|(u, _)| u.id.eq_ignore_ascii_case(&c))
+                })
                 && q("sourceRefName").is_none_or(|s| s == pr.source)
                 && q("targetRefName").is_none_or(|s| s == pr.target);
             if keep {
@@ -93,7 +101,7 @@ pub fn list(ctx: &mut Ctx, project: Option<&str>, repo: Option<usize>) -> Respon
             }
         }
     }
-    found.sort_by(|a, b| b.1.id.cmp(&a.1.id));
+    found.sort_by_key(|(_, pr)| std::cmp::Reverse(pr.id));
     let skip = ctx.req.q_num("$skip").unwrap_or(0);
     let top = ctx.req.q_num("$top").unwrap_or(usize::MAX);
     let value: Vec<Value> = found
@@ -102,7 +110,10 @@ pub fn list(ctx: &mut Ctx, project: Option<&str>, repo: Option<usize>) -> Respon
         .take(top)
         .map(|(ri, pr)| pr_json(org, &org.repos[*ri], pr, &pb, links))
         .collect();
-    json(StatusCode::OK, &json!({"value": value, "count": value.len()}))
+    json(
+        StatusCode::OK,
+        &json!({"value": value, "count": value.len()}),
+    )
 }
 
 /// `_apis/git/pullrequests/{id}` at project or organization level.
@@ -113,7 +124,10 @@ pub fn get_any(ctx: &mut Ctx, project: Option<&str>, id: &str) -> Response {
         if project.is_some_and(|p| r.project_id != p) {
             return None;
         }
-        r.prs.iter().position(|p| Some(p.id) == wanted).map(|pi| (ri, pi))
+        r.prs
+            .iter()
+            .position(|p| Some(p.id) == wanted)
+            .map(|pi| (ri, pi))
     });
     match at {
         Some(at) => get(ctx, at),
@@ -135,7 +149,11 @@ fn known_user(ctx: &Ctx, id: &str) -> User {
         .map(|p| p.user.clone())
         .chain([User::dana(), User::lee()])
         .find(|u| u.id.eq_ignore_ascii_case(id))
-        .unwrap_or_else(|| User { id: id.into(), display_name: id.into(), unique_name: id.into() })
+        .unwrap_or_else(|| User {
+            id: id.into(),
+            display_name: id.into(),
+            unique_name: id.into(),
+        })
 }
 
 fn create(ctx: &mut Ctx, ri: usize) -> Response {
@@ -143,13 +161,26 @@ fn create(ctx: &mut Ctx, ri: usize) -> Response {
         return denied;
     }
     let Some(body) = ctx.req.json_body() else {
-        return errors::bad_request("Value cannot be null.\r\nParameter name: gitPullRequestToCreate");
+        return errors::bad_request(
+            "Value cannot be null.\r\nParameter name: gitPullRequestToCreate",
+        );
     };
-    let source = body["sourceRefName"].as_str().unwrap_or_default().to_string();
-    let target = body["targetRefName"].as_str().unwrap_or_default().to_string();
+    let source = body["sourceRefName"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let target = body["targetRefName"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let reviewers: Vec<(User, i32)> = body["reviewers"]
         .as_array()
-        .map(|a| a.iter().filter_map(|r| r["id"].as_str()).map(|id| (known_user(ctx, id), 0)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r["id"].as_str())
+                .map(|id| (known_user(ctx, id), 0))
+                .collect()
+        })
         .unwrap_or_default();
     let user = ctx.user();
     let org = ctx.org_mut();
@@ -159,9 +190,14 @@ fn create(ctx: &mut Ctx, ri: usize) -> Response {
         return errors::pr_branch_missing();
     };
     if source == target {
-        return errors::bad_request("TF401407: The source and target branch of a pull request cannot be the same.");
+        return errors::bad_request(
+            "TF401407: The source and target branch of a pull request cannot be the same.",
+        );
     }
-    if r.prs.iter().any(|p| p.status == PrStatus::Active && p.source == source && p.target == target) {
+    if r.prs
+        .iter()
+        .any(|p| p.status == PrStatus::Active && p.source == source && p.target == target)
+    {
         return errors::pr_exists();
     }
     r.prs.push(PullRequest {
@@ -205,13 +241,29 @@ fn update(ctx: &mut Ctx, (ri, pi): (usize, usize)) -> Response {
     if let Some(d) = body["isDraft"].as_bool() {
         pr.is_draft = d;
     }
-    match body["status"].as_str().map(str::to_ascii_lowercase).as_deref() {
+    match body["status"]
+        .as_str()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("completed") if pr.status == PrStatus::Active => {
             let parent = r.refs.get(&pr.target).map(|g| g.object_id.clone());
             let merge = hex40(&format!("merge:{}:{}", r.id, pr.id));
             let message = format!("Merged PR {}: {}", pr.id, pr.title);
-            r.commits.push(Commit { id: merge.clone(), parent, message, author: user.clone(), date: Utc::now() });
-            r.refs.insert(pr.target.clone(), GitRef { object_id: merge.clone(), creator: user });
+            r.commits.push(Commit {
+                id: merge.clone(),
+                parent,
+                message,
+                author: user.clone(),
+                date: Utc::now(),
+            });
+            r.refs.insert(
+                pr.target.clone(),
+                GitRef {
+                    object_id: merge.clone(),
+                    creator: user,
+                },
+            );
             pr.merge_commit = Some(merge);
             pr.status = PrStatus::Completed;
             pr.closed_date = Some(Utc::now());
@@ -228,89 +280,4 @@ fn update(ctx: &mut Ctx, (ri, pi): (usize, usize)) -> Response {
     }
     r.prs[pi] = pr;
     get(ctx, (ri, pi))
-}
-
-fn threads(ctx: &mut Ctx, (ri, pi): (usize, usize)) -> Response {
-    let pb = ctx.public_base();
-    let org = ctx.org();
-    let r = &org.repos[ri];
-    let pr = &r.prs[pi];
-    let value: Vec<Value> = pr.threads.iter().map(|t| thread_json(org, r, pr.id, t, &pb)).collect();
-    json(StatusCode::OK, &json!({"value": value, "count": value.len()}))
-}
-
-fn thread(ctx: &mut Ctx, (ri, pi): (usize, usize), ti: usize) -> Response {
-    let pb = ctx.public_base();
-    let org = ctx.org();
-    let r = &org.repos[ri];
-    let pr = &r.prs[pi];
-    json(StatusCode::OK, &thread_json(org, r, pr.id, &pr.threads[ti], &pb))
-}
-
-fn comments(ctx: &mut Ctx, (ri, pi): (usize, usize), ti: usize) -> Response {
-    let pb = ctx.public_base();
-    let org = ctx.org();
-    let r = &org.repos[ri];
-    let pr = &r.prs[pi];
-    let t = &pr.threads[ti];
-    let value: Vec<Value> = t.comments.iter().map(|c| comment_json(org, r, pr.id, t.id, c, &pb)).collect();
-    json(StatusCode::OK, &json!({"value": value, "count": value.len()}))
-}
-
-fn new_comment(v: &Value, id: u32, author: &User) -> Comment {
-    Comment {
-        id,
-        parent: v["parentCommentId"].as_u64().unwrap_or(0) as u32,
-        author: Some(author.clone()),
-        content: v["content"].as_str().unwrap_or_default().into(),
-        comment_type: enum_name(&v["commentType"], &COMMENT_TYPE, "text"),
-        published: Utc::now(),
-    }
-}
-
-fn create_thread(ctx: &mut Ctx, (ri, pi): (usize, usize)) -> Response {
-    if let Some(denied) = require(ctx, "vso.code_write", "PullRequestContribute") {
-        return denied;
-    }
-    let Some(body) = ctx.req.json_body() else {
-        return errors::bad_request("Value cannot be null.\r\nParameter name: commentThread");
-    };
-    let user = ctx.user();
-    let org = ctx.org_mut();
-    let id = org.next_thread_id;
-    org.next_thread_id += 1;
-    let now = Utc::now();
-    let comments = body["comments"].as_array().cloned().unwrap_or_default();
-    let new_thread = Thread {
-        id,
-        status: enum_name(&body["status"], &THREAD_STATUS, "active"),
-        context: body["threadContext"].clone(),
-        properties: if body["properties"].is_object() { body["properties"].clone() } else { json!({}) },
-        published: now,
-        updated: now,
-        comments: comments.iter().enumerate().map(|(i, c)| new_comment(c, i as u32 + 1, &user)).collect(),
-    };
-    org.repos[ri].prs[pi].threads.push(new_thread);
-    let ti = org.repos[ri].prs[pi].threads.len() - 1;
-    thread(ctx, (ri, pi), ti)
-}
-
-fn reply(ctx: &mut Ctx, (ri, pi): (usize, usize), ti: usize) -> Response {
-    if let Some(denied) = require(ctx, "vso.code_write", "PullRequestContribute") {
-        return denied;
-    }
-    let Some(body) = ctx.req.json_body() else {
-        return errors::bad_request("Value cannot be null.\r\nParameter name: comment");
-    };
-    let user = ctx.user();
-    let pb = ctx.public_base();
-    let t = &mut ctx.org_mut().repos[ri].prs[pi].threads[ti];
-    let id = t.comments.iter().map(|c| c.id).max().unwrap_or(0) + 1;
-    t.comments.push(new_comment(&body, id, &user));
-    t.updated = Utc::now();
-    let org = ctx.org();
-    let r = &org.repos[ri];
-    let pr = &r.prs[pi];
-    let t = &pr.threads[ti];
-    json(StatusCode::OK, &comment_json(org, r, pr.id, t.id, &t.comments[t.comments.len() - 1], &pb))
 }

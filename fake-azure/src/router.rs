@@ -45,7 +45,11 @@ impl Ctx<'_> {
 
     /// Lower-cased segments from `at` on, for matching.
     pub fn tail(&self, at: usize) -> Vec<String> {
-        self.rest.iter().skip(at).map(|s| s.to_ascii_lowercase()).collect()
+        self.rest
+            .iter()
+            .skip(at)
+            .map(|s| s.to_ascii_lowercase())
+            .collect()
     }
 
     pub fn user(&self) -> User {
@@ -55,7 +59,9 @@ impl Ctx<'_> {
 
 pub fn public_base(base: &str, org: &Org) -> String {
     match &org.server {
-        Some(opts) if opts.localhost_urls => format!("http://localhost/{}", crate::http::enc(&org.name)),
+        Some(opts) if opts.localhost_urls => {
+            format!("http://localhost/{}", crate::http::enc(&org.name))
+        }
         _ => format!("{base}/{}", crate::http::enc(&org.name)),
     }
 }
@@ -66,7 +72,9 @@ pub async fn entry(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = body::to_bytes(body, 32 * 1024 * 1024).await.unwrap_or_default();
+    let bytes = body::to_bytes(body, 32 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
     let req = Req::new(
         parts.method,
         parts.uri.path(),
@@ -76,14 +84,24 @@ pub async fn entry(
     );
     record(&shared, &req);
 
-    let first = req.segs.first().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
+    let first = req
+        .segs
+        .first()
+        .map(|s| s.to_ascii_lowercase())
+        .unwrap_or_default();
     let is_entra = entra::is_entra_path(&req);
     let behaviour = shared.lock().behaviours.get(&first).cloned();
     match behaviour {
-        Some(Behaviour::RateLimited { retry_after_secs }) => return throttled(retry_after_secs, is_entra),
+        Some(Behaviour::RateLimited { retry_after_secs }) => {
+            return throttled(retry_after_secs, is_entra);
+        }
         Some(Behaviour::Slow(d)) => tokio::time::sleep(d).await,
         Some(Behaviour::ServerError) => {
-            return if is_entra { entra_token::unavailable(&shared.base) } else { errors::unavailable() };
+            return if is_entra {
+                entra_token::unavailable(&shared.base)
+            } else {
+                errors::unavailable()
+            };
         }
         Some(Behaviour::ResetConnection) => {
             // The connection task drops the socket when notified; this answer never comes.
@@ -109,7 +127,12 @@ fn record(shared: &Shared, req: &Req) {
         headers: req
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body: req.body.clone(),
     };
@@ -117,7 +140,11 @@ fn record(shared: &Shared, req: &Req) {
 }
 
 fn throttled(retry_after: u64, entra: bool) -> Response {
-    let mut r = if entra { entra_token::throttled() } else { errors::throttled() };
+    let mut r = if entra {
+        entra_token::throttled()
+    } else {
+        errors::throttled()
+    };
     let reset = chrono::Utc::now().timestamp() + retry_after as i64;
     set(&mut r, "Retry-After", &retry_after.to_string());
     set(&mut r, "X-RateLimit-Resource", "Core");
@@ -142,12 +169,12 @@ fn dispatch(shared: &Shared, req: &Req) -> (Response, Option<User>, Option<Strin
     };
     let principal = match auth::authenticate(&world, org, req, &shared.base) {
         Ok(p) => p,
-        Err(r) => return (r, None, None),
+        Err(r) => return (*r, None, None),
     };
     let user = principal.user.clone();
     let version = match check_version(req, org) {
         Ok(v) => v,
-        Err(r) => return (r, Some(user), None),
+        Err(r) => return (*r, Some(user), None),
     };
     let mut ctx = Ctx {
         req,
@@ -191,7 +218,8 @@ pub fn parse_version(v: &str) -> Option<(u32, u32, bool)> {
         Some((n, p)) => {
             let p = p.to_ascii_lowercase();
             let ok = p == "preview"
-                || p.strip_prefix("preview.").is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()));
+                || p.strip_prefix("preview.")
+                    .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()));
             if !ok {
                 return None;
             }
@@ -211,22 +239,25 @@ pub fn latest_version(org: &Org) -> String {
         .unwrap_or_else(|| "7.1".into())
 }
 
-fn check_version(req: &Req, org: &Org) -> Result<String, Response> {
+fn check_version(req: &Req, org: &Org) -> Result<String, Box<Response>> {
     let Some(v) = req.api_version() else {
         if req.is_read() {
             return Ok(latest_version(org));
         }
-        return Err(errors::version_not_specified(req.method.as_str()));
+        return Err(Box::new(errors::version_not_specified(req.method.as_str())));
     };
     let Some((major, minor, _)) = parse_version(&v) else {
-        return Err(errors::version_invalid(&v));
+        return Err(Box::new(errors::version_invalid(&v)));
     };
     let (max, max_text) = match org.server.as_ref().and_then(|s| s.max_api_version.clone()) {
-        Some(m) => (parse_version(&m).map(|(a, b, _)| (a, b)).unwrap_or((7, 2)), m),
+        Some(m) => (
+            parse_version(&m).map(|(a, b, _)| (a, b)).unwrap_or((7, 2)),
+            m,
+        ),
         None => ((7, 2), "7.2".to_string()),
     };
     if (major, minor) > max {
-        return Err(errors::version_out_of_range(&v, &max_text));
+        return Err(Box::new(errors::version_out_of_range(&v, &max_text)));
     }
     Ok(v)
 }
@@ -243,16 +274,28 @@ fn decorate(r: &mut Response, req: &Req, user: Option<&User>, version: Option<&s
         .is_some_and(|v| v.as_bytes() == b"application/json; charset=utf-8");
     if is_plain_json {
         let v = version.map(str::to_string).unwrap_or_else(|| "7.1".into());
-        set(r, "Content-Type", &format!("application/json; charset=utf-8; api-version={v}"));
+        set(
+            r,
+            "Content-Type",
+            &format!("application/json; charset=utf-8; api-version={v}"),
+        );
     }
     set(r, "ActivityId", &uuid::Uuid::new_v4().to_string());
     set(r, "X-TFS-Session", &session);
     set(r, "X-VSS-E2EID", &session);
     set(r, "X-TFS-ProcessId", "6f1a6c0b-3d2e-4f5a-9b8c-7d6e5f4a3b2c");
-    set(r, "X-VSS-SenderDeploymentId", "4d2e6f80-1a3b-7c5d-9e0f-2b4d6f8a0c1e");
+    set(
+        r,
+        "X-VSS-SenderDeploymentId",
+        "4d2e6f80-1a3b-7c5d-9e0f-2b4d6f8a0c1e",
+    );
     set(r, "X-Frame-Options", "SAMEORIGIN");
     set(r, "X-Content-Type-Options", "nosniff");
-    set(r, "Access-Control-Expose-Headers", "ActivityId,X-TFS-Session,X-MS-ContinuationToken");
+    set(
+        r,
+        "Access-Control-Expose-Headers",
+        "ActivityId,X-TFS-Session,X-MS-ContinuationToken",
+    );
     set(r, "X-Cache", "CONFIG_NOCACHE");
     if let Some(u) = user.filter(|_| r.status() != StatusCode::UNAUTHORIZED) {
         set(r, "X-VSS-UserData", &format!("{}:{}", u.id, u.unique_name));

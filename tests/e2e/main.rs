@@ -1,1 +1,12 @@
+//! End-to-end tests: the real server on a random port, a real database, the fake Azure DevOps.
 
+mod support;
+
+mod cli;
+mod lifecycle;
+mod queries;
+mod schema;
+mod secrets;
+mod tenancy;
+mod validation;
+mod verification;

@@ -42,7 +42,9 @@ impl Credential {
                 let basic = Zeroizing::new(format!(":{}", pat.expose_secret()));
                 Zeroizing::new(format!("Basic {}", BASE64.encode(basic.as_bytes())))
             }
-            Credential::Bearer(token) => Zeroizing::new(format!("Bearer {}", token.expose_secret())),
+            Credential::Bearer(token) => {
+                Zeroizing::new(format!("Bearer {}", token.expose_secret()))
+            }
             Credential::None => return Ok(None),
         };
         let mut value = HeaderValue::from_str(&text).map_err(|_| AzureError::InvalidCredential)?;
@@ -77,22 +79,34 @@ impl RawResponse {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, AzureError> {
         self.error_for_status()?;
         if !is_json(&self.headers, &self.body) {
-            return Err(AzureError::InvalidResponse { reason: "expected json, got another content type".into() });
+            return Err(AzureError::InvalidResponse {
+                reason: "expected json, got another content type".into(),
+            });
         }
-        serde_json::from_slice(&self.body)
-            .map_err(|e| AzureError::InvalidResponse { reason: format!("unexpected json: {e}") })
+        serde_json::from_slice(&self.body).map_err(|e| AzureError::InvalidResponse {
+            reason: format!("unexpected json: {e}"),
+        })
     }
 
     /// The `x-ms-continuationtoken` header, when there is a next page.
     pub fn continuation_token(&self) -> Option<String> {
-        let token = self.headers.get(CONTINUATION_TOKEN_HEADER)?.to_str().ok()?.trim();
+        let token = self
+            .headers
+            .get(CONTINUATION_TOKEN_HEADER)?
+            .to_str()
+            .ok()?
+            .trim();
         (!token.is_empty()).then(|| token.to_owned())
     }
 
     /// A `{count, value}` list with its continuation token.
     pub fn page<T: DeserializeOwned>(&self) -> Result<Page<T>, AzureError> {
         let list: ListEnvelope<T> = self.json()?;
-        Ok(Page { value: list.value, count: list.count, continuation_token: self.continuation_token() })
+        Ok(Page {
+            value: list.value,
+            count: list.count,
+            continuation_token: self.continuation_token(),
+        })
     }
 }
 
@@ -107,20 +121,41 @@ pub struct Call<'a> {
 
 impl<'a> Call<'a> {
     pub fn get(url: Url, credential: &'a Credential) -> Self {
-        Call { method: Method::GET, url, credential, json_body: None }
+        Call {
+            method: Method::GET,
+            url,
+            credential,
+            json_body: None,
+        }
     }
 
-    pub fn post_json<B: Serialize>(url: Url, credential: &'a Credential, body: &B) -> Result<Self, AzureError> {
-        let json = serde_json::to_vec(body)
-            .map_err(|e| AzureError::InvalidResponse { reason: format!("could not encode the request: {e}") })?;
-        Ok(Call { method: Method::POST, url, credential, json_body: Some(json) })
+    pub fn post_json<B: Serialize>(
+        url: Url,
+        credential: &'a Credential,
+        body: &B,
+    ) -> Result<Self, AzureError> {
+        let json = serde_json::to_vec(body).map_err(|e| AzureError::InvalidResponse {
+            reason: format!("could not encode the request: {e}"),
+        })?;
+        Ok(Call {
+            method: Method::POST,
+            url,
+            credential,
+            json_body: Some(json),
+        })
     }
 }
 
 /// `{base}/{path}?{query}`; `base` is an organization URL without a trailing slash (one is tolerated).
 pub fn api_url(base: &Url, path: &str, query: &[(&str, &str)]) -> Result<Url, AzureError> {
-    let joined = format!("{}/{}", base.as_str().trim_end_matches('/'), path.trim_start_matches('/'));
-    let mut url = Url::parse(&joined).map_err(|e| AzureError::InvalidUrl { reason: e.to_string() })?;
+    let joined = format!(
+        "{}/{}",
+        base.as_str().trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
+    let mut url = Url::parse(&joined).map_err(|e| AzureError::InvalidUrl {
+        reason: e.to_string(),
+    })?;
     if !query.is_empty() {
         url.query_pairs_mut().extend_pairs(query);
     }
@@ -152,7 +187,10 @@ impl AzureClient {
             .https_only(!config.allow_private_upstreams)
             .build()
             .map_err(ClientBuildError)?;
-        Ok(AzureClient { http, config: Arc::new(config) })
+        Ok(AzureClient {
+            http,
+            config: Arc::new(config),
+        })
     }
 
     pub fn config(&self) -> &AzureConfig {
@@ -161,7 +199,11 @@ impl AzureClient {
 
     /// An oauth2 HTTP client over the same connection pool, guard and limits.
     pub fn oauth_http(&self) -> OAuthHttp {
-        OAuthHttp::new(self.http.clone(), self.config.allow_private_upstreams, self.config.max_body_bytes)
+        OAuthHttp::new(
+            self.http.clone(),
+            self.config.allow_private_upstreams,
+            self.config.max_body_bytes,
+        )
     }
 
     /// Sends `call` and reads the body (up to `max_body_bytes`). Fails only for transport,
@@ -189,8 +231,16 @@ impl AzureClient {
         let status = response.status();
         let headers = response.headers().clone();
         let body = read_capped(response, self.config.max_body_bytes).await?;
-        tracing::debug!(status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "answered");
-        Ok(RawResponse { status, headers, body })
+        tracing::debug!(
+            status = status.as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "answered"
+        );
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// `GET {base}/{path}?{query}` as JSON.
@@ -227,18 +277,32 @@ impl AzureClient {
         body: &B,
     ) -> Result<T, AzureError> {
         let url = api_url(base, path, query)?;
-        self.send(Call::post_json(url, credential, body)?).await?.json()
+        self.send(Call::post_json(url, credential, body)?)
+            .await?
+            .json()
     }
 }
 
 /// Reads a body chunk by chunk and stops as soon as it passes `cap` bytes.
-pub(super) async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, AzureError> {
-    let too_large = || AzureError::InvalidResponse { reason: format!("the answer is larger than {cap} bytes") };
-    if response.content_length().is_some_and(|len| len > cap as u64) {
+pub(super) async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Vec<u8>, AzureError> {
+    let too_large = || AzureError::InvalidResponse {
+        reason: format!("the answer is larger than {cap} bytes"),
+    };
+    if response
+        .content_length()
+        .is_some_and(|len| len > cap as u64)
+    {
         return Err(too_large());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| AzureError::from_transport(&e))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| AzureError::from_transport(&e))?
+    {
         if body.len() + chunk.len() > cap {
             return Err(too_large());
         }
@@ -253,47 +317,89 @@ mod tests {
 
     #[test]
     fn a_pat_becomes_basic_auth_with_an_empty_user() {
-        let header = Credential::Pat(SecretString::from("s3cr3tpat")).header().unwrap().unwrap();
+        let header = Credential::Pat(SecretString::from("s3cr3tpat"))
+            .header()
+            .unwrap()
+            .unwrap();
         assert_eq!(header.to_str().unwrap(), "Basic OnMzY3IzdHBhdA==");
         assert!(header.is_sensitive());
-        let bearer = Credential::Bearer(SecretString::from("eyJ0")).header().unwrap().unwrap();
+        let bearer = Credential::Bearer(SecretString::from("eyJ0"))
+            .header()
+            .unwrap()
+            .unwrap();
         assert_eq!(bearer.to_str().unwrap(), "Bearer eyJ0");
         assert!(Credential::None.header().unwrap().is_none());
     }
 
     #[test]
     fn a_credential_with_a_newline_is_refused_without_echoing_it() {
-        let error = Credential::Bearer(SecretString::from("abc\ndef")).header().unwrap_err();
+        let error = Credential::Bearer(SecretString::from("abc\ndef"))
+            .header()
+            .unwrap_err();
         assert_eq!(error, AzureError::InvalidCredential);
         assert!(!error.to_string().contains("abc"));
-        assert!(!format!("{:?}", Credential::Pat(SecretString::from("hunter2"))).contains("hunter2"));
+        assert!(
+            !format!("{:?}", Credential::Pat(SecretString::from("hunter2"))).contains("hunter2")
+        );
     }
 
     #[test]
     fn api_urls_join_the_base_and_encode_the_query() {
         let base = Url::parse("https://dev.azure.com/contoso").unwrap();
-        let url = api_url(&base, "/_apis/projects", &[("$top", "1"), ("api-version", "7.1")]).unwrap();
-        assert_eq!(url.as_str(), "https://dev.azure.com/contoso/_apis/projects?%24top=1&api-version=7.1");
+        let url = api_url(
+            &base,
+            "/_apis/projects",
+            &[("$top", "1"), ("api-version", "7.1")],
+        )
+        .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://dev.azure.com/contoso/_apis/projects?%24top=1&api-version=7.1"
+        );
         let slash = Url::parse("https://ado.example.com/DefaultCollection/").unwrap();
         let url = api_url(&slash, "_apis/connectionData", &[]).unwrap();
-        assert_eq!(url.as_str(), "https://ado.example.com/DefaultCollection/_apis/connectionData");
+        assert_eq!(
+            url.as_str(),
+            "https://ado.example.com/DefaultCollection/_apis/connectionData"
+        );
     }
 
     #[test]
     fn a_continuation_token_is_read_from_the_header() {
         let mut headers = HeaderMap::new();
         headers.insert(CONTINUATION_TOKEN_HEADER, HeaderValue::from_static("100"));
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
-        let raw = RawResponse { status: StatusCode::OK, headers, body: br#"{"count":1,"value":[1]}"#.to_vec() };
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        let raw = RawResponse {
+            status: StatusCode::OK,
+            headers,
+            body: br#"{"count":1,"value":[1]}"#.to_vec(),
+        };
         let page: Page<i32> = raw.page().unwrap();
-        assert_eq!(page, Page { value: vec![1], count: Some(1), continuation_token: Some("100".into()) });
+        assert_eq!(
+            page,
+            Page {
+                value: vec![1],
+                count: Some(1),
+                continuation_token: Some("100".into())
+            }
+        );
     }
 
     #[test]
     fn html_where_json_is_expected_is_an_invalid_response() {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
-        let raw = RawResponse { status: StatusCode::OK, headers, body: b"<html></html>".to_vec() };
-        assert!(matches!(raw.json::<serde_json::Value>(), Err(AzureError::InvalidResponse { .. })));
+        let raw = RawResponse {
+            status: StatusCode::OK,
+            headers,
+            body: b"<html></html>".to_vec(),
+        };
+        assert!(matches!(
+            raw.json::<serde_json::Value>(),
+            Err(AzureError::InvalidResponse { .. })
+        ));
     }
 }

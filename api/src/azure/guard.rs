@@ -36,7 +36,11 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), GuardError> {
         "https" => {}
         "http" if allow_private => {}
         "http" => return Err(GuardError::PlainHttp),
-        other => return Err(GuardError::Scheme { scheme: other.to_owned() }),
+        other => {
+            return Err(GuardError::Scheme {
+                scheme: other.to_owned(),
+            });
+        }
     }
     let host = url.host().ok_or(GuardError::NoHost)?;
     if allow_private {
@@ -48,7 +52,9 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), GuardError> {
         Host::Domain(name) => is_local_name(name),
     };
     if forbidden {
-        return Err(GuardError::PrivateAddress { host: host.to_string() });
+        return Err(GuardError::PrivateAddress {
+            host: host.to_string(),
+        });
     }
     Ok(())
 }
@@ -116,7 +122,12 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
         return Some(low);
     }
     if s[0] == 0x2002 {
-        return Some(Ipv4Addr::new((s[1] >> 8) as u8, s[1] as u8, (s[2] >> 8) as u8, s[2] as u8));
+        return Some(Ipv4Addr::new(
+            (s[1] >> 8) as u8,
+            s[1] as u8,
+            (s[2] >> 8) as u8,
+            s[2] as u8,
+        ));
     }
     None
 }
@@ -148,22 +159,34 @@ impl Resolve for GuardedResolver {
 /// Resolves `host` (port 0: reqwest fills in the URL's) and keeps the allowed addresses.
 async fn resolve_checked(host: &str, allow_private: bool) -> Result<Vec<SocketAddr>, GuardError> {
     if !allow_private && is_local_name(host) {
-        return Err(GuardError::PrivateAddress { host: host.to_owned() });
+        return Err(GuardError::PrivateAddress {
+            host: host.to_owned(),
+        });
     }
     let resolved: Vec<SocketAddr> = match tokio::net::lookup_host((host, 0)).await {
         Ok(addrs) => addrs.collect(),
         Err(e) => return Err(lookup_error(host, &e)),
     };
     if resolved.is_empty() {
-        return Err(GuardError::UnknownHost { host: host.to_owned() });
+        return Err(GuardError::UnknownHost {
+            host: host.to_owned(),
+        });
     }
     if allow_private {
         return Ok(resolved);
     }
-    let allowed: Vec<SocketAddr> = resolved.into_iter().filter(|a| !is_forbidden_ip(a.ip())).collect();
+    let allowed: Vec<SocketAddr> = resolved
+        .into_iter()
+        .filter(|a| !is_forbidden_ip(a.ip()))
+        .collect();
     if allowed.is_empty() {
-        tracing::warn!(host, "refused an upstream that resolves only to private addresses");
-        return Err(GuardError::PrivateAddress { host: host.to_owned() });
+        tracing::warn!(
+            host,
+            "refused an upstream that resolves only to private addresses"
+        );
+        return Err(GuardError::PrivateAddress {
+            host: host.to_owned(),
+        });
     }
     Ok(allowed)
 }
@@ -173,9 +196,13 @@ async fn resolve_checked(host: &str, allow_private: bool) -> Result<Vec<SocketAd
 fn lookup_error(host: &str, e: &std::io::Error) -> GuardError {
     let text = e.to_string().to_ascii_lowercase();
     if text.contains("temporary failure") || text.contains("try again") {
-        GuardError::ResolveFailed { host: host.to_owned() }
+        GuardError::ResolveFailed {
+            host: host.to_owned(),
+        }
     } else {
-        GuardError::UnknownHost { host: host.to_owned() }
+        GuardError::UnknownHost {
+            host: host.to_owned(),
+        }
     }
 }
 
@@ -194,10 +221,29 @@ mod tests {
     #[test]
     fn every_private_or_reserved_ipv4_class_is_forbidden() {
         for ip in [
-            "127.0.0.1", "127.255.255.254", "10.0.0.1", "10.255.255.255", "172.16.0.1", "172.31.255.255",
-            "192.168.0.1", "192.168.255.255", "100.64.0.1", "100.127.255.255", "169.254.0.1",
-            "169.254.169.254", "0.0.0.0", "0.1.2.3", "255.255.255.255", "224.0.0.1", "239.255.255.250",
-            "192.0.2.10", "198.51.100.7", "203.0.113.99", "192.0.0.8", "198.18.0.1", "198.19.255.255",
+            "127.0.0.1",
+            "127.255.255.254",
+            "10.0.0.1",
+            "10.255.255.255",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.0.1",
+            "192.168.255.255",
+            "100.64.0.1",
+            "100.127.255.255",
+            "169.254.0.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "0.1.2.3",
+            "255.255.255.255",
+            "224.0.0.1",
+            "239.255.255.250",
+            "192.0.2.10",
+            "198.51.100.7",
+            "203.0.113.99",
+            "192.0.0.8",
+            "198.18.0.1",
+            "198.19.255.255",
             "240.0.0.1",
         ] {
             assert!(forbidden(ip), "{ip} should be forbidden");
@@ -206,7 +252,16 @@ mod tests {
 
     #[test]
     fn public_ipv4_addresses_are_allowed() {
-        for ip in ["13.107.42.20", "8.8.8.8", "172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1", "192.169.0.1", "1.1.1.1"] {
+        for ip in [
+            "13.107.42.20",
+            "8.8.8.8",
+            "172.15.255.255",
+            "172.32.0.1",
+            "100.63.255.255",
+            "100.128.0.1",
+            "192.169.0.1",
+            "1.1.1.1",
+        ] {
             assert!(!forbidden(ip), "{ip} should be allowed");
         }
     }
@@ -214,8 +269,16 @@ mod tests {
     #[test]
     fn every_private_or_reserved_ipv6_class_is_forbidden() {
         for ip in [
-            "::1", "::", "fe80::1", "febf::1", "fc00::1", "fd12:3456:789a::1", "ff02::1", "2001:db8::1",
-            "fec0::1", "100::1",
+            "::1",
+            "::",
+            "fe80::1",
+            "febf::1",
+            "fc00::1",
+            "fd12:3456:789a::1",
+            "ff02::1",
+            "2001:db8::1",
+            "fec0::1",
+            "100::1",
         ] {
             assert!(forbidden(ip), "{ip} should be forbidden");
         }
@@ -224,8 +287,14 @@ mod tests {
     #[test]
     fn ipv6_forms_embedding_a_private_ipv4_are_forbidden() {
         for ip in [
-            "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254", "::127.0.0.1", "::10.0.0.1",
-            "64:ff9b::192.168.1.1", "2002:c0a8:0101::1", "2002:7f00:0001::",
+            "::ffff:127.0.0.1",
+            "::ffff:10.1.2.3",
+            "::ffff:169.254.169.254",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "64:ff9b::192.168.1.1",
+            "2002:c0a8:0101::1",
+            "2002:7f00:0001::",
         ] {
             assert!(forbidden(ip), "{ip} should be forbidden");
         }
@@ -233,23 +302,44 @@ mod tests {
 
     #[test]
     fn public_ipv6_addresses_and_mapped_public_ipv4_are_allowed() {
-        for ip in ["2620:1ec:4::1", "2a01:111:f100::1", "::ffff:13.107.42.20", "64:ff9b::808:808", "2002:0808:0808::1"] {
+        for ip in [
+            "2620:1ec:4::1",
+            "2a01:111:f100::1",
+            "::ffff:13.107.42.20",
+            "64:ff9b::808:808",
+            "2002:0808:0808::1",
+        ] {
             assert!(!forbidden(ip), "{ip} should be allowed");
         }
     }
 
     #[test]
     fn plain_http_is_refused_unless_private_upstreams_are_allowed() {
-        assert_eq!(check_url(&url("http://dev.azure.com/contoso"), false), Err(GuardError::PlainHttp));
-        assert_eq!(check_url(&url("http://dev.azure.com/contoso"), true), Ok(()));
-        assert_eq!(check_url(&url("https://dev.azure.com/contoso"), false), Ok(()));
+        assert_eq!(
+            check_url(&url("http://dev.azure.com/contoso"), false),
+            Err(GuardError::PlainHttp)
+        );
+        assert_eq!(
+            check_url(&url("http://dev.azure.com/contoso"), true),
+            Ok(())
+        );
+        assert_eq!(
+            check_url(&url("https://dev.azure.com/contoso"), false),
+            Ok(())
+        );
     }
 
     #[test]
     fn other_schemes_are_always_refused() {
         for allow in [false, true] {
-            assert!(matches!(check_url(&url("ftp://dev.azure.com/x"), allow), Err(GuardError::Scheme { .. })));
-            assert!(matches!(check_url(&url("file:///etc/passwd"), allow), Err(GuardError::Scheme { .. })));
+            assert!(matches!(
+                check_url(&url("ftp://dev.azure.com/x"), allow),
+                Err(GuardError::Scheme { .. })
+            ));
+            assert!(matches!(
+                check_url(&url("file:///etc/passwd"), allow),
+                Err(GuardError::Scheme { .. })
+            ));
         }
     }
 
@@ -266,10 +356,19 @@ mod tests {
             "https://localhost/x",
             "https://api.localhost./x",
         ] {
-            assert!(matches!(check_url(&url(u), false), Err(GuardError::PrivateAddress { .. })), "{u}");
+            assert!(
+                matches!(
+                    check_url(&url(u), false),
+                    Err(GuardError::PrivateAddress { .. })
+                ),
+                "{u}"
+            );
             assert_eq!(check_url(&url(u), true), Ok(()), "{u}");
         }
-        assert_eq!(check_url(&url("https://13.107.42.20/contoso"), false), Ok(()));
+        assert_eq!(
+            check_url(&url("https://13.107.42.20/contoso"), false),
+            Ok(())
+        );
     }
 
     #[tokio::test]

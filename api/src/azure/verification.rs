@@ -153,7 +153,8 @@ impl VerificationCode {
                     "Edit the token at https://dev.azure.com/{organization}/_usersSettings/tokens (or create a new one) \
                      with the scopes Code (Read & write) (vso.code_write), Project and team (Read) (vso.project) and \
                      Work Items (Read & write) (vso.work_write); the user also needs Contribute on the repositories. \
-                     Then verify again."),
+                     Then verify again.",
+                ),
             ),
             VerificationCode::OrganizationNotFound => (
                 "ORGANIZATION_NOT_FOUND",
@@ -257,7 +258,11 @@ mod tests {
     fn every_code_has_a_cause_and_every_failure_a_hint() {
         for code in VerificationCode::ALL {
             assert!(!code.cause().is_empty());
-            assert_eq!(code.hint().is_none(), *code == VerificationCode::Ok, "{code:?}");
+            assert_eq!(
+                code.hint().is_none(),
+                *code == VerificationCode::Ok,
+                "{code:?}"
+            );
             assert_eq!(VerificationCode::parse(code.as_str()), Some(*code));
         }
     }
@@ -265,10 +270,16 @@ mod tests {
     #[test]
     fn codes_serialise_as_their_table_names() {
         for code in VerificationCode::ALL {
-            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::json!(code.as_str())
+            );
         }
         for name in CheckName::ALL {
-            assert_eq!(serde_json::to_value(name).unwrap(), serde_json::json!(name.as_str()));
+            assert_eq!(
+                serde_json::to_value(name).unwrap(),
+                serde_json::json!(name.as_str())
+            );
         }
     }
 
@@ -276,16 +287,26 @@ mod tests {
     fn hints_name_the_organization() {
         let org = Url::parse("https://dev.azure.com/contoso").unwrap();
         let hint = VerificationCode::PatInvalid.hint_for(&org, None).unwrap();
-        assert!(hint.contains("https://dev.azure.com/contoso/_usersSettings/tokens"), "{hint}");
+        assert!(
+            hint.contains("https://dev.azure.com/contoso/_usersSettings/tokens"),
+            "{hint}"
+        );
         let server = Url::parse("https://ado.example.com/DefaultCollection").unwrap();
-        let hint = VerificationCode::PatExpired.hint_for(&server, None).unwrap();
-        assert!(hint.contains("https://ado.example.com/DefaultCollection/_usersSettings/tokens"), "{hint}");
+        let hint = VerificationCode::PatExpired
+            .hint_for(&server, None)
+            .unwrap();
+        assert!(
+            hint.contains("https://ado.example.com/DefaultCollection/_usersSettings/tokens"),
+            "{hint}"
+        );
     }
 
     #[test]
     fn the_rate_limit_hint_says_how_long_to_wait() {
         let org = Url::parse("https://dev.azure.com/contoso").unwrap();
-        let hint = VerificationCode::UpstreamRateLimited.hint_for(&org, Some(30)).unwrap();
+        let hint = VerificationCode::UpstreamRateLimited
+            .hint_for(&org, Some(30))
+            .unwrap();
         assert!(hint.starts_with("Retry after 30 seconds"), "{hint}");
     }
 }

@@ -13,8 +13,8 @@ use super::error::AzureError;
 use super::verification::{CheckName, Verification, VerificationCheck, VerificationCode};
 use super::verify_oauth::{OAuthAppCredentials, check_oauth_app, check_reachable_anonymously};
 use super::wire::{
-    ConnectionData, GIT_GENERIC_CONTRIBUTE, GIT_REPOSITORIES_NAMESPACE, PermissionEvaluation, PermissionEvaluationBatch,
-    SubscriptionRef, TeamProjectReference,
+    ConnectionData, GIT_GENERIC_CONTRIBUTE, GIT_REPOSITORIES_NAMESPACE, PermissionEvaluation,
+    PermissionEvaluationBatch, SubscriptionRef, TeamProjectReference,
 };
 use crate::domain::flavor::Flavor;
 
@@ -51,7 +51,11 @@ pub async fn verify(client: &AzureClient, target: &VerifyTarget) -> Verification
         run.checks.push(check.check);
     }
     let verification = run.finish(checked_at);
-    tracing::info!(ok = verification.ok, code = verification.code.as_str(), "verified");
+    tracing::info!(
+        ok = verification.ok,
+        code = verification.code.as_str(),
+        "verified"
+    );
     verification
 }
 
@@ -83,11 +87,26 @@ impl<'a> Run<'a> {
     }
 
     fn pass(&mut self, name: CheckName, message: impl Into<String>) {
-        self.checks.push(VerificationCheck { name, ok: true, code: None, message: message.into() });
+        self.checks.push(VerificationCheck {
+            name,
+            ok: true,
+            code: None,
+            message: message.into(),
+        });
     }
 
-    fn fail(&mut self, name: CheckName, code: Option<VerificationCode>, message: impl Into<String>) {
-        self.checks.push(VerificationCheck { name, ok: false, code, message: message.into() });
+    fn fail(
+        &mut self,
+        name: CheckName,
+        code: Option<VerificationCode>,
+        message: impl Into<String>,
+    ) {
+        self.checks.push(VerificationCheck {
+            name,
+            ok: false,
+            code,
+            message: message.into(),
+        });
     }
 
     fn fail_with(&mut self, name: CheckName, error: &AzureError) {
@@ -103,8 +122,15 @@ impl<'a> Run<'a> {
     async fn pat_checks(&mut self, credential: Credential) {
         let data = match self.connection_data(&credential).await {
             Ok(data) => data,
-            Err(error @ (AzureError::Unauthorized { .. } | AzureError::Forbidden { .. } | AzureError::InvalidCredential)) => {
-                self.pass(CheckName::OrganizationReachable, "The organization answered.");
+            Err(
+                error @ (AzureError::Unauthorized { .. }
+                | AzureError::Forbidden { .. }
+                | AzureError::InvalidCredential),
+            ) => {
+                self.pass(
+                    CheckName::OrganizationReachable,
+                    "The organization answered.",
+                );
                 self.fail_with(CheckName::CredentialValid, &error);
                 return;
             }
@@ -113,16 +139,28 @@ impl<'a> Run<'a> {
                 return;
             }
         };
-        self.pass(CheckName::OrganizationReachable, "The organization answered.");
+        self.pass(
+            CheckName::OrganizationReachable,
+            "The organization answered.",
+        );
         let user = data.authenticated_user.unwrap_or_default();
         if user.is_anonymous() {
-            self.fail_with(CheckName::CredentialValid, &AzureError::Unauthorized { expired: false });
+            self.fail_with(
+                CheckName::CredentialValid,
+                &AzureError::Unauthorized { expired: false },
+            );
             return;
         }
-        let who = user.account().map(str::to_owned).or(user.provider_display_name.clone());
+        let who = user
+            .account()
+            .map(str::to_owned)
+            .or(user.provider_display_name.clone());
         self.pass(
             CheckName::CredentialValid,
-            format!("Signed in as {}.", who.as_deref().unwrap_or("an unnamed identity")),
+            format!(
+                "Signed in as {}.",
+                who.as_deref().unwrap_or("an unnamed identity")
+            ),
         );
         self.authenticated_as = who;
 
@@ -133,18 +171,36 @@ impl<'a> Run<'a> {
     }
 
     /// `connectionData`; on SERVER an out-of-range api-version is retried once with the server's latest.
-    async fn connection_data(&mut self, credential: &Credential) -> Result<ConnectionData, AzureError> {
+    async fn connection_data(
+        &mut self,
+        credential: &Credential,
+    ) -> Result<ConnectionData, AzureError> {
         let org = &self.target.org_url;
         let first = self
             .client
-            .get_json(org, "_apis/connectionData", &[("api-version", &self.api_version)], credential)
+            .get_json(
+                org,
+                "_apis/connectionData",
+                &[("api-version", &self.api_version)],
+                credential,
+            )
             .await;
         match first {
-            Err(AzureError::VersionOutOfRange { latest: Some(latest) }) if self.target.flavor == Flavor::Server => {
-                tracing::info!(latest, "server is older than api-version {API_VERSION}; falling back");
+            Err(AzureError::VersionOutOfRange {
+                latest: Some(latest),
+            }) if self.target.flavor == Flavor::Server => {
+                tracing::info!(
+                    latest,
+                    "server is older than api-version {API_VERSION}; falling back"
+                );
                 self.api_version = latest;
                 self.client
-                    .get_json(org, "_apis/connectionData", &[("api-version", &self.api_version)], credential)
+                    .get_json(
+                        org,
+                        "_apis/connectionData",
+                        &[("api-version", &self.api_version)],
+                        credential,
+                    )
                     .await
             }
             other => other,
@@ -158,7 +214,12 @@ impl<'a> Run<'a> {
         let version = self.api_version.clone();
         let first = self
             .client
-            .get_page::<TeamProjectReference>(&org, "_apis/projects", &[("$top", "1"), ("api-version", &version)], credential)
+            .get_page::<TeamProjectReference>(
+                &org,
+                "_apis/projects",
+                &[("$top", "1"), ("api-version", &version)],
+                credential,
+            )
             .await;
         let first = match first {
             Ok(page) => page,
@@ -186,8 +247,16 @@ impl<'a> Run<'a> {
                 break;
             }
             pages += 1;
-            let query = [("$top", "100"), ("continuationToken", next.as_str()), ("api-version", version.as_str())];
-            match self.client.get_page::<TeamProjectReference>(&org, "_apis/projects", &query, credential).await {
+            let query = [
+                ("$top", "100"),
+                ("continuationToken", next.as_str()),
+                ("api-version", version.as_str()),
+            ];
+            match self
+                .client
+                .get_page::<TeamProjectReference>(&org, "_apis/projects", &query, credential)
+                .await
+            {
                 Ok(page) => {
                     seen += page.value.len();
                     urls.extend(page.value.into_iter().filter_map(|p| p.url));
@@ -200,7 +269,11 @@ impl<'a> Run<'a> {
             }
         }
         self.projects_seen = seen;
-        self.project_count = if exact { i32::try_from(seen).ok() } else { None };
+        self.project_count = if exact {
+            i32::try_from(seen).ok()
+        } else {
+            None
+        };
         let counted = match self.project_count {
             Some(1) => "1 project is visible.".to_owned(),
             Some(n) => format!("{n} projects are visible."),
@@ -215,7 +288,12 @@ impl<'a> Run<'a> {
 
     /// SERVER_PUBLIC_URL: a Server whose public URL is unset hands out `localhost` URLs.
     fn server_public_url(&mut self, urls: &[String]) {
-        let org_host = self.target.org_url.host_str().unwrap_or("").to_ascii_lowercase();
+        let org_host = self
+            .target
+            .org_url
+            .host_str()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let bad = urls.iter().filter_map(|u| Url::parse(u).ok()).find(|u| {
             let host = u.host_str().unwrap_or("").to_ascii_lowercase();
             is_localhost(u) && host != org_host
@@ -309,10 +387,17 @@ impl<'a> Run<'a> {
         let failing = self.checks.iter().find(|c| !c.ok && !c.name.is_advisory());
         let ok = failing.is_none() && !self.checks.is_empty();
         let (code, message) = match failing {
-            Some(check) => (check.code.unwrap_or(VerificationCode::UpstreamUnreachable), check.message.clone()),
+            Some(check) => (
+                check.code.unwrap_or(VerificationCode::UpstreamUnreachable),
+                check.message.clone(),
+            ),
             None => (VerificationCode::Ok, self.summary()),
         };
-        let hint = if ok { None } else { code.hint_for(&self.target.org_url, self.retry_after_secs) };
+        let hint = if ok {
+            None
+        } else {
+            code.hint_for(&self.target.org_url, self.retry_after_secs)
+        };
         Verification {
             ok,
             checked_at,
@@ -335,7 +420,11 @@ impl<'a> Run<'a> {
                     Some(n) => format!("{n} projects visible"),
                     None => format!("at least {} projects visible", self.projects_seen),
                 };
-                let app = if oauth { " The OAuth app is valid." } else { "" };
+                let app = if oauth {
+                    " The OAuth app is valid."
+                } else {
+                    ""
+                };
                 format!("Verified as {who}; {projects}.{app}")
             }
             (None, _) => "The organization answers and the OAuth app is valid.".to_owned(),
@@ -346,7 +435,9 @@ impl<'a> Run<'a> {
 /// `localhost`, `127.0.0.1` (any loopback) or `::1`.
 fn is_localhost(url: &Url) -> bool {
     match url.host() {
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost"),
+        Some(Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
@@ -357,31 +448,55 @@ fn is_localhost(url: &Url) -> bool {
 pub(super) fn describe(error: &AzureError, org_url: &Url) -> (VerificationCode, String) {
     use VerificationCode as C;
     match error {
-        AzureError::Unauthorized { expired: true } => (C::PatExpired, "The personal access token has expired.".into()),
-        AzureError::Unauthorized { expired: false } => {
-            (C::PatInvalid, "The personal access token was rejected by Azure DevOps.".into())
-        }
-        AzureError::InvalidCredential => {
-            (C::PatInvalid, "The personal access token contains characters that cannot be sent.".into())
-        }
-        AzureError::Forbidden { message } => {
-            (C::PatInsufficientScope, format!("Azure DevOps refused the request: {message}"))
-        }
-        AzureError::NotFound { .. } => (C::OrganizationNotFound, format!("No Azure DevOps organization answers at {org_url}.")),
-        AzureError::UnknownHost { host } => (C::OrganizationNotFound, format!("The host {host} does not resolve.")),
-        AzureError::InvalidUrl { reason } => (C::OrganizationNotFound, format!("The organization URL is invalid: {reason}.")),
+        AzureError::Unauthorized { expired: true } => (
+            C::PatExpired,
+            "The personal access token has expired.".into(),
+        ),
+        AzureError::Unauthorized { expired: false } => (
+            C::PatInvalid,
+            "The personal access token was rejected by Azure DevOps.".into(),
+        ),
+        AzureError::InvalidCredential => (
+            C::PatInvalid,
+            "The personal access token contains characters that cannot be sent.".into(),
+        ),
+        AzureError::Forbidden { message } => (
+            C::PatInsufficientScope,
+            format!("Azure DevOps refused the request: {message}"),
+        ),
+        AzureError::NotFound { .. } => (
+            C::OrganizationNotFound,
+            format!("No Azure DevOps organization answers at {org_url}."),
+        ),
+        AzureError::UnknownHost { host } => (
+            C::OrganizationNotFound,
+            format!("The host {host} does not resolve."),
+        ),
+        AzureError::InvalidUrl { reason } => (
+            C::OrganizationNotFound,
+            format!("The organization URL is invalid: {reason}."),
+        ),
         AzureError::InvalidResponse { reason } => (
             C::OrganizationNotFound,
             format!("The server at {org_url} does not answer like Azure DevOps ({reason})."),
         ),
-        AzureError::RateLimited { retry_after: Some(after) } => (
+        AzureError::RateLimited {
+            retry_after: Some(after),
+        } => (
             C::UpstreamRateLimited,
-            format!("Azure DevOps is rate limiting this identity; retry after {} seconds.", after.as_secs()),
+            format!(
+                "Azure DevOps is rate limiting this identity; retry after {} seconds.",
+                after.as_secs()
+            ),
         ),
-        AzureError::RateLimited { retry_after: None } => {
-            (C::UpstreamRateLimited, "Azure DevOps is rate limiting this identity; retry later.".into())
-        }
-        AzureError::Unreachable { reason } => (C::UpstreamUnreachable, format!("Azure DevOps could not be reached: {reason}.")),
+        AzureError::RateLimited { retry_after: None } => (
+            C::UpstreamRateLimited,
+            "Azure DevOps is rate limiting this identity; retry later.".into(),
+        ),
+        AzureError::Unreachable { reason } => (
+            C::UpstreamUnreachable,
+            format!("Azure DevOps could not be reached: {reason}."),
+        ),
         AzureError::Blocked { reason } => (C::UpstreamUnreachable, blocked_message(reason)),
         AzureError::VersionOutOfRange { latest } => (
             C::UpstreamUnreachable,
@@ -390,9 +505,10 @@ pub(super) fn describe(error: &AzureError, org_url: &Url) -> (VerificationCode, 
                 latest.as_deref().unwrap_or("unknown")
             ),
         ),
-        AzureError::Upstream { status, message } => {
-            (C::UpstreamUnreachable, format!("Azure DevOps answered HTTP {status}: {message}."))
-        }
+        AzureError::Upstream { status, message } => (
+            C::UpstreamUnreachable,
+            format!("Azure DevOps answered HTTP {status}: {message}."),
+        ),
     }
 }
 

@@ -41,5 +41,7 @@ pub async fn body(r: Response) -> Value {
 }
 
 pub fn header(r: &Response, name: &str) -> Option<String> {
-    r.headers().get(name).map(|v| v.to_str().expect("ascii header").to_string())
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().expect("ascii header").to_string())
 }

@@ -1,1 +1,0 @@
-//! Integration tests of verification against the fake Azure DevOps (fake-azure).

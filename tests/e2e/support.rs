@@ -1,0 +1,262 @@
+//! Test support: a real server on a random port, a fresh database (SQLite file or a new PostgreSQL
+//! database), the fake Azure DevOps on loopback, and a GraphQL client that insists on error codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use fake_azure::FakeAzure;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use vcslink_api::app::App;
+use vcslink_api::config::Config;
+
+/// The first admin token every test server starts with.
+pub const ADMIN_TOKEN: &str = "vcs_test-admin-token-0123456789abcdefghijklmnop";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Every log line any test server wrote (for the no-secret-leak checks).
+pub fn captured_logs() -> String {
+    let buf = log_buffer().lock().unwrap_or_else(|e| e.into_inner());
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
+    static BUF: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUF.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let writer = CaptureWriter(buf.clone());
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("vcslink_api=debug,info")
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .try_init();
+        buf
+    })
+}
+
+#[derive(Clone)]
+struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for CaptureWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The PostgreSQL server to test against: `VCSLINK_TEST_POSTGRES_URL`; unset → skip with a notice,
+/// or fail under CI, where the PostgreSQL variants must run.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("VCSLINK_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok() => panic!("CI is set but VCSLINK_TEST_POSTGRES_URL is not"),
+        _ => {
+            eprintln!("skipping PostgreSQL variant: VCSLINK_TEST_POSTGRES_URL is unset");
+            None
+        }
+    }
+}
+
+/// A fresh, empty PostgreSQL database named with a UUID; returns its URL.
+pub async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sea_orm::{ConnectionTrait, Database};
+    let name = format!("vcslink_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url).await.expect("connect to VCSLINK_TEST_POSTGRES_URL");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    admin.close().await.ok();
+    let mut url = url::Url::parse(admin_url).expect("postgres URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+/// A running server and everything a test needs to talk to it.
+pub struct TestApp {
+    pub base: String,
+    pub fake: FakeAzure,
+    pub http: reqwest::Client,
+    pub config: Config,
+    pub backend: Backend,
+    pub data_dir: PathBuf,
+    _tmp: Arc<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn(Backend::Sqlite).await.expect("sqlite is always available")
+}
+
+/// Starts a server on `backend`; `None` when that backend is skipped here.
+pub async fn spawn(backend: Backend) -> Option<TestApp> {
+    spawn_with(backend, |_| {}).await
+}
+
+pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+    log_buffer();
+    let tmp = Arc::new(tempfile::tempdir().expect("temp dir"));
+    let fake = FakeAzure::start().await;
+    let mut config = Config::with_data_dir(tmp.path().join("data"));
+    if backend == Backend::Postgres {
+        config.database_url = fresh_postgres_database(&postgres_url()?).await;
+    }
+    config.listen = "127.0.0.1:0".parse().expect("addr");
+    config.bootstrap_token = Some(SecretString::from(ADMIN_TOKEN.to_owned()));
+    config.allow_private_upstreams = true;
+    config.entra_authority = url::Url::parse(&fake.entra_authority()).expect("fake authority");
+    config.profile_url = url::Url::parse(&fake.profile_url()).expect("fake profile");
+    config.upstream_timeout = std::time::Duration::from_secs(3);
+    config.upstream_connect_timeout = std::time::Duration::from_secs(2);
+    tweak(&mut config);
+    let data_dir = config.data_dir.clone();
+    let mut app = TestApp {
+        base: String::new(),
+        fake,
+        http: reqwest::Client::new(),
+        config,
+        backend,
+        data_dir,
+        _tmp: tmp,
+        stop: None,
+        task: None,
+    };
+    app.start().await;
+    Some(app)
+}
+
+impl TestApp {
+    async fn start(&mut self) {
+        let app = App::build(self.config.clone()).await.expect("server builds");
+        self.base = format!("http://127.0.0.1:{}", app.port());
+        let (tx, rx) = oneshot::channel();
+        self.stop = Some(tx);
+        self.task = Some(tokio::spawn(async move {
+            app.run_until(async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        }));
+    }
+
+    /// Stops the server (draining requests) and starts a new one on the same database and data dir.
+    pub async fn restart(&mut self) {
+        self.stop_server().await;
+        self.start().await;
+    }
+
+    pub async fn stop_server(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    pub fn org_url(&self) -> String {
+        self.fake.org_url(fake_azure::DEFAULT_ORG)
+    }
+
+    /// Runs a GraphQL operation as `token`; every error must carry `extensions.code`.
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = self.http.post(format!("{}/graphql", self.base)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("request");
+        assert_eq!(resp.status(), 200, "GraphQL answers 200");
+        let body: Value = resp.json().await.expect("JSON body");
+        record_response(&body);
+        if let Some(errors) = body.get("errors").and_then(Value::as_array) {
+            for e in errors {
+                assert!(e.pointer("/extensions/code").and_then(Value::as_str).is_some(), "error without a code: {e}");
+            }
+        }
+        body
+    }
+
+    /// Runs a GraphQL operation as the first admin.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.gql_as(Some(ADMIN_TOKEN), query, variables).await
+    }
+
+    /// Creates an API token through GraphQL; returns its value.
+    pub async fn token(&self, user: &str, role: &str) -> String {
+        let body = self
+            .gql(
+                "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }",
+                json!({ "i": { "user": user, "role": role } }),
+            )
+            .await;
+        body.pointer("/data/createApiToken/token").and_then(Value::as_str).expect("token").to_owned()
+    }
+
+    /// The SQLite database file and its WAL, concatenated (empty on PostgreSQL).
+    pub fn database_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for name in ["vcslink.db", "vcslink.db-wal"] {
+            if let Ok(b) = std::fs::read(self.data_dir.join(name)) {
+                out.extend(b);
+            }
+        }
+        out
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Every GraphQL response any test received (for the no-secret-leak checks).
+pub fn captured_responses() -> String {
+    responses().lock().unwrap_or_else(|e| e.into_inner()).join("\n")
+}
+
+fn responses() -> &'static Mutex<Vec<String>> {
+    static R: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    R.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+fn record_response(body: &Value) {
+    responses().lock().unwrap_or_else(|e| e.into_inner()).push(body.to_string());
+}
+
+/// The error code of the first error, if any.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body.pointer("/errors/0/extensions/code").and_then(Value::as_str)
+}
+
+/// Runs `$body` (an async fn taking a `TestApp`) on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn on_sqlite() {
+                let app = $crate::support::spawn($crate::support::Backend::Sqlite).await.expect("sqlite");
+                super::$name(app).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                if let Some(app) = $crate::support::spawn($crate::support::Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
