@@ -3,112 +3,19 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
-use reqwest::{Method, StatusCode, redirect};
-use secrecy::{ExposeSecret, SecretString};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, redirect};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::instrument;
 use url::Url;
-use zeroize::Zeroizing;
 
 use super::config::AzureConfig;
-use super::error::{AzureError, classify, is_json};
+pub use super::credential::Credential;
+use super::error::AzureError;
 use super::guard::{GuardedResolver, check_url};
 use super::oauth_http::OAuthHttp;
-use super::wire::ListEnvelope;
-
-/// Response header carrying the token of the next page.
-pub const CONTINUATION_TOKEN_HEADER: &str = "x-ms-continuationtoken";
-
-/// How a request authenticates. `Debug` never shows the secret.
-#[derive(Clone, Debug)]
-pub enum Credential {
-    /// Personal access token: `Authorization: Basic base64(":" + pat)`.
-    Pat(SecretString),
-    /// Entra ID access token: `Authorization: Bearer <token>`.
-    Bearer(SecretString),
-    /// Anonymous.
-    None,
-}
-
-impl Credential {
-    /// The `Authorization` header value, marked sensitive so it is never logged by the stack.
-    fn header(&self) -> Result<Option<HeaderValue>, AzureError> {
-        let text = match self {
-            Credential::Pat(pat) => {
-                let basic = Zeroizing::new(format!(":{}", pat.expose_secret()));
-                Zeroizing::new(format!("Basic {}", BASE64.encode(basic.as_bytes())))
-            }
-            Credential::Bearer(token) => {
-                Zeroizing::new(format!("Bearer {}", token.expose_secret()))
-            }
-            Credential::None => return Ok(None),
-        };
-        let mut value = HeaderValue::from_str(&text).map_err(|_| AzureError::InvalidCredential)?;
-        value.set_sensitive(true);
-        Ok(Some(value))
-    }
-}
-
-/// One page of a list: the items, the `count` Azure DevOps reported, and the token of the next page.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Page<T> {
-    pub value: Vec<T>,
-    pub count: Option<i64>,
-    pub continuation_token: Option<String>,
-}
-
-/// A finished exchange whose body was read (up to the cap) but not yet judged.
-#[derive(Clone, Debug)]
-pub struct RawResponse {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl RawResponse {
-    /// `Ok` for a usable 2xx answer, else the classified error.
-    pub fn error_for_status(&self) -> Result<(), AzureError> {
-        classify(self.status, &self.headers, &self.body)
-    }
-
-    /// The body as JSON of type `T`, after [`Self::error_for_status`].
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, AzureError> {
-        self.error_for_status()?;
-        if !is_json(&self.headers, &self.body) {
-            return Err(AzureError::InvalidResponse {
-                reason: "expected json, got another content type".into(),
-            });
-        }
-        serde_json::from_slice(&self.body).map_err(|e| AzureError::InvalidResponse {
-            reason: format!("unexpected json: {e}"),
-        })
-    }
-
-    /// The `x-ms-continuationtoken` header, when there is a next page.
-    pub fn continuation_token(&self) -> Option<String> {
-        let token = self
-            .headers
-            .get(CONTINUATION_TOKEN_HEADER)?
-            .to_str()
-            .ok()?
-            .trim();
-        (!token.is_empty()).then(|| token.to_owned())
-    }
-
-    /// A `{count, value}` list with its continuation token.
-    pub fn page<T: DeserializeOwned>(&self) -> Result<Page<T>, AzureError> {
-        let list: ListEnvelope<T> = self.json()?;
-        Ok(Page {
-            value: list.value,
-            count: list.count,
-            continuation_token: self.continuation_token(),
-        })
-    }
-}
+pub use super::response::{CONTINUATION_TOKEN_HEADER, Page, RawResponse};
 
 /// One request to send: method, absolute URL, credential and an optional JSON body.
 #[derive(Debug)]
@@ -316,34 +223,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pat_becomes_basic_auth_with_an_empty_user() {
-        let header = Credential::Pat(SecretString::from("s3cr3tpat"))
-            .header()
-            .unwrap()
-            .unwrap();
-        assert_eq!(header.to_str().unwrap(), "Basic OnMzY3IzdHBhdA==");
-        assert!(header.is_sensitive());
-        let bearer = Credential::Bearer(SecretString::from("eyJ0"))
-            .header()
-            .unwrap()
-            .unwrap();
-        assert_eq!(bearer.to_str().unwrap(), "Bearer eyJ0");
-        assert!(Credential::None.header().unwrap().is_none());
-    }
-
-    #[test]
-    fn a_credential_with_a_newline_is_refused_without_echoing_it() {
-        let error = Credential::Bearer(SecretString::from("abc\ndef"))
-            .header()
-            .unwrap_err();
-        assert_eq!(error, AzureError::InvalidCredential);
-        assert!(!error.to_string().contains("abc"));
-        assert!(
-            !format!("{:?}", Credential::Pat(SecretString::from("hunter2"))).contains("hunter2")
-        );
-    }
-
-    #[test]
     fn api_urls_join_the_base_and_encode_the_query() {
         let base = Url::parse("https://dev.azure.com/contoso").unwrap();
         let url = api_url(
@@ -362,44 +241,5 @@ mod tests {
             url.as_str(),
             "https://ado.example.com/DefaultCollection/_apis/connectionData"
         );
-    }
-
-    #[test]
-    fn a_continuation_token_is_read_from_the_header() {
-        let mut headers = HeaderMap::new();
-        headers.insert(CONTINUATION_TOKEN_HEADER, HeaderValue::from_static("100"));
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        );
-        let raw = RawResponse {
-            status: StatusCode::OK,
-            headers,
-            body: br#"{"count":1,"value":[1]}"#.to_vec(),
-        };
-        let page: Page<i32> = raw.page().unwrap();
-        assert_eq!(
-            page,
-            Page {
-                value: vec![1],
-                count: Some(1),
-                continuation_token: Some("100".into())
-            }
-        );
-    }
-
-    #[test]
-    fn html_where_json_is_expected_is_an_invalid_response() {
-        let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
-        let raw = RawResponse {
-            status: StatusCode::OK,
-            headers,
-            body: b"<html></html>".to_vec(),
-        };
-        assert!(matches!(
-            raw.json::<serde_json::Value>(),
-            Err(AzureError::InvalidResponse { .. })
-        ));
     }
 }

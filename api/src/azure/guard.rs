@@ -381,8 +381,8 @@ mod tests {
 
     #[tokio::test]
     async fn the_resolver_refuses_an_ip_shaped_name_in_a_private_range() {
-        // reqwest hands IP literals to the connector directly, but a resolver may still be asked
-        // for one (e.g. through a proxy-less CONNECT); it must refuse it all the same.
+        // reqwest hands IP literals straight to the connector (check_url covers those); should a
+        // resolver ever be asked for one, it must refuse it all the same.
         let refused = resolve_checked("10.1.2.3", false).await;
         assert!(matches!(refused, Err(GuardError::PrivateAddress { .. })));
     }

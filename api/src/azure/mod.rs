@@ -5,12 +5,13 @@
 
 pub mod client;
 pub mod config;
+pub mod credential;
 pub mod error;
 pub mod guard;
 pub mod oauth_http;
+pub mod response;
 pub mod verification;
 pub mod verify;
-pub mod verify_oauth;
 pub mod wire;
 
 #[cfg(test)]
@@ -22,5 +23,6 @@ pub use error::AzureError;
 pub use guard::{GuardError, check_url, is_forbidden_ip};
 pub use oauth_http::OAuthHttp;
 pub use verification::{CheckName, CodeEntry, Verification, VerificationCheck, VerificationCode};
-pub use verify::{API_VERSION, VerifyTarget, verify};
-pub use verify_oauth::{AZURE_DEVOPS_DEFAULT_SCOPE, OAuthAppCredentials};
+pub use verify::{
+    API_VERSION, AZURE_DEVOPS_DEFAULT_SCOPE, OAuthAppCredentials, VerifyTarget, verify,
+};

@@ -233,16 +233,19 @@ impl VerificationCode {
 
     /// The hint for one organization: its URL in place of `https://dev.azure.com/{organization}`,
     /// and for `UPSTREAM_RATE_LIMITED` the seconds to wait when Azure DevOps said.
+    /// `ORGANIZATION_NOT_FOUND` keeps the template (the URL given is the one that failed).
     pub fn hint_for(self, org_url: &Url, retry_after_secs: Option<u64>) -> Option<String> {
         let hint = self.hint()?;
         let org = org_url.as_str().trim_end_matches('/');
-        let hint = hint.replace(ORG_PLACEHOLDER, org);
-        match (self, retry_after_secs) {
-            (VerificationCode::UpstreamRateLimited, Some(secs)) => Some(format!(
+        Some(match (self, retry_after_secs) {
+            (VerificationCode::UpstreamRateLimited, Some(secs)) => format!(
                 "Retry after {secs} seconds; spread out automated calls made with the same identity."
-            )),
-            _ => Some(hint),
-        }
+            ),
+            (VerificationCode::OrganizationNotFound, _) => {
+                format!("Nothing answers as an organization at {org}. {hint}")
+            }
+            _ => hint.replace(ORG_PLACEHOLDER, org),
+        })
     }
 
     pub fn parse(s: &str) -> Option<VerificationCode> {
@@ -299,6 +302,20 @@ mod tests {
             hint.contains("https://ado.example.com/DefaultCollection/_usersSettings/tokens"),
             "{hint}"
         );
+    }
+
+    #[test]
+    fn the_organization_not_found_hint_keeps_the_expected_form() {
+        let org = Url::parse("https://dev.azure.com/contsoo").unwrap();
+        let hint = VerificationCode::OrganizationNotFound
+            .hint_for(&org, None)
+            .unwrap();
+        assert!(
+            hint.starts_with(
+                "Nothing answers as an organization at https://dev.azure.com/contsoo."
+            )
+        );
+        assert!(hint.contains("Check the organization URL: https://dev.azure.com/{organization}"));
     }
 
     #[test]

@@ -2,8 +2,7 @@
 
 use url::Url;
 
-use crate::azure::verify::VerifyTarget;
-use crate::azure::verify_oauth::OAuthAppCredentials;
+use crate::azure::{OAuthAppCredentials, VerifyTarget};
 use crate::crypto::Keyring;
 use crate::domain::flavor::Flavor;
 use crate::domain::oauth_app::OAuthApp;

@@ -9,11 +9,12 @@ use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use super::client::{AzureClient, Call, Credential, RawResponse, api_url};
-use super::error::AzureError;
-use super::verification::{CheckName, VerificationCheck, VerificationCode};
-use super::verify::{API_VERSION, blocked_message, describe};
-use super::wire::{ConnectionData, EntraError, OpenIdConfiguration, aadsts_code};
+use super::API_VERSION;
+use super::describe::{blocked_message, describe};
+use crate::azure::client::{AzureClient, Call, Credential, RawResponse, api_url};
+use crate::azure::error::AzureError;
+use crate::azure::verification::{CheckName, VerificationCheck, VerificationCode};
+use crate::azure::wire::{ConnectionData, EntraError, OpenIdConfiguration, aadsts_code};
 
 /// Scope of a client-credentials token for Azure DevOps (its Entra resource id + `/.default`).
 pub const AZURE_DEVOPS_DEFAULT_SCOPE: &str = "499b84ac-1321-427f-aa17-267ca6975798/.default";

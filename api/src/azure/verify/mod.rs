@@ -1,0 +1,261 @@
+//! Verifies an integration against Azure DevOps: organization, PAT, projects, advisory permissions.
+//!
+//! [`verify`] never fails: every outcome, transport errors included, becomes a [`Verification`].
+//! Steps live beside this file: `projects.rs`, `advisory.rs`, `oauth.rs` (the OAuth app and the
+//! anonymous organization check); `describe.rs` turns errors into codes and sentences.
+
+mod advisory;
+mod describe;
+mod oauth;
+mod projects;
+
+use chrono::Utc;
+use secrecy::SecretString;
+use tracing::instrument;
+use url::Url;
+
+use super::client::{AzureClient, Credential};
+use super::error::AzureError;
+use super::verification::{CheckName, Verification, VerificationCheck, VerificationCode};
+use super::wire::ConnectionData;
+use crate::domain::flavor::Flavor;
+use describe::describe;
+pub use oauth::{AZURE_DEVOPS_DEFAULT_SCOPE, OAuthAppCredentials};
+use oauth::{check_oauth_app, check_reachable_anonymously};
+
+/// The api-version vcslink speaks; SERVER falls back to the server's latest when older.
+pub const API_VERSION: &str = "7.1";
+
+/// What to verify. The caller (who knows the database) hands over decrypted credentials.
+#[derive(Clone, Debug)]
+pub struct VerifyTarget {
+    /// Canonical organization URL, no trailing slash.
+    pub org_url: Url,
+    pub flavor: Flavor,
+    pub pat: Option<SecretString>,
+    pub oauth: Option<OAuthAppCredentials>,
+}
+
+/// Runs every check that applies to `target` and sums them up.
+#[instrument(skip_all, fields(org = %target.org_url, flavor = target.flavor.as_str(), pat = target.pat.is_some(), oauth = target.oauth.is_some()))]
+pub async fn verify(client: &AzureClient, target: &VerifyTarget) -> Verification {
+    let checked_at = Utc::now();
+    let mut run = Run::new(client, target);
+    match &target.pat {
+        Some(pat) => run.pat_checks(Credential::Pat(pat.clone())).await,
+        None => {
+            let check = check_reachable_anonymously(client, &target.org_url).await;
+            run.checks.push(check);
+        }
+    }
+    if let Some(app) = &target.oauth {
+        let check = check_oauth_app(client, app).await;
+        run.retry_after_secs = run.retry_after_secs.or(check.retry_after_secs);
+        run.checks.push(check.check);
+    }
+    let verification = run.finish(checked_at);
+    tracing::info!(
+        ok = verification.ok,
+        code = verification.code.as_str(),
+        "verified"
+    );
+    verification
+}
+
+/// The state of one verification as its checks run.
+struct Run<'a> {
+    client: &'a AzureClient,
+    target: &'a VerifyTarget,
+    api_version: String,
+    checks: Vec<VerificationCheck>,
+    authenticated_as: Option<String>,
+    project_count: Option<i32>,
+    /// Projects seen while counting (a lower bound when `project_count` is `None`).
+    projects_seen: usize,
+    retry_after_secs: Option<u64>,
+}
+
+impl<'a> Run<'a> {
+    fn new(client: &'a AzureClient, target: &'a VerifyTarget) -> Self {
+        Run {
+            client,
+            target,
+            api_version: API_VERSION.to_owned(),
+            checks: Vec::new(),
+            authenticated_as: None,
+            project_count: None,
+            projects_seen: 0,
+            retry_after_secs: None,
+        }
+    }
+
+    fn pass(&mut self, name: CheckName, message: impl Into<String>) {
+        self.checks.push(VerificationCheck {
+            name,
+            ok: true,
+            code: None,
+            message: message.into(),
+        });
+    }
+
+    fn fail(
+        &mut self,
+        name: CheckName,
+        code: Option<VerificationCode>,
+        message: impl Into<String>,
+    ) {
+        self.checks.push(VerificationCheck {
+            name,
+            ok: false,
+            code,
+            message: message.into(),
+        });
+    }
+
+    fn fail_with(&mut self, name: CheckName, error: &AzureError) {
+        if let AzureError::RateLimited { retry_after } = error {
+            self.retry_after_secs = retry_after.map(|d| d.as_secs());
+        }
+        let (code, message) = describe(error, &self.target.org_url);
+        self.fail(name, Some(code), message);
+    }
+
+    /// ORGANIZATION_REACHABLE, CREDENTIAL_VALID, PROJECTS_VISIBLE, SERVER_PUBLIC_URL, then the
+    /// advisory checks while the credential is good.
+    async fn pat_checks(&mut self, credential: Credential) {
+        let data = match self.connection_data(&credential).await {
+            Ok(data) => data,
+            Err(
+                error @ (AzureError::Unauthorized { .. }
+                | AzureError::Forbidden { .. }
+                | AzureError::InvalidCredential),
+            ) => {
+                self.pass(
+                    CheckName::OrganizationReachable,
+                    "The organization answered.",
+                );
+                self.fail_with(CheckName::CredentialValid, &error);
+                return;
+            }
+            Err(error) => {
+                self.fail_with(CheckName::OrganizationReachable, &error);
+                return;
+            }
+        };
+        self.pass(
+            CheckName::OrganizationReachable,
+            "The organization answered.",
+        );
+        let user = data.authenticated_user.unwrap_or_default();
+        if user.is_anonymous() {
+            self.fail_with(
+                CheckName::CredentialValid,
+                &AzureError::Unauthorized { expired: false },
+            );
+            return;
+        }
+        let who = user
+            .account()
+            .map(str::to_owned)
+            .or(user.provider_display_name.clone());
+        self.pass(
+            CheckName::CredentialValid,
+            format!(
+                "Signed in as {}.",
+                who.as_deref().unwrap_or("an unnamed identity")
+            ),
+        );
+        self.authenticated_as = who;
+
+        if self.projects(&credential).await {
+            self.code_write(&credential).await;
+            self.service_hooks(&credential).await;
+        }
+    }
+
+    /// `connectionData`; on SERVER an out-of-range api-version is retried once with the server's latest.
+    async fn connection_data(
+        &mut self,
+        credential: &Credential,
+    ) -> Result<ConnectionData, AzureError> {
+        let org = &self.target.org_url;
+        let first = self
+            .client
+            .get_json(
+                org,
+                "_apis/connectionData",
+                &[("api-version", &self.api_version)],
+                credential,
+            )
+            .await;
+        match first {
+            Err(AzureError::VersionOutOfRange {
+                latest: Some(latest),
+            }) if self.target.flavor == Flavor::Server => {
+                tracing::info!(
+                    latest,
+                    "server is older than api-version {API_VERSION}; falling back"
+                );
+                self.api_version = latest;
+                self.client
+                    .get_json(
+                        org,
+                        "_apis/connectionData",
+                        &[("api-version", &self.api_version)],
+                        credential,
+                    )
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    /// Sums the checks up: `ok`, the first failing required code, a sentence and the hint.
+    fn finish(self, checked_at: chrono::DateTime<Utc>) -> Verification {
+        let failing = self.checks.iter().find(|c| !c.ok && !c.name.is_advisory());
+        let ok = failing.is_none() && !self.checks.is_empty();
+        let (code, message) = match failing {
+            Some(check) => (
+                check.code.unwrap_or(VerificationCode::UpstreamUnreachable),
+                check.message.clone(),
+            ),
+            None => (VerificationCode::Ok, self.summary()),
+        };
+        let hint = if ok {
+            None
+        } else {
+            code.hint_for(&self.target.org_url, self.retry_after_secs)
+        };
+        Verification {
+            ok,
+            checked_at,
+            code,
+            message,
+            hint,
+            authenticated_as: self.authenticated_as,
+            project_count: self.project_count,
+            checks: self.checks,
+        }
+    }
+
+    fn summary(&self) -> String {
+        let oauth = self.target.oauth.is_some();
+        match (&self.target.pat, &self.authenticated_as) {
+            (Some(_), who) => {
+                let who = who.as_deref().unwrap_or("an unnamed identity");
+                let projects = match self.project_count {
+                    Some(1) => "1 project visible".to_owned(),
+                    Some(n) => format!("{n} projects visible"),
+                    None => format!("at least {} projects visible", self.projects_seen),
+                };
+                let app = if oauth {
+                    " The OAuth app is valid."
+                } else {
+                    ""
+                };
+                format!("Verified as {who}; {projects}.{app}")
+            }
+            (None, _) => "The organization answers and the OAuth app is valid.".to_owned(),
+        }
+    }
+}
