@@ -72,8 +72,9 @@ impl App {
         if config.bootstrap {
             bootstrap::first_admin(&db, &config).await.map_err(|e| StartError::Bootstrap(e.to_string()))?;
         }
-        let listener =
-            TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartError::Bind { addr: config.listen, source })?;
         let bound = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
         let public_url = config.public_url_for(bound).as_str().trim_end_matches('/').to_owned();
         let azure = AzureClient::new(AzureConfig {
@@ -106,7 +107,10 @@ impl App {
     }
 
     /// Serves until `shutdown` resolves, then drains in-flight requests.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.state.public_url, "serving");
         axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
     }

@@ -38,9 +38,13 @@ pub async fn first_admin(db: &DatabaseConnection, config: &Config) -> Result<Opt
     txn.commit().await?;
     if config.bootstrap_token.is_none() {
         let path = config.admin_token_file();
-        write_private(&path, &value).map_err(|source| BootstrapError::Write { path: path.display().to_string(), source })?;
+        write_private(&path, &value)
+            .map_err(|source| BootstrapError::Write { path: path.display().to_string(), source })?;
         // Printed once, on purpose: this is the only way an operator learns the first token.
-        println!("First admin API token (tenant {DEFAULT_TENANT}, user {DEFAULT_ADMIN}), also written to {}:", path.display());
+        println!(
+            "First admin API token (tenant {DEFAULT_TENANT}, user {DEFAULT_ADMIN}), also written to {}:",
+            path.display()
+        );
         println!("{value}");
     }
     tracing::info!(tenant = DEFAULT_TENANT, user = DEFAULT_ADMIN, "created the first admin token");

@@ -126,7 +126,11 @@ async fn token_create(
     let details = serde_json::json!({ "user": user, "role": role.as_str() });
     store::audit::record(&txn, &actor, "api_token.create", Some(&row.id), details).await.map_err(|e| e.to_string())?;
     txn.commit().await.map_err(|e| e.to_string())?;
-    println!("created {} token {} for {tenant}/{user}", role.as_str(), graphql::node::encode(graphql::node::Kind::ApiToken, &row.id).0);
+    println!(
+        "created {} token {} for {tenant}/{user}",
+        role.as_str(),
+        graphql::node::encode(graphql::node::Kind::ApiToken, &row.id).0
+    );
     println!("{value}");
     Ok(())
 }

@@ -93,7 +93,10 @@ impl Config {
         config.master_key_old = var("VCSLINK_MASTER_KEY_OLD").map(SecretString::from);
         if let Some(v) = var("VCSLINK_BOOTSTRAP_TOKEN") {
             if v.chars().count() < 32 {
-                return Err(ConfigError { var: "VCSLINK_BOOTSTRAP_TOKEN", message: "must be at least 32 characters".into() });
+                return Err(ConfigError {
+                    var: "VCSLINK_BOOTSTRAP_TOKEN",
+                    message: "must be at least 32 characters".into(),
+                });
             }
             config.bootstrap_token = Some(SecretString::from(v));
         }

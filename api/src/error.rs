@@ -23,13 +23,27 @@ pub mod code {
 #[derive(Debug)]
 pub enum ApiError {
     Unauthenticated,
-    NotFound { what: &'static str },
-    Forbidden { message: String },
+    NotFound {
+        what: &'static str,
+    },
+    Forbidden {
+        message: String,
+    },
     Validation(InvalidInput),
-    Conflict { message: String, hint: Option<String> },
-    NotAuthorizedUpstream { message: String, hint: Option<String> },
-    UpstreamUnavailable { message: String },
-    RateLimited { retry_after_seconds: u64 },
+    Conflict {
+        message: String,
+        hint: Option<String>,
+    },
+    NotAuthorizedUpstream {
+        message: String,
+        hint: Option<String>,
+    },
+    UpstreamUnavailable {
+        message: String,
+    },
+    RateLimited {
+        retry_after_seconds: u64,
+    },
     /// The cause is logged, never sent.
     Internal(String),
 }

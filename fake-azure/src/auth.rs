@@ -39,18 +39,11 @@ fn credential(req: &Req) -> Credential {
     };
     let (scheme, rest) = value.trim().split_once(' ').unwrap_or((value, ""));
     if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = STANDARD
-            .decode(rest.trim())
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok());
+        let decoded = STANDARD.decode(rest.trim()).ok().and_then(|b| String::from_utf8(b).ok());
         match decoded {
             Some(d) => {
                 let pat = d.split_once(':').map(|(_, p)| p).unwrap_or(&d);
-                if pat.is_empty() {
-                    Credential::None
-                } else {
-                    Credential::Pat(pat.to_string())
-                }
+                if pat.is_empty() { Credential::None } else { Credential::Pat(pat.to_string()) }
             }
             None => Credential::None,
         }
@@ -62,29 +55,17 @@ fn credential(req: &Req) -> Credential {
 }
 
 /// Authenticates a request to `org`; the error is the complete answer to send.
-pub fn authenticate(
-    world: &World,
-    org: &Org,
-    req: &Req,
-    base: &str,
-) -> Result<Principal, Box<Response>> {
+pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<Principal, Box<Response>> {
     match credential(req) {
         Credential::None => Err(Box::new(challenge(req, org, base))),
         Credential::Pat(token) => match org.pats.get(&token) {
             Some(pat) if pat.expired => Err(Box::new(expired_pat(org, base))),
-            Some(pat) => Ok(Principal {
-                user: pat.user.clone(),
-                scopes: pat.scopes.clone(),
-            }),
+            Some(pat) => Ok(Principal { user: pat.user.clone(), scopes: pat.scopes.clone() }),
             None => Err(Box::new(challenge(req, org, base))),
         },
         Credential::Bearer(token) => {
             // Azure DevOps Server takes no OAuth bearer tokens.
-            let Some(t) = world
-                .access_tokens
-                .get(&token)
-                .filter(|_| org.server.is_none())
-            else {
+            let Some(t) = world.access_tokens.get(&token).filter(|_| org.server.is_none()) else {
                 return Err(Box::new(challenge(req, org, base)));
             };
             if t.expires_at <= Utc::now() || t.audience != ADO_RESOURCE_ID {
@@ -95,10 +76,7 @@ pub fn authenticate(
                 add_challenge_headers(&mut r, org, base);
                 return Err(Box::new(r));
             }
-            Ok(Principal {
-                user: t.user.clone(),
-                scopes: t.scopes.clone(),
-            })
+            Ok(Principal { user: t.user.clone(), scopes: t.scopes.clone() })
         }
     }
 }
@@ -111,19 +89,13 @@ pub fn authenticate_profile(world: &World, req: &Req) -> Option<Principal> {
             o.pats
                 .get(&token)
                 .filter(|p| !p.expired)
-                .map(|p| Principal {
-                    user: p.user.clone(),
-                    scopes: p.scopes.clone(),
-                })
+                .map(|p| Principal { user: p.user.clone(), scopes: p.scopes.clone() })
         }),
         Credential::Bearer(token) => world
             .access_tokens
             .get(&token)
             .filter(|t| t.expires_at > Utc::now() && t.audience == ADO_RESOURCE_ID)
-            .map(|t| Principal {
-                user: t.user.clone(),
-                scopes: t.scopes.clone(),
-            }),
+            .map(|t| Principal { user: t.user.clone(), scopes: t.scopes.clone() }),
     }
 }
 
@@ -138,11 +110,8 @@ pub fn challenge(req: &Req, org: &Org, base: &str) -> Response {
         add_challenge_headers(&mut r, org, base);
         return r;
     }
-    let suppress = req
-        .header("x-tfs-fedauthredirect")
-        .is_some_and(|v| v.eq_ignore_ascii_case("suppress"));
-    let get_or_post =
-        req.method == Method::GET || req.method == Method::POST || req.method == Method::HEAD;
+    let suppress = req.header("x-tfs-fedauthredirect").is_some_and(|v| v.eq_ignore_ascii_case("suppress"));
+    let get_or_post = req.method == Method::GET || req.method == Method::POST || req.method == Method::HEAD;
     if get_or_post && !suppress {
         return sign_in_page(base);
     }
@@ -158,21 +127,13 @@ pub fn sign_in_page(base: &str) -> Response {
 <meta http-equiv=\"X-UA-Compatible\" content=\"IE=11;&#32;IE=10;&#32;IE=9;&#32;IE=8\" />\r\n</head>\r\n\
 <body>\r\n<form action=\"{base}/_signin?realm=dev.azure.com\" method=\"post\"><p>Sign in to continue to Azure DevOps.</p></form>\r\n</body>\r\n</html>\r\n"
     );
-    with_type(
-        StatusCode::NON_AUTHORITATIVE_INFORMATION,
-        "text/html; charset=utf-8",
-        html.into_bytes(),
-    )
+    with_type(StatusCode::NON_AUTHORITATIVE_INFORMATION, "text/html; charset=utf-8", html.into_bytes())
 }
 
 fn add_challenge_headers(r: &mut Response, org: &Org, base: &str) {
     if org.server.is_some() {
         crate::http::append(r, "WWW-Authenticate", "Bearer");
-        crate::http::append(
-            r,
-            "WWW-Authenticate",
-            &format!("Basic realm=\"{base}/{}\"", org.name),
-        );
+        crate::http::append(r, "WWW-Authenticate", &format!("Basic realm=\"{base}/{}\"", org.name));
         crate::http::append(r, "WWW-Authenticate", "Negotiate");
         crate::http::append(r, "WWW-Authenticate", "NTLM");
         return;
@@ -180,10 +141,7 @@ fn add_challenge_headers(r: &mut Response, org: &Org, base: &str) {
     set(
         r,
         "WWW-Authenticate",
-        &format!(
-            "Bearer authorization_uri={base}/{}, Basic realm=\"{base}/\", TFS-Federated",
-            org.tenant_id
-        ),
+        &format!("Bearer authorization_uri={base}/{}, Basic realm=\"{base}/\", TFS-Federated", org.tenant_id),
     );
     set(r, "X-TFS-FedAuthRealm", &format!("{base}/"));
     set(r, "X-TFS-FedAuthIssuer", &format!("{base}/{}/", org.name));
@@ -221,11 +179,7 @@ fn expired_pat(org: &Org, base: &str) -> Response {
         }),
     );
     add_challenge_headers(&mut r, org, base);
-    set(
-        &mut r,
-        "X-TFS-ServiceError",
-        "Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired.",
-    );
+    set(&mut r, "X-TFS-ServiceError", "Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired.");
     r
 }
 
@@ -234,12 +188,7 @@ fn implied(granted: &str) -> &'static [&'static str] {
     match granted {
         "vso.code_write" => &["vso.code"],
         "vso.code_manage" => &["vso.code_write", "vso.code"],
-        "vso.code_full" => &[
-            "vso.code_manage",
-            "vso.code_write",
-            "vso.code",
-            "vso.code_status",
-        ],
+        "vso.code_full" => &["vso.code_manage", "vso.code_write", "vso.code", "vso.code_status"],
         "vso.work_write" => &["vso.work"],
         "vso.work_full" => &["vso.work_write", "vso.work"],
         "vso.project_write" => &["vso.project"],

@@ -25,11 +25,7 @@ pub fn connection_data(ctx: &mut Ctx) -> Response {
         "lastChangeId": LAST_CHANGE_ID,
         "lastChangeId64": LAST_CHANGE_ID,
     });
-    if ctx
-        .req
-        .q("connectOptions")
-        .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("IncludeServices"))
-    {
+    if ctx.req.q("connectOptions").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("IncludeServices")) {
         location["serviceDefinitions"] = json!([{
             "serviceType": "LocationService2",
             "identifier": "951917ac-a960-4999-8464-e3f0aa25b381",
@@ -40,12 +36,7 @@ pub fn connection_data(ctx: &mut Ctx) -> Response {
             "locationMappings": [{"accessMappingMoniker": "PublicAccessMapping", "location": ctx.public_base()}],
         }]);
     }
-    if ctx
-        .req
-        .q("lastChangeId")
-        .and_then(|v| v.parse::<i64>().ok())
-        == Some(LAST_CHANGE_ID)
-    {
+    if ctx.req.q("lastChangeId").and_then(|v| v.parse::<i64>().ok()) == Some(LAST_CHANGE_ID) {
         location["clientCacheFresh"] = json!(true);
     }
     let body = json!({
@@ -89,11 +80,7 @@ fn deny_projects(ctx: &Ctx) -> Option<Response> {
     if ctx.principal.has_any(&["vso.project"]) {
         return None;
     }
-    Some(errors::access_denied(
-        &ctx.principal.user.display_name,
-        &ctx.org().name,
-        "View project-level information",
-    ))
+    Some(errors::access_denied(&ctx.principal.user.display_name, &ctx.org().name, "View project-level information"))
 }
 
 pub fn projects(ctx: &mut Ctx) -> Response {
@@ -113,12 +100,7 @@ pub fn projects(ctx: &mut Ctx) -> Response {
     let top = ctx.req.q_num("$top").unwrap_or(PROJECTS_PAGE);
     let pb = ctx.public_base();
     let all = &ctx.org().projects;
-    let page: Vec<Value> = all
-        .iter()
-        .skip(start)
-        .take(top)
-        .map(|p| project_json(p, &pb))
-        .collect();
+    let page: Vec<Value> = all.iter().skip(start).take(top).map(|p| project_json(p, &pb)).collect();
     let next = start.saturating_add(top);
     let mut r = json(StatusCode::OK, &json!({"count": page.len(), "value": page}));
     if next < all.len() {

@@ -56,11 +56,7 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
 }
 
 fn discovery(base: &str, tid: &str) -> Response {
-    let t = if tid == "common" || tid == "organizations" {
-        "{tenantid}"
-    } else {
-        tid
-    };
+    let t = if tid == "common" || tid == "organizations" { "{tenantid}" } else { tid };
     let b = format!("{base}/{tid}");
     let body = json!({
         "token_endpoint": format!("{b}/oauth2/v2.0/token"),
@@ -105,11 +101,7 @@ fn error_page(message: &str) -> Response {
     let html = format!(
         "<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body><div id=\"error\">{message}</div></body></html>"
     );
-    with_type(
-        StatusCode::BAD_REQUEST,
-        "text/html; charset=utf-8",
-        html.into_bytes(),
-    )
+    with_type(StatusCode::BAD_REQUEST, "text/html; charset=utf-8", html.into_bytes())
 }
 
 fn redirect(to: &str) -> Response {
@@ -120,10 +112,7 @@ fn redirect(to: &str) -> Response {
 }
 
 fn with_params(uri: &str, params: &[(&str, &str)]) -> String {
-    let q: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!("{k}={}", enc_query(v)))
-        .collect();
+    let q: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", enc_query(v))).collect();
     let sep = if uri.contains('?') { '&' } else { '?' };
     format!("{uri}{sep}{}", q.join("&"))
 }
@@ -137,9 +126,7 @@ fn authorize(shared: &Shared, req: &Req, tid: &str) -> Response {
         ));
     };
     let Some(redirect_uri) = req.q("redirect_uri").map(str::to_string) else {
-        return error_page(
-            "AADSTS900144: The request body must contain the following parameter: 'redirect_uri'.",
-        );
+        return error_page("AADSTS900144: The request body must contain the following parameter: 'redirect_uri'.");
     };
     let state = req.q("state").unwrap_or_default().to_string();
     let fail = |error: &str, description: &str| {
@@ -150,10 +137,7 @@ fn authorize(shared: &Shared, req: &Req, tid: &str) -> Response {
         redirect(&with_params(&redirect_uri, &p))
     };
     if let Some(error) = world.deny_next_authorization.take() {
-        return fail(
-            &error,
-            "AADSTS65004: User declined to consent to access the app.",
-        );
+        return fail(&error, "AADSTS65004: User declined to consent to access the app.");
     }
     if req.q("response_type") != Some("code") {
         return fail(
@@ -170,10 +154,7 @@ fn authorize(shared: &Shared, req: &Req, tid: &str) -> Response {
         .get(&app_tenant.to_ascii_lowercase())
         .map(|t| t.sign_in_user.clone())
         .unwrap_or_else(crate::model::User::dana);
-    let code = format!(
-        "0.AXoA{}",
-        URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
-    );
+    let code = format!("0.AXoA{}", URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes()));
     world.auth_codes.insert(
         code.clone(),
         AuthCode {

@@ -23,12 +23,7 @@ pub struct Grant {
 fn jwt(payload: &Value) -> String {
     let header = json!({"typ": "JWT", "alg": "RS256", "kid": "fake-azure-key"});
     let part = |v: &Value| URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap_or_default());
-    format!(
-        "{}.{}.{}",
-        part(&header),
-        part(payload),
-        URL_SAFE_NO_PAD.encode(b"fake-azure-signature")
-    )
+    format!("{}.{}.{}", part(&header), part(payload), URL_SAFE_NO_PAD.encode(b"fake-azure-signature"))
 }
 
 /// Stores and returns a new access (and maybe refresh/id) token.
@@ -43,28 +38,17 @@ pub fn issue(world: &mut World, base: &str, tenant_id: &str, client_id: &str, g:
             .strip_prefix(&format!("{ADO_RESOURCE_ID}/"))
             .or_else(|| lower.strip_prefix("https://app.vssps.visualstudio.com/"))
         {
-            ado.push(if name == ".default" {
-                "user_impersonation".to_string()
-            } else {
-                name.to_string()
-            });
+            ado.push(if name == ".default" { "user_impersonation".to_string() } else { name.to_string() });
         } else if !oidc.contains(&lower.as_str()) {
             others.push(s.to_string());
         }
     }
-    let audience = if ado.is_empty() {
-        GRAPH_RESOURCE_ID
-    } else {
-        ADO_RESOURCE_ID
-    };
+    let audience = if ado.is_empty() { GRAPH_RESOURCE_ID } else { ADO_RESOURCE_ID };
     let now = Utc::now();
     let scope_out = if ado.is_empty() {
         others.join(" ")
     } else {
-        ado.iter()
-            .map(|s| format!("{ADO_RESOURCE_ID}/{s}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+        ado.iter().map(|s| format!("{ADO_RESOURCE_ID}/{s}")).collect::<Vec<_>>().join(" ")
     };
     let access = jwt(&json!({
         "aud": audience, "iss": format!("https://sts.windows.net/{tenant_id}/"),
@@ -87,10 +71,7 @@ pub fn issue(world: &mut World, base: &str, tenant_id: &str, client_id: &str, g:
         "expires_in": LIFETIME_SECS, "ext_expires_in": LIFETIME_SECS, "access_token": access,
     });
     if g.refresh {
-        let rt = format!(
-            "1.AXoA{}",
-            URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
-        );
+        let rt = format!("1.AXoA{}", URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes()));
         world.refresh_tokens.insert(
             rt.clone(),
             RefreshToken {
@@ -116,20 +97,8 @@ pub fn issue(world: &mut World, base: &str, tenant_id: &str, client_id: &str, g:
 
 /// Mints a bearer token directly (test helper), as if issued to `client_id`.
 pub fn mint(world: &mut World, base: &str, tenant_id: &str, user: User, scopes: &[&str]) -> String {
-    let scope = scopes
-        .iter()
-        .map(|s| format!("{ADO_RESOURCE_ID}/{s}"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let g = Grant {
-        user,
-        scope,
-        refresh: false,
-        nonce: None,
-    };
+    let scope = scopes.iter().map(|s| format!("{ADO_RESOURCE_ID}/{s}")).collect::<Vec<_>>().join(" ");
+    let g = Grant { user, scope, refresh: false, nonce: None };
     let body = issue(world, base, tenant_id, "fake-azure-test-client", g);
-    body["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
+    body["access_token"].as_str().unwrap_or_default().to_string()
 }

@@ -15,19 +15,10 @@ use crate::model::{EntraApp, User, guid_from};
 use crate::state::World;
 
 /// The 5.3 error shape: error, error_description (with trace lines), error_codes, timestamp, ids, error_uri.
-pub fn oauth_error(
-    base: &str,
-    req: &Req,
-    status: StatusCode,
-    error: &str,
-    code: u32,
-    message: &str,
-) -> Response {
+pub fn oauth_error(base: &str, req: &Req, status: StatusCode, error: &str, code: u32, message: &str) -> Response {
     let trace = uuid::Uuid::new_v4().to_string();
-    let correlation = req
-        .header("client-request-id")
-        .map(str::to_string)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let correlation =
+        req.header("client-request-id").map(str::to_string).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let ts = Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string();
     let body = json!({
         "error": error,
@@ -64,13 +55,7 @@ pub fn invalid_tenant(base: &str, tenant: &str, req: &Req) -> Response {
 }
 
 pub fn unavailable(base: &str) -> Response {
-    let req = Req::new(
-        axum::http::Method::POST,
-        "/",
-        None,
-        Default::default(),
-        Vec::new(),
-    );
+    let req = Req::new(axum::http::Method::POST, "/", None, Default::default(), Vec::new());
     oauth_error(
         base,
         &req,
@@ -97,25 +82,16 @@ pub fn find_app(world: &World, tid: &str, client_id: &str) -> Option<(String, En
         .values()
         .filter(|t| tid == "common" || tid == "organizations" || t.id.eq_ignore_ascii_case(tid))
         .find_map(|t| {
-            t.apps
-                .iter()
-                .find(|a| a.client_id.eq_ignore_ascii_case(client_id))
-                .map(|a| (t.id.clone(), a.clone()))
+            t.apps.iter().find(|a| a.client_id.eq_ignore_ascii_case(client_id)).map(|a| (t.id.clone(), a.clone()))
         })
 }
 
 pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
     let base = shared.base.as_str();
     let form = req.form();
-    let field = |k: &str| {
-        form.iter()
-            .find(|(a, _)| a == k)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
-    };
-    let err = |status: StatusCode, error: &str, code: u32, msg: String| {
-        oauth_error(base, req, status, error, code, &msg)
-    };
+    let field = |k: &str| form.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+    let err =
+        |status: StatusCode, error: &str, code: u32, msg: String| oauth_error(base, req, status, error, code, &msg);
     let (mut client_id, mut secret) = (field("client_id"), field("client_secret"));
     if let Some((id, s)) = basic_client(req) {
         client_id = client_id.or(Some(id));
@@ -191,30 +167,16 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
                 display_name: format!("App {client_id}"),
                 unique_name: client_id.clone(),
             };
-            Grant {
-                user: sp,
-                scope,
-                refresh: false,
-                nonce: None,
-            }
+            Grant { user: sp, scope, refresh: false, nonce: None }
         }
         "authorization_code" => {
             let Some(code) = field("code") else {
                 return missing("code");
             };
-            let invalid = |code_no: u32, msg: &str| {
-                err(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    code_no,
-                    msg.to_string(),
-                )
-            };
+            let invalid =
+                |code_no: u32, msg: &str| err(StatusCode::BAD_REQUEST, "invalid_grant", code_no, msg.to_string());
             let Some(c) = world.auth_codes.get_mut(&code) else {
-                return invalid(
-                    9002313,
-                    "AADSTS9002313: Invalid request. Request is malformed or invalid.",
-                );
+                return invalid(9002313, "AADSTS9002313: Invalid request. Request is malformed or invalid.");
             };
             if c.used {
                 return invalid(
@@ -228,9 +190,7 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
                     "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
                 );
             }
-            if !c.client_id.eq_ignore_ascii_case(&client_id)
-                || !c.tenant_id.eq_ignore_ascii_case(&tenant_id)
-            {
+            if !c.client_id.eq_ignore_ascii_case(&client_id) || !c.tenant_id.eq_ignore_ascii_case(&tenant_id) {
                 return invalid(
                     700005,
                     "AADSTS700005: Provided Authorization Code is intended to use against other tenant, thus rejected.",
@@ -247,8 +207,7 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
                 );
             }
             if let Some((method, challenge)) = &c.challenge {
-                let ok =
-                    field("code_verifier").is_some_and(|v| pkce_matches(method, challenge, &v));
+                let ok = field("code_verifier").is_some_and(|v| pkce_matches(method, challenge, &v));
                 if !ok {
                     return invalid(
                         501481,
@@ -259,12 +218,7 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
             c.used = true;
             let refresh = c.scope.split_whitespace().any(|s| s == "offline_access");
             let scope = field("scope").unwrap_or_else(|| c.scope.clone());
-            Grant {
-                user: c.user.clone(),
-                scope,
-                refresh,
-                nonce: c.nonce.clone(),
-            }
+            Grant { user: c.user.clone(), scope, refresh, nonce: c.nonce.clone() }
         }
         "refresh_token" => {
             let Some(rt) = field("refresh_token") else {
@@ -285,12 +239,7 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
             if let Some(t) = world.refresh_tokens.get_mut(&rt) {
                 t.valid = false;
             }
-            Grant {
-                user: old.user,
-                scope: field("scope").unwrap_or(old.scope),
-                refresh: true,
-                nonce: None,
-            }
+            Grant { user: old.user, scope: field("scope").unwrap_or(old.scope), refresh: true, nonce: None }
         }
         other => {
             return err(
@@ -315,11 +264,8 @@ fn basic_client(req: &Req) -> Option<(String, String)> {
     }
     let decoded = String::from_utf8(STANDARD.decode(rest.trim()).ok()?).ok()?;
     let (id, secret) = decoded.split_once(':')?;
-    let unescape = |s: &str| {
-        url::form_urlencoded::parse(format!("x={s}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-    };
+    let unescape =
+        |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
     Some((unescape(id)?, unescape(secret)?))
 }
 

@@ -23,9 +23,7 @@ pub fn envelope(status: StatusCode, message: &str, type_name: &str, type_key: &s
 }
 
 fn webapi(type_key: &str) -> String {
-    format!(
-        "Microsoft.VisualStudio.Services.WebApi.{type_key}, Microsoft.VisualStudio.Services.WebApi"
-    )
+    format!("Microsoft.VisualStudio.Services.WebApi.{type_key}, Microsoft.VisualStudio.Services.WebApi")
 }
 
 fn git_server(type_key: &str) -> String {
@@ -33,12 +31,7 @@ fn git_server(type_key: &str) -> String {
 }
 
 pub fn bad_request(message: &str) -> Response {
-    envelope(
-        StatusCode::BAD_REQUEST,
-        message,
-        "System.ArgumentException, mscorlib",
-        "ArgumentException",
-    )
+    envelope(StatusCode::BAD_REQUEST, message, "System.ArgumentException, mscorlib", "ArgumentException")
 }
 
 pub fn version_not_specified(method: &str) -> Response {
@@ -57,22 +50,12 @@ pub fn version_out_of_range(requested: &str, latest: &str) -> Response {
     let msg = format!(
         "The requested REST API version of {requested} is out of range for this server. The latest REST API version this server supports is {latest}."
     );
-    envelope(
-        StatusCode::BAD_REQUEST,
-        &msg,
-        &webapi("VssVersionOutOfRangeException"),
-        "VssVersionOutOfRangeException",
-    )
+    envelope(StatusCode::BAD_REQUEST, &msg, &webapi("VssVersionOutOfRangeException"), "VssVersionOutOfRangeException")
 }
 
 pub fn version_invalid(requested: &str) -> Response {
     let msg = format!("The api-version '{requested}' is not a valid version string.");
-    envelope(
-        StatusCode::BAD_REQUEST,
-        &msg,
-        &webapi("VssInvalidApiVersionException"),
-        "VssInvalidApiVersionException",
-    )
+    envelope(StatusCode::BAD_REQUEST, &msg, &webapi("VssInvalidApiVersionException"), "VssInvalidApiVersionException")
 }
 
 pub fn preview_required(requested: &str) -> Response {
@@ -100,15 +83,8 @@ pub fn org_not_found(org: &str) -> Response {
 }
 
 pub fn route_not_found(path: &str) -> Response {
-    let msg = format!(
-        "The controller for path '{path}' was not found or does not implement IController."
-    );
-    envelope(
-        StatusCode::NOT_FOUND,
-        &msg,
-        "System.Web.HttpException, System.Web",
-        "HttpException",
-    )
+    let msg = format!("The controller for path '{path}' was not found or does not implement IController.");
+    envelope(StatusCode::NOT_FOUND, &msg, "System.Web.HttpException, System.Web", "HttpException")
 }
 
 pub fn method_not_allowed() -> Response {
@@ -123,10 +99,7 @@ pub fn method_not_allowed() -> Response {
 pub fn unauthorized(user_id: Option<&str>) -> Response {
     let msg = match user_id {
         Some(id) => format!("TF400813: The user '{id}' is not authorized to access this resource."),
-        None => {
-            "TF400813: Resource not available for anonymous access. Client authentication required."
-                .into()
-        }
+        None => "TF400813: Resource not available for anonymous access. Client authentication required.".into(),
     };
     envelope(
         StatusCode::UNAUTHORIZED,
@@ -153,12 +126,7 @@ pub fn git_needs_permission(permission: &str, identity: &str) -> Response {
     let msg = format!(
         "TF401027: You need the Git '{permission}' permission to perform this action. Details: identity '{identity}', scope 'repository'."
     );
-    envelope(
-        StatusCode::FORBIDDEN,
-        &msg,
-        &git_server("GitNeedsPermissionException"),
-        "GitNeedsPermissionException",
-    )
+    envelope(StatusCode::FORBIDDEN, &msg, &git_server("GitNeedsPermissionException"), "GitNeedsPermissionException")
 }
 
 pub fn project_not_found(key: &str) -> Response {
@@ -255,9 +223,7 @@ pub fn subscription_not_found(id: &str) -> Response {
 }
 
 pub fn work_item_not_found(id: &str) -> Response {
-    let msg = format!(
-        "TF401232: Work item {id} does not exist, or you do not have permissions to read it."
-    );
+    let msg = format!("TF401232: Work item {id} does not exist, or you do not have permissions to read it.");
     envelope(
         StatusCode::NOT_FOUND,
         &msg,

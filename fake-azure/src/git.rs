@@ -22,10 +22,7 @@ pub fn require(ctx: &Ctx, scope: &str, permission: &str) -> Option<Response> {
     if ctx.principal.has_any(&[scope]) {
         return None;
     }
-    Some(errors::git_needs_permission(
-        permission,
-        &ctx.principal.user.display_name,
-    ))
+    Some(errors::git_needs_permission(permission, &ctx.principal.user.display_name))
 }
 
 /// `at` indexes the segment after `git`.
@@ -73,19 +70,13 @@ fn list_repos(ctx: &mut Ctx, project: Option<&str>) -> Response {
         .filter(|r| project.is_none_or(|p| r.project_id == p))
         .map(|r| repo_json(org, r, &pb, false))
         .collect();
-    json(
-        StatusCode::OK,
-        &json!({"value": value, "count": value.len()}),
-    )
+    json(StatusCode::OK, &json!({"value": value, "count": value.len()}))
 }
 
 fn get_repo(ctx: &mut Ctx, repo: &RepoAt) -> Response {
     let pb = ctx.public_base();
     let org = ctx.org();
-    json(
-        StatusCode::OK,
-        &repo_json(org, &org.repos[repo.idx], &pb, true),
-    )
+    json(StatusCode::OK, &repo_json(org, &org.repos[repo.idx], &pb, true))
 }
 
 /// Paging per the Server 2022 GitRefsController: token = full name of the first ref of the next page.
@@ -94,47 +85,25 @@ fn list_refs(ctx: &mut Ctx, repo: &RepoAt) -> Response {
     let r = &ctx.org().repos[repo.idx];
     let prefix = ctx.req.q("filter").map(|f| {
         let f = f.trim_start_matches('/');
-        if f.starts_with("refs/") {
-            f.to_string()
-        } else {
-            format!("refs/{f}")
-        }
+        if f.starts_with("refs/") { f.to_string() } else { format!("refs/{f}") }
     });
     let contains = ctx.req.q("filterContains").map(str::to_ascii_lowercase);
     let all: Vec<(&String, &GitRef)> = r
         .refs
         .iter()
         .filter(|(name, _)| prefix.as_ref().is_none_or(|p| name.starts_with(p.as_str())))
-        .filter(|(name, _)| {
-            contains
-                .as_ref()
-                .is_none_or(|c| name.to_ascii_lowercase().contains(c.as_str()))
-        })
+        .filter(|(name, _)| contains.as_ref().is_none_or(|c| name.to_ascii_lowercase().contains(c.as_str())))
         .collect();
     let token = ctx.req.q("continuationToken").filter(|t| !t.is_empty());
-    let start = token
-        .map(|t| {
-            all.iter()
-                .position(|(n, _)| n.as_str() >= t)
-                .unwrap_or(all.len())
-        })
-        .unwrap_or(0);
+    let start = token.map(|t| all.iter().position(|(n, _)| n.as_str() >= t).unwrap_or(all.len())).unwrap_or(0);
     let top = match (ctx.req.q_num("$top"), token) {
         (Some(n), _) => Some(n.min(1000)),
         (None, Some(_)) => Some(100),
         (None, None) => None,
     };
-    let end = top
-        .map(|n| start.saturating_add(n).min(all.len()))
-        .unwrap_or(all.len());
-    let value: Vec<Value> = all[start..end]
-        .iter()
-        .map(|(n, g)| ref_json(r, n, g, &pb))
-        .collect();
-    let mut resp = json(
-        StatusCode::OK,
-        &json!({"value": value, "count": value.len()}),
-    );
+    let end = top.map(|n| start.saturating_add(n).min(all.len())).unwrap_or(all.len());
+    let value: Vec<Value> = all[start..end].iter().map(|(n, g)| ref_json(r, n, g, &pb)).collect();
+    let mut resp = json(StatusCode::OK, &json!({"value": value, "count": value.len()}));
     if end < all.len() {
         set(&mut resp, "x-ms-continuationtoken", all[end].0);
     }
@@ -148,23 +117,15 @@ fn valid_ref_name(name: &str) -> bool {
         && !name.ends_with(".lock")
         && !name.contains("..")
         && !name.contains("//")
-        && !name
-            .chars()
-            .any(|c| c.is_whitespace() || "~^:?*[\\".contains(c))
+        && !name.chars().any(|c| c.is_whitespace() || "~^:?*[\\".contains(c))
 }
 
 fn update_refs(ctx: &mut Ctx, repo: &RepoAt) -> Response {
     let Some(Value::Array(updates)) = ctx.req.json_body() else {
         return errors::bad_request("Value cannot be null.\r\nParameter name: refUpdates");
     };
-    let creates = updates
-        .iter()
-        .all(|u| u["oldObjectId"].as_str().is_none_or(|o| o == ZERO_ID));
-    let permission = if creates {
-        "CreateBranch"
-    } else {
-        "GenericContribute"
-    };
+    let creates = updates.iter().all(|u| u["oldObjectId"].as_str().is_none_or(|o| o == ZERO_ID));
+    let permission = if creates { "CreateBranch" } else { "GenericContribute" };
     if let Some(denied) = require(ctx, "vso.code_write", permission) {
         return denied;
     }
@@ -173,14 +134,8 @@ fn update_refs(ctx: &mut Ctx, repo: &RepoAt) -> Response {
     let mut results = Vec::new();
     for u in &updates {
         let name = u["name"].as_str().unwrap_or_default().to_string();
-        let old = u["oldObjectId"]
-            .as_str()
-            .unwrap_or(ZERO_ID)
-            .to_ascii_lowercase();
-        let new = u["newObjectId"]
-            .as_str()
-            .unwrap_or(ZERO_ID)
-            .to_ascii_lowercase();
+        let old = u["oldObjectId"].as_str().unwrap_or(ZERO_ID).to_ascii_lowercase();
+        let new = u["newObjectId"].as_str().unwrap_or(ZERO_ID).to_ascii_lowercase();
         let current = r.refs.get(&name).map(|g| g.object_id.clone());
         let resolvable = r.has_commit(&new) || r.refs.values().any(|g| g.object_id == new);
         let status = if !valid_ref_name(&name) {
@@ -193,13 +148,7 @@ fn update_refs(ctx: &mut Ctx, repo: &RepoAt) -> Response {
         } else if !resolvable {
             "unresolvableToCommit"
         } else {
-            r.refs.insert(
-                name.clone(),
-                GitRef {
-                    object_id: new.clone(),
-                    creator: user.clone(),
-                },
-            );
+            r.refs.insert(name.clone(), GitRef { object_id: new.clone(), creator: user.clone() });
             "succeeded"
         };
         results.push(json!({
@@ -207,38 +156,21 @@ fn update_refs(ctx: &mut Ctx, repo: &RepoAt) -> Response {
             "isLocked": false, "updateStatus": status, "success": status == "succeeded",
         }));
     }
-    json(
-        StatusCode::OK,
-        &json!({"value": results, "count": results.len()}),
-    )
+    json(StatusCode::OK, &json!({"value": results, "count": results.len()}))
 }
 
 fn list_commits(ctx: &mut Ctx, repo: &RepoAt) -> Response {
     let pb = ctx.public_base();
-    let q = |k: &str| {
-        ctx.req
-            .q(&format!("searchCriteria.{k}"))
-            .or_else(|| ctx.req.q(k))
-    };
+    let q = |k: &str| ctx.req.q(&format!("searchCriteria.{k}")).or_else(|| ctx.req.q(k));
     let org = ctx.org();
     let r = &org.repos[repo.idx];
     let version = q("itemVersion.version");
-    let kind = q("itemVersion.versionType")
-        .unwrap_or("branch")
-        .to_ascii_lowercase();
+    let kind = q("itemVersion.versionType").unwrap_or("branch").to_ascii_lowercase();
     let head = match version {
-        None => r
-            .default_branch
-            .as_ref()
-            .and_then(|b| r.refs.get(b))
-            .map(|g| g.object_id.clone()),
+        None => r.default_branch.as_ref().and_then(|b| r.refs.get(b)).map(|g| g.object_id.clone()),
         Some(v) if kind == "commit" => r.has_commit(v).then(|| v.to_ascii_lowercase()),
         Some(v) => {
-            let full = if kind == "tag" {
-                format!("refs/tags/{v}")
-            } else {
-                format!("refs/heads/{v}")
-            };
+            let full = if kind == "tag" { format!("refs/tags/{v}") } else { format!("refs/heads/{v}") };
             match r.refs.get(&full) {
                 Some(g) => Some(g.object_id.clone()),
                 None => {
@@ -252,25 +184,9 @@ fn list_commits(ctx: &mut Ctx, repo: &RepoAt) -> Response {
             }
         }
     };
-    let skip = ctx
-        .req
-        .q_num("$skip")
-        .or_else(|| ctx.req.q_num("searchCriteria.$skip"))
-        .unwrap_or(0);
-    let top = ctx
-        .req
-        .q_num("$top")
-        .or_else(|| ctx.req.q_num("searchCriteria.$top"))
-        .unwrap_or(100);
+    let skip = ctx.req.q_num("$skip").or_else(|| ctx.req.q_num("searchCriteria.$skip")).unwrap_or(0);
+    let top = ctx.req.q_num("$top").or_else(|| ctx.req.q_num("searchCriteria.$top")).unwrap_or(100);
     let history = head.map(|h| r.history(&h)).unwrap_or_default();
-    let value: Vec<Value> = history
-        .iter()
-        .skip(skip)
-        .take(top)
-        .map(|c| commit_json(org, r, c, &pb))
-        .collect();
-    json(
-        StatusCode::OK,
-        &json!({"count": value.len(), "value": value}),
-    )
+    let value: Vec<Value> = history.iter().skip(skip).take(top).map(|c| commit_json(org, r, c, &pb)).collect();
+    json(StatusCode::OK, &json!({"count": value.len(), "value": value}))
 }

@@ -9,10 +9,7 @@ use crate::state::{Comment, Commit, GitRef, Org, PullRequest, Repo, Thread};
 
 /// `{pb}/{projectId}/_apis/git/repositories/{repoId}`.
 pub fn repo_url(pb: &str, repo: &Repo) -> String {
-    format!(
-        "{pb}/{}/_apis/git/repositories/{}",
-        repo.project_id, repo.id
-    )
+    format!("{pb}/{}/_apis/git/repositories/{}", repo.project_id, repo.id)
 }
 
 fn host_of(pb: &str) -> (String, String, String) {
@@ -35,15 +32,7 @@ pub fn repo_json(org: &Org, repo: &Repo, pb: &str, links: bool) -> Value {
     let web = format!("{pb}/{}/_git/{}", enc(&pname), enc(&repo.name));
     let (scheme, host, host_port) = host_of(pb);
     let (remote, ssh) = if org.server.is_some() {
-        (
-            web.clone(),
-            format!(
-                "ssh://{host}:22/{}/{}/_git/{}",
-                enc(&org.name),
-                enc(&pname),
-                enc(&repo.name)
-            ),
-        )
+        (web.clone(), format!("ssh://{host}:22/{}/{}/_git/{}", enc(&org.name), enc(&pname), enc(&repo.name)))
     } else {
         (
             format!(
@@ -53,12 +42,7 @@ pub fn repo_json(org: &Org, repo: &Repo, pb: &str, links: bool) -> Value {
                 enc(&pname),
                 enc(&repo.name)
             ),
-            format!(
-                "git@{host}:v3/{}/{}/{}",
-                enc(&org.name),
-                enc(&pname),
-                enc(&repo.name)
-            ),
+            format!("git@{host}:v3/{}/{}/{}", enc(&org.name), enc(&pname), enc(&repo.name)),
         )
     };
     let url = repo_url(pb, repo);
@@ -104,10 +88,7 @@ pub fn ref_json(repo: &Repo, name: &str, r: &GitRef, pb: &str) -> Value {
 
 pub fn commit_json(org: &Org, repo: &Repo, c: &Commit, pb: &str) -> Value {
     let who = json!({"name": c.author.display_name, "email": c.author.unique_name, "date": c.date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)});
-    let pname = org
-        .project_by_id(&repo.project_id)
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
+    let pname = org.project_by_id(&repo.project_id).map(|p| p.name.clone()).unwrap_or_default();
     let first_line = c.message.lines().next().unwrap_or_default();
     let mut v = json!({
         "commitId": c.id,
@@ -229,11 +210,7 @@ pub fn comment_json(org: &Org, repo: &Repo, pr: u32, thread: u32, c: &Comment, p
 }
 
 pub fn thread_json(org: &Org, repo: &Repo, pr: u32, t: &Thread, pb: &str) -> Value {
-    let comments: Vec<Value> = t
-        .comments
-        .iter()
-        .map(|c| comment_json(org, repo, pr, t.id, c, pb))
-        .collect();
+    let comments: Vec<Value> = t.comments.iter().map(|c| comment_json(org, repo, pr, t.id, c, pb)).collect();
     let mut v = json!({
         "pullRequestThreadContext": null,
         "id": t.id,

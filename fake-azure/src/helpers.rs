@@ -9,49 +9,32 @@ use crate::state::{GitRef, Org, PrStatus, PullRequest, Tenant, WorkItem, WorkIte
 use crate::{DEFAULT_TENANT, FakeAzure, entra_issue};
 
 fn org_mut<'a>(w: &'a mut World, org: &str) -> &'a mut Org {
-    w.orgs
-        .get_mut(&org.to_ascii_lowercase())
-        .unwrap_or_else(|| panic!("fake-azure: unknown organization {org:?}"))
+    w.orgs.get_mut(&org.to_ascii_lowercase()).unwrap_or_else(|| panic!("fake-azure: unknown organization {org:?}"))
 }
 
 fn repo_pos(o: &Org, project: Option<&str>, repo: &str) -> usize {
-    let pid = project.map(|p| {
-        o.project(p)
-            .unwrap_or_else(|| panic!("fake-azure: unknown project {p:?}"))
-            .id
-            .clone()
-    });
-    o.repo_index(pid.as_deref(), repo)
-        .unwrap_or_else(|| panic!("fake-azure: unknown repository {repo:?}"))
+    let pid = project.map(|p| o.project(p).unwrap_or_else(|| panic!("fake-azure: unknown project {p:?}")).id.clone());
+    o.repo_index(pid.as_deref(), repo).unwrap_or_else(|| panic!("fake-azure: unknown repository {repo:?}"))
 }
 
 impl FakeAzure {
     /// An empty Services organization (no projects, no PATs) backed by `DEFAULT_TENANT`.
     pub fn add_org(&self, org: &str) {
-        self.shared().lock().orgs.insert(
-            org.to_ascii_lowercase(),
-            Org::new(org, None, DEFAULT_TENANT),
-        );
+        self.shared().lock().orgs.insert(org.to_ascii_lowercase(), Org::new(org, None, DEFAULT_TENANT));
     }
 
     /// An empty Azure DevOps Server collection served at `{base}/{collection}`.
     pub fn add_server_collection(&self, collection: &str, opts: ServerOptions) {
-        self.shared().lock().orgs.insert(
-            collection.to_ascii_lowercase(),
-            Org::new(collection, Some(opts), DEFAULT_TENANT),
-        );
+        self.shared()
+            .lock()
+            .orgs
+            .insert(collection.to_ascii_lowercase(), Org::new(collection, Some(opts), DEFAULT_TENANT));
     }
 
     /// Adds a project and returns its id (stable for the same org and name).
     pub fn add_project(&self, org: &str, name: &str) -> String {
-        let id = guid_from(&format!(
-            "project:{}:{}",
-            org.to_ascii_lowercase(),
-            name.to_ascii_lowercase()
-        ));
-        org_mut(&mut self.shared().lock(), org)
-            .projects
-            .push(new_project(&id, name, ""));
+        let id = guid_from(&format!("project:{}:{}", org.to_ascii_lowercase(), name.to_ascii_lowercase()));
+        org_mut(&mut self.shared().lock(), org).projects.push(new_project(&id, name, ""));
         id
     }
 
@@ -59,25 +42,15 @@ impl FakeAzure {
     pub fn add_repository(&self, org: &str, project: &str, name: &str) -> String {
         let mut w = self.shared().lock();
         let o = org_mut(&mut w, org);
-        let pid = o
-            .project(project)
-            .unwrap_or_else(|| panic!("fake-azure: unknown project {project:?}"))
-            .id
-            .clone();
-        let id = guid_from(&format!(
-            "repo:{}:{pid}:{}",
-            o.name,
-            name.to_ascii_lowercase()
-        ));
+        let pid = o.project(project).unwrap_or_else(|| panic!("fake-azure: unknown project {project:?}")).id.clone();
+        let id = guid_from(&format!("repo:{}:{pid}:{}", o.name, name.to_ascii_lowercase()));
         o.repos.push(new_repo(&id, name, &pid, &User::dana()));
         id
     }
 
     /// Registers a PAT for `org`.
     pub fn add_pat(&self, org: &str, token: &str, pat: Pat) {
-        org_mut(&mut self.shared().lock(), org)
-            .pats
-            .insert(token.into(), pat);
+        org_mut(&mut self.shared().lock(), org).pats.insert(token.into(), pat);
     }
 
     /// Forgets a PAT (a revoked token then answers like an unknown one).
@@ -88,27 +61,18 @@ impl FakeAzure {
     /// Registers (or replaces) an app in a tenant, creating the tenant when new.
     pub fn add_entra_app(&self, tenant_id: &str, app: EntraApp) {
         let mut w = self.shared().lock();
-        let t = w
-            .tenants
-            .entry(tenant_id.to_ascii_lowercase())
-            .or_insert_with(|| Tenant {
-                id: tenant_id.into(),
-                apps: Vec::new(),
-                sign_in_user: User::dana(),
-            });
-        t.apps
-            .retain(|a| !a.client_id.eq_ignore_ascii_case(&app.client_id));
+        let t = w.tenants.entry(tenant_id.to_ascii_lowercase()).or_insert_with(|| Tenant {
+            id: tenant_id.into(),
+            apps: Vec::new(),
+            sign_in_user: User::dana(),
+        });
+        t.apps.retain(|a| !a.client_id.eq_ignore_ascii_case(&app.client_id));
         t.apps.push(app);
     }
 
     /// Who signs in at the tenant's `/authorize` (default Dana Kim).
     pub fn set_sign_in_user(&self, tenant_id: &str, user: User) {
-        if let Some(t) = self
-            .shared()
-            .lock()
-            .tenants
-            .get_mut(&tenant_id.to_ascii_lowercase())
-        {
+        if let Some(t) = self.shared().lock().tenants.get_mut(&tenant_id.to_ascii_lowercase()) {
             t.sign_in_user = user;
         }
     }
@@ -131,13 +95,7 @@ impl FakeAzure {
     /// A bearer token for the Azure DevOps resource, as if Entra issued it in `DEFAULT_TENANT`.
     pub fn issue_access_token(&self, user: User, scopes: &[&str]) -> String {
         let base = self.base_url();
-        entra_issue::mint(
-            &mut self.shared().lock(),
-            &base,
-            DEFAULT_TENANT,
-            user,
-            scopes,
-        )
+        entra_issue::mint(&mut self.shared().lock(), &base, DEFAULT_TENANT, user, scopes)
     }
 
     /// Every issued access token expires now.
@@ -165,20 +123,8 @@ impl FakeAzure {
         let parent = r.refs.get(&from_ref).map(|g| g.object_id.clone());
         let id = hex40(&format!("{}:{branch}:{}", r.id, uuid::Uuid::new_v4()));
         let user = User::dana();
-        r.commits.push(commit(
-            &id,
-            parent.as_deref(),
-            &format!("Work on {branch}"),
-            &user,
-            Utc::now(),
-        ));
-        r.refs.insert(
-            format!("refs/heads/{branch}"),
-            GitRef {
-                object_id: id.clone(),
-                creator: user,
-            },
-        );
+        r.commits.push(commit(&id, parent.as_deref(), &format!("Work on {branch}"), &user, Utc::now()));
+        r.refs.insert(format!("refs/heads/{branch}"), GitRef { object_id: id.clone(), creator: user });
         id
     }
 
@@ -187,28 +133,13 @@ impl FakeAzure {
         let mut w = self.shared().lock();
         let o = org_mut(&mut w, org);
         let i = repo_pos(o, None, repo);
-        o.repos[i]
-            .refs
-            .iter()
-            .map(|(k, v)| (k.clone(), v.object_id.clone()))
-            .collect()
+        o.repos[i].refs.iter().map(|(k, v)| (k.clone(), v.object_id.clone())).collect()
     }
 
     /// Adds an active pull request between two branch names (short or full); returns its id.
-    pub fn add_pull_request(
-        &self,
-        org: &str,
-        repo: &str,
-        source: &str,
-        target: &str,
-        title: &str,
-    ) -> u32 {
+    pub fn add_pull_request(&self, org: &str, repo: &str, source: &str, target: &str, title: &str) -> u32 {
         let full = |b: &str| {
-            if b.starts_with("refs/") {
-                b.to_string()
-            } else {
-                format!("refs/heads/{b}")
-            }
+            if b.starts_with("refs/") { b.to_string() } else { format!("refs/heads/{b}") }
         };
         let mut w = self.shared().lock();
         let o = org_mut(&mut w, org);
@@ -216,12 +147,7 @@ impl FakeAzure {
         o.next_pr_id += 1;
         let i = repo_pos(o, None, repo);
         let r = &mut o.repos[i];
-        let head = |name: &str| {
-            r.refs
-                .get(name)
-                .map(|g| g.object_id.clone())
-                .unwrap_or_default()
-        };
+        let head = |name: &str| r.refs.get(name).map(|g| g.object_id.clone()).unwrap_or_default();
         let pr = PullRequest {
             id,
             title: title.into(),
@@ -248,37 +174,18 @@ impl FakeAzure {
     pub fn add_work_item(&self, org: &str, project: &str, id: u32) {
         let mut w = self.shared().lock();
         let o = org_mut(&mut w, org);
-        let pid = o
-            .project(project)
-            .unwrap_or_else(|| panic!("fake-azure: unknown project {project:?}"))
-            .id
-            .clone();
-        o.work_items.insert(
-            id,
-            WorkItem {
-                id,
-                project_id: pid,
-                comments: Vec::new(),
-            },
-        );
+        let pid = o.project(project).unwrap_or_else(|| panic!("fake-azure: unknown project {project:?}")).id.clone();
+        o.work_items.insert(id, WorkItem { id, project_id: pid, comments: Vec::new() });
     }
 
     /// Adds a comment to a work item; returns the comment id.
-    pub fn add_work_item_comment(
-        &self,
-        org: &str,
-        work_item: u32,
-        text: &str,
-        author: User,
-    ) -> u32 {
+    pub fn add_work_item_comment(&self, org: &str, work_item: u32, text: &str, author: User) -> u32 {
         let mut w = self.shared().lock();
         let o = org_mut(&mut w, org);
         let cid = o.next_wi_comment_id;
         o.next_wi_comment_id += 1;
-        let wi = o
-            .work_items
-            .get_mut(&work_item)
-            .unwrap_or_else(|| panic!("fake-azure: unknown work item {work_item}"));
+        let wi =
+            o.work_items.get_mut(&work_item).unwrap_or_else(|| panic!("fake-azure: unknown work item {work_item}"));
         wi.comments.push(WorkItemComment {
             id: cid,
             text: text.into(),
@@ -291,10 +198,6 @@ impl FakeAzure {
 
     /// The service hook subscriptions of `org`, with confidential inputs in clear (what the fake would deliver with).
     pub fn hook_subscriptions(&self, org: &str) -> Vec<Value> {
-        org_mut(&mut self.shared().lock(), org)
-            .hooks
-            .iter()
-            .map(|h| h.body.clone())
-            .collect()
+        org_mut(&mut self.shared().lock(), org).hooks.iter().map(|h| h.body.clone()).collect()
     }
 }

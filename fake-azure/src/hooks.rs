@@ -15,25 +15,15 @@ const CONFIDENTIAL: &[&str] = &["basicAuthPassword", "password", "authToken", "a
 /// Reads need a hooks or code scope; writes need `vso.hooks_write` or `vso.code`.
 fn require(ctx: &Ctx) -> Option<Response> {
     let ok = if ctx.req.is_read() {
-        ctx.principal
-            .has_any(&["vso.hooks", "vso.code", "vso.work"])
+        ctx.principal.has_any(&["vso.hooks", "vso.code", "vso.work"])
     } else {
-        ctx.principal
-            .has_any(&["vso.hooks_write", "vso.code", "vso.work"])
+        ctx.principal.has_any(&["vso.hooks_write", "vso.code", "vso.work"])
     };
     if ok {
         return None;
     }
-    let action = if ctx.req.is_read() {
-        "View subscriptions"
-    } else {
-        "Edit subscriptions"
-    };
-    Some(errors::access_denied(
-        &ctx.principal.user.display_name,
-        "ServiceHooks",
-        action,
-    ))
+    let action = if ctx.req.is_read() { "View subscriptions" } else { "Edit subscriptions" };
+    Some(errors::access_denied(&ctx.principal.user.display_name, "ServiceHooks", action))
 }
 
 pub fn route(ctx: &mut Ctx) -> Response {
@@ -66,10 +56,7 @@ pub fn route(ctx: &mut Ctx) -> Response {
 }
 
 fn find(ctx: &Ctx, id: &str) -> Option<usize> {
-    ctx.org()
-        .hooks
-        .iter()
-        .position(|h| h.id.eq_ignore_ascii_case(id))
+    ctx.org().hooks.iter().position(|h| h.id.eq_ignore_ascii_case(id))
 }
 
 /// The stored subscription with confidential inputs masked.
@@ -86,24 +73,18 @@ fn answer(ctx: &Ctx, i: usize) -> Value {
 }
 
 fn list(ctx: &mut Ctx) -> Response {
-    let filters: Vec<(&str, String)> =
-        ["publisherId", "eventType", "consumerId", "consumerActionId"]
-            .into_iter()
-            .filter_map(|k| ctx.req.q(k).map(|v| (k, v.to_string())))
-            .collect();
+    let filters: Vec<(&str, String)> = ["publisherId", "eventType", "consumerId", "consumerActionId"]
+        .into_iter()
+        .filter_map(|k| ctx.req.q(k).map(|v| (k, v.to_string())))
+        .collect();
     let value: Vec<Value> = (0..ctx.org().hooks.len())
         .filter(|&i| {
             let b = &ctx.org().hooks[i].body;
-            filters
-                .iter()
-                .all(|(k, v)| b[*k].as_str().is_some_and(|x| x.eq_ignore_ascii_case(v)))
+            filters.iter().all(|(k, v)| b[*k].as_str().is_some_and(|x| x.eq_ignore_ascii_case(v)))
         })
         .map(|i| answer(ctx, i))
         .collect();
-    json(
-        StatusCode::OK,
-        &json!({"count": value.len(), "value": value}),
-    )
+    json(StatusCode::OK, &json!({"count": value.len(), "value": value}))
 }
 
 fn save(ctx: &mut Ctx, existing: Option<usize>) -> Response {
@@ -112,28 +93,17 @@ fn save(ctx: &mut Ctx, existing: Option<usize>) -> Response {
     };
     for k in ["publisherId", "eventType", "consumerId", "consumerActionId"] {
         if body[k].as_str().is_none_or(str::is_empty) {
-            return errors::bad_request(&format!(
-                "Value cannot be null.\r\nParameter name: subscription.{k}"
-            ));
+            return errors::bad_request(&format!("Value cannot be null.\r\nParameter name: subscription.{k}"));
         }
     }
-    let target = body["consumerInputs"]["url"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let target = body["consumerInputs"]["url"].as_str().unwrap_or_default().to_string();
     if body["consumerId"] == "webHooks" && url::Url::parse(&target).is_err() {
         return errors::bad_request(
             "VS800016: The value '' of the input 'url' is not valid: a valid absolute URL is required.",
         );
     }
-    let mut publisher: Map<String, Value> = body["publisherInputs"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    let project = publisher
-        .get("projectId")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let mut publisher: Map<String, Value> = body["publisherInputs"].as_object().cloned().unwrap_or_default();
+    let project = publisher.get("projectId").and_then(Value::as_str).map(str::to_string);
     let project_name = match project.as_deref() {
         Some(p) => match ctx.org().project(p) {
             Some(found) => Some(found.name.clone()),
@@ -147,42 +117,26 @@ fn save(ctx: &mut Ctx, existing: Option<usize>) -> Response {
         .and_then(|r| ctx.org().repo_index(None, r))
         .map(|i| ctx.org().repos[i].name.clone());
     publisher.insert("hostId".into(), json!(ctx.org().instance_id));
-    publisher
-        .entry("tfsSubscriptionId")
-        .or_insert_with(|| json!(uuid::Uuid::new_v4().to_string()));
+    publisher.entry("tfsSubscriptionId").or_insert_with(|| json!(uuid::Uuid::new_v4().to_string()));
     let id = match existing {
         Some(i) => ctx.org().hooks[i].id.clone(),
         None => uuid::Uuid::new_v4().to_string(),
     };
     let user = ctx.user();
     let pb = ctx.public_base();
-    let created = existing
-        .map(|i| ctx.org().hooks[i].body["createdDate"].clone())
-        .unwrap_or_else(|| json!(now_iso()));
+    let created = existing.map(|i| ctx.org().hooks[i].body["createdDate"].clone()).unwrap_or_else(|| json!(now_iso()));
     let event_description = match (&repo_name, publisher.get("branch").and_then(Value::as_str)) {
         (Some(r), Some(b)) if !b.is_empty() => format!("Repository {r}, Branch {b}"),
         (Some(r), _) => format!("Repository {r}"),
-        (None, _) => project_name
-            .map(|p| format!("Project {p}"))
-            .unwrap_or_else(|| "Any".into()),
+        (None, _) => project_name.map(|p| format!("Project {p}")).unwrap_or_else(|| "Any".into()),
     };
-    let host = url::Url::parse(&target)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_default();
+    let host = url::Url::parse(&target).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
     let mut stored = body.clone();
-    let me =
-        json!({"displayName": user.display_name, "id": user.id, "uniqueName": user.unique_name});
+    let me = json!({"displayName": user.display_name, "id": user.id, "uniqueName": user.unique_name});
     for (k, v) in [
         ("id", json!(id)),
         ("url", json!(format!("{pb}/_apis/hooks/subscriptions/{id}"))),
-        (
-            "status",
-            body.get("status")
-                .cloned()
-                .filter(Value::is_string)
-                .unwrap_or(json!("enabled")),
-        ),
+        ("status", body.get("status").cloned().filter(Value::is_string).unwrap_or(json!("enabled"))),
         ("publisherInputs", Value::Object(publisher)),
         ("eventDescription", json!(event_description)),
         ("actionDescription", json!(format!("To host {host}"))),

@@ -45,44 +45,21 @@ pub struct Req {
 }
 
 impl Req {
-    pub fn new(
-        method: Method,
-        raw_path: &str,
-        raw_query: Option<&str>,
-        headers: HeaderMap,
-        body: Vec<u8>,
-    ) -> Req {
-        let path = percent_decode_str(raw_path)
-            .decode_utf8_lossy()
-            .into_owned();
+    pub fn new(method: Method, raw_path: &str, raw_query: Option<&str>, headers: HeaderMap, body: Vec<u8>) -> Req {
+        let path = percent_decode_str(raw_path).decode_utf8_lossy().into_owned();
         let segs = raw_path
             .split('/')
             .filter(|s| !s.is_empty())
             .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
             .collect();
-        let query = raw_query
-            .map(|q| {
-                url::form_urlencoded::parse(q.as_bytes())
-                    .into_owned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        Req {
-            method,
-            path,
-            segs,
-            query,
-            headers,
-            body,
-        }
+        let query =
+            raw_query.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+        Req { method, path, segs, query, headers, body }
     }
 
     /// First query value whose key matches (case-insensitive).
     pub fn q(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
     }
 
     /// A query value parsed as a number; unparsable values count as absent.
@@ -110,9 +87,7 @@ impl Req {
     }
 
     pub fn form(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(&self.body)
-            .into_owned()
-            .collect()
+        url::form_urlencoded::parse(&self.body).into_owned().collect()
     }
 }
 
@@ -137,20 +112,14 @@ pub fn empty(status: StatusCode) -> Response {
 
 /// Sets (replaces) a header; values that are not valid header text are skipped.
 pub fn set(r: &mut Response, name: &str, value: &str) {
-    if let (Ok(n), Ok(v)) = (
-        header::HeaderName::from_bytes(name.as_bytes()),
-        HeaderValue::from_str(value),
-    ) {
+    if let (Ok(n), Ok(v)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
         r.headers_mut().insert(n, v);
     }
 }
 
 /// Adds a header, keeping earlier values of the same name.
 pub fn append(r: &mut Response, name: &str, value: &str) {
-    if let (Ok(n), Ok(v)) = (
-        header::HeaderName::from_bytes(name.as_bytes()),
-        HeaderValue::from_str(value),
-    ) {
+    if let (Ok(n), Ok(v)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
         r.headers_mut().append(n, v);
     }
 }

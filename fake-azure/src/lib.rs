@@ -58,9 +58,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn lock(&self) -> MutexGuard<'_, state::World> {
-        self.world
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -83,22 +81,15 @@ pub struct FakeAzure {
 
 impl std::fmt::Debug for FakeAzure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeAzure")
-            .field("base_url", &self.base_url())
-            .finish()
+        f.debug_struct("FakeAzure").field("base_url", &self.base_url()).finish()
     }
 }
 
 impl FakeAzure {
     /// Binds `127.0.0.1:0` and serves Azure DevOps, Entra and the profile service on that one port.
     pub async fn start() -> FakeAzure {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("fake-azure: bind 127.0.0.1:0");
-        let port = listener
-            .local_addr()
-            .expect("fake-azure: local address")
-            .port();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("fake-azure: bind 127.0.0.1:0");
+        let port = listener.local_addr().expect("fake-azure: local address").port();
         let (tx, rx) = watch::channel(false);
         let shared = Arc::new(Shared {
             world: Mutex::new(seed::world()),
@@ -106,9 +97,7 @@ impl FakeAzure {
             shutdown: tx,
         });
         tokio::spawn(server::serve(listener, shared.clone(), rx));
-        FakeAzure {
-            handle: Arc::new(Handle { shared }),
-        }
+        FakeAzure { handle: Arc::new(Handle { shared }) }
     }
 
     pub(crate) fn shared(&self) -> &Shared {
@@ -152,19 +141,11 @@ impl FakeAzure {
     /// How many recorded requests have a path containing `path_contains` (case-insensitive).
     pub fn request_count(&self, path_contains: &str) -> usize {
         let needle = path_contains.to_ascii_lowercase();
-        self.shared()
-            .lock()
-            .requests
-            .iter()
-            .filter(|r| r.path.to_ascii_lowercase().contains(&needle))
-            .count()
+        self.shared().lock().requests.iter().filter(|r| r.path.to_ascii_lowercase().contains(&needle)).count()
     }
 
     /// Applies to every `/{org}/...` request, and to Entra routes when `org` is a tenant id.
     pub fn set_behaviour(&self, org: &str, b: Behaviour) {
-        self.shared()
-            .lock()
-            .behaviours
-            .insert(org.to_ascii_lowercase(), b);
+        self.shared().lock().behaviours.insert(org.to_ascii_lowercase(), b);
     }
 }

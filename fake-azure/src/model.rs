@@ -71,19 +71,12 @@ impl Pat {
     }
 
     pub fn with_scopes(user: User, scopes: &[&str]) -> Pat {
-        Pat {
-            user,
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            expired: false,
-        }
+        Pat { user, scopes: scopes.iter().map(|s| s.to_string()).collect(), expired: false }
     }
 
     /// A full-scope PAT whose lifetime has ended.
     pub fn expired(user: User) -> Pat {
-        Pat {
-            expired: true,
-            ..Pat::full(user)
-        }
+        Pat { expired: true, ..Pat::full(user) }
     }
 }
 
@@ -136,24 +129,17 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// First query value whose key matches `k` (case-insensitive).
     pub fn query_value(&self, k: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(k))
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(_, v)| v.as_str())
     }
 
     /// First header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The api-version from the query, else from the Accept header.
     pub fn api_version(&self) -> Option<&str> {
-        self.query_value("api-version")
-            .or_else(|| self.header("accept").and_then(api_version_in_accept))
+        self.query_value("api-version").or_else(|| self.header("accept").and_then(api_version_in_accept))
     }
 
     /// The body parsed as JSON, if it is JSON.
@@ -166,23 +152,14 @@ impl RecordedRequest {
 pub(crate) fn api_version_in_accept(accept: &str) -> Option<&str> {
     accept.split([';', ',']).find_map(|part| {
         let (k, v) = part.split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("api-version")
-            .then(|| v.trim())
+        k.trim().eq_ignore_ascii_case("api-version").then(|| v.trim())
     })
 }
 
 /// A stable GUID-shaped string derived from `seed`.
 pub(crate) fn guid_from(seed: &str) -> String {
     let h = hex40(seed);
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
+    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
 }
 
 /// A stable 40-hex-digit object id derived from `seed`.

@@ -10,13 +10,8 @@ use crate::http::{Req, json, set};
 use crate::model::User;
 use crate::state::World;
 
-pub fn route(
-    world: &World,
-    req: &Req,
-    lsegs: &[String],
-) -> (Response, Option<User>, Option<String>) {
-    let is_me =
-        lsegs.len() == 4 && lsegs[1] == "profile" && lsegs[2] == "profiles" && lsegs[3] == "me";
+pub fn route(world: &World, req: &Req, lsegs: &[String]) -> (Response, Option<User>, Option<String>) {
+    let is_me = lsegs.len() == 4 && lsegs[1] == "profile" && lsegs[2] == "profiles" && lsegs[3] == "me";
     if !is_me {
         return (errors::route_not_found(&req.path), None, None);
     }
@@ -26,11 +21,7 @@ pub fn route(
     let version = req.api_version().unwrap_or_else(|| "7.1".into());
     let Some(p) = authenticate_profile(world, req) else {
         let mut r = errors::unauthorized(None);
-        set(
-            &mut r,
-            "WWW-Authenticate",
-            "Bearer, Basic realm=\"https://app.vssps.visualstudio.com/\"",
-        );
+        set(&mut r, "WWW-Authenticate", "Bearer, Basic realm=\"https://app.vssps.visualstudio.com/\"");
         return (r, None, Some(version));
     };
     if !has_scope(&p.scopes, "vso.profile") {

@@ -23,12 +23,9 @@ pub fn route(ctx: &mut Ctx, repo: &RepoAt) -> Response {
         (["pullrequests"], Method::GET) => list(ctx, None, Some(repo.idx)),
         (["pullrequests"], Method::POST) => create(ctx, repo.idx),
         (["pullrequests", _, ..], _) => {
-            let Some(pi) = pr_id.parse::<u32>().ok().and_then(|id| {
-                ctx.org().repos[repo.idx]
-                    .prs
-                    .iter()
-                    .position(|p| p.id == id)
-            }) else {
+            let Some(pi) =
+                pr_id.parse::<u32>().ok().and_then(|id| ctx.org().repos[repo.idx].prs.iter().position(|p| p.id == id))
+            else {
                 return errors::pr_not_found(&pr_id);
             };
             let at = (repo.idx, pi);
@@ -40,10 +37,7 @@ pub fn route(ctx: &mut Ctx, repo: &RepoAt) -> Response {
                 (["threads", tid, rest @ ..], m) => {
                     let tid = tid.to_string();
                     let pr = &ctx.org().repos[at.0].prs[at.1];
-                    let Some(ti) = tid
-                        .parse::<u32>()
-                        .ok()
-                        .and_then(|id| pr.threads.iter().position(|x| x.id == id))
+                    let Some(ti) = tid.parse::<u32>().ok().and_then(|id| pr.threads.iter().position(|x| x.id == id))
                     else {
                         return errors::thread_not_found(&tid);
                     };
@@ -62,14 +56,8 @@ pub fn route(ctx: &mut Ctx, repo: &RepoAt) -> Response {
 }
 
 pub fn list(ctx: &mut Ctx, project: Option<&str>, repo: Option<usize>) -> Response {
-    let q = |k: &str| {
-        ctx.req
-            .q(&format!("searchCriteria.{k}"))
-            .map(str::to_string)
-    };
-    let status = q("status")
-        .unwrap_or_else(|| "active".into())
-        .to_ascii_lowercase();
+    let q = |k: &str| ctx.req.q(&format!("searchCriteria.{k}")).map(str::to_string);
+    let status = q("status").unwrap_or_else(|| "active".into()).to_ascii_lowercase();
     let links = q("includeLinks").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let pb = ctx.public_base();
     let org = ctx.org();
@@ -89,11 +77,7 @@ pub fn list(ctx: &mut Ctx, project: Option<&str>, repo: Option<usize>) -> Respon
             };
             let keep = status_ok
                 && q("creatorId").is_none_or(|c| c.eq_ignore_ascii_case(&pr.created_by.id))
-                && q("reviewerId").is_none_or(|c| {
-                    pr.reviewers
-                        .iter()
-                        .any(|(u, _)| u.id.eq_ignore_ascii_case(&c))
-                })
+                && q("reviewerId").is_none_or(|c| pr.reviewers.iter().any(|(u, _)| u.id.eq_ignore_ascii_case(&c)))
                 && q("sourceRefName").is_none_or(|s| s == pr.source)
                 && q("targetRefName").is_none_or(|s| s == pr.target);
             if keep {
@@ -104,16 +88,9 @@ pub fn list(ctx: &mut Ctx, project: Option<&str>, repo: Option<usize>) -> Respon
     found.sort_by_key(|(_, pr)| std::cmp::Reverse(pr.id));
     let skip = ctx.req.q_num("$skip").unwrap_or(0);
     let top = ctx.req.q_num("$top").unwrap_or(usize::MAX);
-    let value: Vec<Value> = found
-        .iter()
-        .skip(skip)
-        .take(top)
-        .map(|(ri, pr)| pr_json(org, &org.repos[*ri], pr, &pb, links))
-        .collect();
-    json(
-        StatusCode::OK,
-        &json!({"value": value, "count": value.len()}),
-    )
+    let value: Vec<Value> =
+        found.iter().skip(skip).take(top).map(|(ri, pr)| pr_json(org, &org.repos[*ri], pr, &pb, links)).collect();
+    json(StatusCode::OK, &json!({"value": value, "count": value.len()}))
 }
 
 /// `_apis/git/pullrequests/{id}` at project or organization level.
@@ -124,10 +101,7 @@ pub fn get_any(ctx: &mut Ctx, project: Option<&str>, id: &str) -> Response {
         if project.is_some_and(|p| r.project_id != p) {
             return None;
         }
-        r.prs
-            .iter()
-            .position(|p| Some(p.id) == wanted)
-            .map(|pi| (ri, pi))
+        r.prs.iter().position(|p| Some(p.id) == wanted).map(|pi| (ri, pi))
     });
     match at {
         Some(at) => get(ctx, at),
@@ -149,11 +123,7 @@ fn known_user(ctx: &Ctx, id: &str) -> User {
         .map(|p| p.user.clone())
         .chain([User::dana(), User::lee()])
         .find(|u| u.id.eq_ignore_ascii_case(id))
-        .unwrap_or_else(|| User {
-            id: id.into(),
-            display_name: id.into(),
-            unique_name: id.into(),
-        })
+        .unwrap_or_else(|| User { id: id.into(), display_name: id.into(), unique_name: id.into() })
 }
 
 fn create(ctx: &mut Ctx, ri: usize) -> Response {
@@ -161,26 +131,13 @@ fn create(ctx: &mut Ctx, ri: usize) -> Response {
         return denied;
     }
     let Some(body) = ctx.req.json_body() else {
-        return errors::bad_request(
-            "Value cannot be null.\r\nParameter name: gitPullRequestToCreate",
-        );
+        return errors::bad_request("Value cannot be null.\r\nParameter name: gitPullRequestToCreate");
     };
-    let source = body["sourceRefName"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let target = body["targetRefName"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let source = body["sourceRefName"].as_str().unwrap_or_default().to_string();
+    let target = body["targetRefName"].as_str().unwrap_or_default().to_string();
     let reviewers: Vec<(User, i32)> = body["reviewers"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|r| r["id"].as_str())
-                .map(|id| (known_user(ctx, id), 0))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|r| r["id"].as_str()).map(|id| (known_user(ctx, id), 0)).collect())
         .unwrap_or_default();
     let user = ctx.user();
     let org = ctx.org_mut();
@@ -190,14 +147,9 @@ fn create(ctx: &mut Ctx, ri: usize) -> Response {
         return errors::pr_branch_missing();
     };
     if source == target {
-        return errors::bad_request(
-            "TF401407: The source and target branch of a pull request cannot be the same.",
-        );
+        return errors::bad_request("TF401407: The source and target branch of a pull request cannot be the same.");
     }
-    if r.prs
-        .iter()
-        .any(|p| p.status == PrStatus::Active && p.source == source && p.target == target)
-    {
+    if r.prs.iter().any(|p| p.status == PrStatus::Active && p.source == source && p.target == target) {
         return errors::pr_exists();
     }
     r.prs.push(PullRequest {
@@ -241,29 +193,13 @@ fn update(ctx: &mut Ctx, (ri, pi): (usize, usize)) -> Response {
     if let Some(d) = body["isDraft"].as_bool() {
         pr.is_draft = d;
     }
-    match body["status"]
-        .as_str()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    match body["status"].as_str().map(str::to_ascii_lowercase).as_deref() {
         Some("completed") if pr.status == PrStatus::Active => {
             let parent = r.refs.get(&pr.target).map(|g| g.object_id.clone());
             let merge = hex40(&format!("merge:{}:{}", r.id, pr.id));
             let message = format!("Merged PR {}: {}", pr.id, pr.title);
-            r.commits.push(Commit {
-                id: merge.clone(),
-                parent,
-                message,
-                author: user.clone(),
-                date: Utc::now(),
-            });
-            r.refs.insert(
-                pr.target.clone(),
-                GitRef {
-                    object_id: merge.clone(),
-                    creator: user,
-                },
-            );
+            r.commits.push(Commit { id: merge.clone(), parent, message, author: user.clone(), date: Utc::now() });
+            r.refs.insert(pr.target.clone(), GitRef { object_id: merge.clone(), creator: user });
             pr.merge_commit = Some(merge);
             pr.status = PrStatus::Completed;
             pr.closed_date = Some(Utc::now());

@@ -32,10 +32,7 @@ impl Ctx<'_> {
     }
 
     pub fn org_mut(&mut self) -> &mut Org {
-        self.world
-            .orgs
-            .get_mut(&self.org_key)
-            .expect("organization checked before dispatch")
+        self.world.orgs.get_mut(&self.org_key).expect("organization checked before dispatch")
     }
 
     /// `{base}/{org}`, or `http://localhost/{collection}` for a misconfigured Server.
@@ -45,11 +42,7 @@ impl Ctx<'_> {
 
     /// Lower-cased segments from `at` on, for matching.
     pub fn tail(&self, at: usize) -> Vec<String> {
-        self.rest
-            .iter()
-            .skip(at)
-            .map(|s| s.to_ascii_lowercase())
-            .collect()
+        self.rest.iter().skip(at).map(|s| s.to_ascii_lowercase()).collect()
     }
 
     pub fn user(&self) -> User {
@@ -72,23 +65,11 @@ pub async fn entry(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = body::to_bytes(body, 32 * 1024 * 1024)
-        .await
-        .unwrap_or_default();
-    let req = Req::new(
-        parts.method,
-        parts.uri.path(),
-        parts.uri.query(),
-        parts.headers,
-        bytes.to_vec(),
-    );
+    let bytes = body::to_bytes(body, 32 * 1024 * 1024).await.unwrap_or_default();
+    let req = Req::new(parts.method, parts.uri.path(), parts.uri.query(), parts.headers, bytes.to_vec());
     record(&shared, &req);
 
-    let first = req
-        .segs
-        .first()
-        .map(|s| s.to_ascii_lowercase())
-        .unwrap_or_default();
+    let first = req.segs.first().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
     let is_entra = entra::is_entra_path(&req);
     let behaviour = shared.lock().behaviours.get(&first).cloned();
     match behaviour {
@@ -97,11 +78,7 @@ pub async fn entry(
         }
         Some(Behaviour::Slow(d)) => tokio::time::sleep(d).await,
         Some(Behaviour::ServerError) => {
-            return if is_entra {
-                entra_token::unavailable(&shared.base)
-            } else {
-                errors::unavailable()
-            };
+            return if is_entra { entra_token::unavailable(&shared.base) } else { errors::unavailable() };
         }
         Some(Behaviour::ResetConnection) => {
             // The connection task drops the socket when notified; this answer never comes.
@@ -127,12 +104,7 @@ fn record(shared: &Shared, req: &Req) {
         headers: req
             .headers
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
+            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect(),
         body: req.body.clone(),
     };
@@ -140,11 +112,7 @@ fn record(shared: &Shared, req: &Req) {
 }
 
 fn throttled(retry_after: u64, entra: bool) -> Response {
-    let mut r = if entra {
-        entra_token::throttled()
-    } else {
-        errors::throttled()
-    };
+    let mut r = if entra { entra_token::throttled() } else { errors::throttled() };
     let reset = chrono::Utc::now().timestamp() + retry_after as i64;
     set(&mut r, "Retry-After", &retry_after.to_string());
     set(&mut r, "X-RateLimit-Resource", "Core");
@@ -176,14 +144,7 @@ fn dispatch(shared: &Shared, req: &Req) -> (Response, Option<User>, Option<Strin
         Ok(v) => v,
         Err(r) => return (*r, Some(user), None),
     };
-    let mut ctx = Ctx {
-        req,
-        world: &mut world,
-        org_key,
-        base: &shared.base,
-        principal,
-        rest: req.segs[1..].to_vec(),
-    };
+    let mut ctx = Ctx { req, world: &mut world, org_key, base: &shared.base, principal, rest: req.segs[1..].to_vec() };
     (route(&mut ctx), Some(user), Some(version))
 }
 
@@ -218,8 +179,7 @@ pub fn parse_version(v: &str) -> Option<(u32, u32, bool)> {
         Some((n, p)) => {
             let p = p.to_ascii_lowercase();
             let ok = p == "preview"
-                || p.strip_prefix("preview.")
-                    .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()));
+                || p.strip_prefix("preview.").is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()));
             if !ok {
                 return None;
             }
@@ -233,10 +193,7 @@ pub fn parse_version(v: &str) -> Option<(u32, u32, bool)> {
 
 /// The latest version the organization serves (what a GET without a version gets).
 pub fn latest_version(org: &Org) -> String {
-    org.server
-        .as_ref()
-        .and_then(|s| s.max_api_version.clone())
-        .unwrap_or_else(|| "7.1".into())
+    org.server.as_ref().and_then(|s| s.max_api_version.clone()).unwrap_or_else(|| "7.1".into())
 }
 
 fn check_version(req: &Req, org: &Org) -> Result<String, Box<Response>> {
@@ -250,10 +207,7 @@ fn check_version(req: &Req, org: &Org) -> Result<String, Box<Response>> {
         return Err(Box::new(errors::version_invalid(&v)));
     };
     let (max, max_text) = match org.server.as_ref().and_then(|s| s.max_api_version.clone()) {
-        Some(m) => (
-            parse_version(&m).map(|(a, b, _)| (a, b)).unwrap_or((7, 2)),
-            m,
-        ),
+        Some(m) => (parse_version(&m).map(|(a, b, _)| (a, b)).unwrap_or((7, 2)), m),
         None => ((7, 2), "7.2".to_string()),
     };
     if (major, minor) > max {
@@ -264,38 +218,21 @@ fn check_version(req: &Req, org: &Org) -> Result<String, Box<Response>> {
 
 /// Headers every Azure DevOps answer carries.
 fn decorate(r: &mut Response, req: &Req, user: Option<&User>, version: Option<&str>) {
-    let session = req
-        .header("x-tfs-session")
-        .map(str::to_string)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let is_plain_json = r
-        .headers()
-        .get("content-type")
-        .is_some_and(|v| v.as_bytes() == b"application/json; charset=utf-8");
+    let session = req.header("x-tfs-session").map(str::to_string).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let is_plain_json =
+        r.headers().get("content-type").is_some_and(|v| v.as_bytes() == b"application/json; charset=utf-8");
     if is_plain_json {
         let v = version.map(str::to_string).unwrap_or_else(|| "7.1".into());
-        set(
-            r,
-            "Content-Type",
-            &format!("application/json; charset=utf-8; api-version={v}"),
-        );
+        set(r, "Content-Type", &format!("application/json; charset=utf-8; api-version={v}"));
     }
     set(r, "ActivityId", &uuid::Uuid::new_v4().to_string());
     set(r, "X-TFS-Session", &session);
     set(r, "X-VSS-E2EID", &session);
     set(r, "X-TFS-ProcessId", "6f1a6c0b-3d2e-4f5a-9b8c-7d6e5f4a3b2c");
-    set(
-        r,
-        "X-VSS-SenderDeploymentId",
-        "4d2e6f80-1a3b-7c5d-9e0f-2b4d6f8a0c1e",
-    );
+    set(r, "X-VSS-SenderDeploymentId", "4d2e6f80-1a3b-7c5d-9e0f-2b4d6f8a0c1e");
     set(r, "X-Frame-Options", "SAMEORIGIN");
     set(r, "X-Content-Type-Options", "nosniff");
-    set(
-        r,
-        "Access-Control-Expose-Headers",
-        "ActivityId,X-TFS-Session,X-MS-ContinuationToken",
-    );
+    set(r, "Access-Control-Expose-Headers", "ActivityId,X-TFS-Session,X-MS-ContinuationToken");
     set(r, "X-Cache", "CONFIG_NOCACHE");
     if let Some(u) = user.filter(|_| r.status() != StatusCode::UNAUTHORIZED) {
         set(r, "X-VSS-UserData", &format!("{}:{}", u.id, u.unique_name));

@@ -23,15 +23,10 @@ pub fn evaluate(ctx: &mut Ctx) -> Response {
         .map(|list| {
             list.iter()
                 .map(|e| {
-                    let ns = e["securityNamespaceId"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_ascii_lowercase();
+                    let ns = e["securityNamespaceId"].as_str().unwrap_or_default().to_ascii_lowercase();
                     let allowed = match ns.as_str() {
                         GIT_NAMESPACE => ctx.principal.has_any(&["vso.code_write"]),
-                        SERVICE_HOOKS_NAMESPACE => {
-                            ctx.principal.has_any(&["vso.hooks_write", "vso.code"])
-                        }
+                        SERVICE_HOOKS_NAMESPACE => ctx.principal.has_any(&["vso.hooks_write", "vso.code"]),
                         _ => false,
                     };
                     json!({

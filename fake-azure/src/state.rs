@@ -63,9 +63,7 @@ impl Org {
 
     /// A project by GUID or name, case-insensitive.
     pub fn project(&self, key: &str) -> Option<&Project> {
-        self.projects
-            .iter()
-            .find(|p| p.id.eq_ignore_ascii_case(key) || p.name.eq_ignore_ascii_case(key))
+        self.projects.iter().find(|p| p.id.eq_ignore_ascii_case(key) || p.name.eq_ignore_ascii_case(key))
     }
 
     pub fn project_by_id(&self, id: &str) -> Option<&Project> {

@@ -13,24 +13,16 @@ use crate::model::User;
 use crate::router::Ctx;
 use crate::state::{Comment, Thread};
 
-const THREAD_STATUS: [&str; 7] = [
-    "unknown", "active", "fixed", "wontFix", "closed", "byDesign", "pending",
-];
+const THREAD_STATUS: [&str; 7] = ["unknown", "active", "fixed", "wontFix", "closed", "byDesign", "pending"];
 const COMMENT_TYPE: [&str; 4] = ["unknown", "text", "codeChange", "system"];
 
 /// Requests may send numeric enums; answers use names.
 fn enum_name(v: &Value, names: &[&str], default: &str) -> String {
     match v {
-        Value::Number(n) => n
-            .as_u64()
-            .and_then(|i| names.get(i as usize))
-            .unwrap_or(&default)
-            .to_string(),
-        Value::String(s) => names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(s))
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| s.clone()),
+        Value::Number(n) => n.as_u64().and_then(|i| names.get(i as usize)).unwrap_or(&default).to_string(),
+        Value::String(s) => {
+            names.iter().find(|n| n.eq_ignore_ascii_case(s)).map(|n| n.to_string()).unwrap_or_else(|| s.clone())
+        }
         _ => default.to_string(),
     }
 }
@@ -40,15 +32,8 @@ pub fn threads(ctx: &mut Ctx, (ri, pi): (usize, usize)) -> Response {
     let org = ctx.org();
     let r = &org.repos[ri];
     let pr = &r.prs[pi];
-    let value: Vec<Value> = pr
-        .threads
-        .iter()
-        .map(|t| thread_json(org, r, pr.id, t, &pb))
-        .collect();
-    json(
-        StatusCode::OK,
-        &json!({"value": value, "count": value.len()}),
-    )
+    let value: Vec<Value> = pr.threads.iter().map(|t| thread_json(org, r, pr.id, t, &pb)).collect();
+    json(StatusCode::OK, &json!({"value": value, "count": value.len()}))
 }
 
 pub fn thread(ctx: &mut Ctx, (ri, pi): (usize, usize), ti: usize) -> Response {
@@ -56,10 +41,7 @@ pub fn thread(ctx: &mut Ctx, (ri, pi): (usize, usize), ti: usize) -> Response {
     let org = ctx.org();
     let r = &org.repos[ri];
     let pr = &r.prs[pi];
-    json(
-        StatusCode::OK,
-        &thread_json(org, r, pr.id, &pr.threads[ti], &pb),
-    )
+    json(StatusCode::OK, &thread_json(org, r, pr.id, &pr.threads[ti], &pb))
 }
 
 pub fn comments(ctx: &mut Ctx, (ri, pi): (usize, usize), ti: usize) -> Response {
@@ -68,15 +50,8 @@ pub fn comments(ctx: &mut Ctx, (ri, pi): (usize, usize), ti: usize) -> Response 
     let r = &org.repos[ri];
     let pr = &r.prs[pi];
     let t = &pr.threads[ti];
-    let value: Vec<Value> = t
-        .comments
-        .iter()
-        .map(|c| comment_json(org, r, pr.id, t.id, c, &pb))
-        .collect();
-    json(
-        StatusCode::OK,
-        &json!({"value": value, "count": value.len()}),
-    )
+    let value: Vec<Value> = t.comments.iter().map(|c| comment_json(org, r, pr.id, t.id, c, &pb)).collect();
+    json(StatusCode::OK, &json!({"value": value, "count": value.len()}))
 }
 
 fn new_comment(v: &Value, id: u32, author: &User) -> Comment {
@@ -107,18 +82,10 @@ pub fn create_thread(ctx: &mut Ctx, (ri, pi): (usize, usize)) -> Response {
         id,
         status: enum_name(&body["status"], &THREAD_STATUS, "active"),
         context: body["threadContext"].clone(),
-        properties: if body["properties"].is_object() {
-            body["properties"].clone()
-        } else {
-            json!({})
-        },
+        properties: if body["properties"].is_object() { body["properties"].clone() } else { json!({}) },
         published: now,
         updated: now,
-        comments: comments
-            .iter()
-            .enumerate()
-            .map(|(i, c)| new_comment(c, i as u32 + 1, &user))
-            .collect(),
+        comments: comments.iter().enumerate().map(|(i, c)| new_comment(c, i as u32 + 1, &user)).collect(),
     };
     org.repos[ri].prs[pi].threads.push(new_thread);
     let ti = org.repos[ri].prs[pi].threads.len() - 1;
@@ -142,8 +109,5 @@ pub fn reply(ctx: &mut Ctx, (ri, pi): (usize, usize), ti: usize) -> Response {
     let r = &org.repos[ri];
     let pr = &r.prs[pi];
     let t = &pr.threads[ti];
-    json(
-        StatusCode::OK,
-        &comment_json(org, r, pr.id, t.id, &t.comments[t.comments.len() - 1], &pb),
-    )
+    json(StatusCode::OK, &comment_json(org, r, pr.id, t.id, &t.comments[t.comments.len() - 1], &pb))
 }

@@ -32,10 +32,7 @@ pub fn route(ctx: &mut Ctx, project: Option<String>) -> Response {
     }
     let raw_id = ctx.rest[at].clone();
     let found = raw_id.parse::<u32>().ok().filter(|id| {
-        ctx.org()
-            .work_items
-            .get(id)
-            .is_some_and(|w| project.as_deref().is_none_or(|p| w.project_id == p))
+        ctx.org().work_items.get(id).is_some_and(|w| project.as_deref().is_none_or(|p| w.project_id == p))
     });
     let Some(id) = found else {
         return errors::work_item_not_found(&raw_id);
@@ -62,10 +59,7 @@ pub fn route(ctx: &mut Ctx, project: Option<String>) -> Response {
 }
 
 fn comments_url(wi: &WorkItem, pb: &str) -> String {
-    format!(
-        "{pb}/{}/_apis/wit/workItems/{}/comments",
-        wi.project_id, wi.id
-    )
+    format!("{pb}/{}/_apis/wit/workItems/{}/comments", wi.project_id, wi.id)
 }
 
 fn comment_json(wi: &WorkItem, c: &WorkItemComment, pb: &str) -> Value {
@@ -88,11 +82,7 @@ fn list(ctx: &mut Ctx, id: u32) -> Response {
     let pb = ctx.public_base();
     let wi = &ctx.org().work_items[&id];
     let mut ordered: Vec<&WorkItemComment> = wi.comments.iter().collect();
-    if !ctx
-        .req
-        .q("order")
-        .is_some_and(|o| o.eq_ignore_ascii_case("asc"))
-    {
+    if !ctx.req.q("order").is_some_and(|o| o.eq_ignore_ascii_case("asc")) {
         ordered.reverse();
     }
     let start = match ctx.req.q("continuationToken") {
@@ -100,47 +90,29 @@ fn list(ctx: &mut Ctx, id: u32) -> Response {
             .decode(t)
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
-            .and_then(|s| {
-                s.strip_prefix("offset:")
-                    .and_then(|n| n.parse::<usize>().ok())
-            }) {
+            .and_then(|s| s.strip_prefix("offset:").and_then(|n| n.parse::<usize>().ok()))
+        {
             Some(n) => n,
             None => return errors::bad_request("The continuation token is not valid."),
         },
         None => 0,
     };
     let top = ctx.req.q_num("$top").unwrap_or(PAGE).clamp(1, PAGE);
-    let page: Vec<Value> = ordered
-        .iter()
-        .skip(start)
-        .take(top)
-        .map(|c| comment_json(wi, c, &pb))
-        .collect();
+    let page: Vec<Value> = ordered.iter().skip(start).take(top).map(|c| comment_json(wi, c, &pb)).collect();
     let url = comments_url(wi, &pb);
-    let mut body =
-        json!({"totalCount": wi.comments.len(), "count": page.len(), "comments": page, "url": url});
+    let mut body = json!({"totalCount": wi.comments.len(), "count": page.len(), "comments": page, "url": url});
     let next = start + top;
     if next < ordered.len() {
         let token = STANDARD.encode(format!("offset:{next}"));
-        let version = ctx
-            .req
-            .api_version()
-            .unwrap_or_else(|| "7.1-preview.4".into());
+        let version = ctx.req.api_version().unwrap_or_else(|| "7.1-preview.4".into());
         body["continuationToken"] = json!(token);
-        body["nextPage"] = json!(format!(
-            "{url}?continuationToken={}&api-version={version}",
-            enc_query(&token)
-        ));
+        body["nextPage"] = json!(format!("{url}?continuationToken={}&api-version={version}", enc_query(&token)));
     }
     json(StatusCode::OK, &body)
 }
 
 fn add(ctx: &mut Ctx, id: u32) -> Response {
-    let Some(text) = ctx
-        .req
-        .json_body()
-        .and_then(|b| b["text"].as_str().map(str::to_string))
-    else {
+    let Some(text) = ctx.req.json_body().and_then(|b| b["text"].as_str().map(str::to_string)) else {
         return errors::bad_request("Value cannot be null.\r\nParameter name: request.Text");
     };
     let format = ctx.req.q("format").unwrap_or("html").to_ascii_lowercase();
@@ -152,13 +124,7 @@ fn add(ctx: &mut Ctx, id: u32) -> Response {
     let Some(wi) = org.work_items.get_mut(&id) else {
         return errors::work_item_not_found(&id.to_string());
     };
-    let c = WorkItemComment {
-        id: cid,
-        text,
-        author: user,
-        date: Utc::now(),
-        format,
-    };
+    let c = WorkItemComment { id: cid, text, author: user, date: Utc::now(), format };
     wi.comments.push(c.clone());
     json(StatusCode::OK, &comment_json(wi, &c, &pb))
 }

@@ -10,9 +10,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m20261122_000001_tenancy::Migration),
-            Box::new(m20261122_000002_integrations::Migration),
-        ]
+        vec![Box::new(m20261122_000001_tenancy::Migration), Box::new(m20261122_000002_integrations::Migration)]
     }
 }

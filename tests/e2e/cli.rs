@@ -18,7 +18,9 @@ async fn vcslink(app: &crate::support::TestApp, args: &[&str]) -> std::process::
 #[tokio::test]
 async fn token_create_prints_the_token_alone_on_the_last_line_and_revoke_stops_it() {
     let app = spawn_app().await;
-    let out = vcslink(&app, &["token", "create", "--tenant", "default", "--role", "member", "--user", "bot", "--name", "b"]).await;
+    let out =
+        vcslink(&app, &["token", "create", "--tenant", "default", "--role", "member", "--user", "bot", "--name", "b"])
+            .await;
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let token = stdout.lines().last().expect("last line").to_owned();
@@ -47,7 +49,9 @@ async fn migrate_is_idempotent_and_health_routes_answer() {
 #[tokio::test]
 async fn a_first_start_creates_the_key_file_and_admin_token_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    let app = crate::support::spawn_with(crate::support::Backend::Sqlite, |c| c.bootstrap_token = None).await.expect("sqlite");
+    let app = crate::support::spawn_with(crate::support::Backend::Sqlite, |c| c.bootstrap_token = None)
+        .await
+        .expect("sqlite");
     for name in ["master.key", "admin-token"] {
         let mode = std::fs::metadata(app.data_dir.join(name)).expect(name).permissions().mode();
         assert_eq!(mode & 0o077, 0, "{name} is 0600");

@@ -48,7 +48,8 @@ async fn an_integration_lives_its_whole_life_over_graphql(app: TestApp) {
     }
 
     // The fake saw HTTP Basic with the PAT and api-version 7.1 on connectionData and projects.
-    let expected_auth = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!(":{DEFAULT_PAT}")));
+    let expected_auth =
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!(":{DEFAULT_PAT}")));
     let seen = app.fake.requests();
     for path in ["/contoso/_apis/connectionData", "/contoso/_apis/projects"] {
         let r = seen.iter().find(|r| r.path.eq_ignore_ascii_case(path)).unwrap_or_else(|| panic!("no call to {path}"));
@@ -61,7 +62,9 @@ async fn an_integration_lives_its_whole_life_over_graphql(app: TestApp) {
     let got = app.gql(&queries::get(), json!({ "id": id })).await;
     assert_eq!(got["data"]["azureDevOpsIntegration"]["name"], "Contoso");
     assert_eq!(got["data"]["azureDevOpsIntegration"]["lastVerification"]["code"], "OK");
-    let node = app.gql("query($id: ID!) { node(id: $id) { id ... on AzureDevOpsIntegration { name } } }", json!({ "id": id })).await;
+    let node = app
+        .gql("query($id: ID!) { node(id: $id) { id ... on AzureDevOpsIntegration { name } } }", json!({ "id": id }))
+        .await;
     assert_eq!(node["data"]["node"]["name"], "Contoso");
 
     // List with filters.

@@ -7,6 +7,7 @@ mod lifecycle;
 mod queries;
 mod schema;
 mod secrets;
+mod style;
 mod tenancy;
 mod validation;
 mod verification;

@@ -21,7 +21,8 @@ async fn create_with_secrets(app: &TestApp, name: &str, password: Option<&str>) 
         .await;
     let p = &body["data"]["createAzureDevOpsIntegration"];
     assert_eq!(p["integration"]["status"], "HEALTHY", "{body}");
-    let pw = password.map(str::to_owned).or_else(|| p["webhookPassword"].as_str().map(str::to_owned)).expect("password");
+    let pw =
+        password.map(str::to_owned).or_else(|| p["webhookPassword"].as_str().map(str::to_owned)).expect("password");
     (p["integration"]["id"].as_str().expect("id").to_owned(), pw)
 }
 
@@ -31,7 +32,10 @@ async fn secrets_still_open_after_a_restart(mut app: TestApp) {
     let v = app.gql(queries::VERIFY, json!({ "id": id })).await;
     assert_eq!(v["data"]["verifyAzureDevOpsIntegration"]["verification"]["ok"], true, "{v}");
     let got = app.gql(&queries::get(), json!({ "id": id })).await;
-    assert_eq!(got["data"]["azureDevOpsIntegration"]["oauthApp"]["clientSecret"]["hint"], &CLIENT_SECRET[CLIENT_SECRET.len() - 4..]);
+    assert_eq!(
+        got["data"]["azureDevOpsIntegration"]["oauthApp"]["clientSecret"]["hint"],
+        &CLIENT_SECRET[CLIENT_SECRET.len() - 4..]
+    );
 }
 on_both_backends!(secrets_still_open_after_a_restart);
 
@@ -76,9 +80,11 @@ async fn a_sealed_blob_moved_to_another_row_does_not_open() {
     .await
     .expect("move blob");
     let keyring = vcslink_api::app::load_keyring(&app.config).expect("keyring");
-    let row_b = vcslink_api::store::integrations::get(&db, &tenant_of(&db, &b).await, &b).await.expect("query").expect("row");
+    let row_b =
+        vcslink_api::store::integrations::get(&db, &tenant_of(&db, &b).await, &b).await.expect("query").expect("row");
     assert!(vcslink_api::store::integrations::open_pat(&keyring, &row_b).is_err(), "moved blob must not open");
-    let row_a = vcslink_api::store::integrations::get(&db, &tenant_of(&db, &a).await, &a).await.expect("query").expect("row");
+    let row_a =
+        vcslink_api::store::integrations::get(&db, &tenant_of(&db, &a).await, &a).await.expect("query").expect("row");
     assert!(vcslink_api::store::integrations::open_pat(&keyring, &row_a).is_ok());
     // Through the API the broken row is an INTERNAL error with no detail, never a crash.
     let v = app.gql(queries::VERIFY, json!({ "id": id_b })).await;
@@ -87,7 +93,11 @@ async fn a_sealed_blob_moved_to_another_row_does_not_open() {
 
 async fn tenant_of(db: &sea_orm::DatabaseConnection, id: &str) -> String {
     let row = db
-        .query_one_raw(Statement::from_sql_and_values(db.get_database_backend(), "SELECT tenant_id FROM integrations WHERE id = ?", [id.into()]))
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT tenant_id FROM integrations WHERE id = ?",
+            [id.into()],
+        ))
         .await
         .expect("query")
         .expect("row");
@@ -125,7 +135,8 @@ async fn rotate_key_with_env_keys_moves_from_the_old_key_to_the_new() {
     let old_key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
     let new_key = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
     let old = old_key.clone();
-    let mut app = crate::support::spawn_with(Backend::Sqlite, move |c| c.master_key = Some(old.into())).await.expect("sqlite");
+    let mut app =
+        crate::support::spawn_with(Backend::Sqlite, move |c| c.master_key = Some(old.into())).await.expect("sqlite");
     let (id, _) = create_with_secrets(&app, "env-rotating", None).await;
     app.stop_server().await;
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))

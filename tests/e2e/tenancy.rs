@@ -18,7 +18,10 @@ async fn without_a_token_everything_is_unauthenticated() {
 async fn the_viewer_is_the_token_holder() {
     let app = spawn_app().await;
     let body = app.gql("{ viewer { tenant user role tokenName } }", json!({})).await;
-    assert_eq!(body["data"]["viewer"], json!({ "tenant": "default", "user": "admin", "role": "ADMIN", "tokenName": "bootstrap" }));
+    assert_eq!(
+        body["data"]["viewer"],
+        json!({ "tenant": "default", "user": "admin", "role": "ADMIN", "tokenName": "bootstrap" })
+    );
 }
 
 #[tokio::test]
@@ -33,7 +36,9 @@ async fn a_member_reads_but_may_not_administer() {
     assert_eq!(error_code(&create), Some("FORBIDDEN"));
     let tokens = app.gql_as(Some(&member), "{ apiTokens { totalCount } }", json!({})).await;
     assert_eq!(error_code(&tokens), Some("FORBIDDEN"));
-    let mint = app.gql_as(Some(&member), "mutation { createApiToken(input: { user: \"x\", role: ADMIN }) { token } }", json!({})).await;
+    let mint = app
+        .gql_as(Some(&member), "mutation { createApiToken(input: { user: \"x\", role: ADMIN }) { token } }", json!({}))
+        .await;
     assert_eq!(error_code(&mint), Some("FORBIDDEN"));
 }
 
@@ -83,7 +88,8 @@ async fn a_revoked_token_stops_working_at_once() {
     assert_eq!(list["data"]["apiTokens"]["totalCount"], 2);
     assert!(!list.to_string().contains(&token), "token values are never listed");
     let id = created["apiToken"]["id"].clone();
-    let revoke = app.gql("mutation($id: ID!) { revokeApiToken(input: { id: $id }) { revokedId } }", json!({ "id": id })).await;
+    let revoke =
+        app.gql("mutation($id: ID!) { revokeApiToken(input: { id: $id }) { revokedId } }", json!({ "id": id })).await;
     assert_eq!(revoke["data"]["revokeApiToken"]["revokedId"], id);
     let after = app.gql_as(Some(&token), "{ viewer { user } }", json!({})).await;
     assert_eq!(error_code(&after), Some("UNAUTHENTICATED"));

@@ -24,7 +24,8 @@ async fn a_project_path_in_the_organization_url_is_refused_with_a_hint() {
         ("https://dev.azure.com/contoso?x=1", ""),
     ];
     for (url, hint_part) in cases {
-        let body = create(&app, json!({ "name": "x", "organizationUrl": url, "personalAccessToken": DEFAULT_PAT })).await;
+        let body =
+            create(&app, json!({ "name": "x", "organizationUrl": url, "personalAccessToken": DEFAULT_PAT })).await;
         assert_eq!(error_code(&body), Some("VALIDATION"), "{url}: {body}");
         assert_eq!(body["errors"][0]["extensions"]["field"], "organizationUrl", "{body}");
         let hint = body["errors"][0]["extensions"]["hint"].as_str().unwrap_or_default();
@@ -50,7 +51,12 @@ async fn private_upstreams_are_refused_unless_allowed() {
     let body = create(&app, json!({ "name": "lab", "organizationUrl": app.org_url(), "flavor": "SERVICES", "personalAccessToken": DEFAULT_PAT })).await;
     assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
     assert_eq!(body["errors"][0]["extensions"]["field"], "organizationUrl");
-    assert!(body["errors"][0]["extensions"]["hint"].as_str().unwrap_or_default().contains("VCSLINK_ALLOW_PRIVATE_UPSTREAMS"));
+    assert!(
+        body["errors"][0]["extensions"]["hint"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("VCSLINK_ALLOW_PRIVATE_UPSTREAMS")
+    );
     assert_eq!(app.fake.requests().len(), 0, "nothing was called");
 }
 
@@ -125,6 +131,8 @@ async fn malformed_graphql_and_wrong_types_carry_a_code() {
     let app = spawn_app().await;
     let body = app.gql("{ viewer { nope } }", json!({})).await;
     assert_eq!(error_code(&body), Some("VALIDATION"));
-    let body = app.gql("query($first: Int) { azureDevOpsIntegrations(first: $first) { totalCount } }", json!({ "first": "x" })).await;
+    let body = app
+        .gql("query($first: Int) { azureDevOpsIntegrations(first: $first) { totalCount } }", json!({ "first": "x" }))
+        .await;
     assert_eq!(error_code(&body), Some("VALIDATION"));
 }

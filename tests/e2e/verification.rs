@@ -37,14 +37,20 @@ on_both_backends!(a_bad_pat_is_reported_as_pat_invalid);
 
 async fn an_expired_pat_is_reported_as_pat_expired(app: TestApp) {
     app.fake.add_pat("contoso", "expired-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Pat::expired(User::dana()));
-    let (v, status) = create(&app, pat_input(&app, &app.org_url(), "expired-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).await;
+    let (v, status) =
+        create(&app, pat_input(&app, &app.org_url(), "expired-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).await;
     assert_failing(&v, &status, "PAT_EXPIRED");
 }
 on_both_backends!(an_expired_pat_is_reported_as_pat_expired);
 
 async fn a_pat_without_scope_is_reported_as_insufficient_scope(app: TestApp) {
-    app.fake.add_pat("contoso", "narrow-token-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", Pat::with_scopes(User::dana(), &["vso.code"]));
-    let (v, status) = create(&app, pat_input(&app, &app.org_url(), "narrow-token-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")).await;
+    app.fake.add_pat(
+        "contoso",
+        "narrow-token-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+        Pat::with_scopes(User::dana(), &["vso.code"]),
+    );
+    let (v, status) =
+        create(&app, pat_input(&app, &app.org_url(), "narrow-token-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")).await;
     assert_failing(&v, &status, "PAT_INSUFFICIENT_SCOPE");
 }
 on_both_backends!(a_pat_without_scope_is_reported_as_insufficient_scope);
@@ -74,7 +80,10 @@ async fn a_slow_organization_times_out_as_unreachable(app: TestApp) {
 on_both_backends!(a_slow_organization_times_out_as_unreachable);
 
 async fn a_server_answering_with_localhost_urls_is_reported(app: TestApp) {
-    app.fake.add_server_collection("DefaultCollection", ServerOptions { max_api_version: Some("7.0".into()), localhost_urls: true });
+    app.fake.add_server_collection(
+        "DefaultCollection",
+        ServerOptions { max_api_version: Some("7.0".into()), localhost_urls: true },
+    );
     app.fake.add_pat("DefaultCollection", fake_azure::DEFAULT_PAT, Pat::full(User::dana()));
     app.fake.add_project("DefaultCollection", "Infra");
     let url = app.fake.org_url("DefaultCollection");
@@ -92,7 +101,8 @@ fn oauth_input(app: &TestApp, tenant: &str, client_id: &str, secret: &str) -> Va
 }
 
 async fn a_valid_entra_app_verifies(app: TestApp) {
-    let input = oauth_input(&app, fake_azure::DEFAULT_TENANT, fake_azure::DEFAULT_CLIENT_ID, fake_azure::DEFAULT_CLIENT_SECRET);
+    let input =
+        oauth_input(&app, fake_azure::DEFAULT_TENANT, fake_azure::DEFAULT_CLIENT_ID, fake_azure::DEFAULT_CLIENT_SECRET);
     let (v, status) = create(&app, input).await;
     assert_eq!(status, "HEALTHY", "{v}");
     let checks = v["checks"].as_array().cloned().unwrap_or_default();
@@ -101,24 +111,40 @@ async fn a_valid_entra_app_verifies(app: TestApp) {
 on_both_backends!(a_valid_entra_app_verifies);
 
 async fn a_wrong_client_secret_is_reported_as_invalid_client(app: TestApp) {
-    let input = oauth_input(&app, fake_azure::DEFAULT_TENANT, fake_azure::DEFAULT_CLIENT_ID, "wrong~secret-value-000000000000");
+    let input =
+        oauth_input(&app, fake_azure::DEFAULT_TENANT, fake_azure::DEFAULT_CLIENT_ID, "wrong~secret-value-000000000000");
     let (v, status) = create(&app, input).await;
     assert_failing(&v, &status, "OAUTH_INVALID_CLIENT");
-    let unknown = oauth_input(&app, fake_azure::DEFAULT_TENANT, "00000000-1111-2222-3333-444444444444", "whatever-secret-0000000000");
+    let unknown = oauth_input(
+        &app,
+        fake_azure::DEFAULT_TENANT,
+        "00000000-1111-2222-3333-444444444444",
+        "whatever-secret-0000000000",
+    );
     let (v, status) = create(&app, unknown).await;
     assert_failing(&v, &status, "OAUTH_INVALID_CLIENT");
     app.fake.add_entra_app(
         fake_azure::DEFAULT_TENANT,
-        EntraApp { client_id: "22223333-cccc-4444-dddd-5555eeee6666".into(), client_secret: "expired~secret-000000".into(), secret_expired: true },
+        EntraApp {
+            client_id: "22223333-cccc-4444-dddd-5555eeee6666".into(),
+            client_secret: "expired~secret-000000".into(),
+            secret_expired: true,
+        },
     );
-    let expired = oauth_input(&app, fake_azure::DEFAULT_TENANT, "22223333-cccc-4444-dddd-5555eeee6666", "expired~secret-000000");
+    let expired =
+        oauth_input(&app, fake_azure::DEFAULT_TENANT, "22223333-cccc-4444-dddd-5555eeee6666", "expired~secret-000000");
     let (v, status) = create(&app, expired).await;
     assert_failing(&v, &status, "OAUTH_INVALID_CLIENT");
 }
 on_both_backends!(a_wrong_client_secret_is_reported_as_invalid_client);
 
 async fn an_unknown_entra_tenant_is_reported(app: TestApp) {
-    let input = oauth_input(&app, "99999999-8888-7777-6666-555555555555", fake_azure::DEFAULT_CLIENT_ID, fake_azure::DEFAULT_CLIENT_SECRET);
+    let input = oauth_input(
+        &app,
+        "99999999-8888-7777-6666-555555555555",
+        fake_azure::DEFAULT_CLIENT_ID,
+        fake_azure::DEFAULT_CLIENT_SECRET,
+    );
     let (v, status) = create(&app, input).await;
     assert_failing(&v, &status, "OAUTH_TENANT_NOT_FOUND");
 }

@@ -28,41 +28,20 @@ pub struct Call<'a> {
 
 impl<'a> Call<'a> {
     pub fn get(url: Url, credential: &'a Credential) -> Self {
-        Call {
-            method: Method::GET,
-            url,
-            credential,
-            json_body: None,
-        }
+        Call { method: Method::GET, url, credential, json_body: None }
     }
 
-    pub fn post_json<B: Serialize>(
-        url: Url,
-        credential: &'a Credential,
-        body: &B,
-    ) -> Result<Self, AzureError> {
-        let json = serde_json::to_vec(body).map_err(|e| AzureError::InvalidResponse {
-            reason: format!("could not encode the request: {e}"),
-        })?;
-        Ok(Call {
-            method: Method::POST,
-            url,
-            credential,
-            json_body: Some(json),
-        })
+    pub fn post_json<B: Serialize>(url: Url, credential: &'a Credential, body: &B) -> Result<Self, AzureError> {
+        let json = serde_json::to_vec(body)
+            .map_err(|e| AzureError::InvalidResponse { reason: format!("could not encode the request: {e}") })?;
+        Ok(Call { method: Method::POST, url, credential, json_body: Some(json) })
     }
 }
 
 /// `{base}/{path}?{query}`; `base` is an organization URL without a trailing slash (one is tolerated).
 pub fn api_url(base: &Url, path: &str, query: &[(&str, &str)]) -> Result<Url, AzureError> {
-    let joined = format!(
-        "{}/{}",
-        base.as_str().trim_end_matches('/'),
-        path.trim_start_matches('/')
-    );
-    let mut url = Url::parse(&joined).map_err(|e| AzureError::InvalidUrl {
-        reason: e.to_string(),
-    })?;
+    let joined = format!("{}/{}", base.as_str().trim_end_matches('/'), path.trim_start_matches('/'));
+    let mut url = Url::parse(&joined).map_err(|e| AzureError::InvalidUrl { reason: e.to_string() })?;
     if !query.is_empty() {
         url.query_pairs_mut().extend_pairs(query);
     }
@@ -94,10 +73,7 @@ impl AzureClient {
             .https_only(!config.allow_private_upstreams)
             .build()
             .map_err(ClientBuildError)?;
-        Ok(AzureClient {
-            http,
-            config: Arc::new(config),
-        })
+        Ok(AzureClient { http, config: Arc::new(config) })
     }
 
     pub fn config(&self) -> &AzureConfig {
@@ -106,11 +82,7 @@ impl AzureClient {
 
     /// An oauth2 HTTP client over the same connection pool, guard and limits.
     pub fn oauth_http(&self) -> OAuthHttp {
-        OAuthHttp::new(
-            self.http.clone(),
-            self.config.allow_private_upstreams,
-            self.config.max_body_bytes,
-        )
+        OAuthHttp::new(self.http.clone(), self.config.allow_private_upstreams, self.config.max_body_bytes)
     }
 
     /// Sends `call` and reads the body (up to `max_body_bytes`). Fails only for transport,
@@ -138,16 +110,8 @@ impl AzureClient {
         let status = response.status();
         let headers = response.headers().clone();
         let body = read_capped(response, self.config.max_body_bytes).await?;
-        tracing::debug!(
-            status = status.as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "answered"
-        );
-        Ok(RawResponse {
-            status,
-            headers,
-            body,
-        })
+        tracing::debug!(status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "answered");
+        Ok(RawResponse { status, headers, body })
     }
 
     /// `GET {base}/{path}?{query}` as JSON.
@@ -184,32 +148,18 @@ impl AzureClient {
         body: &B,
     ) -> Result<T, AzureError> {
         let url = api_url(base, path, query)?;
-        self.send(Call::post_json(url, credential, body)?)
-            .await?
-            .json()
+        self.send(Call::post_json(url, credential, body)?).await?.json()
     }
 }
 
 /// Reads a body chunk by chunk and stops as soon as it passes `cap` bytes.
-pub(super) async fn read_capped(
-    mut response: reqwest::Response,
-    cap: usize,
-) -> Result<Vec<u8>, AzureError> {
-    let too_large = || AzureError::InvalidResponse {
-        reason: format!("the answer is larger than {cap} bytes"),
-    };
-    if response
-        .content_length()
-        .is_some_and(|len| len > cap as u64)
-    {
+pub(super) async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, AzureError> {
+    let too_large = || AzureError::InvalidResponse { reason: format!("the answer is larger than {cap} bytes") };
+    if response.content_length().is_some_and(|len| len > cap as u64) {
         return Err(too_large());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| AzureError::from_transport(&e))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| AzureError::from_transport(&e))? {
         if body.len() + chunk.len() > cap {
             return Err(too_large());
         }
@@ -225,21 +175,10 @@ mod tests {
     #[test]
     fn api_urls_join_the_base_and_encode_the_query() {
         let base = Url::parse("https://dev.azure.com/contoso").unwrap();
-        let url = api_url(
-            &base,
-            "/_apis/projects",
-            &[("$top", "1"), ("api-version", "7.1")],
-        )
-        .unwrap();
-        assert_eq!(
-            url.as_str(),
-            "https://dev.azure.com/contoso/_apis/projects?%24top=1&api-version=7.1"
-        );
+        let url = api_url(&base, "/_apis/projects", &[("$top", "1"), ("api-version", "7.1")]).unwrap();
+        assert_eq!(url.as_str(), "https://dev.azure.com/contoso/_apis/projects?%24top=1&api-version=7.1");
         let slash = Url::parse("https://ado.example.com/DefaultCollection/").unwrap();
         let url = api_url(&slash, "_apis/connectionData", &[]).unwrap();
-        assert_eq!(
-            url.as_str(),
-            "https://ado.example.com/DefaultCollection/_apis/connectionData"
-        );
+        assert_eq!(url.as_str(), "https://ado.example.com/DefaultCollection/_apis/connectionData");
     }
 }

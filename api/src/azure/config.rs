@@ -59,14 +59,8 @@ mod tests {
         assert_eq!(config.connect_timeout, Duration::from_secs(5));
         assert_eq!(config.request_timeout, Duration::from_secs(30));
         assert!(!config.allow_private_upstreams);
-        assert_eq!(
-            config.entra_authority.as_str(),
-            "https://login.microsoftonline.com/"
-        );
-        assert_eq!(
-            config.profile_url.as_str(),
-            "https://app.vssps.visualstudio.com/"
-        );
+        assert_eq!(config.entra_authority.as_str(), "https://login.microsoftonline.com/");
+        assert_eq!(config.profile_url.as_str(), "https://app.vssps.visualstudio.com/");
         assert_eq!(config.max_body_bytes, 8 * 1024 * 1024);
         assert!(config.user_agent.starts_with("vcslink/"));
     }

@@ -27,9 +27,7 @@ impl Credential {
                 let basic = Zeroizing::new(format!(":{}", pat.expose_secret()));
                 Zeroizing::new(format!("Basic {}", BASE64.encode(basic.as_bytes())))
             }
-            Credential::Bearer(token) => {
-                Zeroizing::new(format!("Bearer {}", token.expose_secret()))
-            }
+            Credential::Bearer(token) => Zeroizing::new(format!("Bearer {}", token.expose_secret())),
             Credential::None => return Ok(None),
         };
         let mut value = HeaderValue::from_str(&text).map_err(|_| AzureError::InvalidCredential)?;
@@ -44,29 +42,19 @@ mod tests {
 
     #[test]
     fn a_pat_becomes_basic_auth_with_an_empty_user() {
-        let header = Credential::Pat(SecretString::from("s3cr3tpat"))
-            .header()
-            .unwrap()
-            .unwrap();
+        let header = Credential::Pat(SecretString::from("s3cr3tpat")).header().unwrap().unwrap();
         assert_eq!(header.to_str().unwrap(), "Basic OnMzY3IzdHBhdA==");
         assert!(header.is_sensitive());
-        let bearer = Credential::Bearer(SecretString::from("eyJ0"))
-            .header()
-            .unwrap()
-            .unwrap();
+        let bearer = Credential::Bearer(SecretString::from("eyJ0")).header().unwrap().unwrap();
         assert_eq!(bearer.to_str().unwrap(), "Bearer eyJ0");
         assert!(Credential::None.header().unwrap().is_none());
     }
 
     #[test]
     fn a_credential_with_a_newline_is_refused_without_echoing_it() {
-        let error = Credential::Bearer(SecretString::from("abc\ndef"))
-            .header()
-            .unwrap_err();
+        let error = Credential::Bearer(SecretString::from("abc\ndef")).header().unwrap_err();
         assert_eq!(error, AzureError::InvalidCredential);
         assert!(!error.to_string().contains("abc"));
-        assert!(
-            !format!("{:?}", Credential::Pat(SecretString::from("hunter2"))).contains("hunter2")
-        );
+        assert!(!format!("{:?}", Credential::Pat(SecretString::from("hunter2"))).contains("hunter2"));
     }
 }

@@ -71,23 +71,15 @@ impl AzureError {
             source = e.source();
         }
         if error.is_timeout() {
-            return AzureError::Unreachable {
-                reason: "the request timed out".into(),
-            };
+            return AzureError::Unreachable { reason: "the request timed out".into() };
         }
         if error.is_connect() {
-            return AzureError::Unreachable {
-                reason: "could not connect".into(),
-            };
+            return AzureError::Unreachable { reason: "could not connect".into() };
         }
         if error.is_decode() || error.is_body() {
-            return AzureError::Unreachable {
-                reason: "the connection broke while reading the answer".into(),
-            };
+            return AzureError::Unreachable { reason: "the connection broke while reading the answer".into() };
         }
-        AzureError::Unreachable {
-            reason: error.to_string_without_url(),
-        }
+        AzureError::Unreachable { reason: error.to_string_without_url() }
     }
 }
 
@@ -112,12 +104,8 @@ impl From<GuardError> for AzureError {
     fn from(e: GuardError) -> Self {
         match e {
             GuardError::UnknownHost { host } => AzureError::UnknownHost { host },
-            GuardError::ResolveFailed { .. } => AzureError::Unreachable {
-                reason: e.to_string(),
-            },
-            other => AzureError::Blocked {
-                reason: other.to_string(),
-            },
+            GuardError::ResolveFailed { .. } => AzureError::Unreachable { reason: e.to_string() },
+            other => AzureError::Blocked { reason: other.to_string() },
         }
     }
 }
@@ -126,59 +114,35 @@ impl From<GuardError> for AzureError {
 pub fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<(), AzureError> {
     if status == StatusCode::NON_AUTHORITATIVE_INFORMATION && !is_json(headers, body) {
         // Azure DevOps answers 203 + its HTML sign-in page when it cannot use the credential.
-        return Err(AzureError::Unauthorized {
-            expired: says_expired(headers, body),
-        });
+        return Err(AzureError::Unauthorized { expired: says_expired(headers, body) });
     }
     if status.is_success() {
         return Ok(());
     }
     let envelope = ErrorEnvelope::parse(body);
-    let message = envelope
-        .as_ref()
-        .and_then(|e| e.message.clone())
-        .map(|m| truncate(&m));
+    let message = envelope.as_ref().and_then(|e| e.message.clone()).map(|m| truncate(&m));
     let message_or_reason = || message.clone().unwrap_or_else(|| reason_phrase(status));
     Err(match status {
-        StatusCode::UNAUTHORIZED => AzureError::Unauthorized {
-            expired: says_expired(headers, body),
-        },
-        StatusCode::FORBIDDEN if says_expired(headers, body) => {
-            AzureError::Unauthorized { expired: true }
-        }
-        StatusCode::FORBIDDEN => AzureError::Forbidden {
-            message: message_or_reason(),
-        },
-        StatusCode::NOT_FOUND => AzureError::NotFound {
-            message: message_or_reason(),
-        },
-        StatusCode::TOO_MANY_REQUESTS => AzureError::RateLimited {
-            retry_after: retry_after(headers),
-        },
+        StatusCode::UNAUTHORIZED => AzureError::Unauthorized { expired: says_expired(headers, body) },
+        StatusCode::FORBIDDEN if says_expired(headers, body) => AzureError::Unauthorized { expired: true },
+        StatusCode::FORBIDDEN => AzureError::Forbidden { message: message_or_reason() },
+        StatusCode::NOT_FOUND => AzureError::NotFound { message: message_or_reason() },
+        StatusCode::TOO_MANY_REQUESTS => AzureError::RateLimited { retry_after: retry_after(headers) },
         StatusCode::BAD_REQUEST
-            if envelope.as_ref().and_then(|e| e.type_key.as_deref())
-                == Some("VssVersionOutOfRangeException") =>
+            if envelope.as_ref().and_then(|e| e.type_key.as_deref()) == Some("VssVersionOutOfRangeException") =>
         {
-            AzureError::VersionOutOfRange {
-                latest: message.as_deref().and_then(latest_api_version),
-            }
+            AzureError::VersionOutOfRange { latest: message.as_deref().and_then(latest_api_version) }
         }
         s if s.is_redirection() => AzureError::Upstream {
             status: s.as_u16(),
             message: "azure devops answered with a redirect, which is not followed".into(),
         },
-        s => AzureError::Upstream {
-            status: s.as_u16(),
-            message: message_or_reason(),
-        },
+        s => AzureError::Upstream { status: s.as_u16(), message: message_or_reason() },
     })
 }
 
 fn reason_phrase(status: StatusCode) -> String {
-    status
-        .canonical_reason()
-        .unwrap_or("unexpected status")
-        .to_ascii_lowercase()
+    status.canonical_reason().unwrap_or("unexpected status").to_ascii_lowercase()
 }
 
 /// True when the answer says it is JSON (`application/json`, any parameters).
@@ -186,10 +150,7 @@ pub fn is_json(headers: &HeaderMap, body: &[u8]) -> bool {
     match headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
         Some(ct) => ct.to_ascii_lowercase().contains("json"),
         // No content type: sniff; HTML starts with '<'.
-        None => body
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|b| *b == b'{' || *b == b'['),
+        None => body.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b == b'{' || *b == b'['),
     }
 }
 
@@ -209,10 +170,7 @@ fn says_expired(headers: &HeaderMap, body: &[u8]) -> bool {
 /// Decodes `%XX` and `+` (both forms appear in `X-TFS-ServiceError`).
 fn url_decode(s: &str) -> String {
     let escaped = format!("x={}", s.replace('&', "%26"));
-    url::form_urlencoded::parse(escaped.as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    url::form_urlencoded::parse(escaped.as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
 
 /// `Retry-After` in seconds (Azure DevOps sends seconds, never an HTTP date).
@@ -227,13 +185,10 @@ pub fn latest_api_version(message: &str) -> Option<String> {
     const MARKER: &str = "this server supports is ";
     let lower = message.to_ascii_lowercase();
     let start = lower.find(MARKER)? + MARKER.len();
-    let version: String = message[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
-        .collect();
+    let version: String =
+        message[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-').collect();
     let version = version.trim_end_matches('.');
-    (!version.is_empty() && version.starts_with(|c: char| c.is_ascii_digit()))
-        .then(|| version.to_owned())
+    (!version.is_empty() && version.starts_with(|c: char| c.is_ascii_digit())).then(|| version.to_owned())
 }
 
 fn truncate(s: &str) -> String {
@@ -258,20 +213,13 @@ mod tests {
         h
     }
 
-    const JSON: (&str, &str) = (
-        "content-type",
-        "application/json; charset=utf-8; api-version=7.1",
-    );
+    const JSON: (&str, &str) = ("content-type", "application/json; charset=utf-8; api-version=7.1");
     const HTML: (&str, &str) = ("content-type", "text/html; charset=utf-8");
 
     #[test]
     fn a_203_sign_in_page_is_unauthorized() {
         let body = b"<html><head><title>Azure DevOps Services | Sign In</title></head></html>";
-        let got = classify(
-            StatusCode::NON_AUTHORITATIVE_INFORMATION,
-            &headers(&[HTML]),
-            body,
-        );
+        let got = classify(StatusCode::NON_AUTHORITATIVE_INFORMATION, &headers(&[HTML]), body);
         assert_eq!(got, Err(AzureError::Unauthorized { expired: false }));
     }
 
@@ -283,10 +231,7 @@ mod tests {
             "x-tfs-serviceerror",
             "Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired.",
         )]);
-        assert_eq!(
-            classify(StatusCode::UNAUTHORIZED, &h, b""),
-            Err(AzureError::Unauthorized { expired: true })
-        );
+        assert_eq!(classify(StatusCode::UNAUTHORIZED, &h, b""), Err(AzureError::Unauthorized { expired: true }));
     }
 
     #[test]
@@ -300,39 +245,19 @@ mod tests {
     fn a_403_carries_the_envelope_message() {
         let body = br#"{"$id":"1","innerException":null,"message":"TF401027: You need the Git 'GenericContribute' permission to perform this action.","typeName":"x","typeKey":"GitNeedsPermissionException","errorCode":0,"eventId":3000}"#;
         let got = classify(StatusCode::FORBIDDEN, &headers(&[JSON]), body);
-        assert!(
-            matches!(got, Err(AzureError::Forbidden { message }) if message.starts_with("TF401027"))
-        );
+        assert!(matches!(got, Err(AzureError::Forbidden { message }) if message.starts_with("TF401027")));
     }
 
     #[test]
     fn a_404_without_a_body_is_not_found() {
-        let got = classify(
-            StatusCode::NOT_FOUND,
-            &headers(&[HTML]),
-            b"<html>The resource cannot be found.</html>",
-        );
-        assert_eq!(
-            got,
-            Err(AzureError::NotFound {
-                message: "not found".into()
-            })
-        );
+        let got = classify(StatusCode::NOT_FOUND, &headers(&[HTML]), b"<html>The resource cannot be found.</html>");
+        assert_eq!(got, Err(AzureError::NotFound { message: "not found".into() }));
     }
 
     #[test]
     fn a_429_reads_retry_after_in_seconds() {
-        let got = classify(
-            StatusCode::TOO_MANY_REQUESTS,
-            &headers(&[("retry-after", "30")]),
-            b"",
-        );
-        assert_eq!(
-            got,
-            Err(AzureError::RateLimited {
-                retry_after: Some(Duration::from_secs(30))
-            })
-        );
+        let got = classify(StatusCode::TOO_MANY_REQUESTS, &headers(&[("retry-after", "30")]), b"");
+        assert_eq!(got, Err(AzureError::RateLimited { retry_after: Some(Duration::from_secs(30)) }));
         let none = classify(StatusCode::TOO_MANY_REQUESTS, &headers(&[]), b"");
         assert_eq!(none, Err(AzureError::RateLimited { retry_after: None }));
     }
@@ -341,33 +266,15 @@ mod tests {
     fn version_out_of_range_yields_the_latest_supported_version() {
         let body = br#"{"$id":"1","innerException":null,"message":"The requested REST API version of 7.1 is out of range for this server. The latest REST API version this server supports is 7.0.","typeName":"Microsoft.VisualStudio.Services.WebApi.VssVersionOutOfRangeException, Microsoft.VisualStudio.Services.WebApi","typeKey":"VssVersionOutOfRangeException","errorCode":0,"eventId":3000}"#;
         let got = classify(StatusCode::BAD_REQUEST, &headers(&[JSON]), body);
-        assert_eq!(
-            got,
-            Err(AzureError::VersionOutOfRange {
-                latest: Some("7.0".into())
-            })
-        );
+        assert_eq!(got, Err(AzureError::VersionOutOfRange { latest: Some("7.0".into()) }));
     }
 
     #[test]
     fn other_statuses_are_upstream_errors_and_redirects_are_not_followed() {
         let got = classify(StatusCode::INTERNAL_SERVER_ERROR, &headers(&[]), b"");
-        assert_eq!(
-            got,
-            Err(AzureError::Upstream {
-                status: 500,
-                message: "internal server error".into()
-            })
-        );
-        let redirect = classify(
-            StatusCode::FOUND,
-            &headers(&[("location", "http://169.254.169.254/")]),
-            b"",
-        );
-        assert!(matches!(
-            redirect,
-            Err(AzureError::Upstream { status: 302, .. })
-        ));
+        assert_eq!(got, Err(AzureError::Upstream { status: 500, message: "internal server error".into() }));
+        let redirect = classify(StatusCode::FOUND, &headers(&[("location", "http://169.254.169.254/")]), b"");
+        assert!(matches!(redirect, Err(AzureError::Upstream { status: 302, .. })));
     }
 
     #[test]
@@ -378,10 +285,7 @@ mod tests {
 
     #[test]
     fn latest_api_version_parsing_handles_previews_and_garbage() {
-        assert_eq!(
-            latest_api_version("... this server supports is 6.0-preview."),
-            Some("6.0-preview".into())
-        );
+        assert_eq!(latest_api_version("... this server supports is 6.0-preview."), Some("6.0-preview".into()));
         assert_eq!(latest_api_version("something else"), None);
     }
 

@@ -37,9 +37,7 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), GuardError> {
         "http" if allow_private => {}
         "http" => return Err(GuardError::PlainHttp),
         other => {
-            return Err(GuardError::Scheme {
-                scheme: other.to_owned(),
-            });
+            return Err(GuardError::Scheme { scheme: other.to_owned() });
         }
     }
     let host = url.host().ok_or(GuardError::NoHost)?;
@@ -52,9 +50,7 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), GuardError> {
         Host::Domain(name) => is_local_name(name),
     };
     if forbidden {
-        return Err(GuardError::PrivateAddress {
-            host: host.to_string(),
-        });
+        return Err(GuardError::PrivateAddress { host: host.to_string() });
     }
     Ok(())
 }
@@ -122,12 +118,7 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
         return Some(low);
     }
     if s[0] == 0x2002 {
-        return Some(Ipv4Addr::new(
-            (s[1] >> 8) as u8,
-            s[1] as u8,
-            (s[2] >> 8) as u8,
-            s[2] as u8,
-        ));
+        return Some(Ipv4Addr::new((s[1] >> 8) as u8, s[1] as u8, (s[2] >> 8) as u8, s[2] as u8));
     }
     None
 }
@@ -159,34 +150,22 @@ impl Resolve for GuardedResolver {
 /// Resolves `host` (port 0: reqwest fills in the URL's) and keeps the allowed addresses.
 async fn resolve_checked(host: &str, allow_private: bool) -> Result<Vec<SocketAddr>, GuardError> {
     if !allow_private && is_local_name(host) {
-        return Err(GuardError::PrivateAddress {
-            host: host.to_owned(),
-        });
+        return Err(GuardError::PrivateAddress { host: host.to_owned() });
     }
     let resolved: Vec<SocketAddr> = match tokio::net::lookup_host((host, 0)).await {
         Ok(addrs) => addrs.collect(),
         Err(e) => return Err(lookup_error(host, &e)),
     };
     if resolved.is_empty() {
-        return Err(GuardError::UnknownHost {
-            host: host.to_owned(),
-        });
+        return Err(GuardError::UnknownHost { host: host.to_owned() });
     }
     if allow_private {
         return Ok(resolved);
     }
-    let allowed: Vec<SocketAddr> = resolved
-        .into_iter()
-        .filter(|a| !is_forbidden_ip(a.ip()))
-        .collect();
+    let allowed: Vec<SocketAddr> = resolved.into_iter().filter(|a| !is_forbidden_ip(a.ip())).collect();
     if allowed.is_empty() {
-        tracing::warn!(
-            host,
-            "refused an upstream that resolves only to private addresses"
-        );
-        return Err(GuardError::PrivateAddress {
-            host: host.to_owned(),
-        });
+        tracing::warn!(host, "refused an upstream that resolves only to private addresses");
+        return Err(GuardError::PrivateAddress { host: host.to_owned() });
     }
     Ok(allowed)
 }
@@ -196,13 +175,9 @@ async fn resolve_checked(host: &str, allow_private: bool) -> Result<Vec<SocketAd
 fn lookup_error(host: &str, e: &std::io::Error) -> GuardError {
     let text = e.to_string().to_ascii_lowercase();
     if text.contains("temporary failure") || text.contains("try again") {
-        GuardError::ResolveFailed {
-            host: host.to_owned(),
-        }
+        GuardError::ResolveFailed { host: host.to_owned() }
     } else {
-        GuardError::UnknownHost {
-            host: host.to_owned(),
-        }
+        GuardError::UnknownHost { host: host.to_owned() }
     }
 }
 
@@ -302,44 +277,24 @@ mod tests {
 
     #[test]
     fn public_ipv6_addresses_and_mapped_public_ipv4_are_allowed() {
-        for ip in [
-            "2620:1ec:4::1",
-            "2a01:111:f100::1",
-            "::ffff:13.107.42.20",
-            "64:ff9b::808:808",
-            "2002:0808:0808::1",
-        ] {
+        for ip in ["2620:1ec:4::1", "2a01:111:f100::1", "::ffff:13.107.42.20", "64:ff9b::808:808", "2002:0808:0808::1"]
+        {
             assert!(!forbidden(ip), "{ip} should be allowed");
         }
     }
 
     #[test]
     fn plain_http_is_refused_unless_private_upstreams_are_allowed() {
-        assert_eq!(
-            check_url(&url("http://dev.azure.com/contoso"), false),
-            Err(GuardError::PlainHttp)
-        );
-        assert_eq!(
-            check_url(&url("http://dev.azure.com/contoso"), true),
-            Ok(())
-        );
-        assert_eq!(
-            check_url(&url("https://dev.azure.com/contoso"), false),
-            Ok(())
-        );
+        assert_eq!(check_url(&url("http://dev.azure.com/contoso"), false), Err(GuardError::PlainHttp));
+        assert_eq!(check_url(&url("http://dev.azure.com/contoso"), true), Ok(()));
+        assert_eq!(check_url(&url("https://dev.azure.com/contoso"), false), Ok(()));
     }
 
     #[test]
     fn other_schemes_are_always_refused() {
         for allow in [false, true] {
-            assert!(matches!(
-                check_url(&url("ftp://dev.azure.com/x"), allow),
-                Err(GuardError::Scheme { .. })
-            ));
-            assert!(matches!(
-                check_url(&url("file:///etc/passwd"), allow),
-                Err(GuardError::Scheme { .. })
-            ));
+            assert!(matches!(check_url(&url("ftp://dev.azure.com/x"), allow), Err(GuardError::Scheme { .. })));
+            assert!(matches!(check_url(&url("file:///etc/passwd"), allow), Err(GuardError::Scheme { .. })));
         }
     }
 
@@ -356,19 +311,10 @@ mod tests {
             "https://localhost/x",
             "https://api.localhost./x",
         ] {
-            assert!(
-                matches!(
-                    check_url(&url(u), false),
-                    Err(GuardError::PrivateAddress { .. })
-                ),
-                "{u}"
-            );
+            assert!(matches!(check_url(&url(u), false), Err(GuardError::PrivateAddress { .. })), "{u}");
             assert_eq!(check_url(&url(u), true), Ok(()), "{u}");
         }
-        assert_eq!(
-            check_url(&url("https://13.107.42.20/contoso"), false),
-            Ok(())
-        );
+        assert_eq!(check_url(&url("https://13.107.42.20/contoso"), false), Ok(()));
     }
 
     #[tokio::test]

@@ -23,6 +23,4 @@ pub use error::AzureError;
 pub use guard::{GuardError, check_url, is_forbidden_ip};
 pub use oauth_http::OAuthHttp;
 pub use verification::{CheckName, CodeEntry, Verification, VerificationCheck, VerificationCode};
-pub use verify::{
-    API_VERSION, AZURE_DEVOPS_DEFAULT_SCOPE, OAuthAppCredentials, VerifyTarget, verify,
-};
+pub use verify::{API_VERSION, AZURE_DEVOPS_DEFAULT_SCOPE, OAuthAppCredentials, VerifyTarget, verify};

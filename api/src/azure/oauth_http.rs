@@ -21,36 +21,24 @@ pub struct OAuthHttp {
 
 impl OAuthHttp {
     pub(super) fn new(http: reqwest::Client, allow_private: bool, max_body_bytes: usize) -> Self {
-        OAuthHttp {
-            http,
-            allow_private,
-            max_body_bytes,
-        }
+        OAuthHttp { http, allow_private, max_body_bytes }
     }
 
     async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, AzureError> {
-        let url = Url::parse(&request.uri().to_string()).map_err(|e| AzureError::InvalidUrl {
-            reason: e.to_string(),
-        })?;
+        let url =
+            Url::parse(&request.uri().to_string()).map_err(|e| AzureError::InvalidUrl { reason: e.to_string() })?;
         check_url(&url, self.allow_private)?;
-        let request = reqwest::Request::try_from(request).map_err(|_| AzureError::InvalidUrl {
-            reason: "the token request could not be built".into(),
-        })?;
-        let response = self
-            .http
-            .execute(request)
-            .await
-            .map_err(|e| AzureError::from_transport(&e))?;
-        let mut builder = oauth2::http::Response::builder()
-            .status(response.status())
-            .version(response.version());
+        let request = reqwest::Request::try_from(request)
+            .map_err(|_| AzureError::InvalidUrl { reason: "the token request could not be built".into() })?;
+        let response = self.http.execute(request).await.map_err(|e| AzureError::from_transport(&e))?;
+        let mut builder = oauth2::http::Response::builder().status(response.status()).version(response.version());
         for (name, value) in response.headers() {
             builder = builder.header(name, value);
         }
         let body = read_capped(response, self.max_body_bytes).await?;
-        builder.body(body).map_err(|_| AzureError::InvalidResponse {
-            reason: "the token answer could not be rebuilt".into(),
-        })
+        builder
+            .body(body)
+            .map_err(|_| AzureError::InvalidResponse { reason: "the token answer could not be rebuilt".into() })
     }
 }
 

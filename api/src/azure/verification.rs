@@ -238,9 +238,9 @@ impl VerificationCode {
         let hint = self.hint()?;
         let org = org_url.as_str().trim_end_matches('/');
         Some(match (self, retry_after_secs) {
-            (VerificationCode::UpstreamRateLimited, Some(secs)) => format!(
-                "Retry after {secs} seconds; spread out automated calls made with the same identity."
-            ),
+            (VerificationCode::UpstreamRateLimited, Some(secs)) => {
+                format!("Retry after {secs} seconds; spread out automated calls made with the same identity.")
+            }
             (VerificationCode::OrganizationNotFound, _) => {
                 format!("Nothing answers as an organization at {org}. {hint}")
             }
@@ -261,11 +261,7 @@ mod tests {
     fn every_code_has_a_cause_and_every_failure_a_hint() {
         for code in VerificationCode::ALL {
             assert!(!code.cause().is_empty());
-            assert_eq!(
-                code.hint().is_none(),
-                *code == VerificationCode::Ok,
-                "{code:?}"
-            );
+            assert_eq!(code.hint().is_none(), *code == VerificationCode::Ok, "{code:?}");
             assert_eq!(VerificationCode::parse(code.as_str()), Some(*code));
         }
     }
@@ -273,16 +269,10 @@ mod tests {
     #[test]
     fn codes_serialise_as_their_table_names() {
         for code in VerificationCode::ALL {
-            assert_eq!(
-                serde_json::to_value(code).unwrap(),
-                serde_json::json!(code.as_str())
-            );
+            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
         }
         for name in CheckName::ALL {
-            assert_eq!(
-                serde_json::to_value(name).unwrap(),
-                serde_json::json!(name.as_str())
-            );
+            assert_eq!(serde_json::to_value(name).unwrap(), serde_json::json!(name.as_str()));
         }
     }
 
@@ -290,40 +280,24 @@ mod tests {
     fn hints_name_the_organization() {
         let org = Url::parse("https://dev.azure.com/contoso").unwrap();
         let hint = VerificationCode::PatInvalid.hint_for(&org, None).unwrap();
-        assert!(
-            hint.contains("https://dev.azure.com/contoso/_usersSettings/tokens"),
-            "{hint}"
-        );
+        assert!(hint.contains("https://dev.azure.com/contoso/_usersSettings/tokens"), "{hint}");
         let server = Url::parse("https://ado.example.com/DefaultCollection").unwrap();
-        let hint = VerificationCode::PatExpired
-            .hint_for(&server, None)
-            .unwrap();
-        assert!(
-            hint.contains("https://ado.example.com/DefaultCollection/_usersSettings/tokens"),
-            "{hint}"
-        );
+        let hint = VerificationCode::PatExpired.hint_for(&server, None).unwrap();
+        assert!(hint.contains("https://ado.example.com/DefaultCollection/_usersSettings/tokens"), "{hint}");
     }
 
     #[test]
     fn the_organization_not_found_hint_keeps_the_expected_form() {
         let org = Url::parse("https://dev.azure.com/contsoo").unwrap();
-        let hint = VerificationCode::OrganizationNotFound
-            .hint_for(&org, None)
-            .unwrap();
-        assert!(
-            hint.starts_with(
-                "Nothing answers as an organization at https://dev.azure.com/contsoo."
-            )
-        );
+        let hint = VerificationCode::OrganizationNotFound.hint_for(&org, None).unwrap();
+        assert!(hint.starts_with("Nothing answers as an organization at https://dev.azure.com/contsoo."));
         assert!(hint.contains("Check the organization URL: https://dev.azure.com/{organization}"));
     }
 
     #[test]
     fn the_rate_limit_hint_says_how_long_to_wait() {
         let org = Url::parse("https://dev.azure.com/contoso").unwrap();
-        let hint = VerificationCode::UpstreamRateLimited
-            .hint_for(&org, Some(30))
-            .unwrap();
+        let hint = VerificationCode::UpstreamRateLimited.hint_for(&org, Some(30)).unwrap();
         assert!(hint.starts_with("Retry after 30 seconds"), "{hint}");
     }
 }

@@ -75,10 +75,7 @@ pub struct Identity {
 impl Identity {
     /// The sign-in name: `properties.Account.$value` (e.g. `dana@contoso.com`).
     pub fn account(&self) -> Option<&str> {
-        self.properties
-            .get("Account")
-            .and_then(|p| p.value.as_ref())
-            .and_then(|v| v.as_str())
+        self.properties.get("Account").and_then(|p| p.value.as_ref()).and_then(|v| v.as_str())
     }
 
     /// Azure DevOps answers an unusable credential with the anonymous identity, not an error.
@@ -176,10 +173,7 @@ pub struct EntraError {
 impl EntraError {
     /// The numeric AADSTS code: `error_codes[0]`, else the description's first token.
     pub fn aadsts_code(&self) -> Option<i64> {
-        self.error_codes
-            .first()
-            .copied()
-            .or_else(|| self.error_description.as_deref().and_then(aadsts_code))
+        self.error_codes.first().copied().or_else(|| self.error_description.as_deref().and_then(aadsts_code))
     }
 }
 
@@ -210,7 +204,8 @@ mod tests {
 
     #[test]
     fn the_anonymous_identity_is_recognised() {
-        let body = r#"{"id": "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa", "providerDisplayName": "Anonymous", "properties": {}}"#;
+        let body =
+            r#"{"id": "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa", "providerDisplayName": "Anonymous", "properties": {}}"#;
         let user: Identity = serde_json::from_str(body).unwrap();
         assert!(user.is_anonymous());
     }
@@ -219,10 +214,7 @@ mod tests {
     fn the_error_envelope_parses_and_non_envelopes_do_not() {
         let body = br#"{"$id":"1","innerException":null,"message":"TF400813: x","typeName":"a, b","typeKey":"UnauthorizedRequestException","errorCode":0,"eventId":3000}"#;
         let envelope = ErrorEnvelope::parse(body).unwrap();
-        assert_eq!(
-            envelope.type_key.as_deref(),
-            Some("UnauthorizedRequestException")
-        );
+        assert_eq!(envelope.type_key.as_deref(), Some("UnauthorizedRequestException"));
         assert_eq!(envelope.event_id, Some(3000));
         assert_eq!(ErrorEnvelope::parse(b"<html></html>"), None);
         assert_eq!(ErrorEnvelope::parse(b"{\"count\":0,\"value\":[]}"), None);
@@ -235,10 +227,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(with_codes.aadsts_code(), Some(7000215));
-        assert_eq!(
-            aadsts_code("AADSTS90002: Tenant 'x' not found."),
-            Some(90002)
-        );
+        assert_eq!(aadsts_code("AADSTS90002: Tenant 'x' not found."), Some(90002));
         assert_eq!(aadsts_code("no code here"), None);
     }
 

@@ -31,22 +31,16 @@ pub fn keyring_from_sources(
 ) -> Result<(Keyring, KeySource), KeyError> {
     let Some(env_key) = env_key else {
         if env_old.is_some() {
-            tracing::warn!(
-                "VCSLINK_MASTER_KEY_OLD is ignored without VCSLINK_MASTER_KEY; using the key file"
-            );
+            tracing::warn!("VCSLINK_MASTER_KEY_OLD is ignored without VCSLINK_MASTER_KEY; using the key file");
         }
         let (keyring, created) = KeyFile::new(key_file).load_or_create()?;
         return Ok((keyring, KeySource::File { created }));
     };
-    let current = MasterKey::from_base64(env_key).map_err(|_| KeyError::MalformedEnv {
-        var: "VCSLINK_MASTER_KEY",
-    })?;
+    let current = MasterKey::from_base64(env_key).map_err(|_| KeyError::MalformedEnv { var: "VCSLINK_MASTER_KEY" })?;
     let previous = match env_old {
-        Some(old) => vec![
-            MasterKey::from_base64(old).map_err(|_| KeyError::MalformedEnv {
-                var: "VCSLINK_MASTER_KEY_OLD",
-            })?,
-        ],
+        Some(old) => {
+            vec![MasterKey::from_base64(old).map_err(|_| KeyError::MalformedEnv { var: "VCSLINK_MASTER_KEY_OLD" })?]
+        }
         None => Vec::new(),
     };
     Ok((Keyring::new(current, previous), KeySource::Env))
@@ -78,8 +72,7 @@ impl KeyFile {
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let capacity = usize::try_from(size).unwrap_or(0).saturating_add(1);
         let mut text = Zeroizing::new(String::with_capacity(capacity));
-        file.read_to_string(&mut text)
-            .map_err(|e| self.io("read", e))?;
+        file.read_to_string(&mut text).map_err(|e| self.io("read", e))?;
         self.parse(&text)
     }
 
@@ -114,11 +107,7 @@ impl KeyFile {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let file_name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let file_name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = dir.join(format!(".{file_name}.tmp-{:016x}", OsRng.next_u64()));
         let result = (|| {
             let mut file = new_private_file(&temp)?;
@@ -139,25 +128,17 @@ impl KeyFile {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let key = MasterKey::from_base64(line).map_err(|_| KeyError::MalformedLine {
-                path: self.path.clone(),
-                line: index + 1,
-            })?;
+            let key = MasterKey::from_base64(line)
+                .map_err(|_| KeyError::MalformedLine { path: self.path.clone(), line: index + 1 })?;
             keys.push(key);
         }
         let mut keys = keys.into_iter();
-        let current = keys.next().ok_or_else(|| KeyError::EmptyKeyFile {
-            path: self.path.clone(),
-        })?;
+        let current = keys.next().ok_or_else(|| KeyError::EmptyKeyFile { path: self.path.clone() })?;
         Ok(Keyring::new(current, keys.collect()))
     }
 
     fn io(&self, action: &'static str, source: std::io::Error) -> KeyError {
-        KeyError::Io {
-            action,
-            path: self.path.clone(),
-            source,
-        }
+        KeyError::Io { action, path: self.path.clone(), source }
     }
 }
 

@@ -43,13 +43,7 @@ fn a_missing_key_file_is_created_private_and_reloads_to_the_same_key() {
     assert!(!created);
     assert_eq!(again.current(), first.current());
     let blob = first.seal(&Aad::new("t", "c", "1"), b"v");
-    assert_eq!(
-        again
-            .open(&Aad::new("t", "c", "1"), &blob)
-            .unwrap()
-            .expose_secret(),
-        b"v"
-    );
+    assert_eq!(again.open(&Aad::new("t", "c", "1"), &blob).unwrap().expose_secret(), b"v");
     let text = fs::read_to_string(&path).unwrap();
     assert_eq!(text.lines().count(), 1);
 }
@@ -78,31 +72,17 @@ fn blank_lines_and_comments_are_skipped_but_a_bad_line_is_named() {
     fs::create_dir_all(&dir.0).unwrap();
     let path = dir.join("master.key");
     let key = MasterKey::generate();
-    fs::write(
-        &path,
-        format!("# current\n\n{}\n", key.to_base64().expose_secret()),
-    )
-    .unwrap();
+    fs::write(&path, format!("# current\n\n{}\n", key.to_base64().expose_secret())).unwrap();
     assert_eq!(KeyFile::new(&path).load().unwrap().current(), &key);
 
-    fs::write(
-        &path,
-        format!("{}\nnot-a-key\n", key.to_base64().expose_secret()),
-    )
-    .unwrap();
+    fs::write(&path, format!("{}\nnot-a-key\n", key.to_base64().expose_secret())).unwrap();
     let err = KeyFile::new(&path).load().unwrap_err();
-    assert!(
-        matches!(err, KeyError::MalformedLine { line: 2, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, KeyError::MalformedLine { line: 2, .. }), "{err:?}");
     assert!(err.to_string().contains("line 2"));
     assert!(!err.to_string().contains("not-a-key"));
 
     fs::write(&path, "\n# nothing\n").unwrap();
-    assert!(matches!(
-        KeyFile::new(&path).load().unwrap_err(),
-        KeyError::EmptyKeyFile { .. }
-    ));
+    assert!(matches!(KeyFile::new(&path).load().unwrap_err(), KeyError::EmptyKeyFile { .. }));
 }
 
 #[cfg(unix)]
@@ -123,12 +103,9 @@ fn env_keys_win_and_leave_the_key_file_untouched() {
     let dir = TempDir::new();
     let path = dir.join("master.key");
     let (current, old) = (MasterKey::generate(), MasterKey::generate());
-    let (keyring, source) = keyring_from_sources(
-        Some(current.to_base64().expose_secret()),
-        Some(old.to_base64().expose_secret()),
-        &path,
-    )
-    .unwrap();
+    let (keyring, source) =
+        keyring_from_sources(Some(current.to_base64().expose_secret()), Some(old.to_base64().expose_secret()), &path)
+            .unwrap();
     assert_eq!(source, KeySource::Env);
     assert_eq!(keyring.current(), &current);
     assert_eq!(keyring.previous(), std::slice::from_ref(&old));
@@ -151,13 +128,9 @@ fn a_malformed_env_key_names_its_variable() {
     let dir = TempDir::new();
     let path = dir.join("master.key");
     let err = keyring_from_sources(Some("short"), None, &path).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "VCSLINK_MASTER_KEY is not valid: expected base64 of 32 bytes"
-    );
+    assert_eq!(err.to_string(), "VCSLINK_MASTER_KEY is not valid: expected base64 of 32 bytes");
     let good = MasterKey::generate();
-    let err = keyring_from_sources(Some(good.to_base64().expose_secret()), Some("short"), &path)
-        .unwrap_err();
+    let err = keyring_from_sources(Some(good.to_base64().expose_secret()), Some("short"), &path).unwrap_err();
     assert!(err.to_string().starts_with("VCSLINK_MASTER_KEY_OLD"));
     assert!(!path.exists());
 }

@@ -33,9 +33,7 @@ impl Keyring {
 
     /// Every key, current first: the order of the key file's lines.
     pub fn keys(&self) -> Vec<&MasterKey> {
-        std::iter::once(&self.current)
-            .chain(&self.previous)
-            .collect()
+        std::iter::once(&self.current).chain(&self.previous).collect()
     }
 
     /// The keyring after a rotation to `new`: `new` seals, and the old current key joins the
@@ -57,15 +55,9 @@ impl Keyring {
     /// Opens a blob sealed for the location `aad` under any key of this keyring.
     pub fn open(&self, aad: &Aad, blob: &[u8]) -> Result<SecretBytes, SealError> {
         let parsed = sealed::parse(blob)?;
-        let mut candidates = self
-            .keys()
-            .into_iter()
-            .filter(|key| key.key_id() == parsed.key_id)
-            .peekable();
+        let mut candidates = self.keys().into_iter().filter(|key| key.key_id() == parsed.key_id).peekable();
         if candidates.peek().is_none() {
-            return Err(SealError::UnknownKey {
-                key_id: parsed.key_id_hex(),
-            });
+            return Err(SealError::UnknownKey { key_id: parsed.key_id_hex() });
         }
         // Two keys sharing a 4-byte id is astronomically unlikely, but trying each costs nothing.
         let mut last = SealError::Forged;
@@ -149,11 +141,7 @@ mod tests {
             let err = keyring.open(&pat_of("row-1"), &tampered).unwrap_err();
             // A flipped key-id byte names a key we do not hold; anything else fails the tag.
             let expected_unknown = (1..5).contains(&index);
-            assert_eq!(
-                matches!(err, SealError::UnknownKey { .. }),
-                expected_unknown,
-                "byte {index}: {err:?}"
-            );
+            assert_eq!(matches!(err, SealError::UnknownKey { .. }), expected_unknown, "byte {index}: {err:?}");
             assert_eq!(err == SealError::Forged, !expected_unknown, "byte {index}");
         }
     }
@@ -164,12 +152,7 @@ mod tests {
         let blob = Keyring::new(stranger.clone(), vec![]).seal(&pat_of("row-1"), b"x");
         let keyring = Keyring::new(MasterKey::generate(), vec![MasterKey::generate()]);
         let err = keyring.open(&pat_of("row-1"), &blob).unwrap_err();
-        assert_eq!(
-            err,
-            SealError::UnknownKey {
-                key_id: stranger.key_id_hex()
-            }
-        );
+        assert_eq!(err, SealError::UnknownKey { key_id: stranger.key_id_hex() });
         assert!(keyring.needs_reseal(&blob));
     }
 
@@ -179,18 +162,13 @@ mod tests {
         let blob = old.seal(&pat_of("row-1"), b"old secret");
         let new = old.rotated(MasterKey::generate());
         assert_eq!(new.previous(), std::slice::from_ref(old.current()));
-        assert_eq!(
-            new.open(&pat_of("row-1"), &blob).unwrap().expose_secret(),
-            b"old secret"
-        );
+        assert_eq!(new.open(&pat_of("row-1"), &blob).unwrap().expose_secret(), b"old secret");
         assert!(new.needs_reseal(&blob));
         let resealed = new.seal(&pat_of("row-1"), b"old secret");
         assert!(!new.needs_reseal(&resealed));
         assert_eq!(
             old.open(&pat_of("row-1"), &resealed).unwrap_err(),
-            SealError::UnknownKey {
-                key_id: new.current().key_id_hex()
-            }
+            SealError::UnknownKey { key_id: new.current().key_id_hex() }
         );
     }
 
@@ -200,19 +178,9 @@ mod tests {
         let good = keyring.seal(&pat_of("row-1"), b"abc");
         let mut wrong_format = good.clone();
         wrong_format[0] = 0x02;
-        let cases: Vec<Vec<u8>> = vec![
-            vec![],
-            vec![0x01],
-            good[..20].to_vec(),
-            good[..44].to_vec(),
-            wrong_format,
-        ];
+        let cases: Vec<Vec<u8>> = vec![vec![], vec![0x01], good[..20].to_vec(), good[..44].to_vec(), wrong_format];
         for blob in cases {
-            assert_eq!(
-                keyring.open(&pat_of("row-1"), &blob).unwrap_err(),
-                SealError::Malformed,
-                "{blob:?}"
-            );
+            assert_eq!(keyring.open(&pat_of("row-1"), &blob).unwrap_err(), SealError::Malformed, "{blob:?}");
             assert!(keyring.needs_reseal(&blob));
         }
     }
@@ -221,10 +189,7 @@ mod tests {
     fn open_string_refuses_bytes_that_are_not_utf8() {
         let keyring = Keyring::new(MasterKey::generate(), vec![]);
         let blob = keyring.seal(&pat_of("row-1"), &[0xff, 0xfe]);
-        assert_eq!(
-            keyring.open_string(&pat_of("row-1"), &blob).unwrap_err(),
-            SealError::NotUtf8
-        );
+        assert_eq!(keyring.open_string(&pat_of("row-1"), &blob).unwrap_err(), SealError::NotUtf8);
     }
 
     #[test]

@@ -52,9 +52,7 @@ pub struct MasterKey {
 impl MasterKey {
     /// A fresh key from the operating system's random number generator.
     pub fn generate() -> MasterKey {
-        let mut key = MasterKey {
-            bytes: [0; KEY_LEN],
-        };
+        let mut key = MasterKey { bytes: [0; KEY_LEN] };
         OsRng.fill_bytes(&mut key.bytes);
         key
     }
@@ -74,10 +72,7 @@ impl MasterKey {
             .or_else(|_| URL_SAFE.decode(encoded))
             .map(Zeroizing::new)
             .map_err(|_| KeyError::Malformed)?;
-        let bytes: [u8; KEY_LEN] = decoded
-            .as_slice()
-            .try_into()
-            .map_err(|_| KeyError::Malformed)?;
+        let bytes: [u8; KEY_LEN] = decoded.as_slice().try_into().map_err(|_| KeyError::Malformed)?;
         Ok(MasterKey { bytes })
     }
 
@@ -89,10 +84,7 @@ impl MasterKey {
     /// First 4 bytes of SHA-256(`"vcslink-master-key-id\0"` ‖ key): the key version stored in
     /// every sealed blob so the right key is picked after a rotation. Reveals nothing usable.
     pub fn key_id(&self) -> [u8; 4] {
-        let digest = Sha256::new()
-            .chain_update(KEY_ID_CONTEXT)
-            .chain_update(self.bytes.as_slice())
-            .finalize();
+        let digest = Sha256::new().chain_update(KEY_ID_CONTEXT).chain_update(self.bytes.as_slice()).finalize();
         [digest[0], digest[1], digest[2], digest[3]]
     }
 
@@ -118,9 +110,7 @@ impl Eq for MasterKey {}
 
 impl fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MasterKey")
-            .field("key_id", &self.key_id_hex())
-            .finish_non_exhaustive()
+        f.debug_struct("MasterKey").field("key_id", &self.key_id_hex()).finish_non_exhaustive()
     }
 }
 
@@ -149,10 +139,7 @@ mod tests {
         let key = MasterKey::from_bytes([0xfb; KEY_LEN]);
         let standard = key.to_base64().expose_secret().to_owned();
         assert!(standard.contains('+') || standard.contains('/'));
-        assert_eq!(
-            MasterKey::from_base64(&format!("  {standard}\n")).unwrap(),
-            key
-        );
+        assert_eq!(MasterKey::from_base64(&format!("  {standard}\n")).unwrap(), key);
         let url_safe = URL_SAFE.encode([0xfb; KEY_LEN]);
         assert_eq!(MasterKey::from_base64(&url_safe).unwrap(), key);
     }

@@ -58,23 +58,14 @@ pub struct Aad {
 impl Aad {
     /// The location `table.column` of row `row_id`.
     pub fn new(table: &'static str, column: &'static str, row_id: impl Into<String>) -> Aad {
-        Aad {
-            table,
-            column,
-            row_id: row_id.into(),
-        }
+        Aad { table, column, row_id: row_id.into() }
     }
 
     /// Header, then each part as a big-endian u32 length and its bytes: unambiguous, so
     /// (`"ab"`, `"c"`) and (`"a"`, `"bc"`) authenticate differently.
     fn encode(&self, header: &[u8]) -> Vec<u8> {
-        let parts = [
-            self.table.as_bytes(),
-            self.column.as_bytes(),
-            self.row_id.as_bytes(),
-        ];
-        let mut out =
-            Vec::with_capacity(header.len() + parts.iter().map(|p| 4 + p.len()).sum::<usize>());
+        let parts = [self.table.as_bytes(), self.column.as_bytes(), self.row_id.as_bytes()];
+        let mut out = Vec::with_capacity(header.len() + parts.iter().map(|p| 4 + p.len()).sum::<usize>());
         out.extend_from_slice(header);
         for part in parts {
             // Lengths past u32::MAX cannot occur for table names and row ids; saturating keeps the
@@ -102,28 +93,13 @@ pub(crate) fn parse(blob: &[u8]) -> Result<ParsedBlob<'_>, SealError> {
         return Err(SealError::Malformed);
     }
     let header = blob.get(..HEADER_LEN).ok_or(SealError::Malformed)?;
-    let key_id: [u8; KEY_ID_LEN] = header
-        .get(1..HEADER_LEN)
-        .and_then(|s| s.try_into().ok())
-        .ok_or(SealError::Malformed)?;
-    let nonce = blob
-        .get(HEADER_LEN..HEADER_LEN + NONCE_LEN)
-        .ok_or(SealError::Malformed)?;
-    let body = blob
-        .get(HEADER_LEN + NONCE_LEN..)
-        .ok_or(SealError::Malformed)?;
-    let split = body
-        .len()
-        .checked_sub(TAG_LEN)
-        .ok_or(SealError::Malformed)?;
+    let key_id: [u8; KEY_ID_LEN] =
+        header.get(1..HEADER_LEN).and_then(|s| s.try_into().ok()).ok_or(SealError::Malformed)?;
+    let nonce = blob.get(HEADER_LEN..HEADER_LEN + NONCE_LEN).ok_or(SealError::Malformed)?;
+    let body = blob.get(HEADER_LEN + NONCE_LEN..).ok_or(SealError::Malformed)?;
+    let split = body.len().checked_sub(TAG_LEN).ok_or(SealError::Malformed)?;
     let (ciphertext, tag) = body.split_at_checked(split).ok_or(SealError::Malformed)?;
-    Ok(ParsedBlob {
-        key_id,
-        header,
-        nonce,
-        ciphertext,
-        tag,
-    })
+    Ok(ParsedBlob { key_id, header, nonce, ciphertext, tag })
 }
 
 impl ParsedBlob<'_> {
@@ -197,19 +173,13 @@ mod tests {
         assert_eq!(blob[0], FORMAT_V1);
         assert_eq!(blob[1..5], key.key_id());
         let parsed = parse(&blob).unwrap();
-        assert_eq!(
-            parsed.open_with(&key, &aad()).unwrap().expose_secret(),
-            b"hello"
-        );
+        assert_eq!(parsed.open_with(&key, &aad()).unwrap().expose_secret(), b"hello");
     }
 
     #[test]
     fn two_seals_of_the_same_value_differ() {
         let key = MasterKey::generate();
-        assert_ne!(
-            seal_with(&key, &aad(), b"same"),
-            seal_with(&key, &aad(), b"same")
-        );
+        assert_ne!(seal_with(&key, &aad(), b"same"), seal_with(&key, &aad(), b"same"));
     }
 
     #[test]
@@ -229,10 +199,7 @@ mod tests {
                 let blob = vec![fill; len];
                 let result = parse(&blob);
                 if len < MIN_BLOB_LEN || fill != FORMAT_V1 {
-                    assert!(
-                        matches!(result, Err(SealError::Malformed)),
-                        "len {len} fill {fill}"
-                    );
+                    assert!(matches!(result, Err(SealError::Malformed)), "len {len} fill {fill}");
                 } else {
                     assert!(result.is_ok());
                 }
@@ -245,13 +212,6 @@ mod tests {
         let key = MasterKey::generate();
         let blob = seal_with(&key, &aad(), b"");
         assert_eq!(blob.len(), MIN_BLOB_LEN);
-        assert!(
-            parse(&blob)
-                .unwrap()
-                .open_with(&key, &aad())
-                .unwrap()
-                .expose_secret()
-                .is_empty()
-        );
+        assert!(parse(&blob).unwrap().open_with(&key, &aad()).unwrap().expose_secret().is_empty());
     }
 }

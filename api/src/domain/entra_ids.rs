@@ -12,9 +12,8 @@ impl ClientId {
     /// Parses the `oauthApp.clientId` input field (any GUID spelling: braces, upper case, no hyphens).
     pub fn parse(input: &str) -> Result<ClientId, InvalidInput> {
         parse_guid(input.trim()).map(ClientId).ok_or_else(|| {
-            InvalidInput::new("oauthApp.clientId", "is not a GUID").with_hint(
-                "use the Application (client) ID from the app registration's Overview page",
-            )
+            InvalidInput::new("oauthApp.clientId", "is not a GUID")
+                .with_hint("use the Application (client) ID from the app registration's Overview page")
         })
     }
 
@@ -51,9 +50,7 @@ impl TenantId {
         }
         let lower = tenant.to_ascii_lowercase();
         if matches!(lower.as_str(), "common" | "organizations" | "consumers") {
-            return Err(
-                InvalidInput::new(field, format!("\"{lower}\" is not one tenant")).with_hint(hint),
-            );
+            return Err(InvalidInput::new(field, format!("\"{lower}\" is not one tenant")).with_hint(hint));
         }
         if is_domain(&lower) {
             return Ok(TenantId(lower));
@@ -83,9 +80,7 @@ fn parse_guid(input: &str) -> Option<String> {
     if input.len() > 38 {
         return None;
     }
-    uuid::Uuid::try_parse(input)
-        .ok()
-        .map(|id| id.hyphenated().to_string())
+    uuid::Uuid::try_parse(input).ok().map(|id| id.hyphenated().to_string())
 }
 
 /// A DNS name with at least two labels of letters, digits and inner hyphens.
@@ -94,9 +89,7 @@ fn is_domain(name: &str) -> bool {
         && name.contains('.')
         && name.split('.').all(|label| {
             (1..=63).contains(&label.len())
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
@@ -122,12 +115,7 @@ mod tests {
 
     #[test]
     fn client_ids_that_are_not_guids_point_at_the_overview_page() {
-        for bad in [
-            "",
-            "my-app",
-            "3f2504e0-4f89-11d3-9a0c",
-            "urn:uuid:3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-        ] {
+        for bad in ["", "my-app", "3f2504e0-4f89-11d3-9a0c", "urn:uuid:3f2504e0-4f89-11d3-9a0c-0305e82c3301"] {
             let err = ClientId::parse(bad).unwrap_err();
             assert_eq!(err.field, "oauthApp.clientId");
             assert!(err.hint.unwrap().contains("Application (client) ID"));
@@ -136,10 +124,7 @@ mod tests {
 
     #[test]
     fn tenants_are_guids_or_domains() {
-        assert_eq!(
-            TenantId::parse(&GUID.to_uppercase()).unwrap().as_str(),
-            GUID
-        );
+        assert_eq!(TenantId::parse(&GUID.to_uppercase()).unwrap().as_str(), GUID);
         assert!(TenantId::parse(GUID).unwrap().is_guid());
         let domain = TenantId::parse("Contoso.onmicrosoft.com").unwrap();
         assert_eq!(domain.as_str(), "contoso.onmicrosoft.com");
@@ -148,25 +133,11 @@ mod tests {
 
     #[test]
     fn multi_tenant_aliases_and_junk_are_refused_with_the_guid_hint() {
-        for bad in [
-            "common",
-            "Organizations",
-            "consumers",
-            "",
-            "contoso",
-            "-bad.com",
-            "a..b",
-            "x/y.com",
-        ] {
+        for bad in ["common", "Organizations", "consumers", "", "contoso", "-bad.com", "a..b", "x/y.com"] {
             let err = TenantId::parse(bad).unwrap_err();
             assert_eq!(err.field, "oauthApp.tenantId", "{bad}");
             assert!(err.hint.unwrap().contains("tenant) ID GUID"), "{bad}");
         }
-        assert_eq!(
-            TenantId::parse_field("oauthApp.issuerUrl", "common")
-                .unwrap_err()
-                .field,
-            "oauthApp.issuerUrl"
-        );
+        assert_eq!(TenantId::parse_field("oauthApp.issuerUrl", "common").unwrap_err().field, "oauthApp.issuerUrl");
     }
 }

@@ -12,11 +12,7 @@ pub struct InvalidInput {
 
 impl InvalidInput {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        InvalidInput {
-            field: field.to_owned(),
-            message: message.into(),
-            hint: None,
-        }
+        InvalidInput { field: field.to_owned(), message: message.into(), hint: None }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

@@ -16,22 +16,15 @@ impl IntegrationName {
     /// Parses the `name` input field.
     pub fn parse(input: &str) -> Result<IntegrationName, InvalidInput> {
         let name = input.trim();
-        let hint =
-            || format!("use 1 to {NAME_MAX} characters on one line, e.g. \"Contoso production\"");
+        let hint = || format!("use 1 to {NAME_MAX} characters on one line, e.g. \"Contoso production\"");
         if name.is_empty() {
             return Err(InvalidInput::new("name", "is empty").with_hint(hint()));
         }
         if name.chars().count() > NAME_MAX {
-            return Err(
-                InvalidInput::new("name", format!("is longer than {NAME_MAX} characters"))
-                    .with_hint(hint()),
-            );
+            return Err(InvalidInput::new("name", format!("is longer than {NAME_MAX} characters")).with_hint(hint()));
         }
         if name.chars().any(char::is_control) {
-            return Err(
-                InvalidInput::new("name", "contains a control character or line break")
-                    .with_hint(hint()),
-            );
+            return Err(InvalidInput::new("name", "contains a control character or line break").with_hint(hint()));
         }
         Ok(IntegrationName(name.to_owned()))
     }
@@ -68,20 +61,12 @@ impl Description {
             return Ok(None);
         }
         if text.chars().count() > DESCRIPTION_MAX {
-            return Err(InvalidInput::new(
-                "description",
-                format!("is longer than {DESCRIPTION_MAX} characters"),
-            )
-            .with_hint("shorten it, or link to a longer document"));
+            return Err(InvalidInput::new("description", format!("is longer than {DESCRIPTION_MAX} characters"))
+                .with_hint("shorten it, or link to a longer document"));
         }
-        if text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(
-                InvalidInput::new("description", "contains a control character")
-                    .with_hint("use plain text; line breaks and tabs are fine"),
-            );
+        if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            return Err(InvalidInput::new("description", "contains a control character")
+                .with_hint("use plain text; line breaks and tabs are fine"));
         }
         Ok(Some(Description(text.to_owned())))
     }
@@ -104,14 +89,8 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_kept_as_written() {
-        assert_eq!(
-            IntegrationName::parse("  Contoso prod ").unwrap().as_str(),
-            "Contoso prod"
-        );
-        assert_eq!(
-            IntegrationName::parse("Équipe ☁").unwrap().as_str(),
-            "Équipe ☁"
-        );
+        assert_eq!(IntegrationName::parse("  Contoso prod ").unwrap().as_str(), "Contoso prod");
+        assert_eq!(IntegrationName::parse("Équipe ☁").unwrap().as_str(), "Équipe ☁");
         assert!(IntegrationName::parse(&"é".repeat(100)).is_ok());
     }
 
@@ -127,16 +106,11 @@ mod tests {
     #[test]
     fn descriptions_are_optional_multi_line_and_bounded() {
         assert_eq!(Description::parse("  ").unwrap(), None);
-        let text = Description::parse(" line one\nline two\t!\r\n")
-            .unwrap()
-            .unwrap();
+        let text = Description::parse(" line one\nline two\t!\r\n").unwrap().unwrap();
         assert_eq!(text.as_str(), "line one\nline two\t!");
         assert!(Description::parse(&"d".repeat(2000)).unwrap().is_some());
         let err = Description::parse(&"d".repeat(2001)).unwrap_err();
         assert_eq!(err.field, "description");
-        assert_eq!(
-            Description::parse("bell\u{7}").unwrap_err().field,
-            "description"
-        );
+        assert_eq!(Description::parse("bell\u{7}").unwrap_err().field, "description");
     }
 }

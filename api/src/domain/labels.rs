@@ -26,11 +26,8 @@ impl Labels {
             set.insert(parse_label(input.as_ref(), index)?);
         }
         if set.len() > MAX_LABELS {
-            return Err(InvalidInput::new(
-                FIELD,
-                format!("has {} labels, more than {MAX_LABELS}", set.len()),
-            )
-            .with_hint(format!("keep at most {MAX_LABELS} labels")));
+            return Err(InvalidInput::new(FIELD, format!("has {} labels, more than {MAX_LABELS}", set.len()))
+                .with_hint(format!("keep at most {MAX_LABELS} labels")));
         }
         Ok(Labels(set.into_iter().collect()))
     }
@@ -48,10 +45,7 @@ impl Labels {
 
     /// True when every label of `other` is in this set: the list filter's meaning.
     pub fn contains_all(&self, other: &Labels) -> bool {
-        other
-            .0
-            .iter()
-            .all(|label| self.0.binary_search(label).is_ok())
+        other.0.iter().all(|label| self.0.binary_search(label).is_ok())
     }
 
     /// True when there are no labels.
@@ -70,30 +64,17 @@ fn parse_label(input: &str, index: usize) -> Result<String, InvalidInput> {
     let hint = "use 1 to 63 characters of a-z, 0-9 and . _ : / -, starting with a letter or digit, e.g. env:prod";
     let shown = || input.chars().take(MAX_LABEL_LEN + 1).collect::<String>();
     if label.is_empty() {
-        return Err(
-            InvalidInput::new(FIELD, format!("label {} is empty", index + 1)).with_hint(hint),
-        );
+        return Err(InvalidInput::new(FIELD, format!("label {} is empty", index + 1)).with_hint(hint));
     }
     if label.chars().count() > MAX_LABEL_LEN {
-        return Err(InvalidInput::new(
-            FIELD,
-            format!(
-                "label {} is longer than {MAX_LABEL_LEN} characters",
-                index + 1
-            ),
-        )
-        .with_hint(hint));
+        return Err(InvalidInput::new(FIELD, format!("label {} is longer than {MAX_LABEL_LEN} characters", index + 1))
+            .with_hint(hint));
     }
-    let allowed = |c: char| {
-        c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | ':' | '/' | '-')
-    };
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | ':' | '/' | '-');
     if !label.chars().all(allowed) || !label.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return Err(InvalidInput::new(
             FIELD,
-            format!(
-                "label \"{}\" has characters labels cannot use",
-                shown().escape_debug()
-            ),
+            format!("label \"{}\" has characters labels cannot use", shown().escape_debug()),
         )
         .with_hint(hint));
     }
@@ -106,8 +87,7 @@ mod tests {
 
     #[test]
     fn labels_are_lower_cased_deduplicated_and_sorted() {
-        let labels =
-            Labels::parse(&["Team/Platform", "env:prod", " ENV:PROD ", "a.b_c-1"]).unwrap();
+        let labels = Labels::parse(&["Team/Platform", "env:prod", " ENV:PROD ", "a.b_c-1"]).unwrap();
         assert_eq!(labels.as_slice(), ["a.b_c-1", "env:prod", "team/platform"]);
         assert!(labels.contains("Env:Prod"));
         assert!(!labels.contains("env"));
@@ -123,17 +103,7 @@ mod tests {
     #[test]
     fn bad_labels_are_refused_with_a_hint() {
         let long = "l".repeat(64);
-        for bad in [
-            "",
-            " ",
-            "has space",
-            "ünï",
-            "-lead",
-            ".lead",
-            "semi;colon",
-            "ta\tb",
-            long.as_str(),
-        ] {
+        for bad in ["", " ", "has space", "ünï", "-lead", ".lead", "semi;colon", "ta\tb", long.as_str()] {
             let err = Labels::parse(&["ok", bad]).unwrap_err();
             assert_eq!(err.field, "labels", "{bad:?}");
             assert!(err.hint.is_some(), "{bad:?}");

@@ -23,6 +23,4 @@ pub use oauth_app::{ADO_RESOURCE_ID, DEFAULT_SCOPES, OAuthApp, OAuthAppFields};
 pub use organization_url::OrganizationUrl;
 pub use pat_scopes::{REQUIRED_PAT_SCOPES, pat_creation_url};
 pub use project_names::{MAX_PROJECTS, ProjectNames};
-pub use secrets::{
-    ClientSecret, GENERATED_WEBHOOK_PASSWORD_LEN, PersonalAccessToken, SecretInput, WebhookPassword,
-};
+pub use secrets::{ClientSecret, GENERATED_WEBHOOK_PASSWORD_LEN, PersonalAccessToken, SecretInput, WebhookPassword};

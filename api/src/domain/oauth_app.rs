@@ -57,13 +57,11 @@ impl OAuthApp {
         let authority = authority.as_str().trim_end_matches('/');
         let client_id = ClientId::parse(&input.client_id)?;
         let client_secret = ClientSecret::parse(&input.client_secret)?;
-        let given_issuer = non_blank(input.issuer_url.as_deref())
-            .map(|raw| absolute_url("oauthApp.issuerUrl", raw))
-            .transpose()?;
+        let given_issuer =
+            non_blank(input.issuer_url.as_deref()).map(|raw| absolute_url("oauthApp.issuerUrl", raw)).transpose()?;
         let tenant_id = tenant(non_blank(input.tenant_id.as_deref()), given_issuer.as_ref())?;
         let tenant_base = format!("{authority}/{tenant_id}");
-        let derive =
-            |suffix: &str| absolute_url("oauthApp.tenantId", &format!("{tenant_base}{suffix}"));
+        let derive = |suffix: &str| absolute_url("oauthApp.tenantId", &format!("{tenant_base}{suffix}"));
         let issuer_url = match given_issuer {
             Some(url) => url,
             None => derive("/v2.0")?,
@@ -76,10 +74,7 @@ impl OAuthApp {
             Some(raw) => absolute_url("oauthApp.tokenUrl", raw)?,
             None => derive("/oauth2/v2.0/token")?,
         };
-        let discovery = format!(
-            "{}/.well-known/openid-configuration",
-            issuer_url.as_str().trim_end_matches('/')
-        );
+        let discovery = format!("{}/.well-known/openid-configuration", issuer_url.as_str().trim_end_matches('/'));
         let discovery_url = absolute_url("oauthApp.issuerUrl", &discovery)?;
         let scopes = match input.scopes {
             None => DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
@@ -174,13 +169,8 @@ fn tenant(given: Option<&str>, issuer: Option<&Url>) -> Result<TenantId, Invalid
             if let Some(raw) = from_issuer
                 && TenantId::parse_field("oauthApp.issuerUrl", raw)? != tenant
             {
-                return Err(InvalidInput::new(
-                    "oauthApp.issuerUrl",
-                    format!("names tenant {raw}, not {tenant}"),
-                )
-                .with_hint(
-                    "make tenantId and issuerUrl name the same tenant, or send only one of them",
-                ));
+                return Err(InvalidInput::new("oauthApp.issuerUrl", format!("names tenant {raw}, not {tenant}"))
+                    .with_hint("make tenantId and issuerUrl name the same tenant, or send only one of them"));
             }
             Ok(tenant)
         }
@@ -188,10 +178,7 @@ fn tenant(given: Option<&str>, issuer: Option<&Url>) -> Result<TenantId, Invalid
         (None, None) => {
             let (field, message) = match issuer {
                 Some(_) => ("oauthApp.issuerUrl", "does not end in /{tenant}/v2.0"),
-                None => (
-                    "oauthApp.tenantId",
-                    "is required when issuerUrl is not given",
-                ),
+                None => ("oauthApp.tenantId", "is required when issuerUrl is not given"),
             };
             Err(InvalidInput::new(field, message)
                 .with_hint("send tenantId: the Directory (tenant) ID GUID from the app registration's Overview page"))
@@ -210,15 +197,12 @@ fn issuer_tenant(issuer: &Url) -> Option<&str> {
 
 fn absolute_url(field: &str, raw: &str) -> Result<Url, InvalidInput> {
     let hint = "use an absolute https:// URL";
-    let url = Url::parse(raw.trim())
-        .map_err(|_| InvalidInput::new(field, "is not an absolute URL").with_hint(hint))?;
+    let url = Url::parse(raw.trim()).map_err(|_| InvalidInput::new(field, "is not an absolute URL").with_hint(hint))?;
     if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none_or(str::is_empty) {
         return Err(InvalidInput::new(field, "is not an http(s) URL").with_hint(hint));
     }
     if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
-        return Err(
-            InvalidInput::new(field, "must not contain credentials or a fragment").with_hint(hint),
-        );
+        return Err(InvalidInput::new(field, "must not contain credentials or a fragment").with_hint(hint));
     }
     Ok(url)
 }
@@ -226,19 +210,13 @@ fn absolute_url(field: &str, raw: &str) -> Result<Url, InvalidInput> {
 fn parse_scopes(given: &[String]) -> Result<Vec<String>, InvalidInput> {
     const FIELD: &str = "oauthApp.scopes";
     if given.is_empty() {
-        return Err(InvalidInput::new(FIELD, "is an empty list")
-            .with_hint("omit scopes to use the defaults"));
+        return Err(InvalidInput::new(FIELD, "is an empty list").with_hint("omit scopes to use the defaults"));
     }
     let mut scopes: Vec<String> = Vec::new();
     for scope in given {
         if scope.is_empty() || scope.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(InvalidInput::new(
-                FIELD,
-                "has an empty scope or one containing whitespace",
-            )
-            .with_hint(format!(
-                "send one scope per list item, e.g. {ADO_RESOURCE_ID}/vso.code_write"
-            )));
+            return Err(InvalidInput::new(FIELD, "has an empty scope or one containing whitespace")
+                .with_hint(format!("send one scope per list item, e.g. {ADO_RESOURCE_ID}/vso.code_write")));
         }
         if !scopes.contains(scope) {
             scopes.push(scope.clone());

@@ -32,48 +32,29 @@ impl OrganizationUrl {
     pub fn parse(input: &str, flavor: Option<Flavor>) -> Result<OrganizationUrl, InvalidInput> {
         let input = input.trim();
         if input.is_empty() {
-            return Err(
-                invalid("is required").with_hint("use https://dev.azure.com/{organization}")
-            );
+            return Err(invalid("is required").with_hint("use https://dev.azure.com/{organization}"));
         }
         if !input.contains("://") {
             return Err(missing_scheme(input, flavor));
         }
-        let url = Url::parse(input).map_err(|_| {
-            invalid("is not a URL").with_hint("use https://dev.azure.com/{organization}")
-        })?;
+        let url = Url::parse(input)
+            .map_err(|_| invalid("is not a URL").with_hint("use https://dev.azure.com/{organization}"))?;
         if url.scheme() != "https" && url.scheme() != "http" {
-            return Err(
-                invalid(format!("must be an https:// URL, not {}://", url.scheme()))
-                    .with_hint("use https://dev.azure.com/{organization}"),
-            );
+            return Err(invalid(format!("must be an https:// URL, not {}://", url.scheme()))
+                .with_hint("use https://dev.azure.com/{organization}"));
         }
-        let host = url
-            .host_str()
-            .unwrap_or_default()
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
+        let host = url.host_str().unwrap_or_default().trim_end_matches('.').to_ascii_lowercase();
         if host.is_empty() {
-            return Err(
-                invalid("has no host").with_hint("use https://dev.azure.com/{organization}")
-            );
+            return Err(invalid("has no host").with_hint("use https://dev.azure.com/{organization}"));
         }
         let origin = match url.port() {
             Some(port) => format!("{}://{host}:{port}", url.scheme()),
             None => format!("{}://{host}", url.scheme()),
         };
-        let segments: Vec<&str> = url
-            .path_segments()
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect();
+        let segments: Vec<&str> = url.path_segments().into_iter().flatten().filter(|s| !s.is_empty()).collect();
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(
-                invalid("must not contain a user name or password").with_hint(
-                    "put the token in personalAccessToken, and the URL without credentials here",
-                ),
-            );
+            return Err(invalid("must not contain a user name or password")
+                .with_hint("put the token in personalAccessToken, and the URL without credentials here"));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(invalid("must not have a query string or fragment")
@@ -81,27 +62,18 @@ impl OrganizationUrl {
         }
         let legacy_org = legacy_services_org(&host);
         let microsoft_host = host == SERVICES_HOST || host.ends_with(LEGACY_SERVICES_SUFFIX);
-        let flavor = flavor.unwrap_or(if microsoft_host {
-            Flavor::Services
-        } else {
-            Flavor::Server
-        });
+        let flavor = flavor.unwrap_or(if microsoft_host { Flavor::Services } else { Flavor::Server });
         match flavor {
-            Flavor::Server if microsoft_host => Err(invalid(format!(
-                "{host} is Azure DevOps Services, not Server"
-            ))
-            .with_hint("omit flavor, or use SERVICES")),
+            Flavor::Server if microsoft_host => Err(invalid(format!("{host} is Azure DevOps Services, not Server"))
+                .with_hint("omit flavor, or use SERVICES")),
             Flavor::Server => server(&origin, &segments),
             Flavor::Services if host == SERVICES_HOST => {
                 if url.port().is_some() {
-                    return Err(invalid("must not name a port")
-                        .with_hint("use https://dev.azure.com/{organization}"));
+                    return Err(invalid("must not name a port").with_hint("use https://dev.azure.com/{organization}"));
                 }
                 services("https://dev.azure.com", &segments)
             }
-            Flavor::Services if microsoft_host => {
-                legacy_services(&host, legacy_org, url.port(), &segments)
-            }
+            Flavor::Services if microsoft_host => legacy_services(&host, legacy_org, url.port(), &segments),
             Flavor::Services => services(&origin, &segments),
         }
     }
@@ -161,16 +133,12 @@ fn invalid(message: impl Into<String>) -> InvalidInput {
 /// `contoso` or `dev.azure.com/contoso`: suggest the URL the person most likely meant.
 fn missing_scheme(input: &str, flavor: Option<Flavor>) -> InvalidInput {
     if is_services_org_name(input) {
-        return invalid("must be a URL, not a bare name").with_hint(format!(
-            "use https://dev.azure.com/{}",
-            input.to_ascii_lowercase()
-        ));
+        return invalid("must be a URL, not a bare name")
+            .with_hint(format!("use https://dev.azure.com/{}", input.to_ascii_lowercase()));
     }
     let hint = match OrganizationUrl::parse(&format!("https://{input}"), flavor) {
         Ok(url) => format!("use {url}"),
-        Err(err) => err
-            .hint
-            .unwrap_or_else(|| "start the URL with https://".to_owned()),
+        Err(err) => err.hint.unwrap_or_else(|| "start the URL with https://".to_owned()),
     };
     invalid("must start with https://").with_hint(hint)
 }
@@ -178,30 +146,22 @@ fn missing_scheme(input: &str, flavor: Option<Flavor>) -> InvalidInput {
 /// `{org}.visualstudio.com` → `Some(org)`; deeper hosts such as `app.vssps.visualstudio.com` are
 /// services, not organizations.
 fn legacy_services_org(host: &str) -> Option<&str> {
-    host.strip_suffix(LEGACY_SERVICES_SUFFIX)
-        .filter(|label| !label.contains('.'))
+    host.strip_suffix(LEGACY_SERVICES_SUFFIX).filter(|label| !label.contains('.'))
 }
 
 /// Services on dev.azure.com or an explicit SERVICES host: exactly one path segment, the org.
 fn services(origin: &str, segments: &[&str]) -> Result<OrganizationUrl, InvalidInput> {
     let Some(first) = segments.first() else {
-        return Err(
-            invalid("names no organization").with_hint(format!("use {origin}/{{organization}}"))
-        );
+        return Err(invalid("names no organization").with_hint(format!("use {origin}/{{organization}}")));
     };
     let org = first.to_ascii_lowercase();
     if !is_services_org_name(&org) {
-        return Err(
-            invalid(format!("\"{first}\" is not an organization name")).with_hint(format!(
-                "organization names use letters, digits and hyphens: use {origin}/{{organization}}"
-            )),
-        );
+        return Err(invalid(format!("\"{first}\" is not an organization name"))
+            .with_hint(format!("organization names use letters, digits and hyphens: use {origin}/{{organization}}")));
     }
     if segments.len() > 1 {
-        return Err(
-            invalid("points into a project or page, not at the organization")
-                .with_hint(format!("use {origin}/{org}, without a project path")),
-        );
+        return Err(invalid("points into a project or page, not at the organization")
+            .with_hint(format!("use {origin}/{org}, without a project path")));
     }
     build(format!("{origin}/{org}"), Flavor::Services, org)
 }
@@ -214,8 +174,9 @@ fn legacy_services(
     segments: &[&str],
 ) -> Result<OrganizationUrl, InvalidInput> {
     let Some(org) = org.filter(|org| is_services_org_name(org)) else {
-        return Err(invalid(format!("{host} is not an organization URL"))
-            .with_hint("use https://dev.azure.com/{organization}"));
+        return Err(
+            invalid(format!("{host} is not an organization URL")).with_hint("use https://dev.azure.com/{organization}")
+        );
     };
     let canonical = format!("https://dev.azure.com/{org}");
     let rest = match segments.first() {
@@ -223,21 +184,16 @@ fn legacy_services(
         _ => segments,
     };
     if port.is_some() || !rest.is_empty() {
-        return Err(
-            invalid("points into a project or page, not at the organization")
-                .with_hint(format!("use {canonical}, without a project path")),
-        );
+        return Err(invalid("points into a project or page, not at the organization")
+            .with_hint(format!("use {canonical}, without a project path")));
     }
     build(canonical, Flavor::Services, org.to_owned())
 }
 
 /// Server: `/{collection}` or `/tfs/{collection}`, nothing deeper.
 fn server(origin: &str, segments: &[&str]) -> Result<OrganizationUrl, InvalidInput> {
-    let no_collection = || {
-        invalid("names no collection").with_hint(format!(
-            "add the collection, e.g. {origin}/tfs/DefaultCollection"
-        ))
-    };
+    let no_collection =
+        || invalid("names no collection").with_hint(format!("add the collection, e.g. {origin}/tfs/DefaultCollection"));
     let (prefix, collection, rest) = match segments {
         [] => return Err(no_collection()),
         [tfs] if tfs.eq_ignore_ascii_case("tfs") => return Err(no_collection()),
@@ -247,43 +203,25 @@ fn server(origin: &str, segments: &[&str]) -> Result<OrganizationUrl, InvalidInp
         [collection, rest @ ..] => (origin.to_owned(), *collection, rest),
     };
     let Some(name) = percent_decode(collection).filter(|name| is_collection_name(name)) else {
-        return Err(
-            invalid(format!("\"{collection}\" is not a collection name")).with_hint(format!(
-                "add the collection, e.g. {origin}/tfs/DefaultCollection"
-            )),
-        );
+        return Err(invalid(format!("\"{collection}\" is not a collection name"))
+            .with_hint(format!("add the collection, e.g. {origin}/tfs/DefaultCollection")));
     };
     if !rest.is_empty() {
-        return Err(
-            invalid("points into a project or page, not at the collection")
-                .with_hint(format!("use {prefix}/{collection}, without a project path")),
-        );
+        return Err(invalid("points into a project or page, not at the collection")
+            .with_hint(format!("use {prefix}/{collection}, without a project path")));
     }
     build(format!("{prefix}/{collection}"), Flavor::Server, name)
 }
 
 fn join_path(origin: &str, segments: &[&str]) -> String {
-    if segments.is_empty() {
-        origin.to_owned()
-    } else {
-        format!("{origin}/{}", segments.join("/"))
-    }
+    if segments.is_empty() { origin.to_owned() } else { format!("{origin}/{}", segments.join("/")) }
 }
 
-fn build(
-    canonical: String,
-    flavor: Flavor,
-    organization: String,
-) -> Result<OrganizationUrl, InvalidInput> {
+fn build(canonical: String, flavor: Flavor, organization: String) -> Result<OrganizationUrl, InvalidInput> {
     // The canonical string was assembled from parts of a parsed URL, so this only fails on a bug;
     // it still becomes an input error rather than a panic.
     let url = Url::parse(&canonical).map_err(|_| invalid("is not a URL"))?;
-    Ok(OrganizationUrl {
-        canonical,
-        url,
-        flavor,
-        organization,
-    })
+    Ok(OrganizationUrl { canonical, url, flavor, organization })
 }
 
 /// Azure DevOps organization names: 1–50 letters, digits and hyphens, starting and ending with a
@@ -291,9 +229,7 @@ fn build(
 fn is_services_org_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     (1..=50).contains(&bytes.len())
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
 }
@@ -305,9 +241,7 @@ fn is_collection_name(name: &str) -> bool {
         && name.chars().count() <= 64
         && !name.starts_with('_')
         && !name.starts_with('.')
-        && !name
-            .chars()
-            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '?' | '#'))
+        && !name.chars().any(|c| c.is_control() || matches!(c, '/' | '\\' | '?' | '#'))
 }
 
 /// Decodes `%XX` escapes of one path segment; `None` for a bad escape or non-UTF-8 result.

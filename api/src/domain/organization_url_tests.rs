@@ -37,15 +37,10 @@ fn every_accepted_shape_has_one_canonical_form() {
         ("http://127.0.0.1:8081/DefaultCollection", None, "http://127.0.0.1:8081/DefaultCollection", Flavor::Server, "DefaultCollection"),
     ];
     for (input, flavor, canonical, expected_flavor, organization) in cases {
-        let url =
-            OrganizationUrl::parse(input, *flavor).unwrap_or_else(|e| panic!("{input}: {e:?}"));
+        let url = OrganizationUrl::parse(input, *flavor).unwrap_or_else(|e| panic!("{input}: {e:?}"));
         assert_eq!(url.as_str(), *canonical, "{input}");
         assert_eq!(url.api_base(), *canonical, "{input}");
-        assert_eq!(
-            url.url().as_str().trim_end_matches('/'),
-            *canonical,
-            "{input}"
-        );
+        assert_eq!(url.url().as_str().trim_end_matches('/'), *canonical, "{input}");
         assert_eq!(url.flavor(), *expected_flavor, "{input}");
         assert_eq!(url.organization(), *organization, "{input}");
         assert_eq!(url.to_string(), *canonical, "{input}");
@@ -111,62 +106,27 @@ fn every_refusal_names_the_field_and_gives_an_actionable_hint() {
         let err = OrganizationUrl::parse(input, *flavor).expect_err(input);
         assert_eq!(err.field, "organizationUrl", "{input}");
         let got = err.hint.clone().unwrap_or_default();
-        assert!(
-            got.contains(hint),
-            "{input}: hint {got:?} lacks {hint:?} ({err})"
-        );
-        assert!(
-            !err.message.contains("pat@"),
-            "{input}: the message must not echo credentials"
-        );
-        assert!(
-            !got.contains("pat@"),
-            "{input}: the hint must not echo credentials"
-        );
+        assert!(got.contains(hint), "{input}: hint {got:?} lacks {hint:?} ({err})");
+        assert!(!err.message.contains("pat@"), "{input}: the message must not echo credentials");
+        assert!(!got.contains("pat@"), "{input}: the hint must not echo credentials");
     }
 }
 
 #[test]
 fn the_flavor_is_inferred_from_the_host_unless_given() {
-    assert_eq!(
-        OrganizationUrl::parse("https://dev.azure.com/c", None)
-            .unwrap()
-            .flavor(),
-        Flavor::Services
-    );
-    assert_eq!(
-        OrganizationUrl::parse("https://c.visualstudio.com", None)
-            .unwrap()
-            .flavor(),
-        Flavor::Services
-    );
-    assert_eq!(
-        OrganizationUrl::parse("http://127.0.0.1:1/c", None)
-            .unwrap()
-            .flavor(),
-        Flavor::Server
-    );
-    assert_eq!(
-        OrganizationUrl::parse("http://127.0.0.1:1/c", SERVICES)
-            .unwrap()
-            .flavor(),
-        Flavor::Services
-    );
+    assert_eq!(OrganizationUrl::parse("https://dev.azure.com/c", None).unwrap().flavor(), Flavor::Services);
+    assert_eq!(OrganizationUrl::parse("https://c.visualstudio.com", None).unwrap().flavor(), Flavor::Services);
+    assert_eq!(OrganizationUrl::parse("http://127.0.0.1:1/c", None).unwrap().flavor(), Flavor::Server);
+    assert_eq!(OrganizationUrl::parse("http://127.0.0.1:1/c", SERVICES).unwrap().flavor(), Flavor::Services);
 }
 
 #[test]
 fn pat_page_and_http_flag_follow_the_canonical_url() {
     let services = OrganizationUrl::parse("https://contoso.visualstudio.com/", None).unwrap();
-    assert_eq!(
-        services.pat_page_url(),
-        "https://dev.azure.com/contoso/_usersSettings/tokens"
-    );
+    assert_eq!(services.pat_page_url(), "https://dev.azure.com/contoso/_usersSettings/tokens");
     assert!(!services.is_http());
     let server = OrganizationUrl::parse("http://ado.local:8080/tfs/Coll", None).unwrap();
-    assert_eq!(
-        server.pat_page_url(),
-        "http://ado.local:8080/tfs/Coll/_usersSettings/tokens"
-    );
+    assert_eq!(server.pat_page_url(), "http://ado.local:8080/tfs/Coll/_usersSettings/tokens");
     assert!(server.is_http());
 }
 

@@ -27,14 +27,8 @@ mod tests {
     #[test]
     fn the_pat_page_hangs_off_the_canonical_url() {
         let org = OrganizationUrl::parse("https://contoso.visualstudio.com", None).unwrap();
-        assert_eq!(
-            pat_creation_url(&org),
-            "https://dev.azure.com/contoso/_usersSettings/tokens"
-        );
+        assert_eq!(pat_creation_url(&org), "https://dev.azure.com/contoso/_usersSettings/tokens");
         let server = OrganizationUrl::parse("https://ado.example.com/tfs/Coll/", None).unwrap();
-        assert_eq!(
-            pat_creation_url(&server),
-            "https://ado.example.com/tfs/Coll/_usersSettings/tokens"
-        );
+        assert_eq!(pat_creation_url(&server), "https://ado.example.com/tfs/Coll/_usersSettings/tokens");
     }
 }

@@ -7,14 +7,13 @@ const MAX_NAME_LEN: usize = 64;
 /// Most projects one allow-list may name.
 pub const MAX_PROJECTS: usize = 1000;
 /// Characters Azure DevOps forbids in project names.
-const FORBIDDEN: &[char] = &[
-    '\\', '/', ':', '*', '?', '"', '<', '>', '|', ';', '#', '$', '{', '}', ',', '+', '=', '[', ']',
-];
+const FORBIDDEN: &[char] =
+    &['\\', '/', ':', '*', '?', '"', '<', '>', '|', ';', '#', '$', '{', '}', ',', '+', '=', '[', ']'];
 /// Windows device names, which Azure DevOps reserves; compared case-insensitively. (Only names no
 /// real project can carry: refusing a name that exists would lock that project out.)
 const RESERVED: &[&str] = &[
-    "aux", "con", "nul", "prn", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "com10", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    "aux", "con", "nul", "prn", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "com10",
+    "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 /// A non-empty list of valid project names, deduplicated case-insensitively (first spelling
@@ -27,9 +26,8 @@ impl ProjectNames {
     /// means "every project", and an allow-list of nothing would lock the integration out.
     pub fn parse<S: AsRef<str>>(inputs: &[S]) -> Result<ProjectNames, InvalidInput> {
         if inputs.is_empty() {
-            return Err(InvalidInput::new(FIELD, "is an empty list").with_hint(
-                "name at least one project, or omit accessibleProjects to allow every project",
-            ));
+            return Err(InvalidInput::new(FIELD, "is an empty list")
+                .with_hint("name at least one project, or omit accessibleProjects to allow every project"));
         }
         let mut names: Vec<String> = Vec::new();
         for input in inputs {
@@ -39,11 +37,8 @@ impl ProjectNames {
             }
         }
         if names.len() > MAX_PROJECTS {
-            return Err(InvalidInput::new(
-                FIELD,
-                format!("names more than {MAX_PROJECTS} projects"),
-            )
-            .with_hint("omit accessibleProjects to allow every project"));
+            return Err(InvalidInput::new(FIELD, format!("names more than {MAX_PROJECTS} projects"))
+                .with_hint("omit accessibleProjects to allow every project"));
         }
         Ok(ProjectNames(names))
     }
@@ -76,25 +71,16 @@ fn parse_name(input: &str) -> Result<String, InvalidInput> {
             .with_hint("use the project name exactly as Azure DevOps shows it, e.g. \"Platform\"")
     };
     if name.is_empty() {
-        return Err(InvalidInput::new(FIELD, "has an empty project name")
-            .with_hint("remove the empty entry"));
+        return Err(InvalidInput::new(FIELD, "has an empty project name").with_hint("remove the empty entry"));
     }
     if name.chars().count() > MAX_NAME_LEN {
         return Err(refuse("is longer than 64 characters"));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| FORBIDDEN.contains(c) || c.is_control())
-    {
-        return Err(refuse(&format!(
-            "contains {:?}, which project names cannot",
-            c
-        )));
+    if let Some(c) = name.chars().find(|c| FORBIDDEN.contains(c) || c.is_control()) {
+        return Err(refuse(&format!("contains {:?}, which project names cannot", c)));
     }
     if name.starts_with(['_', '.']) || name.ends_with('.') {
-        return Err(refuse(
-            "starts with _ or ., or ends with ., which project names cannot",
-        ));
+        return Err(refuse("starts with _ or ., or ends with ., which project names cannot"));
     }
     if RESERVED.contains(&name.to_lowercase().as_str()) {
         return Err(refuse("is a name Azure DevOps reserves"));
@@ -108,8 +94,7 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_deduplicated_case_insensitively() {
-        let names =
-            ProjectNames::parse(&["Platform", " platform ", "Web App", "Ünïcode-1"]).unwrap();
+        let names = ProjectNames::parse(&["Platform", " platform ", "Web App", "Ünïcode-1"]).unwrap();
         assert_eq!(names.as_slice(), ["Platform", "Web App", "Ünïcode-1"]);
         assert!(names.contains("PLATFORM"));
         assert!(names.contains("web app"));

@@ -60,17 +60,12 @@ fn check_common(field: &str, input: &str, what: &str, max: usize) -> Result<(), 
         return Err(InvalidInput::new(field, "is empty").with_hint(format!("paste the {what}")));
     }
     if input.trim() != input {
-        return Err(
-            InvalidInput::new(field, "starts or ends with whitespace").with_hint(format!(
-                "paste the {what} without spaces or line breaks around it"
-            )),
-        );
+        return Err(InvalidInput::new(field, "starts or ends with whitespace")
+            .with_hint(format!("paste the {what} without spaces or line breaks around it")));
     }
     if input.chars().count() > max {
-        return Err(
-            InvalidInput::new(field, format!("is longer than {max} characters"))
-                .with_hint(format!("check that you pasted only the {what}")),
-        );
+        return Err(InvalidInput::new(field, format!("is longer than {max} characters"))
+            .with_hint(format!("check that you pasted only the {what}")));
     }
     Ok(())
 }
@@ -98,18 +93,12 @@ impl PersonalAccessToken {
     }
 
     /// Parses a token sent in another field, such as `token` of `setPersonalAccessToken`.
-    pub fn parse_field<S: SecretInput + ?Sized>(
-        field: &str,
-        input: &S,
-    ) -> Result<PersonalAccessToken, InvalidInput> {
+    pub fn parse_field<S: SecretInput + ?Sized>(field: &str, input: &S) -> Result<PersonalAccessToken, InvalidInput> {
         let input = input.secret_text();
         check_common(field, input, "personal access token", 1024)?;
         if !input.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(InvalidInput::new(
-                field,
-                "contains spaces or characters a token never has",
-            )
-            .with_hint("copy the token again from the Personal Access Tokens page"));
+            return Err(InvalidInput::new(field, "contains spaces or characters a token never has")
+                .with_hint("copy the token again from the Personal Access Tokens page"));
         }
         Ok(PersonalAccessToken(SecretString::from(input)))
     }
@@ -153,9 +142,7 @@ impl WebhookPassword {
         }
         // ASCII only: Basic auth has no agreed encoding for other characters.
         if !input.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(
-                InvalidInput::new(FIELD, "contains spaces or non-ASCII characters").with_hint(hint),
-            );
+            return Err(InvalidInput::new(FIELD, "contains spaces or non-ASCII characters").with_hint(hint));
         }
         Ok(WebhookPassword(SecretString::from(input)))
     }
@@ -163,10 +150,7 @@ impl WebhookPassword {
     /// A fresh password of 40 random letters and digits (about 238 bits) from the OS generator.
     pub fn generate() -> WebhookPassword {
         let mut text = Zeroizing::new(String::with_capacity(GENERATED_WEBHOOK_PASSWORD_LEN));
-        for byte in OsRng
-            .sample_iter(Alphanumeric)
-            .take(GENERATED_WEBHOOK_PASSWORD_LEN)
-        {
+        for byte in OsRng.sample_iter(Alphanumeric).take(GENERATED_WEBHOOK_PASSWORD_LEN) {
             text.push(char::from(byte));
         }
         WebhookPassword(SecretString::from(text.as_str()))

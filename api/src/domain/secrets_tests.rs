@@ -15,15 +15,7 @@ fn a_token_is_kept_exactly_and_hinted_by_its_last_four_characters() {
 #[test]
 fn bad_tokens_are_refused_without_echoing_them() {
     let long = "t".repeat(1025);
-    for bad in [
-        "",
-        " abc",
-        "abc\n",
-        "ab cd",
-        "tök",
-        "a\u{7}b",
-        long.as_str(),
-    ] {
+    for bad in ["", " abc", "abc\n", "ab cd", "tök", "a\u{7}b", long.as_str()] {
         let err = PersonalAccessToken::parse(bad).unwrap_err();
         assert_eq!(err.field, "personalAccessToken", "{bad:?}");
         assert!(err.hint.is_some());
@@ -31,12 +23,7 @@ fn bad_tokens_are_refused_without_echoing_them() {
             assert!(!err.to_string().contains(bad.trim()), "{bad:?} echoed");
         }
     }
-    assert_eq!(
-        PersonalAccessToken::parse_field("token", "")
-            .unwrap_err()
-            .field,
-        "token"
-    );
+    assert_eq!(PersonalAccessToken::parse_field("token", "").unwrap_err().field, "token");
 }
 
 #[test]
@@ -44,21 +31,10 @@ fn secrets_parse_from_plain_or_wrapped_text() {
     let wrapped = SecretString::from(PAT);
     let pat = PersonalAccessToken::parse(&wrapped).unwrap();
     assert_eq!(pat.secret().expose_secret(), PAT);
-    assert_eq!(
-        PersonalAccessToken::parse(&PAT.to_owned())
-            .unwrap()
-            .expose(),
-        PAT
-    );
+    assert_eq!(PersonalAccessToken::parse(&PAT.to_owned()).unwrap().expose(), PAT);
     let password = WebhookPassword::parse(&SecretString::from("0123456789abcdef")).unwrap();
     assert_eq!(password.secret().expose_secret(), "0123456789abcdef");
-    assert_eq!(
-        ClientSecret::parse(&wrapped)
-            .unwrap()
-            .secret()
-            .expose_secret(),
-        PAT
-    );
+    assert_eq!(ClientSecret::parse(&wrapped).unwrap().secret().expose_secret(), PAT);
 }
 
 #[test]
@@ -71,19 +47,9 @@ fn short_secrets_get_no_hint() {
 fn webhook_passwords_are_16_to_256_printable_ascii_characters() {
     assert!(WebhookPassword::parse("0123456789abcde:").is_ok());
     assert!(WebhookPassword::parse(&"p".repeat(256)).is_ok());
-    for bad in [
-        "",
-        "0123456789abcde",
-        "0123456789 abcdef",
-        "0123456789abcdéf",
-        " 0123456789abcdef",
-        &"p".repeat(257),
-    ] {
-        assert_eq!(
-            WebhookPassword::parse(bad).unwrap_err().field,
-            "webhookPassword",
-            "{bad:?}"
-        );
+    for bad in ["", "0123456789abcde", "0123456789 abcdef", "0123456789abcdéf", " 0123456789abcdef", &"p".repeat(257)]
+    {
+        assert_eq!(WebhookPassword::parse(bad).unwrap_err().field, "webhookPassword", "{bad:?}");
     }
 }
 
@@ -113,10 +79,6 @@ fn client_secrets_allow_symbols_but_not_surrounding_whitespace() {
     assert_eq!(secret.hint(), "LMNO");
     assert_eq!(format!("{secret:?}"), "ClientSecret([REDACTED])");
     for bad in ["", " s3cret", "s3cret\n", "a\u{0}b"] {
-        assert_eq!(
-            ClientSecret::parse(bad).unwrap_err().field,
-            "oauthApp.clientSecret",
-            "{bad:?}"
-        );
+        assert_eq!(ClientSecret::parse(bad).unwrap_err().field, "oauthApp.clientSecret", "{bad:?}");
     }
 }

@@ -74,7 +74,10 @@ pub async fn create(state: &AppState, p: &Principal, actor: &Actor, input: Creat
             .await
             .map_err(|e| {
                 if is_unique_violation(&e) {
-                    ApiError::Conflict { message: "a request with this idempotencyKey is in progress".into(), hint: None }
+                    ApiError::Conflict {
+                        message: "a request with this idempotencyKey is in progress".into(),
+                        hint: None,
+                    }
                 } else {
                     e.into()
                 }

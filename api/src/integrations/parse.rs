@@ -80,8 +80,9 @@ fn check_oauth_urls(app: &OAuthApp, allow_private: bool) -> Result<(), InvalidIn
         ("oauthApp.tokenUrl", app.token_url()),
     ] {
         guard::check_url(url, allow_private).map_err(|e| {
-            InvalidInput::new(field, format!("this address may not be called: {e}"))
-                .with_hint("use the https:// endpoints of Microsoft Entra ID (or leave them out to derive them from tenantId)")
+            InvalidInput::new(field, format!("this address may not be called: {e}")).with_hint(
+                "use the https:// endpoints of Microsoft Entra ID (or leave them out to derive them from tenantId)",
+            )
         })?;
     }
     Ok(())
@@ -90,8 +91,11 @@ fn check_oauth_urls(app: &OAuthApp, allow_private: bool) -> Result<(), InvalidIn
 /// At least one credential; OAuth only on Azure DevOps Services.
 pub fn check_credentials(org: &OrganizationUrl, has_pat: bool, has_oauth: bool) -> Result<(), InvalidInput> {
     if !has_pat && !has_oauth {
-        return Err(InvalidInput::new("personalAccessToken", "an integration needs a personal access token, an OAuth app, or both")
-            .with_hint(format!("create a token at {} and pass it as personalAccessToken", org.pat_page_url())));
+        return Err(InvalidInput::new(
+            "personalAccessToken",
+            "an integration needs a personal access token, an OAuth app, or both",
+        )
+        .with_hint(format!("create a token at {} and pass it as personalAccessToken", org.pat_page_url())));
     }
     if has_oauth && org.flavor() == Flavor::Server {
         return Err(InvalidInput::new("oauthApp", "Microsoft Entra ID OAuth exists for Azure DevOps Services only")

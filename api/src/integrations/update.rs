@@ -9,9 +9,11 @@ use super::parse::{check_credentials, check_upstream};
 use super::{Outcome, credentials, status_for};
 use crate::auth::Principal;
 use crate::azure::verify;
-use crate::domain::oauth_app::{OAuthApp, OAuthAppFields};
-use crate::domain::{Description, IntegrationName, Labels, OrganizationUrl, PersonalAccessToken, ProjectNames, WebhookPassword};
 use crate::domain::flavor::Flavor;
+use crate::domain::oauth_app::{OAuthApp, OAuthAppFields};
+use crate::domain::{
+    Description, IntegrationName, Labels, OrganizationUrl, PersonalAccessToken, ProjectNames, WebhookPassword,
+};
 use crate::error::{ApiError, is_unique_violation};
 use crate::state::AppState;
 use crate::store::{self, audit::Actor, integrations as rows};
@@ -69,10 +71,10 @@ pub async fn update(state: &AppState, p: &Principal, actor: &Actor, input: Updat
     let has_pat = pat.as_ref().map_or(current.pat_sealed.is_some(), Option::is_some);
     let has_oauth = oauth.as_ref().map_or(current.oauth_client_secret_sealed.is_some(), Option::is_some);
     check_credentials(&org, has_pat, has_oauth)?;
-    if let Some(n) = &name {
-        if rows::name_taken(&state.db, &p.tenant_id, n.as_str(), Some(&current.id)).await? {
-            return Err(name_conflict(n.as_str()));
-        }
+    if let Some(n) = &name
+        && rows::name_taken(&state.db, &p.tenant_id, n.as_str(), Some(&current.id)).await?
+    {
+        return Err(name_conflict(n.as_str()));
     }
 
     let verification = if input.verify {
@@ -112,7 +114,13 @@ pub async fn update(state: &AppState, p: &Principal, actor: &Actor, input: Updat
     }
     if let Some(pat) = &pat {
         let hint = pat.as_ref().map(|t| t.hint());
-        rows::set_pat(&mut row, &state.keyring, &id, pat.as_ref().zip(hint.as_ref()).map(|(t, h)| (t.secret(), h)), now);
+        rows::set_pat(
+            &mut row,
+            &state.keyring,
+            &id,
+            pat.as_ref().zip(hint.as_ref()).map(|(t, h)| (t.secret(), h)),
+            now,
+        );
     }
     if let Some(app) = &oauth {
         rows::set_oauth(&mut row, &state.keyring, &id, app.as_ref().map(oauth_row).as_ref(), now);

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use entity::{integration, integration_tombstone};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -54,7 +54,11 @@ fn json_list(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
 }
 
-pub async fn insert(db: &impl ConnectionTrait, keyring: &Keyring, n: NewIntegration) -> Result<integration::Model, DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    n: NewIntegration,
+) -> Result<integration::Model, DbErr> {
     let now = Utc::now();
     let mut row = integration::ActiveModel {
         id: Set(n.id.clone()),
@@ -159,10 +163,7 @@ pub fn set_webhook_password(row: &mut integration::ActiveModel, keyring: &Keyrin
 
 /// The tenant's integration `id`; another tenant's does not exist.
 pub async fn get(db: &impl ConnectionTrait, tenant_id: &str, id: &str) -> Result<Option<integration::Model>, DbErr> {
-    integration::Entity::find_by_id(id.to_owned())
-        .filter(integration::Column::TenantId.eq(tenant_id))
-        .one(db)
-        .await
+    integration::Entity::find_by_id(id.to_owned()).filter(integration::Column::TenantId.eq(tenant_id)).one(db).await
 }
 
 /// Every integration of the tenant, oldest first (ids are time-ordered).

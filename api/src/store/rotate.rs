@@ -39,21 +39,20 @@ pub async fn reseal_all(db: &DatabaseConnection, keyring: &Keyring) -> Result<u6
             let id: String = row.try_get("", "id")?;
             let blob: Vec<u8> = row.try_get("", column)?;
             let aad = Aad::new(table, column, id.clone());
-            let plain = keyring
-                .open(&aad, &blob)
-                .map_err(|source| RotateError::Open { table, column, row_id: id.clone(), source })?;
+            let plain = keyring.open(&aad, &blob).map_err(|source| RotateError::Open {
+                table,
+                column,
+                row_id: id.clone(),
+                source,
+            })?;
             let resealed = keyring.seal(&aad, plain.expose_secret());
             let update = format!(
                 "UPDATE {table} SET {column} = {} WHERE id = {}",
                 placeholder(backend, 1),
                 placeholder(backend, 2)
             );
-            txn.execute_raw(Statement::from_sql_and_values(
-                backend,
-                update,
-                [Value::from(resealed), Value::from(id)],
-            ))
-            .await?;
+            txn.execute_raw(Statement::from_sql_and_values(backend, update, [Value::from(resealed), Value::from(id)]))
+                .await?;
             count += 1;
         }
     }

@@ -15,9 +15,9 @@ pub async fn ensure_tenant(db: &impl ConnectionTrait, name: &str) -> Result<tena
     let row = tenant::ActiveModel { id: Set(new_id()), name: Set(name.to_owned()), created_at: Set(Utc::now()) };
     match tenant::Entity::insert(row).exec_with_returning(db).await {
         Ok(t) => Ok(t),
-        Err(e) if is_unique_violation(&e) => find_tenant(db, name)
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound(format!("tenant {name}"))),
+        Err(e) if is_unique_violation(&e) => {
+            find_tenant(db, name).await?.ok_or_else(|| DbErr::RecordNotFound(format!("tenant {name}")))
+        }
         Err(e) => Err(e),
     }
 }
@@ -47,19 +47,15 @@ pub async fn ensure_user(db: &impl ConnectionTrait, tenant_id: &str, name: &str)
     };
     match user::Entity::insert(row).exec_with_returning(db).await {
         Ok(u) => Ok(u),
-        Err(e) if is_unique_violation(&e) => find_user(db, tenant_id, name)
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound(format!("user {name}"))),
+        Err(e) if is_unique_violation(&e) => {
+            find_user(db, tenant_id, name).await?.ok_or_else(|| DbErr::RecordNotFound(format!("user {name}")))
+        }
         Err(e) => Err(e),
     }
 }
 
 async fn find_user(db: &impl ConnectionTrait, tenant_id: &str, name: &str) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find()
-        .filter(user::Column::TenantId.eq(tenant_id))
-        .filter(user::Column::Name.eq(name))
-        .one(db)
-        .await
+    user::Entity::find().filter(user::Column::TenantId.eq(tenant_id)).filter(user::Column::Name.eq(name)).one(db).await
 }
 
 pub async fn user_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<user::Model>, DbErr> {

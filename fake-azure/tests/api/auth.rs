@@ -8,14 +8,7 @@ use crate::support::{basic, body, client, get, get_as, header, post};
 #[tokio::test]
 async fn a_bad_pat_on_get_gets_the_203_sign_in_page() {
     let fake = FakeAzure::start().await;
-    let r = get_as(
-        &fake,
-        "/contoso/_apis/projects?api-version=7.1",
-        "not-a-real-pat",
-    )
-    .send()
-    .await
-    .unwrap();
+    let r = get_as(&fake, "/contoso/_apis/projects?api-version=7.1", "not-a-real-pat").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 203);
     assert!(header(&r, "content-type").unwrap().starts_with("text/html"));
     let html = r.text().await.unwrap();
@@ -36,21 +29,14 @@ async fn suppressing_the_redirect_gets_a_401_challenge() {
     assert!(www.contains("Bearer authorization_uri="), "{www}");
     assert!(www.contains("Basic realm="));
     assert!(header(&r, "x-tfs-fedauthrealm").is_some());
-    assert!(
-        header(&r, "x-tfs-serviceerror")
-            .unwrap()
-            .starts_with("TF400813")
-    );
+    assert!(header(&r, "x-tfs-serviceerror").unwrap().starts_with("TF400813"));
 }
 
 #[tokio::test]
 async fn a_put_without_credentials_gets_401_json() {
     let fake = FakeAzure::start().await;
     let r = client()
-        .put(format!(
-            "{}/contoso/_apis/hooks/subscriptions/x?api-version=7.1",
-            fake.base_url()
-        ))
+        .put(format!("{}/contoso/_apis/hooks/subscriptions/x?api-version=7.1", fake.base_url()))
         .send()
         .await
         .unwrap();
@@ -62,10 +48,7 @@ async fn a_put_without_credentials_gets_401_json() {
 async fn an_expired_pat_gets_401_with_the_service_error_header_and_body() {
     let fake = FakeAzure::start().await;
     fake.add_pat("contoso", "old-token", Pat::expired(User::dana()));
-    let r = get_as(&fake, "/contoso/_apis/connectionData", "old-token")
-        .send()
-        .await
-        .unwrap();
+    let r = get_as(&fake, "/contoso/_apis/connectionData", "old-token").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
     assert_eq!(
         header(&r, "x-tfs-serviceerror").unwrap(),
@@ -73,28 +56,15 @@ async fn an_expired_pat_gets_401_with_the_service_error_header_and_body() {
     );
     let b = body(r).await;
     assert_eq!(b["typeKey"], "AccessCheckException");
-    assert_eq!(
-        b["message"],
-        "Access Denied: The Personal Access Token used has expired."
-    );
-    assert_eq!(
-        b["customProperties"]["NamespaceId"],
-        "00000000-0000-0000-0000-000000000000"
-    );
+    assert_eq!(b["message"], "Access Denied: The Personal Access Token used has expired.");
+    assert_eq!(b["customProperties"]["NamespaceId"], "00000000-0000-0000-0000-000000000000");
 }
 
 #[tokio::test]
 async fn a_pat_without_the_route_scope_gets_403() {
     let fake = FakeAzure::start().await;
-    fake.add_pat(
-        "contoso",
-        "code-read",
-        Pat::with_scopes(User::dana(), &["vso.code"]),
-    );
-    let r = get_as(&fake, "/contoso/_apis/projects", "code-read")
-        .send()
-        .await
-        .unwrap();
+    fake.add_pat("contoso", "code-read", Pat::with_scopes(User::dana(), &["vso.code"]));
+    let r = get_as(&fake, "/contoso/_apis/projects", "code-read").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 403);
     assert_eq!(body(r).await["typeKey"], "AccessCheckException");
 
@@ -108,31 +78,16 @@ async fn a_pat_without_the_route_scope_gets_403() {
     assert_eq!(r.status().as_u16(), 403);
     let b = body(r).await;
     assert_eq!(b["typeKey"], "GitNeedsPermissionException");
-    assert!(
-        b["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("TF401027: You need the Git 'CreateBranch' permission")
-    );
+    assert!(b["message"].as_str().unwrap().starts_with("TF401027: You need the Git 'CreateBranch' permission"));
 
-    let r = get_as(
-        &fake,
-        "/contoso/Platform/_apis/git/repositories",
-        "code-read",
-    )
-    .send()
-    .await
-    .unwrap();
+    let r = get_as(&fake, "/contoso/Platform/_apis/git/repositories", "code-read").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
 }
 
 #[tokio::test]
 async fn an_unknown_org_gets_404_with_an_envelope() {
     let fake = FakeAzure::start().await;
-    let r = get(&fake, "/nobody/_apis/connectionData")
-        .send()
-        .await
-        .unwrap();
+    let r = get(&fake, "/nobody/_apis/connectionData").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 404);
     let b = body(r).await;
     assert_eq!(b["$id"], "1");
@@ -144,22 +99,12 @@ async fn an_unknown_org_gets_404_with_an_envelope() {
 async fn bearer_tokens_work_unless_the_org_blocks_oauth() {
     let fake = FakeAzure::start().await;
     let token = fake.issue_access_token(User::dana(), &["vso.code", "vso.project"]);
-    let call = || {
-        client()
-            .get(format!("{}/contoso/_apis/projects", fake.base_url()))
-            .bearer_auth(&token)
-            .send()
-    };
+    let call = || client().get(format!("{}/contoso/_apis/projects", fake.base_url())).bearer_auth(&token).send();
     assert_eq!(call().await.unwrap().status().as_u16(), 200);
     fake.set_oauth_blocked("contoso", true);
     let r = call().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
-    assert!(
-        body(r).await["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("TF400813: The user '5f1c2a9e")
-    );
+    assert!(body(r).await["message"].as_str().unwrap().starts_with("TF400813: The user '5f1c2a9e"));
     fake.set_oauth_blocked("contoso", false);
     fake.expire_access_tokens();
     assert_eq!(call().await.unwrap().status().as_u16(), 203);
@@ -169,14 +114,7 @@ async fn bearer_tokens_work_unless_the_org_blocks_oauth() {
 async fn requests_are_recorded_with_method_path_version_and_auth() {
     let fake = FakeAzure::start().await;
     fake.clear_requests();
-    let r = post(
-        &fake,
-        "/contoso/_apis/hooks/subscriptions?api-version=7.1",
-        &json!({}),
-    )
-    .send()
-    .await
-    .unwrap();
+    let r = post(&fake, "/contoso/_apis/hooks/subscriptions?api-version=7.1", &json!({})).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     get(&fake, "/contoso/_apis/projects")
         .header("Accept", "application/json;api-version=7.1-preview.1")
@@ -188,10 +126,7 @@ async fn requests_are_recorded_with_method_path_version_and_auth() {
     assert_eq!(reqs[0].method, "POST");
     assert_eq!(reqs[0].path, "/contoso/_apis/hooks/subscriptions");
     assert_eq!(reqs[0].api_version(), Some("7.1"));
-    assert_eq!(
-        reqs[0].header("authorization"),
-        Some(basic(DEFAULT_PAT).as_str())
-    );
+    assert_eq!(reqs[0].header("authorization"), Some(basic(DEFAULT_PAT).as_str()));
     assert_eq!(reqs[0].json(), Some(json!({})));
     assert_eq!(reqs[1].api_version(), Some("7.1-preview.1"));
     assert_eq!(fake.request_count("/_apis/projects"), 1);
@@ -200,18 +135,9 @@ async fn requests_are_recorded_with_method_path_version_and_auth() {
 #[tokio::test]
 async fn authenticated_answers_carry_user_data_and_versioned_content_type() {
     let fake = FakeAzure::start().await;
-    let r = get(&fake, "/contoso/_apis/projects?api-version=7.1")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        header(&r, "content-type").unwrap(),
-        "application/json; charset=utf-8; api-version=7.1"
-    );
-    assert_eq!(
-        header(&r, "x-vss-userdata").unwrap(),
-        "5f1c2a9e-7b3d-6c44-9a21-0e8f4b6d2c11:dana@contoso.com"
-    );
+    let r = get(&fake, "/contoso/_apis/projects?api-version=7.1").send().await.unwrap();
+    assert_eq!(header(&r, "content-type").unwrap(), "application/json; charset=utf-8; api-version=7.1");
+    assert_eq!(header(&r, "x-vss-userdata").unwrap(), "5f1c2a9e-7b3d-6c44-9a21-0e8f4b6d2c11:dana@contoso.com");
     assert!(header(&r, "activityid").is_some());
     assert!(header(&r, "x-tfs-session").is_some());
 }

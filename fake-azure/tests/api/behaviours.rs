@@ -9,12 +9,7 @@ use crate::support::{body, client, get, header};
 #[tokio::test]
 async fn rate_limited_orgs_answer_429_with_the_throttling_headers() {
     let fake = FakeAzure::start().await;
-    fake.set_behaviour(
-        "contoso",
-        Behaviour::RateLimited {
-            retry_after_secs: 30,
-        },
-    );
+    fake.set_behaviour("contoso", Behaviour::RateLimited { retry_after_secs: 30 });
     let r = get(&fake, "/contoso/_apis/projects").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 429);
     assert_eq!(header(&r, "retry-after").unwrap(), "30");
@@ -28,15 +23,7 @@ async fn rate_limited_orgs_answer_429_with_the_throttling_headers() {
     assert!(b["message"].as_str().unwrap().starts_with("TF400733: "));
 
     fake.set_behaviour("contoso", Behaviour::Normal);
-    assert_eq!(
-        get(&fake, "/contoso/_apis/projects")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(get(&fake, "/contoso/_apis/projects").send().await.unwrap().status().as_u16(), 200);
 }
 
 #[tokio::test]
@@ -49,15 +36,7 @@ async fn server_errors_and_slowness() {
 
     fake.set_behaviour("contoso", Behaviour::Slow(Duration::from_millis(300)));
     let t = Instant::now();
-    assert_eq!(
-        get(&fake, "/contoso/_apis/projects")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(get(&fake, "/contoso/_apis/projects").send().await.unwrap().status().as_u16(), 200);
     assert!(t.elapsed() >= Duration::from_millis(300));
 }
 
@@ -65,21 +44,10 @@ async fn server_errors_and_slowness() {
 async fn reset_connection_drops_the_socket_without_an_answer() {
     let fake = FakeAzure::start().await;
     fake.set_behaviour("contoso", Behaviour::ResetConnection);
-    let err = get(&fake, "/contoso/_apis/projects")
-        .send()
-        .await
-        .unwrap_err();
+    let err = get(&fake, "/contoso/_apis/projects").send().await.unwrap_err();
     assert!(!err.is_timeout(), "{err:?}");
     fake.set_behaviour("contoso", Behaviour::Normal);
-    assert_eq!(
-        get(&fake, "/contoso/_apis/projects")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(get(&fake, "/contoso/_apis/projects").send().await.unwrap().status().as_u16(), 200);
 }
 
 #[tokio::test]
@@ -87,10 +55,7 @@ async fn behaviours_apply_to_entra_when_keyed_by_tenant() {
     let fake = FakeAzure::start().await;
     fake.set_behaviour(DEFAULT_TENANT, Behaviour::ServerError);
     let r = client()
-        .get(format!(
-            "{}/{DEFAULT_TENANT}/v2.0/.well-known/openid-configuration",
-            fake.base_url()
-        ))
+        .get(format!("{}/{DEFAULT_TENANT}/v2.0/.well-known/openid-configuration", fake.base_url()))
         .send()
         .await
         .unwrap();
@@ -104,11 +69,5 @@ async fn the_server_stops_on_shutdown() {
     let base = fake.base_url();
     fake.shutdown();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(
-        client()
-            .get(format!("{base}/contoso/_apis/projects"))
-            .send()
-            .await
-            .is_err()
-    );
+    assert!(client().get(format!("{base}/contoso/_apis/projects")).send().await.is_err());
 }

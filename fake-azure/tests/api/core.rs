@@ -8,21 +8,15 @@ use crate::support::{body, client, get, get_as, header, post};
 #[tokio::test]
 async fn connection_data_names_the_authenticated_user() {
     let fake = FakeAzure::start().await;
-    let r = get(
-        &fake,
-        "/contoso/_apis/connectionData?connectOptions=1&lastChangeId=-1&lastChangeId64=-1",
-    )
-    .send()
-    .await
-    .unwrap();
+    let r = get(&fake, "/contoso/_apis/connectionData?connectOptions=1&lastChangeId=-1&lastChangeId64=-1")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let b = body(r).await;
     assert_eq!(b["authenticatedUser"]["id"], User::dana().id);
     assert_eq!(b["authenticatedUser"]["providerDisplayName"], "Dana Kim");
-    assert_eq!(
-        b["authenticatedUser"]["properties"]["Account"]["$value"],
-        "dana@contoso.com"
-    );
+    assert_eq!(b["authenticatedUser"]["properties"]["Account"]["$value"], "dana@contoso.com");
     assert_eq!(b["deploymentType"], "hosted");
     assert!(b["locationServiceData"]["serviceDefinitions"].is_array());
 }
@@ -33,31 +27,19 @@ async fn projects_page_with_a_continuation_token() {
     for i in 0..5 {
         fake.add_project("contoso", &format!("P{i}"));
     }
-    let r = get(&fake, "/contoso/_apis/projects?$top=3")
-        .send()
-        .await
-        .unwrap();
+    let r = get(&fake, "/contoso/_apis/projects?$top=3").send().await.unwrap();
     assert_eq!(header(&r, "x-ms-continuationtoken").unwrap(), "3");
     let b = body(r).await;
     assert_eq!(b["count"], 3);
     assert_eq!(b["value"][0]["name"], "Platform");
     assert_eq!(
         b["value"][0]["url"],
-        format!(
-            "{}/contoso/_apis/projects/9a6f3c1e-2b4d-4e8a-b0c7-5d1e2f3a4b5c",
-            fake.base_url()
-        )
+        format!("{}/contoso/_apis/projects/9a6f3c1e-2b4d-4e8a-b0c7-5d1e2f3a4b5c", fake.base_url())
     );
     assert_eq!(b["value"][0]["state"], "wellFormed");
-    let r = get(&fake, "/contoso/_apis/projects?$top=3&continuationToken=3")
-        .send()
-        .await
-        .unwrap();
+    let r = get(&fake, "/contoso/_apis/projects?$top=3&continuationToken=3").send().await.unwrap();
     assert!(header(&r, "x-ms-continuationtoken").is_some());
-    let r = get(&fake, "/contoso/_apis/projects?$top=3&continuationToken=6")
-        .send()
-        .await
-        .unwrap();
+    let r = get(&fake, "/contoso/_apis/projects?$top=3&continuationToken=6").send().await.unwrap();
     assert!(header(&r, "x-ms-continuationtoken").is_none());
     assert_eq!(body(r).await["count"], 1);
     let r = get(&fake, "/contoso/_apis/projects").send().await.unwrap();
@@ -68,19 +50,11 @@ async fn projects_page_with_a_continuation_token() {
 #[tokio::test]
 async fn writes_without_an_api_version_get_400() {
     let fake = FakeAzure::start().await;
-    let r = post(&fake, "/contoso/_apis/hooks/subscriptions", &json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = post(&fake, "/contoso/_apis/hooks/subscriptions", &json!({})).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let b = body(r).await;
     assert_eq!(b["typeKey"], "VssVersionNotSpecifiedException");
-    assert!(
-        b["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("No api-version was supplied for the \"POST\" request.")
-    );
+    assert!(b["message"].as_str().unwrap().starts_with("No api-version was supplied for the \"POST\" request."));
 }
 
 #[tokio::test]
@@ -88,21 +62,11 @@ async fn a_server_collection_refuses_newer_versions_and_reports_on_premises() {
     let fake = FakeAzure::start().await;
     fake.add_server_collection(
         "DefaultCollection",
-        ServerOptions {
-            max_api_version: Some("7.0".into()),
-            localhost_urls: true,
-        },
+        ServerOptions { max_api_version: Some("7.0".into()), localhost_urls: true },
     );
     fake.add_pat("DefaultCollection", "srv-pat", Pat::full(User::dana()));
     fake.add_project("DefaultCollection", "Legacy");
-    let r = get_as(
-        &fake,
-        "/DefaultCollection/_apis/projects?api-version=7.1",
-        "srv-pat",
-    )
-    .send()
-    .await
-    .unwrap();
+    let r = get_as(&fake, "/DefaultCollection/_apis/projects?api-version=7.1", "srv-pat").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let b = body(r).await;
     assert_eq!(b["typeKey"], "VssVersionOutOfRangeException");
@@ -110,47 +74,15 @@ async fn a_server_collection_refuses_newer_versions_and_reports_on_premises() {
         b["message"],
         "The requested REST API version of 7.1 is out of range for this server. The latest REST API version this server supports is 7.0."
     );
-    let r = get_as(
-        &fake,
-        "/DefaultCollection/_apis/projects?api-version=7.0",
-        "srv-pat",
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(
-        header(&r, "content-type").unwrap(),
-        "application/json; charset=utf-8; api-version=7.0"
-    );
+    let r = get_as(&fake, "/DefaultCollection/_apis/projects?api-version=7.0", "srv-pat").send().await.unwrap();
+    assert_eq!(header(&r, "content-type").unwrap(), "application/json; charset=utf-8; api-version=7.0");
     let b = body(r).await;
-    assert!(
-        b["value"][0]["url"]
-            .as_str()
-            .unwrap()
-            .starts_with("http://localhost/DefaultCollection/_apis/projects/")
-    );
-    let b = body(
-        get_as(&fake, "/defaultcollection/_apis/connectionData", "srv-pat")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    assert!(b["value"][0]["url"].as_str().unwrap().starts_with("http://localhost/DefaultCollection/_apis/projects/"));
+    let b = body(get_as(&fake, "/defaultcollection/_apis/connectionData", "srv-pat").send().await.unwrap()).await;
     assert_eq!(b["deploymentType"], "onPremises");
 
-    let r = client()
-        .get(format!(
-            "{}/DefaultCollection/_apis/projects",
-            fake.base_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.status().as_u16(),
-        401,
-        "Server challenges instead of the 203 page"
-    );
+    let r = client().get(format!("{}/DefaultCollection/_apis/projects", fake.base_url())).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401, "Server challenges instead of the 203 page");
 }
 
 #[tokio::test]
@@ -159,14 +91,7 @@ async fn an_added_org_is_empty_until_given_a_pat() {
     fake.add_org("fabrikam");
     let r = get(&fake, "/fabrikam/_apis/projects").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 203);
-    fake.add_pat(
-        "fabrikam",
-        "fab-pat",
-        Pat::full(User::new("Ana Ruiz", "ana@fabrikam.com")),
-    );
-    let r = get_as(&fake, "/fabrikam/_apis/projects", "fab-pat")
-        .send()
-        .await
-        .unwrap();
+    fake.add_pat("fabrikam", "fab-pat", Pat::full(User::new("Ana Ruiz", "ana@fabrikam.com")));
+    let r = get_as(&fake, "/fabrikam/_apis/projects", "fab-pat").send().await.unwrap();
     assert_eq!(body(r).await, json!({"count": 0, "value": []}));
 }

@@ -2,9 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use fake_azure::{
-    ADO_RESOURCE_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT, EntraApp, FakeAzure,
-};
+use fake_azure::{ADO_RESOURCE_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT, EntraApp, FakeAzure};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -12,10 +10,7 @@ use crate::support::{body, client, header};
 
 async fn token(fake: &FakeAzure, tenant: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let r = client()
-        .post(format!(
-            "{}/{tenant}/oauth2/v2.0/token",
-            fake.entra_authority()
-        ))
+        .post(format!("{}/{tenant}/oauth2/v2.0/token", fake.entra_authority()))
         .form(form)
         .send()
         .await
@@ -31,10 +26,7 @@ async fn token(fake: &FakeAzure, tenant: &str, form: &[(&str, &str)]) -> (u16, V
 async fn discovery_uses_the_fake_base_and_tenant() {
     let fake = FakeAzure::start().await;
     let r = client()
-        .get(format!(
-            "{}/{DEFAULT_TENANT}/v2.0/.well-known/openid-configuration",
-            fake.base_url()
-        ))
+        .get(format!("{}/{DEFAULT_TENANT}/v2.0/.well-known/openid-configuration", fake.base_url()))
         .send()
         .await
         .unwrap();
@@ -42,24 +34,15 @@ async fn discovery_uses_the_fake_base_and_tenant() {
     let b = body(r).await;
     let base = fake.base_url();
     assert_eq!(b["issuer"], format!("{base}/{DEFAULT_TENANT}/v2.0"));
-    assert_eq!(
-        b["token_endpoint"],
-        format!("{base}/{DEFAULT_TENANT}/oauth2/v2.0/token")
-    );
-    assert_eq!(
-        b["authorization_endpoint"],
-        format!("{base}/{DEFAULT_TENANT}/oauth2/v2.0/authorize")
-    );
+    assert_eq!(b["token_endpoint"], format!("{base}/{DEFAULT_TENANT}/oauth2/v2.0/token"));
+    assert_eq!(b["authorization_endpoint"], format!("{base}/{DEFAULT_TENANT}/oauth2/v2.0/authorize"));
 }
 
 #[tokio::test]
 async fn an_unknown_tenant_gets_aadsts90002() {
     let fake = FakeAzure::start().await;
     let r = client()
-        .get(format!(
-            "{}/nope.onmicrosoft.com/v2.0/.well-known/openid-configuration",
-            fake.base_url()
-        ))
+        .get(format!("{}/nope.onmicrosoft.com/v2.0/.well-known/openid-configuration", fake.base_url()))
         .send()
         .await
         .unwrap();
@@ -68,10 +51,7 @@ async fn an_unknown_tenant_gets_aadsts90002() {
     assert_eq!(b["error"], "invalid_tenant");
     assert_eq!(b["error_codes"][0], 90002);
     assert!(
-        b["error_description"]
-            .as_str()
-            .unwrap()
-            .starts_with("AADSTS90002: Tenant 'nope.onmicrosoft.com' not found.")
+        b["error_description"].as_str().unwrap().starts_with("AADSTS90002: Tenant 'nope.onmicrosoft.com' not found.")
     );
     let (status, b) = token(&fake, "nope", &[("grant_type", "client_credentials")]).await;
     assert_eq!((status, b["error"].as_str()), (400, Some("invalid_tenant")));
@@ -97,47 +77,24 @@ async fn client_credentials_and_client_errors() {
     assert!(b["expires_in"].as_i64().unwrap() > 0);
     assert!(b.get("refresh_token").is_none());
     let at = b["access_token"].as_str().unwrap();
-    let r = client()
-        .get(format!("{}/contoso/_apis/connectionData", fake.base_url()))
-        .bearer_auth(at)
-        .send()
-        .await
-        .unwrap();
+    let r =
+        client().get(format!("{}/contoso/_apis/connectionData", fake.base_url())).bearer_auth(at).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
 
     let (status, b) = token(
         &fake,
         DEFAULT_TENANT,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", "nobody"),
-            ("client_secret", "x"),
-            ("scope", &scope),
-        ],
+        &[("grant_type", "client_credentials"), ("client_id", "nobody"), ("client_secret", "x"), ("scope", &scope)],
     )
     .await;
-    assert_eq!(
-        (status, b["error"].as_str()),
-        (400, Some("unauthorized_client"))
-    );
+    assert_eq!((status, b["error"].as_str()), (400, Some("unauthorized_client")));
     assert!(b["error_description"].as_str().unwrap().starts_with(&format!(
         "AADSTS700016: Application with identifier 'nobody' was not found in the directory '{DEFAULT_TENANT}'"
     )));
     let d = b["error_description"].as_str().unwrap();
-    assert!(
-        d.contains("\r\nTrace ID: ")
-            && d.contains("\r\nCorrelation ID: ")
-            && d.contains("\r\nTimestamp: ")
-    );
-    assert!(
-        b["trace_id"].is_string() && b["correlation_id"].is_string() && b["timestamp"].is_string()
-    );
-    assert!(
-        b["error_uri"]
-            .as_str()
-            .unwrap()
-            .ends_with("/error?code=700016")
-    );
+    assert!(d.contains("\r\nTrace ID: ") && d.contains("\r\nCorrelation ID: ") && d.contains("\r\nTimestamp: "));
+    assert!(b["trace_id"].is_string() && b["correlation_id"].is_string() && b["timestamp"].is_string());
+    assert!(b["error_uri"].as_str().unwrap().ends_with("/error?code=700016"));
 
     let (status, b) = token(
         &fake,
@@ -155,22 +112,12 @@ async fn client_credentials_and_client_errors() {
 
     fake.add_entra_app(
         DEFAULT_TENANT,
-        EntraApp {
-            client_id: "old-app".into(),
-            client_secret: "s".into(),
-            secret_expired: true,
-        },
+        EntraApp { client_id: "old-app".into(), client_secret: "s".into(), secret_expired: true },
     );
     let r = client()
-        .post(format!(
-            "{}/{DEFAULT_TENANT}/oauth2/v2.0/token",
-            fake.base_url()
-        ))
+        .post(format!("{}/{DEFAULT_TENANT}/oauth2/v2.0/token", fake.base_url()))
         .basic_auth("old-app", Some("s"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("scope", scope.as_str()),
-        ])
+        .form(&[("grant_type", "client_credentials"), ("scope", scope.as_str())])
         .send()
         .await
         .unwrap();
@@ -184,14 +131,9 @@ async fn authorization_code_with_pkce_then_refresh_rotation() {
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     let redirect = "http://127.0.0.1:9/oauth/azure-devops/callback";
-    let scope = format!(
-        "{ADO_RESOURCE_ID}/vso.code_write {ADO_RESOURCE_ID}/vso.project offline_access openid"
-    );
+    let scope = format!("{ADO_RESOURCE_ID}/vso.code_write {ADO_RESOURCE_ID}/vso.project offline_access openid");
     let r = client()
-        .get(format!(
-            "{}/{DEFAULT_TENANT}/oauth2/v2.0/authorize",
-            fake.base_url()
-        ))
+        .get(format!("{}/{DEFAULT_TENANT}/oauth2/v2.0/authorize", fake.base_url()))
         .query(&[
             ("client_id", DEFAULT_CLIENT_ID),
             ("response_type", "code"),
@@ -222,29 +164,16 @@ async fn authorization_code_with_pkce_then_refresh_rotation() {
         ]
     };
     let send = |f: Vec<(&'static str, String)>| {
-        client()
-            .post(format!(
-                "{}/{DEFAULT_TENANT}/oauth2/v2.0/token",
-                fake.base_url()
-            ))
-            .form(&f)
-            .send()
+        client().post(format!("{}/{DEFAULT_TENANT}/oauth2/v2.0/token", fake.base_url())).form(&f).send()
     };
-    let r = send(form("wrong-verifier-wrong-verifier-wrong-verifier"))
-        .await
-        .unwrap();
+    let r = send(form("wrong-verifier-wrong-verifier-wrong-verifier")).await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     assert_eq!(body(r).await["error"], "invalid_grant");
     let r = send(form(verifier)).await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let b = body(r).await;
     assert!(b["id_token"].is_string());
-    assert!(
-        b["scope"]
-            .as_str()
-            .unwrap()
-            .contains(&format!("{ADO_RESOURCE_ID}/vso.code_write"))
-    );
+    assert!(b["scope"].as_str().unwrap().contains(&format!("{ADO_RESOURCE_ID}/vso.code_write")));
     let rt1 = b["refresh_token"].as_str().unwrap().to_string();
     let at = b["access_token"].as_str().unwrap().to_string();
     let r = send(form(verifier)).await.unwrap();
@@ -252,21 +181,13 @@ async fn authorization_code_with_pkce_then_refresh_rotation() {
     assert_eq!(body(r).await["error_codes"][0], 54005);
 
     let me = client()
-        .get(format!(
-            "{}/_apis/profile/profiles/me?api-version=7.1",
-            fake.profile_url()
-        ))
+        .get(format!("{}/_apis/profile/profiles/me?api-version=7.1", fake.profile_url()))
         .bearer_auth(&at)
         .send()
         .await
         .unwrap();
     assert_eq!(me.status().as_u16(), 401, "no vso.profile scope");
-    let r = client()
-        .get(format!("{}/contoso/_apis/projects", fake.base_url()))
-        .bearer_auth(&at)
-        .send()
-        .await
-        .unwrap();
+    let r = client().get(format!("{}/contoso/_apis/projects", fake.base_url())).bearer_auth(&at).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
 
     let refresh = |rt: String| {
@@ -293,10 +214,7 @@ async fn a_denied_authorization_redirects_with_the_error() {
     let fake = FakeAzure::start().await;
     fake.deny_next_authorization("access_denied");
     let r = client()
-        .get(format!(
-            "{}/{DEFAULT_TENANT}/oauth2/v2.0/authorize",
-            fake.base_url()
-        ))
+        .get(format!("{}/{DEFAULT_TENANT}/oauth2/v2.0/authorize", fake.base_url()))
         .query(&[
             ("client_id", DEFAULT_CLIENT_ID),
             ("response_type", "code"),
@@ -307,20 +225,14 @@ async fn a_denied_authorization_redirects_with_the_error() {
         .await
         .unwrap();
     let location = header(&r, "location").unwrap();
-    assert!(
-        location.starts_with("http://127.0.0.1:9/cb?error=access_denied&"),
-        "{location}"
-    );
+    assert!(location.starts_with("http://127.0.0.1:9/cb?error=access_denied&"), "{location}");
     assert!(location.ends_with("&state=s1"));
 }
 
 #[tokio::test]
 async fn the_profile_answers_for_a_pat_user() {
     let fake = FakeAzure::start().await;
-    let r = crate::support::get(&fake, "/_apis/profile/profiles/me?api-version=7.1")
-        .send()
-        .await
-        .unwrap();
+    let r = crate::support::get(&fake, "/_apis/profile/profiles/me?api-version=7.1").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let b = body(r).await;
     assert_eq!(b["displayName"], "Dana Kim");

@@ -14,40 +14,18 @@ async fn hook_subscriptions_mask_passwords_and_delete_with_204() {
         "publisherInputs": {"projectId": PLATFORM_PROJECT_ID, "repository": "c4b2a1d0-3e5f-4a6b-8c7d-9e0f1a2b3c4d", "branch": "main"},
         "consumerInputs": {"url": "http://127.0.0.1:9/webhooks/azure-devops/x", "basicAuthUsername": "ado", "basicAuthPassword": "hunter2"}
     });
-    let r = post(
-        &fake,
-        "/contoso/_apis/hooks/subscriptions?api-version=7.1",
-        &sub,
-    )
-    .send()
-    .await
-    .unwrap();
+    let r = post(&fake, "/contoso/_apis/hooks/subscriptions?api-version=7.1", &sub).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let b = body(r).await;
     assert_eq!(b["consumerInputs"]["basicAuthPassword"], "********");
     assert_eq!(b["status"], "enabled");
     assert_eq!(b["eventDescription"], "Repository api-gateway, Branch main");
     let id = b["id"].as_str().unwrap().to_string();
-    assert_eq!(
-        fake.hook_subscriptions("contoso")[0]["consumerInputs"]["basicAuthPassword"],
-        "hunter2"
-    );
-    let list = body(
-        get(
-            &fake,
-            "/contoso/_apis/hooks/subscriptions?eventType=git.push",
-        )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+    assert_eq!(fake.hook_subscriptions("contoso")[0]["consumerInputs"]["basicAuthPassword"], "hunter2");
+    let list = body(get(&fake, "/contoso/_apis/hooks/subscriptions?eventType=git.push").send().await.unwrap()).await;
     assert_eq!(list["count"], 1);
     let r = client()
-        .delete(format!(
-            "{}/contoso/_apis/hooks/subscriptions/{id}?api-version=7.1",
-            fake.base_url()
-        ))
+        .delete(format!("{}/contoso/_apis/hooks/subscriptions/{id}?api-version=7.1", fake.base_url()))
         .header("Authorization", basic(fake_azure::DEFAULT_PAT))
         .send()
         .await
@@ -60,67 +38,32 @@ async fn hook_subscriptions_mask_passwords_and_delete_with_204() {
 async fn work_item_comments_page_with_a_continuation_token() {
     let fake = FakeAzure::start().await;
     let path = "/contoso/Platform/_apis/wit/workItems/4521/comments";
-    let b = body(
-        get(&fake, &format!("{path}?api-version=7.1-preview.4&$top=2"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let b = body(get(&fake, &format!("{path}?api-version=7.1-preview.4&$top=2")).send().await.unwrap()).await;
     assert_eq!(b["totalCount"], 3);
     assert_eq!(b["count"], 2);
     let token = b["continuationToken"].as_str().unwrap().to_string();
-    assert!(
-        b["nextPage"]
-            .as_str()
-            .unwrap()
-            .contains("continuationToken=")
-    );
+    assert!(b["nextPage"].as_str().unwrap().contains("continuationToken="));
     let b = body(
-        get(
-            &fake,
-            &format!("{path}?api-version=7.1-preview.4&$top=2&continuationToken={token}"),
-        )
-        .send()
-        .await
-        .unwrap(),
+        get(&fake, &format!("{path}?api-version=7.1-preview.4&$top=2&continuationToken={token}")).send().await.unwrap(),
     )
     .await;
     assert_eq!(b["count"], 1);
     assert!(b.get("continuationToken").is_none());
-    let r = get(&fake, &format!("{path}?api-version=7.1"))
-        .send()
-        .await
-        .unwrap();
+    let r = get(&fake, &format!("{path}?api-version=7.1")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400, "the resource is preview-only");
-    let r = post(
-        &fake,
-        &format!("{path}?api-version=7.1-preview.4"),
-        &json!({"text": "Deployed"}),
-    )
-    .send()
-    .await
-    .unwrap();
+    let r =
+        post(&fake, &format!("{path}?api-version=7.1-preview.4"), &json!({"text": "Deployed"})).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(body(r).await["text"], "Deployed");
-    let r = get(
-        &fake,
-        "/contoso/Platform/_apis/wit/workItems/1/comments?api-version=7.1-preview.4",
-    )
-    .send()
-    .await
-    .unwrap();
+    let r =
+        get(&fake, "/contoso/Platform/_apis/wit/workItems/1/comments?api-version=7.1-preview.4").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 404);
 }
 
 #[tokio::test]
 async fn permission_evaluation_follows_pat_scopes() {
     let fake = FakeAzure::start().await;
-    fake.add_pat(
-        "contoso",
-        "reader",
-        Pat::with_scopes(User::dana(), &["vso.code"]),
-    );
+    fake.add_pat("contoso", "reader", Pat::with_scopes(User::dana(), &["vso.code"]));
     let batch = json!({"alwaysAllowAdministrators": false, "evaluations": [
         {"securityNamespaceId": "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87", "token": "repoV2", "permissions": 4},
         {"securityNamespaceId": "cb594ebe-87dd-4fc9-ac2c-6a10a4c92046", "token": "PublisherSecurity", "permissions": 2}

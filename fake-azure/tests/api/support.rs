@@ -24,16 +24,11 @@ pub fn get(fake: &FakeAzure, path: &str) -> RequestBuilder {
 }
 
 pub fn get_as(fake: &FakeAzure, path: &str, pat: &str) -> RequestBuilder {
-    client()
-        .get(format!("{}{path}", fake.base_url()))
-        .header("Authorization", basic(pat))
+    client().get(format!("{}{path}", fake.base_url())).header("Authorization", basic(pat))
 }
 
 pub fn post(fake: &FakeAzure, path: &str, body: &Value) -> RequestBuilder {
-    client()
-        .post(format!("{}{path}", fake.base_url()))
-        .header("Authorization", basic(DEFAULT_PAT))
-        .json(body)
+    client().post(format!("{}{path}", fake.base_url())).header("Authorization", basic(DEFAULT_PAT)).json(body)
 }
 
 pub async fn body(r: Response) -> Value {
@@ -41,7 +36,5 @@ pub async fn body(r: Response) -> Value {
 }
 
 pub fn header(r: &Response, name: &str) -> Option<String> {
-    r.headers()
-        .get(name)
-        .map(|v| v.to_str().expect("ascii header").to_string())
+    r.headers().get(name).map(|v| v.to_str().expect("ascii header").to_string())
 }

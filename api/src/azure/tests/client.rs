@@ -23,16 +23,10 @@ async fn a_redirect_is_not_followed() {
         fake_azure::DEFAULT_CLIENT_ID
     ));
 
-    let raw = client()
-        .send(crate::azure::Call::get(authorize, &Credential::None))
-        .await
-        .unwrap();
+    let raw = client().send(crate::azure::Call::get(authorize, &Credential::None)).await.unwrap();
 
     assert_eq!(raw.status.as_u16(), 302);
-    assert!(matches!(
-        raw.error_for_status(),
-        Err(AzureError::Upstream { status: 302, .. })
-    ));
+    assert!(matches!(raw.error_for_status(), Err(AzureError::Upstream { status: 302, .. })));
     assert_eq!(fake.requests().len(), 1);
 }
 
@@ -50,9 +44,7 @@ async fn a_body_over_the_cap_is_an_invalid_response() {
         )
         .await;
 
-    assert!(
-        matches!(got, Err(AzureError::InvalidResponse { reason }) if reason.contains("64 bytes"))
-    );
+    assert!(matches!(got, Err(AzureError::InvalidResponse { reason }) if reason.contains("64 bytes")));
 }
 
 #[tokio::test]
@@ -82,14 +74,9 @@ async fn a_connection_refused_is_unreachable() {
     drop(fake);
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
 
-    let got = client()
-        .get_json::<serde_json::Value>(&org, "_apis/connectionData", &[], &pat())
-        .await;
+    let got = client().get_json::<serde_json::Value>(&org, "_apis/connectionData", &[], &pat()).await;
 
-    assert!(
-        matches!(got, Err(AzureError::Unreachable { .. })),
-        "{got:?}"
-    );
+    assert!(matches!(got, Err(AzureError::Unreachable { .. })), "{got:?}");
 }
 
 #[tokio::test]
@@ -97,37 +84,14 @@ async fn the_resolver_blocks_a_name_that_resolves_to_loopback_at_connect_time() 
     // reqwest asks the resolver for names (not IP literals); the refusal must surface as Blocked.
     let fake = FakeAzure::start().await;
     let port = url(&fake.base_url()).port().unwrap();
-    let http = reqwest::Client::builder()
-        .dns_resolver(GuardedResolver::new(false))
-        .build()
-        .unwrap();
+    let http = reqwest::Client::builder().dns_resolver(GuardedResolver::new(false)).build().unwrap();
 
-    let error = http
-        .get(format!(
-            "http://localhost:{port}/contoso/_apis/connectionData"
-        ))
-        .send()
-        .await
-        .unwrap_err();
+    let error = http.get(format!("http://localhost:{port}/contoso/_apis/connectionData")).send().await.unwrap_err();
 
-    assert!(matches!(
-        AzureError::from_transport(&error),
-        AzureError::Blocked { .. }
-    ));
+    assert!(matches!(AzureError::from_transport(&error), AzureError::Blocked { .. }));
     assert!(fake.requests().is_empty());
-    let allowed = reqwest::Client::builder()
-        .dns_resolver(Arc::clone(&GuardedResolver::new(true)))
-        .build()
-        .unwrap();
-    assert!(
-        allowed
-            .get(format!(
-                "http://localhost:{port}/contoso/_apis/connectionData"
-            ))
-            .send()
-            .await
-            .is_ok()
-    );
+    let allowed = reqwest::Client::builder().dns_resolver(Arc::clone(&GuardedResolver::new(true))).build().unwrap();
+    assert!(allowed.get(format!("http://localhost:{port}/contoso/_apis/connectionData")).send().await.is_ok());
 }
 
 #[tokio::test]
@@ -136,10 +100,7 @@ async fn the_203_sign_in_page_of_a_request_without_suppress_is_unauthorized() {
     // suppress it, but a proxy or an old server may still send the page.
     let fake = FakeAzure::start().await;
     let answer = reqwest::Client::new()
-        .get(format!(
-            "{}/_apis/projects?api-version=7.1",
-            fake.org_url(DEFAULT_ORG)
-        ))
+        .get(format!("{}/_apis/projects?api-version=7.1", fake.org_url(DEFAULT_ORG)))
         .send()
         .await
         .unwrap();

@@ -19,10 +19,7 @@ fn client() -> AzureClient {
 }
 
 fn client_with(adjust: impl FnOnce(&mut AzureConfig)) -> AzureClient {
-    let mut config = AzureConfig {
-        allow_private_upstreams: true,
-        ..AzureConfig::default()
-    };
+    let mut config = AzureConfig { allow_private_upstreams: true, ..AzureConfig::default() };
     config.request_timeout = Duration::from_secs(10);
     adjust(&mut config);
     AzureClient::new(config).unwrap()
@@ -33,20 +30,13 @@ fn url(s: &str) -> Url {
 }
 
 fn pat_target(fake: &FakeAzure, org: &str, flavor: Flavor, pat: &str) -> VerifyTarget {
-    VerifyTarget {
-        org_url: url(&fake.org_url(org)),
-        flavor,
-        pat: Some(SecretString::from(pat)),
-        oauth: None,
-    }
+    VerifyTarget { org_url: url(&fake.org_url(org)), flavor, pat: Some(SecretString::from(pat)), oauth: None }
 }
 
 fn oauth_app(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> OAuthAppCredentials {
     let authority = fake.entra_authority();
     OAuthAppCredentials {
-        discovery_url: url(&format!(
-            "{authority}/{tenant}/v2.0/.well-known/openid-configuration"
-        )),
+        discovery_url: url(&format!("{authority}/{tenant}/v2.0/.well-known/openid-configuration")),
         token_url: url(&format!("{authority}/{tenant}/oauth2/v2.0/token")),
         client_id: client_id.to_owned(),
         client_secret: SecretString::from(secret),
@@ -54,10 +44,7 @@ fn oauth_app(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> O
 }
 
 fn check(v: &Verification, name: CheckName) -> &super::VerificationCheck {
-    v.checks
-        .iter()
-        .find(|c| c.name == name)
-        .unwrap_or_else(|| panic!("no {} check in {v:#?}", name.as_str()))
+    v.checks.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no {} check in {v:#?}", name.as_str()))
 }
 
 fn has_check(v: &Verification, name: CheckName) -> bool {

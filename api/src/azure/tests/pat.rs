@@ -20,10 +20,7 @@ async fn a_valid_pat_verifies_with_the_account_and_the_project_count() {
     assert_eq!(v.code, VerificationCode::Ok);
     assert_eq!(v.authenticated_as.as_deref(), Some("dana@contoso.com"));
     assert_eq!(v.project_count, Some(2));
-    assert_eq!(
-        v.message,
-        "Verified as dana@contoso.com; 2 projects visible."
-    );
+    assert_eq!(v.message, "Verified as dana@contoso.com; 2 projects visible.");
     assert_eq!(v.hint, None);
     for name in [
         CheckName::OrganizationReachable,
@@ -37,32 +34,17 @@ async fn a_valid_pat_verifies_with_the_account_and_the_project_count() {
     assert!(!has_check(&v, CheckName::ServerPublicUrl));
 
     let requests = fake.requests();
-    let connection = requests
-        .iter()
-        .find(|r| r.path.ends_with("/_apis/connectionData"))
-        .unwrap();
+    let connection = requests.iter().find(|r| r.path.ends_with("/_apis/connectionData")).unwrap();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!(":{DEFAULT_PAT}"));
-    assert_eq!(
-        connection.header("authorization"),
-        Some(format!("Basic {basic}").as_str())
-    );
+    assert_eq!(connection.header("authorization"), Some(format!("Basic {basic}").as_str()));
     assert_eq!(connection.header("x-tfs-fedauthredirect"), Some("Suppress"));
     assert_eq!(connection.header("accept"), Some("application/json"));
-    assert!(
-        requests.iter().all(|r| r.api_version() == Some("7.1")),
-        "{requests:#?}"
-    );
-    let projects: Vec<_> = requests
-        .iter()
-        .filter(|r| r.path.ends_with("/_apis/projects"))
-        .collect();
+    assert!(requests.iter().all(|r| r.api_version() == Some("7.1")), "{requests:#?}");
+    let projects: Vec<_> = requests.iter().filter(|r| r.path.ends_with("/_apis/projects")).collect();
     assert_eq!(projects[0].query_value("$top"), Some("1"));
     assert_eq!(projects[1].query_value("continuationToken"), Some("1"));
     assert_eq!(projects[1].query_value("$top"), Some("100"));
-    let batch = requests
-        .iter()
-        .find(|r| r.path.ends_with("/permissionevaluationbatch"))
-        .unwrap();
+    let batch = requests.iter().find(|r| r.path.ends_with("/permissionevaluationbatch")).unwrap();
     assert_eq!(
         batch.json().unwrap(),
         serde_json::json!({"alwaysAllowAdministrators": false, "evaluations": [
@@ -87,10 +69,7 @@ async fn projects_are_counted_across_pages_and_left_uncounted_past_ten_pages() {
     let v = verify(&client(), &target).await;
     assert!(v.ok, "{v:#?}");
     assert_eq!(v.project_count, None);
-    assert_eq!(
-        v.message,
-        "Verified as dana@contoso.com; at least 1001 projects visible."
-    );
+    assert_eq!(v.message, "Verified as dana@contoso.com; at least 1001 projects visible.");
 }
 
 #[tokio::test]
@@ -102,28 +81,13 @@ async fn a_wrong_pat_is_pat_invalid_with_a_hint_naming_the_token_page() {
 
     assert!(!v.ok);
     assert_eq!(v.code, VerificationCode::PatInvalid);
-    assert_eq!(
-        v.message,
-        "The personal access token was rejected by Azure DevOps."
-    );
+    assert_eq!(v.message, "The personal access token was rejected by Azure DevOps.");
     let hint = v.hint.clone().unwrap();
-    assert!(
-        hint.contains(&format!(
-            "{}/_usersSettings/tokens",
-            fake.org_url(DEFAULT_ORG)
-        )),
-        "{hint}"
-    );
+    assert!(hint.contains(&format!("{}/_usersSettings/tokens", fake.org_url(DEFAULT_ORG))), "{hint}");
     assert!(check(&v, CheckName::OrganizationReachable).ok);
     assert!(!check(&v, CheckName::CredentialValid).ok);
-    assert!(
-        !has_check(&v, CheckName::CodeWrite),
-        "no advisory checks with a bad credential"
-    );
-    assert!(
-        !v.message.contains("not-a-real-token")
-            && !format!("{:?}", v.checks).contains("not-a-real-token")
-    );
+    assert!(!has_check(&v, CheckName::CodeWrite), "no advisory checks with a bad credential");
+    assert!(!v.message.contains("not-a-real-token") && !format!("{:?}", v.checks).contains("not-a-real-token"));
 }
 
 #[tokio::test]
@@ -135,20 +99,13 @@ async fn an_expired_pat_is_pat_expired() {
     let v = verify(&client(), &target).await;
 
     assert_eq!(v.code, VerificationCode::PatExpired, "{v:#?}");
-    assert_eq!(
-        check(&v, CheckName::CredentialValid).code,
-        Some(VerificationCode::PatExpired)
-    );
+    assert_eq!(check(&v, CheckName::CredentialValid).code, Some(VerificationCode::PatExpired));
 }
 
 #[tokio::test]
 async fn a_pat_without_the_project_scope_is_pat_insufficient_scope() {
     let fake = FakeAzure::start().await;
-    fake.add_pat(
-        DEFAULT_ORG,
-        "code-only",
-        Pat::with_scopes(User::dana(), &["vso.code"]),
-    );
+    fake.add_pat(DEFAULT_ORG, "code-only", Pat::with_scopes(User::dana(), &["vso.code"]));
     let target = pat_target(&fake, DEFAULT_ORG, Flavor::Services, "code-only");
 
     let v = verify(&client(), &target).await;
@@ -165,11 +122,7 @@ async fn a_pat_without_the_project_scope_is_pat_insufficient_scope() {
 #[tokio::test]
 async fn failing_advisory_checks_do_not_fail_the_verification() {
     let fake = FakeAzure::start().await;
-    fake.add_pat(
-        DEFAULT_ORG,
-        "read-only",
-        Pat::with_scopes(User::dana(), &["vso.project"]),
-    );
+    fake.add_pat(DEFAULT_ORG, "read-only", Pat::with_scopes(User::dana(), &["vso.project"]));
     let target = pat_target(&fake, DEFAULT_ORG, Flavor::Services, "read-only");
 
     let v = verify(&client(), &target).await;
@@ -179,10 +132,7 @@ async fn failing_advisory_checks_do_not_fail_the_verification() {
     let code_write = check(&v, CheckName::CodeWrite);
     assert!(!code_write.ok && code_write.code == Some(VerificationCode::PatInsufficientScope));
     let hooks = check(&v, CheckName::ServiceHooksManage);
-    assert!(
-        !hooks.ok && hooks.code == Some(VerificationCode::PatInsufficientScope),
-        "{hooks:?}"
-    );
+    assert!(!hooks.ok && hooks.code == Some(VerificationCode::PatInsufficientScope), "{hooks:?}");
 }
 
 #[tokio::test]
@@ -200,24 +150,14 @@ async fn an_unknown_organization_is_organization_not_found() {
 #[tokio::test]
 async fn throttling_is_upstream_rate_limited_with_the_seconds_to_wait() {
     let fake = FakeAzure::start().await;
-    fake.set_behaviour(
-        DEFAULT_ORG,
-        Behaviour::RateLimited {
-            retry_after_secs: 30,
-        },
-    );
+    fake.set_behaviour(DEFAULT_ORG, Behaviour::RateLimited { retry_after_secs: 30 });
     let target = pat_target(&fake, DEFAULT_ORG, Flavor::Services, DEFAULT_PAT);
 
     let v = verify(&client(), &target).await;
 
     assert_eq!(v.code, VerificationCode::UpstreamRateLimited, "{v:#?}");
     assert!(v.message.contains("30 seconds"), "{}", v.message);
-    assert!(
-        v.hint
-            .clone()
-            .unwrap()
-            .starts_with("Retry after 30 seconds")
-    );
+    assert!(v.hint.clone().unwrap().starts_with("Retry after 30 seconds"));
 }
 
 #[tokio::test]
@@ -248,10 +188,7 @@ async fn a_server_error_is_upstream_unreachable() {
 #[tokio::test]
 async fn a_server_handing_out_localhost_urls_is_server_url_points_to_localhost() {
     let fake = FakeAzure::start().await;
-    let options = ServerOptions {
-        max_api_version: None,
-        localhost_urls: true,
-    };
+    let options = ServerOptions { max_api_version: None, localhost_urls: true };
     fake.add_server_collection("DefaultCollection", options);
     fake.add_project("DefaultCollection", "Platform");
     fake.add_pat("DefaultCollection", "server-pat", Pat::full(User::dana()));
@@ -260,11 +197,7 @@ async fn a_server_handing_out_localhost_urls_is_server_url_points_to_localhost()
     let v = verify(&client(), &target).await;
 
     assert!(!v.ok);
-    assert_eq!(
-        v.code,
-        VerificationCode::ServerUrlPointsToLocalhost,
-        "{v:#?}"
-    );
+    assert_eq!(v.code, VerificationCode::ServerUrlPointsToLocalhost, "{v:#?}");
     assert!(v.hint.clone().unwrap().contains("Public URL"));
     assert!(check(&v, CheckName::ProjectsVisible).ok);
 }
@@ -272,10 +205,7 @@ async fn a_server_handing_out_localhost_urls_is_server_url_points_to_localhost()
 #[tokio::test]
 async fn an_older_server_is_verified_with_its_latest_api_version() {
     let fake = FakeAzure::start().await;
-    let options = ServerOptions {
-        max_api_version: Some("7.0".into()),
-        localhost_urls: false,
-    };
+    let options = ServerOptions { max_api_version: Some("7.0".into()), localhost_urls: false };
     fake.add_server_collection("DefaultCollection", options);
     fake.add_project("DefaultCollection", "Platform");
     fake.add_pat("DefaultCollection", "server-pat", Pat::full(User::dana()));
@@ -285,11 +215,7 @@ async fn an_older_server_is_verified_with_its_latest_api_version() {
 
     assert!(v.ok, "{v:#?}");
     assert!(check(&v, CheckName::ServerPublicUrl).ok);
-    let versions: Vec<_> = fake
-        .requests()
-        .iter()
-        .map(|r| r.api_version().unwrap_or("").to_owned())
-        .collect();
+    let versions: Vec<_> = fake.requests().iter().map(|r| r.api_version().unwrap_or("").to_owned()).collect();
     assert_eq!(versions[0], "7.1");
     assert!(versions[1..].iter().all(|v| v == "7.0"), "{versions:?}");
 }
@@ -303,13 +229,6 @@ async fn an_http_upstream_is_refused_unless_private_upstreams_are_allowed() {
     let v = verify(&client, &target).await;
 
     assert_eq!(v.code, VerificationCode::UpstreamUnreachable, "{v:#?}");
-    assert!(
-        v.message.contains("VCSLINK_ALLOW_PRIVATE_UPSTREAMS"),
-        "{}",
-        v.message
-    );
-    assert!(
-        fake.requests().is_empty(),
-        "nothing may reach the private address"
-    );
+    assert!(v.message.contains("VCSLINK_ALLOW_PRIVATE_UPSTREAMS"), "{}", v.message);
+    assert!(fake.requests().is_empty(), "nothing may reach the private address");
 }

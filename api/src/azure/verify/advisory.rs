@@ -5,8 +5,8 @@ use crate::azure::client::Credential;
 use crate::azure::error::AzureError;
 use crate::azure::verification::{CheckName, VerificationCode};
 use crate::azure::wire::{
-    GIT_GENERIC_CONTRIBUTE, GIT_REPOSITORIES_NAMESPACE, PermissionEvaluation,
-    PermissionEvaluationBatch, SubscriptionRef,
+    GIT_GENERIC_CONTRIBUTE, GIT_REPOSITORIES_NAMESPACE, PermissionEvaluation, PermissionEvaluationBatch,
+    SubscriptionRef,
 };
 
 impl Run<'_> {

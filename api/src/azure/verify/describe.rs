@@ -10,55 +10,36 @@ use crate::azure::verification::VerificationCode;
 pub(crate) fn describe(error: &AzureError, org_url: &Url) -> (VerificationCode, String) {
     use VerificationCode as C;
     match error {
-        AzureError::Unauthorized { expired: true } => (
-            C::PatExpired,
-            "The personal access token has expired.".into(),
-        ),
-        AzureError::Unauthorized { expired: false } => (
-            C::PatInvalid,
-            "The personal access token was rejected by Azure DevOps.".into(),
-        ),
-        AzureError::InvalidCredential => (
-            C::PatInvalid,
-            "The personal access token contains characters that cannot be sent.".into(),
-        ),
-        AzureError::Forbidden { message } => (
-            C::PatInsufficientScope,
-            format!("Azure DevOps refused the request: {message}"),
-        ),
-        AzureError::NotFound { .. } => (
-            C::OrganizationNotFound,
-            format!("No Azure DevOps organization answers at {org_url}."),
-        ),
-        AzureError::UnknownHost { host } => (
-            C::OrganizationNotFound,
-            format!("The host {host} does not resolve."),
-        ),
-        AzureError::InvalidUrl { reason } => (
-            C::OrganizationNotFound,
-            format!("The organization URL is invalid: {reason}."),
-        ),
-        AzureError::InvalidResponse { reason } => (
-            C::OrganizationNotFound,
-            format!("The server at {org_url} does not answer like Azure DevOps ({reason})."),
-        ),
-        AzureError::RateLimited {
-            retry_after: Some(after),
-        } => (
+        AzureError::Unauthorized { expired: true } => (C::PatExpired, "The personal access token has expired.".into()),
+        AzureError::Unauthorized { expired: false } => {
+            (C::PatInvalid, "The personal access token was rejected by Azure DevOps.".into())
+        }
+        AzureError::InvalidCredential => {
+            (C::PatInvalid, "The personal access token contains characters that cannot be sent.".into())
+        }
+        AzureError::Forbidden { message } => {
+            (C::PatInsufficientScope, format!("Azure DevOps refused the request: {message}"))
+        }
+        AzureError::NotFound { .. } => {
+            (C::OrganizationNotFound, format!("No Azure DevOps organization answers at {org_url}."))
+        }
+        AzureError::UnknownHost { host } => (C::OrganizationNotFound, format!("The host {host} does not resolve.")),
+        AzureError::InvalidUrl { reason } => {
+            (C::OrganizationNotFound, format!("The organization URL is invalid: {reason}."))
+        }
+        AzureError::InvalidResponse { reason } => {
+            (C::OrganizationNotFound, format!("The server at {org_url} does not answer like Azure DevOps ({reason})."))
+        }
+        AzureError::RateLimited { retry_after: Some(after) } => (
             C::UpstreamRateLimited,
-            format!(
-                "Azure DevOps is rate limiting this identity; retry after {} seconds.",
-                after.as_secs()
-            ),
+            format!("Azure DevOps is rate limiting this identity; retry after {} seconds.", after.as_secs()),
         ),
-        AzureError::RateLimited { retry_after: None } => (
-            C::UpstreamRateLimited,
-            "Azure DevOps is rate limiting this identity; retry later.".into(),
-        ),
-        AzureError::Unreachable { reason } => (
-            C::UpstreamUnreachable,
-            format!("Azure DevOps could not be reached: {reason}."),
-        ),
+        AzureError::RateLimited { retry_after: None } => {
+            (C::UpstreamRateLimited, "Azure DevOps is rate limiting this identity; retry later.".into())
+        }
+        AzureError::Unreachable { reason } => {
+            (C::UpstreamUnreachable, format!("Azure DevOps could not be reached: {reason}."))
+        }
         AzureError::Blocked { reason } => (C::UpstreamUnreachable, blocked_message(reason)),
         AzureError::VersionOutOfRange { latest } => (
             C::UpstreamUnreachable,
@@ -67,10 +48,9 @@ pub(crate) fn describe(error: &AzureError, org_url: &Url) -> (VerificationCode, 
                 latest.as_deref().unwrap_or("unknown")
             ),
         ),
-        AzureError::Upstream { status, message } => (
-            C::UpstreamUnreachable,
-            format!("Azure DevOps answered HTTP {status}: {message}."),
-        ),
+        AzureError::Upstream { status, message } => {
+            (C::UpstreamUnreachable, format!("Azure DevOps answered HTTP {status}: {message}."))
+        }
     }
 }
 

@@ -54,11 +54,7 @@ pub async fn verify(client: &AzureClient, target: &VerifyTarget) -> Verification
         run.checks.push(check.check);
     }
     let verification = run.finish(checked_at);
-    tracing::info!(
-        ok = verification.ok,
-        code = verification.code.as_str(),
-        "verified"
-    );
+    tracing::info!(ok = verification.ok, code = verification.code.as_str(), "verified");
     verification
 }
 
@@ -90,26 +86,11 @@ impl<'a> Run<'a> {
     }
 
     fn pass(&mut self, name: CheckName, message: impl Into<String>) {
-        self.checks.push(VerificationCheck {
-            name,
-            ok: true,
-            code: None,
-            message: message.into(),
-        });
+        self.checks.push(VerificationCheck { name, ok: true, code: None, message: message.into() });
     }
 
-    fn fail(
-        &mut self,
-        name: CheckName,
-        code: Option<VerificationCode>,
-        message: impl Into<String>,
-    ) {
-        self.checks.push(VerificationCheck {
-            name,
-            ok: false,
-            code,
-            message: message.into(),
-        });
+    fn fail(&mut self, name: CheckName, code: Option<VerificationCode>, message: impl Into<String>) {
+        self.checks.push(VerificationCheck { name, ok: false, code, message: message.into() });
     }
 
     fn fail_with(&mut self, name: CheckName, error: &AzureError) {
@@ -126,14 +107,10 @@ impl<'a> Run<'a> {
         let data = match self.connection_data(&credential).await {
             Ok(data) => data,
             Err(
-                error @ (AzureError::Unauthorized { .. }
-                | AzureError::Forbidden { .. }
-                | AzureError::InvalidCredential),
+                error
+                @ (AzureError::Unauthorized { .. } | AzureError::Forbidden { .. } | AzureError::InvalidCredential),
             ) => {
-                self.pass(
-                    CheckName::OrganizationReachable,
-                    "The organization answered.",
-                );
+                self.pass(CheckName::OrganizationReachable, "The organization answered.");
                 self.fail_with(CheckName::CredentialValid, &error);
                 return;
             }
@@ -142,28 +119,16 @@ impl<'a> Run<'a> {
                 return;
             }
         };
-        self.pass(
-            CheckName::OrganizationReachable,
-            "The organization answered.",
-        );
+        self.pass(CheckName::OrganizationReachable, "The organization answered.");
         let user = data.authenticated_user.unwrap_or_default();
         if user.is_anonymous() {
-            self.fail_with(
-                CheckName::CredentialValid,
-                &AzureError::Unauthorized { expired: false },
-            );
+            self.fail_with(CheckName::CredentialValid, &AzureError::Unauthorized { expired: false });
             return;
         }
-        let who = user
-            .account()
-            .map(str::to_owned)
-            .or(user.provider_display_name.clone());
+        let who = user.account().map(str::to_owned).or(user.provider_display_name.clone());
         self.pass(
             CheckName::CredentialValid,
-            format!(
-                "Signed in as {}.",
-                who.as_deref().unwrap_or("an unnamed identity")
-            ),
+            format!("Signed in as {}.", who.as_deref().unwrap_or("an unnamed identity")),
         );
         self.authenticated_as = who;
 
@@ -174,36 +139,16 @@ impl<'a> Run<'a> {
     }
 
     /// `connectionData`; on SERVER an out-of-range api-version is retried once with the server's latest.
-    async fn connection_data(
-        &mut self,
-        credential: &Credential,
-    ) -> Result<ConnectionData, AzureError> {
+    async fn connection_data(&mut self, credential: &Credential) -> Result<ConnectionData, AzureError> {
         let org = &self.target.org_url;
-        let first = self
-            .client
-            .get_json(
-                org,
-                "_apis/connectionData",
-                &[("api-version", &self.api_version)],
-                credential,
-            )
-            .await;
+        let first =
+            self.client.get_json(org, "_apis/connectionData", &[("api-version", &self.api_version)], credential).await;
         match first {
-            Err(AzureError::VersionOutOfRange {
-                latest: Some(latest),
-            }) if self.target.flavor == Flavor::Server => {
-                tracing::info!(
-                    latest,
-                    "server is older than api-version {API_VERSION}; falling back"
-                );
+            Err(AzureError::VersionOutOfRange { latest: Some(latest) }) if self.target.flavor == Flavor::Server => {
+                tracing::info!(latest, "server is older than api-version {API_VERSION}; falling back");
                 self.api_version = latest;
                 self.client
-                    .get_json(
-                        org,
-                        "_apis/connectionData",
-                        &[("api-version", &self.api_version)],
-                        credential,
-                    )
+                    .get_json(org, "_apis/connectionData", &[("api-version", &self.api_version)], credential)
                     .await
             }
             other => other,
@@ -215,17 +160,10 @@ impl<'a> Run<'a> {
         let failing = self.checks.iter().find(|c| !c.ok && !c.name.is_advisory());
         let ok = failing.is_none() && !self.checks.is_empty();
         let (code, message) = match failing {
-            Some(check) => (
-                check.code.unwrap_or(VerificationCode::UpstreamUnreachable),
-                check.message.clone(),
-            ),
+            Some(check) => (check.code.unwrap_or(VerificationCode::UpstreamUnreachable), check.message.clone()),
             None => (VerificationCode::Ok, self.summary()),
         };
-        let hint = if ok {
-            None
-        } else {
-            code.hint_for(&self.target.org_url, self.retry_after_secs)
-        };
+        let hint = if ok { None } else { code.hint_for(&self.target.org_url, self.retry_after_secs) };
         Verification {
             ok,
             checked_at,
@@ -248,11 +186,7 @@ impl<'a> Run<'a> {
                     Some(n) => format!("{n} projects visible"),
                     None => format!("at least {} projects visible", self.projects_seen),
                 };
-                let app = if oauth {
-                    " The OAuth app is valid."
-                } else {
-                    ""
-                };
+                let app = if oauth { " The OAuth app is valid." } else { "" };
                 format!("Verified as {who}; {projects}.{app}")
             }
             (None, _) => "The organization answers and the OAuth app is valid.".to_owned(),

@@ -43,16 +43,8 @@ pub(super) struct OAuthCheck {
 }
 
 fn check(ok: bool, code: Option<VerificationCode>, message: impl Into<String>) -> OAuthCheck {
-    let check = VerificationCheck {
-        name: CheckName::OauthAppValid,
-        ok,
-        code,
-        message: message.into(),
-    };
-    OAuthCheck {
-        check,
-        retry_after_secs: None,
-    }
+    let check = VerificationCheck { name: CheckName::OauthAppValid, ok, code, message: message.into() };
+    OAuthCheck { check, retry_after_secs: None }
 }
 
 /// A failed call to Entra ID (transport, guard, throttling or an unexpected status).
@@ -64,10 +56,9 @@ fn failed_call(error: &AzureError) -> OAuthCheck {
                 false,
                 Some(C::UpstreamRateLimited),
                 match retry_after {
-                    Some(after) => format!(
-                        "Microsoft Entra ID is throttling requests; retry after {} seconds.",
-                        after.as_secs()
-                    ),
+                    Some(after) => {
+                        format!("Microsoft Entra ID is throttling requests; retry after {} seconds.", after.as_secs())
+                    }
                     None => "Microsoft Entra ID is throttling requests; retry later.".to_owned(),
                 },
             );
@@ -75,28 +66,20 @@ fn failed_call(error: &AzureError) -> OAuthCheck {
             return result;
         }
         AzureError::Blocked { reason } => (C::UpstreamUnreachable, blocked_message(reason)),
-        AzureError::UnknownHost { host } => (
-            C::UpstreamUnreachable,
-            format!("The Entra ID host {host} does not resolve."),
-        ),
-        AzureError::Unreachable { reason } => (
-            C::UpstreamUnreachable,
-            format!("Microsoft Entra ID could not be reached: {reason}."),
-        ),
-        other => (
-            C::UpstreamUnreachable,
-            format!("Microsoft Entra ID answered unexpectedly: {other}."),
-        ),
+        AzureError::UnknownHost { host } => {
+            (C::UpstreamUnreachable, format!("The Entra ID host {host} does not resolve."))
+        }
+        AzureError::Unreachable { reason } => {
+            (C::UpstreamUnreachable, format!("Microsoft Entra ID could not be reached: {reason}."))
+        }
+        other => (C::UpstreamUnreachable, format!("Microsoft Entra ID answered unexpectedly: {other}.")),
     };
     check(false, Some(code), message)
 }
 
 /// OAUTH_APP_VALID: discovery, then a client-credentials token.
 pub(super) async fn check_oauth_app(client: &AzureClient, app: &OAuthAppCredentials) -> OAuthCheck {
-    let discovery = match client
-        .send(Call::get(app.discovery_url.clone(), &Credential::None))
-        .await
-    {
+    let discovery = match client.send(Call::get(app.discovery_url.clone(), &Credential::None)).await {
         Ok(raw) => raw,
         Err(error) => return failed_call(&error),
     };
@@ -104,9 +87,7 @@ pub(super) async fn check_oauth_app(client: &AzureClient, app: &OAuthAppCredenti
         return failure;
     }
     let oauth = BasicClient::new(ClientId::new(app.client_id.clone()))
-        .set_client_secret(ClientSecret::new(
-            app.client_secret.expose_secret().to_owned(),
-        ))
+        .set_client_secret(ClientSecret::new(app.client_secret.expose_secret().to_owned()))
         .set_auth_type(AuthType::RequestBody)
         .set_token_uri(TokenUrl::from_url(app.token_url.clone()));
     let http = client.oauth_http();
@@ -116,15 +97,10 @@ pub(super) async fn check_oauth_app(client: &AzureClient, app: &OAuthAppCredenti
         .request_async(&http)
         .await;
     match answer {
-        Ok(_) => check(
-            true,
-            None,
-            "Microsoft Entra ID issued the OAuth app a token for Azure DevOps.",
-        ),
+        Ok(_) => check(true, None, "Microsoft Entra ID issued the OAuth app a token for Azure DevOps."),
         Err(RequestTokenError::ServerResponse(e)) => token_error(&e),
         Err(RequestTokenError::Request(error)) => failed_call(&error),
-        Err(RequestTokenError::Parse(_, body)) => match serde_json::from_slice::<EntraError>(&body)
-        {
+        Err(RequestTokenError::Parse(_, body)) => match serde_json::from_slice::<EntraError>(&body) {
             Ok(e) if e.error.is_some() => entra_error(e.error.as_deref().unwrap_or(""), &e),
             _ => check(
                 false,
@@ -161,19 +137,12 @@ fn discovery_failure(raw: &RawResponse) -> Option<OAuthCheck> {
             }
             _ => format!("The tenant's OpenID configuration was not found{detail}"),
         };
-        return Some(check(
-            false,
-            Some(VerificationCode::OauthTenantNotFound),
-            message,
-        ));
+        return Some(check(false, Some(VerificationCode::OauthTenantNotFound), message));
     }
     let error = raw
         .error_for_status()
         .err()
-        .unwrap_or(AzureError::Upstream {
-            status: raw.status.as_u16(),
-            message: "unexpected answer".into(),
-        });
+        .unwrap_or(AzureError::Upstream { status: raw.status.as_u16(), message: "unexpected answer".into() });
     Some(failed_call(&error))
 }
 
@@ -197,34 +166,20 @@ fn token_error(e: &BasicErrorResponse) -> OAuthCheck {
 fn entra_error(error: &str, e: &EntraError) -> OAuthCheck {
     use VerificationCode as C;
     let detail = first_sentence(e.error_description.as_deref());
-    let code = e
-        .aadsts_code()
-        .or_else(|| e.error_description.as_deref().and_then(aadsts_code));
+    let code = e.aadsts_code().or_else(|| e.error_description.as_deref().and_then(aadsts_code));
     let (code, message) = match code {
-        Some(AADSTS_INVALID_SECRET) => (
-            C::OauthInvalidClient,
-            "The OAuth app's client secret is wrong".to_owned(),
-        ),
-        Some(AADSTS_EXPIRED_SECRET) => (
-            C::OauthInvalidClient,
-            "The OAuth app's client secret has expired".to_owned(),
-        ),
-        Some(AADSTS_UNKNOWN_CLIENT) => (
-            C::OauthInvalidClient,
-            "No app with this client ID exists in the tenant".to_owned(),
-        ),
-        Some(AADSTS_TENANT_NOT_FOUND) => (
-            C::OauthTenantNotFound,
-            "Microsoft Entra ID does not know the tenant".to_owned(),
-        ),
-        _ if error == "temporarily_unavailable" => (
-            C::UpstreamUnreachable,
-            "Microsoft Entra ID is temporarily unavailable".to_owned(),
-        ),
-        _ => (
-            C::OauthInvalidClient,
-            format!("Microsoft Entra ID refused the OAuth app ({error})"),
-        ),
+        Some(AADSTS_INVALID_SECRET) => (C::OauthInvalidClient, "The OAuth app's client secret is wrong".to_owned()),
+        Some(AADSTS_EXPIRED_SECRET) => (C::OauthInvalidClient, "The OAuth app's client secret has expired".to_owned()),
+        Some(AADSTS_UNKNOWN_CLIENT) => {
+            (C::OauthInvalidClient, "No app with this client ID exists in the tenant".to_owned())
+        }
+        Some(AADSTS_TENANT_NOT_FOUND) => {
+            (C::OauthTenantNotFound, "Microsoft Entra ID does not know the tenant".to_owned())
+        }
+        _ if error == "temporarily_unavailable" => {
+            (C::UpstreamUnreachable, "Microsoft Entra ID is temporarily unavailable".to_owned())
+        }
+        _ => (C::OauthInvalidClient, format!("Microsoft Entra ID refused the OAuth app ({error})")),
     };
     check(false, Some(code), format!("{message}{detail}"))
 }
@@ -246,28 +201,12 @@ fn first_sentence(description: Option<&str>) -> String {
 
 /// ORGANIZATION_REACHABLE without a credential (OAuth-only integrations): any 200 from
 /// Azure DevOps, a 203 sign-in page or a 401/403 challenge means the organization exists.
-pub(super) async fn check_reachable_anonymously(
-    client: &AzureClient,
-    org_url: &Url,
-) -> VerificationCheck {
+pub(super) async fn check_reachable_anonymously(client: &AzureClient, org_url: &Url) -> VerificationCheck {
     let name = CheckName::OrganizationReachable;
-    let pass = |message: &str| VerificationCheck {
-        name,
-        ok: true,
-        code: None,
-        message: message.to_owned(),
-    };
-    let fail = |code: VerificationCode, message: String| VerificationCheck {
-        name,
-        ok: false,
-        code: Some(code),
-        message,
-    };
-    let raw = match api_url(
-        org_url,
-        "_apis/connectionData",
-        &[("api-version", API_VERSION)],
-    ) {
+    let pass = |message: &str| VerificationCheck { name, ok: true, code: None, message: message.to_owned() };
+    let fail =
+        |code: VerificationCode, message: String| VerificationCheck { name, ok: false, code: Some(code), message };
+    let raw = match api_url(org_url, "_apis/connectionData", &[("api-version", API_VERSION)]) {
         Ok(url) => client.send(Call::get(url, &Credential::None)).await,
         Err(error) => Err(error),
     };
@@ -286,11 +225,9 @@ pub(super) async fn check_reachable_anonymously(
                 fail(code, message)
             }
         },
-        Err(
-            AzureError::Unauthorized { .. }
-            | AzureError::Forbidden { .. }
-            | AzureError::VersionOutOfRange { .. },
-        ) => pass("The organization answered."),
+        Err(AzureError::Unauthorized { .. } | AzureError::Forbidden { .. } | AzureError::VersionOutOfRange { .. }) => {
+            pass("The organization answered.")
+        }
         Err(error) => {
             let (code, message) = describe(&error, org_url);
             fail(code, message)

@@ -53,16 +53,8 @@ impl Run<'_> {
                 break;
             }
             pages += 1;
-            let query = [
-                ("$top", "100"),
-                ("continuationToken", next.as_str()),
-                ("api-version", version.as_str()),
-            ];
-            match self
-                .client
-                .get_page::<TeamProjectReference>(&org, "_apis/projects", &query, credential)
-                .await
-            {
+            let query = [("$top", "100"), ("continuationToken", next.as_str()), ("api-version", version.as_str())];
+            match self.client.get_page::<TeamProjectReference>(&org, "_apis/projects", &query, credential).await {
                 Ok(page) => {
                     seen += page.value.len();
                     urls.extend(page.value.into_iter().filter_map(|p| p.url));
@@ -75,11 +67,7 @@ impl Run<'_> {
             }
         }
         self.projects_seen = seen;
-        self.project_count = if exact {
-            i32::try_from(seen).ok()
-        } else {
-            None
-        };
+        self.project_count = if exact { i32::try_from(seen).ok() } else { None };
         let counted = match self.project_count {
             Some(1) => "1 project is visible.".to_owned(),
             Some(n) => format!("{n} projects are visible."),
@@ -94,12 +82,7 @@ impl Run<'_> {
 
     /// SERVER_PUBLIC_URL: a Server whose public URL is unset hands out `localhost` URLs.
     fn server_public_url(&mut self, urls: &[String]) {
-        let org_host = self
-            .target
-            .org_url
-            .host_str()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let org_host = self.target.org_url.host_str().unwrap_or("").to_ascii_lowercase();
         let bad = urls.iter().filter_map(|u| Url::parse(u).ok()).find(|u| {
             let host = u.host_str().unwrap_or("").to_ascii_lowercase();
             is_localhost(u) && host != org_host
@@ -122,9 +105,7 @@ impl Run<'_> {
 /// `localhost`, `127.0.0.1` (any loopback) or `::1`.
 fn is_localhost(url: &Url) -> bool {
     match url.host() {
-        Some(Host::Domain(d)) => {
-            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
-        }
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost"),
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,

@@ -21,7 +21,12 @@ impl ViewerQuery {
     /// The caller: tenant, user, role and token name.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer, ApiError> {
         let p = context::principal(ctx)?;
-        Ok(Viewer { tenant: p.tenant.clone(), user: p.user.clone(), role: p.role.into(), token_name: p.token_name.clone() })
+        Ok(Viewer {
+            tenant: p.tenant.clone(),
+            user: p.user.clone(),
+            role: p.role.into(),
+            token_name: p.token_name.clone(),
+        })
     }
 
     /// ADMIN: the tenant's API tokens (never their values), oldest first.
@@ -64,7 +69,7 @@ impl ViewerQuery {
                             .await?
                             .map(|u| u.name)
                             .unwrap_or_default();
-                        Some(Node::ApiToken(ApiToken { row, user }))
+                        Some(Node::ApiToken(Box::new(ApiToken { row, user })))
                     }
                     None => None,
                 }

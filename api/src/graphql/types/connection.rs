@@ -1,8 +1,8 @@
 //! Relay connections: `first`/`after` arguments, capped page sizes, `totalCount` where cheap.
 
+use async_graphql::OutputType;
 use async_graphql::SimpleObject;
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{OutputType};
 
 use crate::error::ApiError;
 use crate::store::pagination::{Page, PageRequest};
@@ -31,7 +31,11 @@ pub fn page_request(first: Option<i32>, after: Option<String>) -> Result<PageReq
     let after = match after {
         None => None,
         Some(c) => Some(decode_cursor(&c).ok_or_else(|| {
-            ApiError::validation("after", "not a cursor of this list", Some("pass pageInfo.endCursor of the previous page"))
+            ApiError::validation(
+                "after",
+                "not a cursor of this list",
+                Some("pass pageInfo.endCursor of the previous page"),
+            )
         })?),
     };
     Ok(PageRequest { first: first as u64, after })

@@ -10,5 +10,5 @@ use super::integration::AzureDevOpsIntegration;
 #[graphql(field(name = "id", ty = "ID"))]
 pub enum Node {
     AzureDevOpsIntegration(AzureDevOpsIntegration),
-    ApiToken(ApiToken),
+    ApiToken(Box<ApiToken>),
 }
