@@ -14,3 +14,4 @@ pub mod integrations;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod upstream;

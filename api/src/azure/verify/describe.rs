@@ -23,6 +23,11 @@ pub(crate) fn describe(error: &AzureError, org_url: &Url) -> (VerificationCode, 
         AzureError::NotFound { .. } => {
             (C::OrganizationNotFound, format!("No Azure DevOps organization answers at {org_url}."))
         }
+        // Microsoft's own hosts always exist: failing to resolve them means we are offline.
+        AzureError::UnknownHost { host } if is_microsoft_host(host) => (
+            C::UpstreamUnreachable,
+            format!("The host {host} does not resolve from this server: check its DNS and outbound network."),
+        ),
         AzureError::UnknownHost { host } => (C::OrganizationNotFound, format!("The host {host} does not resolve.")),
         AzureError::InvalidUrl { reason } => {
             (C::OrganizationNotFound, format!("The organization URL is invalid: {reason}."))
@@ -52,6 +57,14 @@ pub(crate) fn describe(error: &AzureError, org_url: &Url) -> (VerificationCode, 
             (C::UpstreamUnreachable, format!("Azure DevOps answered HTTP {status}: {message}."))
         }
     }
+}
+
+/// dev.azure.com, *.visualstudio.com and Entra's hosts, which resolve wherever there is a network.
+pub(crate) fn is_microsoft_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    ["dev.azure.com", "visualstudio.com", "microsoftonline.com"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
 /// The sentence for an upstream the SSRF guard refused.
