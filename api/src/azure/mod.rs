@@ -13,6 +13,7 @@ pub mod response;
 pub mod verification;
 pub mod verify;
 pub mod wire;
+pub mod wire_git;
 
 #[cfg(test)]
 mod tests;

@@ -4,3 +4,4 @@
 //! credential and the cache policy live in one place.
 
 pub mod credential;
+pub mod invalidate;
