@@ -93,6 +93,7 @@ impl App {
             azure,
             config: Arc::new(config),
             public_url: public_url.into(),
+            refresh_flights: Default::default(),
         };
         let router = router(state.clone());
         Ok(App { listener, router, state })
@@ -129,6 +130,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/oauth/azure-devops/callback", get(crate::user_auth::callback::callback))
         .with_state(state)
         .merge(gql)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))

@@ -31,6 +31,13 @@ pub struct Config {
     pub token_cache_ttl: Duration,
     pub upstream_connect_timeout: Duration,
     pub upstream_timeout: Duration,
+    /// Origins (`scheme://host[:port]`) besides the public URL's that `returnUrl` may point to
+    /// after an OAuth authorization (`VCSLINK_OAUTH_RETURN_ORIGINS`, comma-separated).
+    pub oauth_return_origins: Vec<String>,
+    /// How long a started OAuth authorization may take (10 minutes).
+    pub oauth_state_ttl: Duration,
+    /// A user's access token is refreshed when it has less than this left.
+    pub oauth_refresh_margin: Duration,
     /// Whether to create the `default` tenant and its first admin token when the database has no tenant.
     pub bootstrap: bool,
 }
@@ -66,6 +73,9 @@ impl Config {
             token_cache_ttl: Duration::from_secs(30),
             upstream_connect_timeout: Duration::from_secs(5),
             upstream_timeout: Duration::from_secs(30),
+            oauth_return_origins: Vec::new(),
+            oauth_state_ttl: Duration::from_secs(600),
+            oauth_refresh_margin: Duration::from_secs(300),
             bootstrap: true,
         }
     }
@@ -124,6 +134,14 @@ impl Config {
         }
         if let Some(v) = var("VCSLINK_CORS_ORIGINS") {
             config.cors_origins = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        }
+        if let Some(v) = var("VCSLINK_OAUTH_RETURN_ORIGINS") {
+            config.oauth_return_origins = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| s.trim_end_matches('/').to_owned())
+                .collect();
         }
         if let Some(v) = var("VCSLINK_TOKEN_RATE_LIMIT") {
             config.token_rate_limit = v.parse().map_err(|_| ConfigError {

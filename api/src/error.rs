@@ -38,6 +38,13 @@ pub enum ApiError {
         message: String,
         hint: Option<String>,
     },
+    /// `NOT_AUTHORIZED_UPSTREAM` for a call that needs the caller's own Azure DevOps
+    /// authorization, with where to get one (`authorizationUrl`, `personalAccessTokenUrl`) in extensions.
+    ConnectAzureDevOps {
+        message: String,
+        hint: String,
+        links: Vec<(&'static str, String)>,
+    },
     UpstreamUnavailable {
         message: String,
     },
@@ -74,7 +81,9 @@ impl ApiError {
             ApiError::Forbidden { .. } => code::FORBIDDEN,
             ApiError::Validation(_) => code::VALIDATION,
             ApiError::Conflict { .. } => code::CONFLICT,
-            ApiError::NotAuthorizedUpstream { .. } => code::NOT_AUTHORIZED_UPSTREAM,
+            ApiError::NotAuthorizedUpstream { .. } | ApiError::ConnectAzureDevOps { .. } => {
+                code::NOT_AUTHORIZED_UPSTREAM
+            }
             ApiError::UpstreamUnavailable { .. } => code::UPSTREAM_UNAVAILABLE,
             ApiError::RateLimited { .. } => code::RATE_LIMITED,
             ApiError::Internal(_) => code::INTERNAL,
@@ -105,6 +114,7 @@ pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
 impl From<ApiError> for async_graphql::Error {
     fn from(e: ApiError) -> Self {
         let code = e.code();
+        let mut links = Vec::new();
         let (message, hint, field, retry) = match e {
             ApiError::Unauthenticated => (
                 "missing or invalid API token".to_owned(),
@@ -117,6 +127,10 @@ impl From<ApiError> for async_graphql::Error {
             ApiError::Validation(InvalidInput { field, message, hint }) => (message, hint, Some(field), None),
             ApiError::Conflict { message, hint } => (message, hint, None, None),
             ApiError::NotAuthorizedUpstream { message, hint } => (message, hint, None, None),
+            ApiError::ConnectAzureDevOps { message, hint, links: l } => {
+                links = l;
+                (message, Some(hint), None, None)
+            }
             ApiError::UpstreamUnavailable { message } => (message, None, None, None),
             ApiError::RateLimited { retry_after_seconds } => (
                 format!("rate limited: retry after {retry_after_seconds} seconds"),
@@ -139,6 +153,9 @@ impl From<ApiError> for async_graphql::Error {
             }
             if let Some(retry) = retry {
                 ext.set("retryAfterSeconds", retry);
+            }
+            for (name, value) in &links {
+                ext.set(*name, value.as_str());
             }
         })
     }

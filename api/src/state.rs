@@ -9,6 +9,7 @@ use crate::auth::TokenService;
 use crate::azure::AzureClient;
 use crate::config::Config;
 use crate::crypto::Keyring;
+use crate::user_auth::access::RefreshFlights;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -19,6 +20,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The public base URL (webhook endpoints, OAuth redirect URI), without a trailing slash.
     pub public_url: Arc<str>,
+    /// One refresh at a time per user authorization, within this process.
+    pub refresh_flights: RefreshFlights,
 }
 
 impl AppState {

@@ -5,5 +5,7 @@ pub mod audit_event;
 pub mod idempotency_key;
 pub mod integration;
 pub mod integration_tombstone;
+pub mod oauth_state;
 pub mod tenant;
 pub mod user;
+pub mod user_authorization;

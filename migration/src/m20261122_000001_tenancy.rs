@@ -137,7 +137,7 @@ pub enum Tenants {
 }
 
 #[derive(DeriveIden)]
-enum Users {
+pub(crate) enum Users {
     Table,
     Id,
     TenantId,

@@ -119,7 +119,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden)]
-enum Integrations {
+pub(crate) enum Integrations {
     Table,
     Id,
     TenantId,

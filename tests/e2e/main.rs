@@ -2,6 +2,7 @@
 
 mod support;
 
+mod authorization;
 mod cli;
 mod lifecycle;
 mod queries;

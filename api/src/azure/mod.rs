@@ -6,12 +6,14 @@
 pub mod client;
 pub mod config;
 pub mod credential;
+pub mod entra;
 pub mod error;
 pub mod guard;
 pub mod oauth_http;
 pub mod response;
 pub mod verification;
 pub mod verify;
+pub mod whoami;
 pub mod wire;
 pub mod wire_git;
 

@@ -2,10 +2,12 @@
 
 pub mod audit;
 pub mod integrations;
+pub mod oauth_states;
 pub mod pagination;
 pub mod rotate;
 pub mod tenants;
 pub mod tokens;
+pub mod user_authorizations;
 
 use std::time::Duration;
 

@@ -10,6 +10,10 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     (super::integrations::TABLE, super::integrations::PAT),
     (super::integrations::TABLE, super::integrations::CLIENT_SECRET),
     (super::integrations::TABLE, super::integrations::WEBHOOK_PASSWORD),
+    (super::user_authorizations::TABLE, super::user_authorizations::ACCESS_TOKEN),
+    (super::user_authorizations::TABLE, super::user_authorizations::REFRESH_TOKEN),
+    (super::user_authorizations::TABLE, super::user_authorizations::PAT),
+    (super::oauth_states::TABLE, super::oauth_states::VERIFIER),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,8 @@
 //! The credential choice, in one place: whose Azure DevOps identity a call uses.
 //!
-//! Today: the integration's PAT. The user-authorization work slots the caller's own OAuth
-//! token or personal PAT in front of it here, without touching any resolver.
+//! The caller's own authorization first (an OAuth bearer, refreshed when needed, or their
+//! personal PAT). Without one, reads fall back to the integration's PAT; writes do so only for
+//! ADMIN callers. Otherwise `NOT_AUTHORIZED_UPSTREAM`, with where to connect in `extensions`.
 
 use secrecy::SecretString;
 
@@ -10,6 +11,8 @@ use crate::azure::Credential;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::integrations as rows;
+use crate::store::user_authorizations::{self as auths, Owner, STATUS_ACTIVE};
+use crate::user_auth::{self, access};
 
 /// What the call is for: reads may use the integration's credential; writes act as the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,16 +36,57 @@ pub async fn choose(
     m: &entity::integration::Model,
     purpose: Purpose,
 ) -> Result<Chosen, ApiError> {
-    let _ = (principal, purpose);
-    match rows::open_pat(&state.keyring, m).map_err(ApiError::internal)? {
-        Some(pat) => Ok(integration_pat(pat)),
-        None => Err(ApiError::NotAuthorizedUpstream {
-            message: "this integration has no personal access token, and you have not connected Azure DevOps".into(),
-            hint: Some(
-                "connect your Azure DevOps account with startAzureDevOpsAuthorization or setPersonalAccessToken".into(),
-            ),
-        }),
+    let owner = Owner { tenant_id: &principal.tenant_id, user_id: &principal.user_id, integration_id: &m.id };
+    let mut failure = None;
+    if let Some(row) = auths::get(&state.db, owner).await? {
+        let tag = access::method_tag(&row);
+        if row.status == STATUS_ACTIVE {
+            match access::credential(state, m, row).await {
+                Ok(credential) => {
+                    return Ok(Chosen { credential, identity: format!("user:{}:{tag}", principal.user_id) });
+                }
+                Err(ApiError::ConnectAzureDevOps { message, .. }) => failure = Some(message),
+                Err(other) => return Err(other),
+            }
+        } else {
+            failure = Some(access::expired_message(m));
+        }
     }
+    let pat = rows::open_pat(&state.keyring, m).map_err(ApiError::internal)?;
+    match (pat, purpose) {
+        (Some(pat), Purpose::Read) => Ok(integration_pat(pat)),
+        (Some(pat), Purpose::Write) if principal.is_admin() => Ok(integration_pat(pat)),
+        _ => {
+            let message = failure.unwrap_or_else(|| match purpose {
+                Purpose::Write => format!(
+                    "this acts as you in Azure DevOps, and you have not connected your Azure DevOps account for {}",
+                    m.organization
+                ),
+                Purpose::Read => format!(
+                    "you have not connected your Azure DevOps account for {}, and the integration has no personal access token",
+                    m.organization
+                ),
+            });
+            Err(needs_connection(state, principal, m, message).await)
+        }
+    }
+}
+
+/// `NOT_AUTHORIZED_UPSTREAM` with a fresh authorization URL when the integration has an OAuth app.
+async fn needs_connection(
+    state: &AppState,
+    principal: &Principal,
+    m: &entity::integration::Model,
+    message: String,
+) -> ApiError {
+    let url = match user_auth::entra_app(state, m) {
+        Ok(Some(_)) => match user_auth::start::start(state, &state.db, principal, m, None).await {
+            Ok(started) => Some(started.authorization_url),
+            Err(_) => None,
+        },
+        _ => None,
+    };
+    user_auth::needs_connection(m, message, url)
 }
 
 fn integration_pat(pat: SecretString) -> Chosen {

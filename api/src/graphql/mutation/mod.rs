@@ -1,6 +1,7 @@
 //! Mutation root, merged from one object per domain. Every mutation takes one `input` and
 //! returns a payload echoing `clientMutationId`.
 
+pub mod authorization;
 mod integration_inputs;
 mod integrations;
 mod tokens;
@@ -8,4 +9,4 @@ mod tokens;
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(tokens::TokenMutation, integrations::IntegrationMutation);
+pub struct Mutation(tokens::TokenMutation, integrations::IntegrationMutation, authorization::AuthorizationMutation);

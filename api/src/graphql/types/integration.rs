@@ -7,12 +7,14 @@ use chrono::{DateTime, Utc};
 use entity::integration::Model;
 
 use super::enums::{AzureDevOpsFlavor, IntegrationStatus};
+use super::user_authorization::UserAuthorization;
 use super::verification::Verification;
 use crate::domain::flavor::Flavor;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::node::{Kind, encode};
 use crate::store::integrations as rows;
+use crate::store::user_authorizations::{self as auths, Owner};
 
 /// A link between this platform and one Azure DevOps organization (or Server collection).
 pub struct AzureDevOpsIntegration(pub Arc<Model>);
@@ -169,5 +171,14 @@ impl AzureDevOpsIntegration {
     /// (needs scopes Code: Read & write, Project and team: Read, Work items: Read & write).
     async fn personal_access_token_url(&self) -> String {
         format!("{}/_usersSettings/tokens", self.0.organization_url)
+    }
+
+    /// The caller's own Azure DevOps authorization (OAuth or personal PAT) for this integration;
+    /// null when the caller has not connected.
+    async fn viewer_authorization(&self, ctx: &Context<'_>) -> Result<Option<UserAuthorization>, ApiError> {
+        let p = context::principal(ctx)?;
+        let state = context::state(ctx)?;
+        let owner = Owner { tenant_id: &p.tenant_id, user_id: &p.user_id, integration_id: &self.0.id };
+        Ok(auths::get(&state.db, owner).await?.as_ref().map(UserAuthorization::from))
     }
 }

@@ -5,5 +5,6 @@ pub mod connection;
 pub mod enums;
 pub mod integration;
 pub mod node;
+pub mod user_authorization;
 pub mod verification;
 pub mod viewer;

@@ -1,0 +1,177 @@
+//! Entra ID v2 for users: the authorize URL (code + S256 PKCE), the code exchange and the refresh
+//! grant, through oauth2 over our guarded HTTP client (AZURE-DEVOPS-WIRE.md §5).
+
+use std::time::Duration;
+
+use oauth2::basic::{BasicClient, BasicErrorResponse, BasicErrorResponseType, BasicTokenResponse};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, RefreshToken, RequestTokenError, Scope, TokenResponse, TokenUrl,
+};
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use super::client::AzureClient;
+use super::error::AzureError;
+
+/// An Entra app as a user flow needs it (client secret decrypted by the caller).
+#[derive(Clone, Debug)]
+pub struct EntraApp {
+    pub authorization_url: Url,
+    pub token_url: Url,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub scopes: Vec<String>,
+    pub redirect_uri: String,
+}
+
+/// Where to send the user, and the PKCE verifier to keep (sealed) until the callback.
+pub struct AuthorizeRequest {
+    pub url: Url,
+    pub verifier: SecretString,
+}
+
+/// Tokens from a code or refresh grant. `Debug` redacts the tokens.
+#[derive(Debug)]
+pub struct UserTokens {
+    pub access_token: SecretString,
+    /// Absent when the grant carried no `offline_access`.
+    pub refresh_token: Option<SecretString>,
+    pub expires_in: Duration,
+    /// As granted (Entra echoes them); empty when the answer named none.
+    pub scopes: Vec<String>,
+}
+
+/// A failed grant. Descriptions come from Entra's `error_description` (first line), never a token.
+#[derive(Debug, thiserror::Error)]
+pub enum GrantError {
+    /// `invalid_grant`: the code or refresh token expired, was revoked or was already used.
+    #[error("microsoft entra id refused the grant: {description}")]
+    InvalidGrant { description: String },
+    /// Any other OAuth error (`invalid_client`, `invalid_scope`, ...).
+    #[error("microsoft entra id answered {error}: {description}")]
+    Refused { error: String, description: String },
+    /// Transport, guard, throttling or an answer that is not an OAuth answer.
+    #[error("microsoft entra id could not be used: {0}")]
+    Call(AzureError),
+}
+
+/// Entra access tokens without `expires_in` are treated as lasting this long.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+
+fn url_err(e: impl std::fmt::Display) -> AzureError {
+    AzureError::InvalidUrl { reason: e.to_string() }
+}
+
+/// The authorize URL for `state`, with a fresh S256 PKCE challenge.
+pub fn authorize_url(app: &EntraApp, state: &str) -> Result<AuthorizeRequest, AzureError> {
+    let client = BasicClient::new(ClientId::new(app.client_id.clone()))
+        .set_auth_uri(AuthUrl::from_url(app.authorization_url.clone()))
+        .set_redirect_uri(RedirectUrl::new(app.redirect_uri.clone()).map_err(url_err)?);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let state = state.to_owned();
+    let (url, _) = client
+        .authorize_url(move || CsrfToken::new(state))
+        .add_scopes(app.scopes.iter().cloned().map(Scope::new))
+        .add_extra_param("response_mode", "query")
+        .set_pkce_challenge(challenge)
+        .url();
+    Ok(AuthorizeRequest { url, verifier: SecretString::from(verifier.secret().as_str()) })
+}
+
+/// Exchanges an authorization code (with the client secret and the PKCE verifier).
+pub async fn exchange_code(
+    client: &AzureClient,
+    app: &EntraApp,
+    code: &str,
+    verifier: &SecretString,
+) -> Result<UserTokens, GrantError> {
+    let oauth = BasicClient::new(ClientId::new(app.client_id.clone()))
+        .set_client_secret(ClientSecret::new(app.client_secret.expose_secret().to_owned()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_token_uri(TokenUrl::from_url(app.token_url.clone()))
+        .set_redirect_uri(RedirectUrl::new(app.redirect_uri.clone()).map_err(|e| GrantError::Call(url_err(e)))?);
+    let http = client.oauth_http();
+    let answer = oauth
+        .exchange_code(AuthorizationCode::new(code.to_owned()))
+        .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose_secret().to_owned()))
+        .request_async(&http)
+        .await;
+    answer.map(tokens).map_err(grant_error)
+}
+
+/// Redeems a refresh token; Entra answers with a replacement refresh token.
+pub async fn refresh(
+    client: &AzureClient,
+    app: &EntraApp,
+    refresh_token: &SecretString,
+) -> Result<UserTokens, GrantError> {
+    let oauth = BasicClient::new(ClientId::new(app.client_id.clone()))
+        .set_client_secret(ClientSecret::new(app.client_secret.expose_secret().to_owned()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_token_uri(TokenUrl::from_url(app.token_url.clone()));
+    let http = client.oauth_http();
+    let rt = RefreshToken::new(refresh_token.expose_secret().to_owned());
+    let answer = oauth
+        .exchange_refresh_token(&rt)
+        .add_scopes(app.scopes.iter().cloned().map(Scope::new))
+        .request_async(&http)
+        .await;
+    answer.map(tokens).map_err(grant_error)
+}
+
+fn tokens(r: BasicTokenResponse) -> UserTokens {
+    UserTokens {
+        access_token: SecretString::from(r.access_token().secret().as_str()),
+        refresh_token: r.refresh_token().map(|t| SecretString::from(t.secret().as_str())),
+        expires_in: r.expires_in().unwrap_or(DEFAULT_LIFETIME),
+        scopes: r.scopes().map(|s| s.iter().map(|x| x.to_string()).collect()).unwrap_or_default(),
+    }
+}
+
+fn grant_error(e: RequestTokenError<AzureError, BasicErrorResponse>) -> GrantError {
+    match e {
+        RequestTokenError::ServerResponse(e) => {
+            let description = first_line(e.error_description().map(String::as_str));
+            match e.error() {
+                BasicErrorResponseType::InvalidGrant => GrantError::InvalidGrant { description },
+                other => GrantError::Refused { error: other.to_string(), description },
+            }
+        }
+        RequestTokenError::Request(error) => GrantError::Call(error),
+        RequestTokenError::Parse(_, _) | RequestTokenError::Other(_) => GrantError::Call(AzureError::InvalidResponse {
+            reason: "the token endpoint did not answer like Microsoft Entra ID".into(),
+        }),
+    }
+}
+
+/// "AADSTS54005: OAuth2 Authorization code was already redeemed..." without the trace lines.
+fn first_line(text: Option<&str>) -> String {
+    let text = text.unwrap_or("").trim();
+    let line = text.lines().next().unwrap_or("").trim();
+    line.chars().take(300).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_authorize_url_carries_pkce_state_and_scopes() {
+        let app = EntraApp {
+            authorization_url: Url::parse("https://login.example/t/oauth2/v2.0/authorize").unwrap(),
+            token_url: Url::parse("https://login.example/t/oauth2/v2.0/token").unwrap(),
+            client_id: "c".into(),
+            client_secret: SecretString::from("s"),
+            scopes: vec!["a/vso.code".into(), "offline_access".into()],
+            redirect_uri: "https://vcs.example/oauth/azure-devops/callback".into(),
+        };
+        let r = authorize_url(&app, "st4te").unwrap();
+        let q: std::collections::HashMap<_, _> = r.url.query_pairs().into_owned().collect();
+        assert_eq!(q["state"], "st4te");
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["scope"], "a/vso.code offline_access");
+        assert!(!r.url.as_str().contains(r.verifier.expose_secret()));
+    }
+}
