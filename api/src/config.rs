@@ -31,6 +31,8 @@ pub struct Config {
     pub token_cache_ttl: Duration,
     pub upstream_connect_timeout: Duration,
     pub upstream_timeout: Duration,
+    /// How long an Azure DevOps answer is served from the cache.
+    pub upstream_cache_ttl: Duration,
     /// Whether to create the `default` tenant and its first admin token when the database has no tenant.
     pub bootstrap: bool,
 }
@@ -66,6 +68,7 @@ impl Config {
             token_cache_ttl: Duration::from_secs(30),
             upstream_connect_timeout: Duration::from_secs(5),
             upstream_timeout: Duration::from_secs(30),
+            upstream_cache_ttl: Duration::from_secs(30),
             bootstrap: true,
         }
     }
@@ -131,6 +134,15 @@ impl Config {
                 message: "expected a whole number of requests per second (0 = off)".into(),
             })?;
         }
+        if let Some(v) = var("VCSLINK_UPSTREAM_TIMEOUT_SECONDS") {
+            config.upstream_timeout = seconds("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS") {
+            config.upstream_connect_timeout = seconds("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS") {
+            config.upstream_cache_ttl = seconds("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS", &v)?;
+        }
         Ok(config)
     }
 
@@ -165,6 +177,13 @@ fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
         "0" | "false" | "no" | "off" => Ok(false),
         _ => Err(ConfigError { var, message: format!("expected true or false, got {v:?}") }),
     }
+}
+
+fn seconds(var: &'static str, v: &str) -> Result<Duration, ConfigError> {
+    v.trim()
+        .parse::<u64>()
+        .map(Duration::from_secs)
+        .map_err(|_| ConfigError { var, message: format!("expected a whole number of seconds, got {v:?}") })
 }
 
 fn parse_url(var: &'static str, v: &str) -> Result<Url, ConfigError> {

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod browse;
 mod cli;
 mod lifecycle;
 mod queries;
