@@ -17,6 +17,8 @@ use crate::crypto::{Keyring, keyring_from_sources};
 use crate::graphql::{self, handler};
 use crate::state::AppState;
 use crate::store;
+use crate::upstream::Upstream;
+use crate::upstream::fetch::RetryPolicy;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -86,7 +88,9 @@ impl App {
             ..AzureConfig::default()
         })
         .map_err(|e| StartError::Upstream(e.to_string()))?;
+        let upstream = Upstream::new(config.upstream_cache_ttl, RetryPolicy::default());
         let state = AppState {
+            upstream,
             tokens: TokenService::new(db.clone(), config.token_cache_ttl),
             db,
             keyring,

@@ -38,6 +38,8 @@ pub struct Config {
     pub oauth_state_ttl: Duration,
     /// A user's access token is refreshed when it has less than this left.
     pub oauth_refresh_margin: Duration,
+    /// How long an Azure DevOps answer is served from the cache.
+    pub upstream_cache_ttl: Duration,
     /// Whether to create the `default` tenant and its first admin token when the database has no tenant.
     pub bootstrap: bool,
 }
@@ -76,6 +78,7 @@ impl Config {
             oauth_return_origins: Vec::new(),
             oauth_state_ttl: Duration::from_secs(600),
             oauth_refresh_margin: Duration::from_secs(300),
+            upstream_cache_ttl: Duration::from_secs(30),
             bootstrap: true,
         }
     }
@@ -149,6 +152,15 @@ impl Config {
                 message: "expected a whole number of requests per second (0 = off)".into(),
             })?;
         }
+        if let Some(v) = var("VCSLINK_UPSTREAM_TIMEOUT_SECONDS") {
+            config.upstream_timeout = seconds("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS") {
+            config.upstream_connect_timeout = seconds("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS") {
+            config.upstream_cache_ttl = seconds("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS", &v)?;
+        }
         Ok(config)
     }
 
@@ -183,6 +195,13 @@ fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
         "0" | "false" | "no" | "off" => Ok(false),
         _ => Err(ConfigError { var, message: format!("expected true or false, got {v:?}") }),
     }
+}
+
+fn seconds(var: &'static str, v: &str) -> Result<Duration, ConfigError> {
+    v.trim()
+        .parse::<u64>()
+        .map(Duration::from_secs)
+        .map_err(|_| ConfigError { var, message: format!("expected a whole number of seconds, got {v:?}") })
 }
 
 fn parse_url(var: &'static str, v: &str) -> Result<Url, ConfigError> {

@@ -9,6 +9,7 @@ use crate::auth::TokenService;
 use crate::azure::AzureClient;
 use crate::config::Config;
 use crate::crypto::Keyring;
+use crate::upstream::Upstream;
 use crate::user_auth::access::RefreshFlights;
 
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub keyring: Arc<Keyring>,
     pub tokens: TokenService,
     pub azure: AzureClient,
+    /// The read side: cache, retries, learned api-versions.
+    pub upstream: Upstream,
     pub config: Arc<Config>,
     /// The public base URL (webhook endpoints, OAuth redirect URI), without a trailing slash.
     pub public_url: Arc<str>,

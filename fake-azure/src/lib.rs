@@ -19,6 +19,7 @@ mod identity;
 mod model;
 mod profile;
 mod pulls;
+mod repo_shapes;
 mod router;
 mod security;
 mod seed;

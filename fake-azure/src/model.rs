@@ -111,6 +111,9 @@ pub enum Behaviour {
     ServerError,
     /// Close the TCP connection without answering.
     ResetConnection,
+    /// Each request takes the next behaviour of the list (e.g. 429 then 200, or 503 twice then
+    /// 200); once the list is used up, requests are answered normally.
+    Sequence(Vec<Behaviour>),
 }
 
 /// One request as the fake received it.

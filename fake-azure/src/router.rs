@@ -71,7 +71,7 @@ pub async fn entry(
 
     let first = req.segs.first().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
     let is_entra = entra::is_entra_path(&req);
-    let behaviour = shared.lock().behaviours.get(&first).cloned();
+    let behaviour = next_behaviour(&shared, &first);
     match behaviour {
         Some(Behaviour::RateLimited { retry_after_secs }) => {
             return throttled(retry_after_secs, is_entra);
@@ -85,7 +85,7 @@ pub async fn entry(
             kill.notify_one();
             std::future::pending::<()>().await;
         }
-        Some(Behaviour::Normal) | None => {}
+        Some(Behaviour::Normal | Behaviour::Sequence(_)) | None => {}
     }
 
     if is_entra {
@@ -94,6 +94,15 @@ pub async fn entry(
     let (mut resp, user, version) = dispatch(&shared, &req);
     decorate(&mut resp, &req, user.as_ref(), version.as_deref());
     resp
+}
+
+/// The behaviour for this request; a `Sequence` hands out its next step.
+fn next_behaviour(shared: &Shared, first: &str) -> Option<Behaviour> {
+    let mut world = shared.lock();
+    match world.behaviours.get_mut(first) {
+        Some(Behaviour::Sequence(steps)) => (!steps.is_empty()).then(|| steps.remove(0)),
+        other => other.cloned(),
+    }
 }
 
 fn record(shared: &Shared, req: &Req) {

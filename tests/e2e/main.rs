@@ -3,6 +3,7 @@
 mod support;
 
 mod authorization;
+mod browse;
 mod cli;
 mod lifecycle;
 mod queries;

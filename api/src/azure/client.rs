@@ -24,17 +24,19 @@ pub struct Call<'a> {
     pub url: Url,
     pub credential: &'a Credential,
     pub json_body: Option<Vec<u8>>,
+    /// An ETag from an earlier answer: Azure DevOps may then answer 304 Not Modified.
+    pub if_none_match: Option<String>,
 }
 
 impl<'a> Call<'a> {
     pub fn get(url: Url, credential: &'a Credential) -> Self {
-        Call { method: Method::GET, url, credential, json_body: None }
+        Call { method: Method::GET, url, credential, json_body: None, if_none_match: None }
     }
 
     pub fn post_json<B: Serialize>(url: Url, credential: &'a Credential, body: &B) -> Result<Self, AzureError> {
         let json = serde_json::to_vec(body)
             .map_err(|e| AzureError::InvalidResponse { reason: format!("could not encode the request: {e}") })?;
-        Ok(Call { method: Method::POST, url, credential, json_body: Some(json) })
+        Ok(Call { method: Method::POST, url, credential, json_body: Some(json), if_none_match: None })
     }
 }
 
@@ -97,6 +99,9 @@ impl AzureClient {
             .header(ACCEPT, "application/json");
         if let Some(auth) = call.credential.header()? {
             request = request.header(AUTHORIZATION, auth);
+        }
+        if let Some(etag) = &call.if_none_match {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
         }
         if let Some(body) = call.json_body {
             request = request.header(CONTENT_TYPE, "application/json").body(body);

@@ -11,6 +11,8 @@ use crate::error::ApiError;
 pub enum Kind {
     AzureDevOpsIntegration,
     ApiToken,
+    /// Raw id `{integration uuid}:{Azure DevOps repository GUID}`.
+    Repository,
 }
 
 impl Kind {
@@ -18,6 +20,7 @@ impl Kind {
         match self {
             Kind::AzureDevOpsIntegration => "AzureDevOpsIntegration",
             Kind::ApiToken => "ApiToken",
+            Kind::Repository => "Repository",
         }
     }
 
@@ -25,6 +28,7 @@ impl Kind {
         match s {
             "AzureDevOpsIntegration" => Some(Kind::AzureDevOpsIntegration),
             "ApiToken" => Some(Kind::ApiToken),
+            "Repository" => Some(Kind::Repository),
             _ => None,
         }
     }
@@ -40,7 +44,16 @@ pub fn decode_any(id: &str) -> Option<(Kind, String)> {
     let text = String::from_utf8(bytes).ok()?;
     let (prefix, raw) = text.split_once(':')?;
     let kind = Kind::from_prefix(prefix)?;
-    uuid::Uuid::parse_str(raw).ok()?;
+    match kind {
+        Kind::Repository => {
+            let (integration, repo) = raw.split_once(':')?;
+            uuid::Uuid::parse_str(integration).ok()?;
+            uuid::Uuid::parse_str(repo).ok()?;
+        }
+        _ => {
+            uuid::Uuid::parse_str(raw).ok()?;
+        }
+    }
     Some((kind, raw.to_owned()))
 }
 

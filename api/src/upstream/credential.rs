@@ -89,6 +89,16 @@ async fn needs_connection(
     user_auth::needs_connection(m, message, url)
 }
 
+/// The identity of the integration's own PAT (users' identities are `user:...`).
+pub const INTEGRATION_IDENTITY: &str = "integration-pat";
+
 fn integration_pat(pat: SecretString) -> Chosen {
-    Chosen { credential: Credential::Pat(pat), identity: "integration-pat".to_owned() }
+    Chosen { credential: Credential::Pat(pat), identity: INTEGRATION_IDENTITY.to_owned() }
+}
+
+impl Chosen {
+    /// Whether this is the integration's own credential (whose failure makes the integration FAILING).
+    pub fn is_integration_credential(&self) -> bool {
+        self.identity == INTEGRATION_IDENTITY
+    }
 }

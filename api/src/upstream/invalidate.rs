@@ -5,6 +5,5 @@ use crate::state::AppState;
 /// Forgets every cached answer about one repository of one integration (branches, pull requests,
 /// the repository itself), so the next read goes to Azure DevOps.
 pub fn invalidate_repository(state: &AppState, integration_id: &str, repository_id: &str) {
-    // The browse cache registers here once it lands; until then nothing is cached.
-    let _ = (state, integration_id, repository_id);
+    state.upstream.cache.invalidate_repository(integration_id, repository_id);
 }

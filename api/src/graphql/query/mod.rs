@@ -1,9 +1,10 @@
 //! Query root, merged from one object per domain.
 
+mod browse;
 mod integrations;
 mod viewer;
 
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct Query(viewer::ViewerQuery, integrations::IntegrationQuery);
+pub struct Query(viewer::ViewerQuery, integrations::IntegrationQuery, browse::BrowseQuery);

@@ -7,11 +7,15 @@ use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::node::{Kind, decode_any};
 use crate::graphql::types::api_token::ApiToken;
+use crate::graphql::types::browse::repository::Repository;
 use crate::graphql::types::connection::{self, Counted};
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::graphql::types::node::Node;
 use crate::graphql::types::viewer::Viewer;
 use crate::store;
+use crate::upstream::credential::Purpose;
+use crate::upstream::repositories;
+use crate::upstream::scope::Scope;
 
 #[derive(Default)]
 pub struct ViewerQuery;
@@ -59,6 +63,16 @@ impl ViewerQuery {
             Kind::AzureDevOpsIntegration => store::integrations::get(&state.db, &p.tenant_id, &raw)
                 .await?
                 .map(|m| Node::AzureDevOpsIntegration(AzureDevOpsIntegration::new(m))),
+            Kind::Repository => {
+                let Some((integration_id, repo_id)) = raw.split_once(':') else { return Ok(None) };
+                let Some(integration) = store::integrations::get(&state.db, &p.tenant_id, integration_id).await? else {
+                    return Ok(None);
+                };
+                let scope = Scope::open(state, p, integration, Purpose::Read).await?;
+                repositories::get_by_id(state, &scope, repo_id)
+                    .await?
+                    .map(|r| Node::Repository(Repository::new(scope, r)))
+            }
             Kind::ApiToken => {
                 if !p.is_admin() {
                     return Err(ApiError::admin_only());

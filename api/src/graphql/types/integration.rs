@@ -6,6 +6,9 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::integration::Model;
 
+use super::browse::connection::{UpstreamConnection, build as browse_build};
+use super::browse::project::Project;
+use super::browse::repository::Repository;
 use super::enums::{AzureDevOpsFlavor, IntegrationStatus};
 use super::user_authorization::UserAuthorization;
 use super::verification::Verification;
@@ -15,6 +18,10 @@ use crate::graphql::context;
 use crate::graphql::node::{Kind, encode};
 use crate::store::integrations as rows;
 use crate::store::user_authorizations::{self as auths, Owner};
+use crate::upstream::credential::Purpose;
+use crate::upstream::paging::window;
+use crate::upstream::scope::Scope;
+use crate::upstream::{projects, repositories};
 
 /// A link between this platform and one Azure DevOps organization (or Server collection).
 pub struct AzureDevOpsIntegration(pub Arc<Model>);
@@ -147,6 +154,39 @@ impl AzureDevOpsIntegration {
             password_set: !self.0.webhook_password_sealed.is_empty(),
             last_delivery_at: self.0.last_delivery_at,
         })
+    }
+
+    /// Projects the credential sees (limited by `accessibleProjects`), in Azure DevOps' order.
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<UpstreamConnection<Project>, ApiError> {
+        let state = context::state(ctx)?;
+        let p = context::principal(ctx)?;
+        let w = window(first, after)?;
+        let scope = Scope::open(state, p, (*self.0).clone(), Purpose::Read).await?;
+        let page = projects::page(state, &scope, &w).await?;
+        Ok(browse_build(page, w.had_after, Project::from))
+    }
+
+    /// Repositories of one project (or all), by project then name; `search` matches names
+    /// case-insensitively. One upstream call per project, whatever the page size.
+    async fn repositories(
+        &self,
+        ctx: &Context<'_>,
+        project: Option<String>,
+        search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<UpstreamConnection<Repository>, ApiError> {
+        let state = context::state(ctx)?;
+        let p = context::principal(ctx)?;
+        let w = window(first, after)?;
+        let scope = Scope::open(state, p, (*self.0).clone(), Purpose::Read).await?;
+        let page = repositories::page(state, &scope, project.as_deref(), search.as_deref(), &w).await?;
+        Ok(browse_build(page, w.had_after, |r| Repository::new(scope.clone(), r)))
     }
 
     async fn status(&self) -> IntegrationStatus {

@@ -1,0 +1,54 @@
+//! `repository(integrationId, fullName)`: one repository by `organization/project/repository`.
+
+use async_graphql::{Context, ID, Object};
+
+use crate::error::ApiError;
+use crate::graphql::context;
+use crate::graphql::node::{Kind, decode};
+use crate::graphql::types::browse::repository::Repository;
+use crate::store;
+use crate::upstream::credential::Purpose;
+use crate::upstream::repositories;
+use crate::upstream::scope::Scope;
+
+#[derive(Default)]
+pub struct BrowseQuery;
+
+/// `organization/project/repository`, each part non-empty.
+pub fn parse_full_name(full_name: &str) -> Result<(&str, &str, &str), ApiError> {
+    let parts: Vec<&str> = full_name.trim().split('/').collect();
+    match parts.as_slice() {
+        [org, project, repo] if !org.is_empty() && !project.is_empty() && !repo.is_empty() => Ok((org, project, repo)),
+        _ => Err(ApiError::validation(
+            "fullName",
+            "expected organization/project/repository",
+            Some("use organization/project/repository, e.g. contoso/Platform/api-gateway"),
+        )),
+    }
+}
+
+#[Object]
+impl BrowseQuery {
+    /// One repository by `organization/project/repository` (case-insensitive, like Azure DevOps);
+    /// null when it does not exist, the credential cannot see it, or `accessibleProjects` excludes it.
+    async fn repository(
+        &self,
+        ctx: &Context<'_>,
+        integration_id: ID,
+        full_name: String,
+    ) -> Result<Option<Repository>, ApiError> {
+        let p = context::principal(ctx)?;
+        let state = context::state(ctx)?;
+        let (org, project, name) = parse_full_name(&full_name)?;
+        let Ok(raw) = decode(Kind::AzureDevOpsIntegration, &integration_id, "integration") else { return Ok(None) };
+        let Some(integration) = store::integrations::get(&state.db, &p.tenant_id, &raw).await? else {
+            return Ok(None);
+        };
+        if !integration.organization.eq_ignore_ascii_case(org) {
+            return Ok(None);
+        }
+        let scope = Scope::open(state, p, integration, Purpose::Read).await?;
+        let repo = repositories::get(state, &scope, project, name).await?;
+        Ok(repo.map(|r| Repository::new(scope, r)))
+    }
+}

@@ -1,0 +1,111 @@
+//! `PullRequest` and `PullRequestStatus`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, Object};
+
+use super::comment::{Comment, flatten};
+use super::connection::{UpstreamConnection, build};
+use crate::azure::wire_git::{GitPullRequest, GitRepository, short_branch};
+use crate::error::ApiError;
+use crate::graphql::context;
+use crate::upstream::pages::from_whole_list;
+use crate::upstream::paging::window;
+use crate::upstream::pull_requests;
+use crate::upstream::scope::Scope;
+
+/// Which pull requests to list; `pullRequests(status)` defaults to ACTIVE.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PullRequestStatus {
+    Active,
+    Completed,
+    Abandoned,
+    /// Every status.
+    All,
+}
+
+impl PullRequestStatus {
+    pub fn as_query(self) -> &'static str {
+        match self {
+            PullRequestStatus::Active => "active",
+            PullRequestStatus::Completed => "completed",
+            PullRequestStatus::Abandoned => "abandoned",
+            PullRequestStatus::All => "all",
+        }
+    }
+
+    fn parse(s: &str) -> PullRequestStatus {
+        match s {
+            "completed" => PullRequestStatus::Completed,
+            "abandoned" => PullRequestStatus::Abandoned,
+            _ => PullRequestStatus::Active,
+        }
+    }
+}
+
+/// A pull request of a repository.
+pub struct PullRequest {
+    pub scope: Arc<Scope>,
+    pub repo: Arc<GitRepository>,
+    pub pr: GitPullRequest,
+}
+
+#[Object]
+impl PullRequest {
+    /// The pull request id, as shown in Azure DevOps (`!318`).
+    async fn number(&self) -> i64 {
+        self.pr.pull_request_id
+    }
+
+    async fn title(&self) -> &str {
+        &self.pr.title
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.pr.description.as_deref().filter(|d| !d.is_empty())
+    }
+
+    async fn status(&self) -> PullRequestStatus {
+        PullRequestStatus::parse(&self.pr.status)
+    }
+
+    async fn is_draft(&self) -> bool {
+        self.pr.is_draft.unwrap_or(false)
+    }
+
+    /// Short branch name, e.g. `feature/x`.
+    async fn source_branch(&self) -> &str {
+        short_branch(&self.pr.source_ref_name)
+    }
+
+    /// Short branch name, e.g. `main`.
+    async fn target_branch(&self) -> &str {
+        short_branch(&self.pr.target_ref_name)
+    }
+
+    /// The creator's sign-in name (or display name).
+    async fn created_by(&self) -> String {
+        self.pr.created_by.as_ref().map(|i| i.name()).unwrap_or_default()
+    }
+
+    /// The pull request's page in Azure DevOps.
+    async fn url(&self) -> String {
+        match &self.repo.web_url {
+            Some(web) => format!("{}/pullrequest/{}", web.trim_end_matches('/'), self.pr.pull_request_id),
+            None => self.pr.url.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Thread comments flattened in order; `isSystem` marks comments Azure DevOps generated.
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<UpstreamConnection<Comment>, ApiError> {
+        let state = context::state(ctx)?;
+        let w = window(first, after)?;
+        let threads = pull_requests::threads(state, &self.scope, &self.repo, self.pr.pull_request_id).await?;
+        Ok(build(from_whole_list(&w, flatten(&threads)), w.had_after, |c| c))
+    }
+}

@@ -1,0 +1,123 @@
+//! `Repository` and `Branch`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+
+use super::connection::{UpstreamConnection, build};
+use super::pull_request::{PullRequest, PullRequestStatus};
+use crate::azure::wire_git::{GitRef, GitRepository, short_branch};
+use crate::error::ApiError;
+use crate::graphql::context;
+use crate::graphql::node::{Kind, encode};
+use crate::upstream::paging::window;
+use crate::upstream::scope::Scope;
+use crate::upstream::{pull_requests, repositories};
+
+/// A Git repository in Azure DevOps, read with the caller's credential choice.
+pub struct Repository {
+    pub scope: Arc<Scope>,
+    pub repo: Arc<GitRepository>,
+}
+
+impl Repository {
+    pub fn new(scope: Arc<Scope>, repo: GitRepository) -> Repository {
+        Repository { scope, repo: Arc::new(repo) }
+    }
+}
+
+/// A branch: `name` is short (`main`), `refName` full (`refs/heads/main`).
+#[derive(SimpleObject, Clone)]
+pub struct Branch {
+    pub name: String,
+    pub ref_name: String,
+    /// The commit the branch points at.
+    pub object_id: String,
+}
+
+impl From<GitRef> for Branch {
+    fn from(r: GitRef) -> Self {
+        Branch { name: short_branch(&r.name).to_owned(), ref_name: r.name, object_id: r.object_id }
+    }
+}
+
+#[Object]
+impl Repository {
+    /// Global ID (integration + Azure DevOps repository id).
+    pub async fn id(&self) -> ID {
+        encode(Kind::Repository, &format!("{}:{}", self.scope.integration.id, self.repo.id))
+    }
+
+    async fn name(&self) -> &str {
+        &self.repo.name
+    }
+
+    /// `organization/project/repository`, as `repository(fullName)` takes it.
+    async fn full_name(&self) -> String {
+        format!("{}/{}/{}", self.scope.integration.organization, self.repo.project.name, self.repo.name)
+    }
+
+    async fn project(&self) -> &str {
+        &self.repo.project.name
+    }
+
+    /// Short name of the default branch; null for an empty repository.
+    async fn default_branch(&self) -> Option<&str> {
+        self.repo.default_branch.as_deref().map(short_branch)
+    }
+
+    async fn web_url(&self) -> String {
+        self.repo.web_url.clone().unwrap_or_else(|| {
+            format!("{}/{}/_git/{}", self.scope.integration.organization_url, self.repo.project.name, self.repo.name)
+        })
+    }
+
+    /// The https clone URL.
+    async fn remote_url(&self) -> String {
+        self.repo.remote_url.clone().unwrap_or_default()
+    }
+
+    async fn ssh_url(&self) -> Option<&str> {
+        self.repo.ssh_url.as_deref()
+    }
+
+    /// Disabled repositories cannot be read or pushed to.
+    async fn is_disabled(&self) -> bool {
+        self.repo.is_disabled.unwrap_or(false)
+    }
+
+    /// Branches, in Azure DevOps' order (by name).
+    async fn branches(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<UpstreamConnection<Branch>, ApiError> {
+        let state = context::state(ctx)?;
+        let w = window(first, after)?;
+        let page = repositories::branches(state, &self.scope, &self.repo, &w).await?;
+        Ok(build(page, w.had_after, Branch::from))
+    }
+
+    /// Pull requests, newest first; `status` defaults to ACTIVE.
+    async fn pull_requests(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<PullRequestStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<UpstreamConnection<PullRequest>, ApiError> {
+        let state = context::state(ctx)?;
+        let w = window(first, after)?;
+        let status = status.unwrap_or(PullRequestStatus::Active).as_query();
+        let page = pull_requests::page(state, &self.scope, &self.repo, status, &w).await?;
+        Ok(build(page, w.had_after, |pr| PullRequest { scope: self.scope.clone(), repo: self.repo.clone(), pr }))
+    }
+
+    /// One pull request by number; null when there is none in this repository.
+    async fn pull_request(&self, ctx: &Context<'_>, number: i32) -> Result<Option<PullRequest>, ApiError> {
+        let state = context::state(ctx)?;
+        let pr = pull_requests::get(state, &self.scope, &self.repo, i64::from(number)).await?;
+        Ok(pr.map(|pr| PullRequest { scope: self.scope.clone(), repo: self.repo.clone(), pr }))
+    }
+}

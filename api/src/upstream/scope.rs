@@ -1,0 +1,139 @@
+//! A read scope: one integration, the credential chosen for the caller, and its project allow-list.
+
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::credential::{self, Chosen, Purpose};
+use super::errors::{failing_code, to_api_error};
+use super::fetch::{self, Target};
+use crate::auth::Principal;
+use crate::azure::AzureError;
+use crate::azure::verification::{CheckName, Verification, VerificationCheck};
+use crate::domain::flavor::Flavor;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::integrations as rows;
+
+pub const API_VERSION: &str = "7.1";
+
+/// Everything a read on behalf of a caller needs; shared by the objects a query returns.
+pub struct Scope {
+    pub integration: Arc<entity::integration::Model>,
+    pub org_url: Url,
+    pub chosen: Chosen,
+    allowed: Option<Vec<String>>,
+}
+
+/// One decoded answer and the token of the next page.
+pub struct Fetched<T> {
+    pub value: T,
+    pub continuation_token: Option<String>,
+}
+
+impl Scope {
+    pub async fn open(
+        state: &AppState,
+        principal: &Principal,
+        integration: entity::integration::Model,
+        purpose: Purpose,
+    ) -> Result<Arc<Scope>, ApiError> {
+        let chosen = credential::choose(state, principal, &integration, purpose).await?;
+        let org_url = Url::parse(&integration.organization_url).map_err(ApiError::internal)?;
+        let allowed = rows::accessible_projects(&integration);
+        Ok(Arc::new(Scope { integration: Arc::new(integration), org_url, chosen, allowed }))
+    }
+
+    /// Whether `project` (a name) may be read: the allow-list, case-insensitively.
+    pub fn allows(&self, project: &str) -> bool {
+        self.allowed.as_ref().is_none_or(|list| list.iter().any(|p| p.eq_ignore_ascii_case(project)))
+    }
+
+    pub fn allow_list(&self) -> Option<&[String]> {
+        self.allowed.as_deref()
+    }
+
+    /// `{org}/{segments...}?{query}&api-version=..`, each segment percent-encoded.
+    fn url(&self, api_version: &str, segments: &[&str], query: &[(&str, String)]) -> Result<Url, ApiError> {
+        let mut url = self.org_url.clone();
+        {
+            let mut path = url.path_segments_mut().map_err(|_| ApiError::internal("organization URL has no path"))?;
+            path.pop_if_empty();
+            path.extend(segments);
+        }
+        {
+            let mut q = url.query_pairs_mut();
+            for (k, v) in query {
+                q.append_pair(k, v);
+            }
+            q.append_pair("api-version", api_version);
+        }
+        Ok(url)
+    }
+
+    /// GETs and decodes through the cache; a 404 is `None`. A rejected credential marks the
+    /// integration FAILING (when it is the integration's own).
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        state: &AppState,
+        segments: &[&str],
+        query: &[(&str, String)],
+        repository: Option<&str>,
+    ) -> Result<Option<Fetched<T>>, ApiError> {
+        let target = Target { integration_id: &self.integration.id, chosen: &self.chosen, repository };
+        let mut version = state.upstream.api_version(&self.integration.id, self.flavor()).await;
+        for _ in 0..2 {
+            let url = self.url(&version, segments, query)?;
+            match fetch::get(&state.azure, &state.upstream.cache, state.upstream.policy, &target, url).await {
+                Ok(answer) => {
+                    let value = serde_json::from_slice(&answer.body).map_err(|e| ApiError::UpstreamUnavailable {
+                        message: format!("Azure DevOps answered with unexpected JSON: {e}"),
+                    })?;
+                    return Ok(Some(Fetched { value, continuation_token: answer.continuation_token.clone() }));
+                }
+                Err(e) => match &*e {
+                    AzureError::NotFound { .. } => return Ok(None),
+                    AzureError::VersionOutOfRange { latest: Some(latest) } if *latest != version => {
+                        state.upstream.learn_api_version(&self.integration.id, latest).await;
+                        version = latest.clone();
+                    }
+                    other => {
+                        self.on_failure(state, other).await;
+                        return Err(to_api_error(other));
+                    }
+                },
+            }
+        }
+        Err(ApiError::UpstreamUnavailable { message: "Azure DevOps refused every REST API version tried".into() })
+    }
+
+    fn flavor(&self) -> Flavor {
+        Flavor::parse(&self.integration.flavor).unwrap_or(Flavor::Services)
+    }
+
+    async fn on_failure(&self, state: &AppState, e: &AzureError) {
+        let Some(code) = failing_code(e) else { return };
+        if !self.chosen.is_integration_credential() {
+            return;
+        }
+        state.upstream.cache.invalidate_integration(&self.integration.id);
+        let message = format!("Azure DevOps rejected the integration's credential while serving a request: {e}.");
+        let v = Verification {
+            ok: false,
+            checked_at: chrono::Utc::now(),
+            code,
+            message: message.clone(),
+            hint: code.hint_for(&self.org_url, None),
+            authenticated_as: None,
+            project_count: None,
+            checks: vec![VerificationCheck { name: CheckName::CredentialValid, ok: false, code: Some(code), message }],
+        };
+        let Ok(json) = serde_json::to_string(&v) else { return };
+        if let Ok(Some(current)) = rows::get(&state.db, &self.integration.tenant_id, &self.integration.id).await
+            && let Err(e) = rows::set_verification(&state.db, current, "FAILING", json).await
+        {
+            tracing::warn!(error = %e, "could not mark the integration FAILING");
+        }
+    }
+}
