@@ -2,6 +2,7 @@
 
 mod support;
 
+mod acting;
 mod authorization;
 mod browse;
 mod cli;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod credential;
 pub mod entra;
 pub mod error;
+pub mod git_write;
 pub mod guard;
 pub mod oauth_http;
 pub mod response;
@@ -16,6 +17,7 @@ pub mod verify;
 pub mod whoami;
 pub mod wire;
 pub mod wire_git;
+pub mod work_items;
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ pub mod projects;
 pub mod pull_requests;
 pub mod repositories;
 pub mod scope;
+pub mod write_errors;
 
 use std::time::Duration;
 

@@ -4,9 +4,18 @@
 pub mod authorization;
 mod integration_inputs;
 mod integrations;
+mod repository_actions;
+mod repository_inputs;
 mod tokens;
+pub mod work_items;
 
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(tokens::TokenMutation, integrations::IntegrationMutation, authorization::AuthorizationMutation);
+pub struct Mutation(
+    tokens::TokenMutation,
+    integrations::IntegrationMutation,
+    authorization::AuthorizationMutation,
+    repository_actions::RepositoryActionMutation,
+    work_items::WorkItemMutation,
+);

@@ -3,8 +3,9 @@
 mod browse;
 mod integrations;
 mod viewer;
+mod work_items;
 
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct Query(viewer::ViewerQuery, integrations::IntegrationQuery, browse::BrowseQuery);
+pub struct Query(viewer::ViewerQuery, integrations::IntegrationQuery, browse::BrowseQuery, work_items::WorkItemQuery);

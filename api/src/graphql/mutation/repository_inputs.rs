@@ -1,0 +1,116 @@
+//! Inputs and payloads of the repository actions (branches, pull requests, comments, clone
+//! credentials). Every input takes `clientMutationId`; every payload echoes it.
+
+use async_graphql::{ID, InputObject, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use crate::graphql::types::browse::comment::Comment;
+use crate::graphql::types::browse::pull_request::PullRequest;
+use crate::graphql::types::browse::repository::Branch;
+
+/// A new branch, created as the caller.
+#[derive(InputObject)]
+pub struct CreateBranchInput {
+    pub integration_id: ID,
+    /// `organization/project/repository`.
+    pub repository: String,
+    /// The short branch name, e.g. `feature/x` (no `refs/heads/`).
+    pub name: String,
+    /// A branch name or a 40-hex-digit commit id to start from.
+    pub from: String,
+    pub client_mutation_id: Option<String>,
+}
+
+/// The created branch.
+#[derive(SimpleObject)]
+pub struct CreateBranchPayload {
+    pub branch: Branch,
+    pub client_mutation_id: Option<String>,
+}
+
+/// A new pull request, opened as the caller.
+#[derive(InputObject)]
+pub struct CreatePullRequestInput {
+    pub integration_id: ID,
+    /// `organization/project/repository`.
+    pub repository: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Short branch name of the changes.
+    pub source_branch: String,
+    /// Short branch name to merge into.
+    pub target_branch: String,
+    /// Open as a draft (default false).
+    pub is_draft: Option<bool>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// The created pull request.
+#[derive(SimpleObject)]
+pub struct CreatePullRequestPayload {
+    pub pull_request: PullRequest,
+    pub client_mutation_id: Option<String>,
+}
+
+/// A comment on a pull request, as the caller: a new thread, or a reply when `threadId` is given.
+#[derive(InputObject)]
+pub struct AddPullRequestCommentInput {
+    pub integration_id: ID,
+    /// `organization/project/repository`.
+    pub repository: String,
+    pub pull_request_number: i64,
+    /// Markdown text.
+    pub content: String,
+    /// Reply in this thread; omitted: open a new thread.
+    pub thread_id: Option<i64>,
+    pub client_mutation_id: Option<String>,
+}
+
+/// The created comment.
+#[derive(SimpleObject)]
+pub struct AddPullRequestCommentPayload {
+    pub comment: Comment,
+    pub client_mutation_id: Option<String>,
+}
+
+/// A comment on a work item, as the caller.
+#[derive(InputObject)]
+pub struct AddWorkItemCommentInput {
+    pub integration_id: ID,
+    /// The project name.
+    pub project: String,
+    pub work_item_id: i64,
+    /// Markdown text.
+    pub text: String,
+    pub client_mutation_id: Option<String>,
+}
+
+/// The created comment (`threadId` null).
+#[derive(SimpleObject)]
+pub struct AddWorkItemCommentPayload {
+    pub comment: Comment,
+    pub client_mutation_id: Option<String>,
+}
+
+/// Credentials for `git clone` over HTTPS as the caller.
+#[derive(InputObject)]
+pub struct CloneCredentialsInput {
+    pub integration_id: ID,
+    /// `organization/project/repository`.
+    pub repository: String,
+    pub client_mutation_id: Option<String>,
+}
+
+/// HTTPS clone credentials: the caller's own token. Never logged; do not store it.
+#[derive(SimpleObject)]
+pub struct CloneCredentialsPayload {
+    /// The repository's HTTPS clone URL.
+    pub clone_url: String,
+    /// The user name to send (Azure DevOps ignores it; it names the caller's account).
+    pub username: String,
+    /// The caller's access token or personal access token.
+    pub password: String,
+    /// When the password stops working; null for a personal access token (Azure DevOps does not tell).
+    pub expires_at: Option<DateTime<Utc>>,
+    pub client_mutation_id: Option<String>,
+}
