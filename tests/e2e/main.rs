@@ -8,6 +8,7 @@ mod browse;
 mod cli;
 mod lifecycle;
 mod queries;
+mod refresh;
 mod schema;
 mod secrets;
 mod style;
