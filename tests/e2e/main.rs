@@ -4,6 +4,7 @@ mod support;
 
 mod acting;
 mod authorization;
+mod authorization_edges;
 mod browse;
 mod cli;
 mod lifecycle;
