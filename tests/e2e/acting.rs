@@ -155,6 +155,11 @@ async fn a_connected_user_acts_with_their_own_token(app: TestApp) {
     assert!(cc["cloneUrl"].as_str().unwrap_or("").contains("api-gateway"));
     assert_eq!(cc["username"], "lee@contoso.com");
     assert!(cc["expiresAt"].as_str().is_some());
+    let password = cc["password"].as_str().unwrap_or("");
+    assert!(
+        !password.is_empty() && !crate::support::captured_logs().contains(password),
+        "clone password in a log line"
+    );
 }
 on_both_backends!(a_connected_user_acts_with_their_own_token);
 

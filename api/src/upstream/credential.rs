@@ -39,12 +39,12 @@ pub async fn choose(
     let owner = Owner { tenant_id: &principal.tenant_id, user_id: &principal.user_id, integration_id: &m.id };
     let mut failure = None;
     if let Some(row) = auths::get(&state.db, owner).await? {
-        let tag = access::method_tag(&row);
+        // The Azure DevOps account is part of the identity: reconnecting as another account
+        // never sees answers cached for the previous one.
+        let identity = format!("user:{}:{}:{}", principal.user_id, access::method_tag(&row), row.authenticated_as);
         if row.status == STATUS_ACTIVE {
             match access::credential(state, m, row).await {
-                Ok(credential) => {
-                    return Ok(Chosen { credential, identity: format!("user:{}:{tag}", principal.user_id) });
-                }
+                Ok(credential) => return Ok(Chosen { credential, identity }),
                 Err(ApiError::ConnectAzureDevOps { message, .. }) => failure = Some(message),
                 Err(other) => return Err(other),
             }

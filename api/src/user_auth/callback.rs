@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use entity::user;
 use sea_orm::{EntityTrait, TransactionTrait};
-use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::pages;
@@ -161,18 +160,12 @@ async fn finish(state: &AppState, q: CallbackQuery) -> Result<Response, Response
     let scopes = if tokens.scopes.is_empty() { app.scopes.clone() } else { tokens.scopes.clone() };
     let refreshable = tokens.refresh_token.is_some();
     let lifetime = chrono::Duration::from_std(tokens.expires_in).unwrap_or(chrono::Duration::hours(1));
-    store(
-        state,
-        &row,
-        &tokens.access_token,
-        tokens.refresh_token.as_ref(),
-        Utc::now() + lifetime,
-        &scopes,
-        &authenticated_as,
-        refreshable,
-    )
-    .await
-    .map_err(internal)?;
+    let secrets = Secrets::OAuth {
+        access: &tokens.access_token,
+        refresh: tokens.refresh_token.as_ref(),
+        expires_at: Utc::now() + lifetime,
+    };
+    store(state, &row, secrets, &scopes, &authenticated_as).await.map_err(internal)?;
     let warning = (!refreshable).then_some(
         "Microsoft Entra ID issued no refresh token (the app's scopes lack offline_access): \
          you will need to connect again when the access token expires, in about an hour.",
@@ -191,21 +184,18 @@ async fn finish(state: &AppState, q: CallbackQuery) -> Result<Response, Response
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Stores the tokens for the state's owner and the audit line, in one transaction.
 async fn store(
     state: &AppState,
     row: &entity::oauth_state::Model,
-    access: &SecretString,
-    refresh: Option<&SecretString>,
-    expires_at: chrono::DateTime<Utc>,
+    secrets: Secrets<'_>,
     scopes: &[String],
     authenticated_as: &str,
-    refreshable: bool,
 ) -> Result<(), sea_orm::DbErr> {
+    let refreshable = matches!(secrets, Secrets::OAuth { refresh: Some(_), .. });
     let txn = state.db.begin().await?;
     let owner = Owner { tenant_id: &row.tenant_id, user_id: &row.user_id, integration_id: &row.integration_id };
-    auths::put(&txn, &state.keyring, owner, Secrets::OAuth { access, refresh, expires_at }, scopes, authenticated_as)
-        .await?;
+    auths::put(&txn, &state.keyring, owner, secrets, scopes, authenticated_as).await?;
     let user_name = user::Entity::find_by_id(row.user_id.clone()).one(&txn).await?.map(|u| u.name).unwrap_or_default();
     let actor = Actor { tenant_id: row.tenant_id.clone(), user: user_name, token_id: None };
     let details = serde_json::json!({
