@@ -5,6 +5,7 @@ mod support;
 mod browse;
 mod cli;
 mod lifecycle;
+mod operations;
 mod queries;
 mod schema;
 mod secrets;
