@@ -4,6 +4,7 @@ mod support;
 
 mod browse;
 mod cli;
+mod docs;
 mod lifecycle;
 mod operations;
 mod queries;
