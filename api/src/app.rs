@@ -69,6 +69,7 @@ pub fn load_keyring(config: &Config) -> Result<Keyring, StartError> {
 
 impl App {
     pub async fn build(config: Config) -> Result<App, StartError> {
+        crate::metrics::install();
         let db = open_database(&config).await?;
         let keyring = Arc::new(load_keyring(&config)?);
         if config.bootstrap {
@@ -131,13 +132,23 @@ fn router(state: AppState) -> Router {
     let gql = Router::new()
         .route("/graphql", get(handler::playground).post(handler::graphql))
         .with_state((state.clone(), schema));
-    Router::new()
+    let cors = crate::http::cors::layer(&state.config.cors_origins);
+    let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/oauth/azure-devops/callback", get(crate::user_auth::callback::callback))
+        .route("/metrics", get(crate::metrics::render))
         .with_state(state)
         .merge(gql)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024));
+    if let Some(cors) = cors {
+        router = router.layer(cors);
+    }
+    // Outermost: the id is set first, the span carries it, and the answer echoes it.
+    router
+        .layer(crate::http::request_id::propagate())
+        .layer(crate::http::request_id::trace())
+        .layer(crate::http::request_id::set())
 }
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {

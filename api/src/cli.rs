@@ -15,6 +15,10 @@ use crate::{graphql, store, telemetry};
 #[derive(Parser)]
 #[command(name = "vcslink", version, about = "GraphQL API server connecting a platform to Azure DevOps")]
 pub struct Cli {
+    /// Configuration file (same keys as the VCSLINK_* variables, lower case without the prefix;
+    /// the environment wins). Default: ./vcslink.toml when present.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -32,6 +36,10 @@ enum Command {
     },
     /// Re-seal every secret under a new master key (the old one from VCSLINK_MASTER_KEY_OLD or the key file).
     RotateKey,
+    /// Print the effective configuration, secrets masked.
+    CheckConfig,
+    /// Print a generated docs table: `config`, `troubleshooting` or `errors`.
+    PrintDocs { table: String },
     /// Write the GraphQL SDL (to stdout, or --output); --check fails when the file differs.
     PrintSchema {
         #[arg(long)]
@@ -67,6 +75,11 @@ enum CliRole {
 /// Parses the command line and runs it.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
+    let file = cli.config.clone().unwrap_or_else(|| PathBuf::from("vcslink.toml"));
+    if let Err(e) = crate::config_file::load(&file, cli.config.is_some()) {
+        eprintln!("configuration error: {e}");
+        return ExitCode::from(2);
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -84,6 +97,17 @@ pub async fn run() -> ExitCode {
         Command::Token { command: TokenCommand::Revoke { id } } => token_revoke(config, id).await,
         Command::RotateKey => rotate_key(config).await,
         Command::PrintSchema { output, check } => print_schema(output, check),
+        Command::CheckConfig => {
+            print!("{}", crate::docs::effective_config(&config));
+            Ok(())
+        }
+        Command::PrintDocs { table } => match crate::docs::table(&table) {
+            Some(text) => {
+                print!("{text}");
+                Ok(())
+            }
+            None => Err(format!("unknown table {table:?}: use config, troubleshooting or errors")),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -185,8 +185,9 @@ impl Config {
     }
 }
 
+/// The environment's value, else `vcslink.toml`'s.
 fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).or_else(|| crate::config_file::value(name))
 }
 
 fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {

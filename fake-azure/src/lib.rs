@@ -10,6 +10,7 @@ mod entra;
 mod entra_issue;
 mod entra_token;
 mod errors;
+mod etag;
 mod git;
 mod git_json;
 mod helpers;

@@ -93,7 +93,8 @@ pub async fn entry(
     }
     let (mut resp, user, version) = dispatch(&shared, &req);
     decorate(&mut resp, &req, user.as_ref(), version.as_deref());
-    resp
+    let etags = shared.lock().etags;
+    if etags { crate::etag::conditional(resp, &req).await } else { resp }
 }
 
 /// The behaviour for this request; a `Sequence` hands out its next step.

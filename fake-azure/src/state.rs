@@ -23,6 +23,8 @@ pub struct World {
     pub requests: Vec<RecordedRequest>,
     /// Next `/authorize` answers with this error instead of a code.
     pub deny_next_authorization: Option<String>,
+    /// Send ETags on JSON GET answers and honour `If-None-Match` with 304 (see `etag.rs`).
+    pub etags: bool,
 }
 
 pub struct Org {

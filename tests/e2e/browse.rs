@@ -282,3 +282,32 @@ async fn measure_warm_cache_repositories_latency() {
         app.fake.requests().len()
     );
 }
+
+#[tokio::test]
+async fn an_expired_cache_entry_is_revalidated_with_its_etag() {
+    let app = crate::support::spawn_with(crate::support::Backend::Sqlite, |c| {
+        c.upstream_cache_ttl = Duration::from_millis(200);
+    })
+    .await
+    .expect("sqlite");
+    app.fake.set_etags(true);
+    let id = integration(&app, json!({})).await;
+    let first = app.gql(ONE_REPO, json!({ "id": id })).await;
+    assert_eq!(first["data"]["repository"]["name"], "api-gateway");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.fake.clear_requests();
+    let second = app.gql(ONE_REPO, json!({ "id": id })).await;
+    assert_eq!(second["data"]["repository"]["name"], "api-gateway", "{second}");
+    let seen = app.fake.requests();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].header("if-none-match").is_some_and(|t| t.starts_with("W/\"")), "conditional request sent");
+}
+
+#[tokio::test]
+async fn a_reset_connection_is_retried() {
+    let app = crate::support::spawn_app().await;
+    let id = integration(&app, json!({})).await;
+    app.fake.set_behaviour("contoso", Behaviour::Sequence(vec![Behaviour::ResetConnection]));
+    let body = app.gql(ONE_REPO, json!({ "id": id })).await;
+    assert_eq!(body["data"]["repository"]["name"], "api-gateway", "{body}");
+}

@@ -60,3 +60,37 @@ async fn a_first_start_creates_the_key_file_and_admin_token_owner_only() {
     let body = app.gql_as(Some(token.trim()), "{ viewer { tenant user role } }", json!({})).await;
     assert_eq!(body["data"]["viewer"], json!({ "tenant": "default", "user": "admin", "role": "ADMIN" }));
 }
+
+#[tokio::test]
+async fn check_config_reads_vcslink_toml_lets_the_environment_win_and_masks_secrets() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("vcslink.toml");
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:9999\"\ndatabase_url = \"postgres://app:hunter2@db/vcslink\"\ncors_origins = [\"https://a.example\", \"https://b.example\"]\nlog = \"debug\"\n",
+    )
+    .expect("write");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+        .args(["--config", file.to_str().expect("path"), "check-config"])
+        .env("VCSLINK_LOG", "warn")
+        .env_remove("VCSLINK_DATABASE_URL")
+        .env_remove("VCSLINK_LISTEN")
+        .output()
+        .await
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("VCSLINK_LISTEN = 127.0.0.1:9999"), "{text}");
+    assert!(text.contains("VCSLINK_LOG = warn"), "the environment wins: {text}");
+    assert!(text.contains("VCSLINK_CORS_ORIGINS = https://a.example,https://b.example"), "{text}");
+    assert!(!text.contains("hunter2"), "secrets are masked: {text}");
+    let bad = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+        .args(["--config", dir.path().join("missing.toml").to_str().expect("path"), "check-config"])
+        .output()
+        .await
+        .expect("run");
+    assert!(!bad.status.success(), "an explicit --config must exist");
+    let version =
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink")).arg("--version").output().await.expect("run");
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("vcslink "));
+}

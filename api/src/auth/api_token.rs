@@ -66,8 +66,10 @@ impl TokenService {
     pub async fn verify(&self, token: &str) -> Result<Option<Arc<Principal>>, TokenError> {
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         if let Some(p) = self.cache.get(&digest).await {
+            crate::metrics::token_cache("hit");
             return Ok(Some(p));
         }
+        crate::metrics::token_cache("miss");
         let candidates = store::tokens::candidates(&self.db, &lookup_key(token)).await?;
         for row in candidates {
             let (token_owned, hash) = (token.to_owned(), row.hash.clone());

@@ -92,6 +92,7 @@ impl AzureClient {
     #[instrument(skip_all, fields(method = %call.method, host = call.url.host_str().unwrap_or(""), path = call.url.path()))]
     pub async fn send(&self, call: Call<'_>) -> Result<RawResponse, AzureError> {
         check_url(&call.url, self.config.allow_private_upstreams)?;
+        let endpoint = crate::metrics::endpoint_of(call.url.path());
         let mut request = self
             .http
             .request(call.method, call.url)
@@ -110,8 +111,14 @@ impl AzureClient {
         let response = request.send().await.map_err(|e| {
             let error = AzureError::from_transport(&e);
             tracing::debug!(error = %error, "request failed");
+            crate::metrics::upstream_request(endpoint.clone(), "error".into(), started.elapsed().as_secs_f64());
             error
         })?;
+        crate::metrics::upstream_request(
+            endpoint,
+            response.status().as_u16().to_string(),
+            started.elapsed().as_secs_f64(),
+        );
         let status = response.status();
         let headers = response.headers().clone();
         let body = read_capped(response, self.config.max_body_bytes).await?;

@@ -1,5 +1,8 @@
 //! HTTP handlers of `/graphql`: POST runs operations as the bearer token's principal; GET serves GraphiQL.
 
+use std::time::Instant;
+
+use async_graphql::BatchRequest;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::extract::State;
@@ -9,6 +12,9 @@ use axum::response::{Html, IntoResponse};
 use super::AppSchema;
 use super::context::Caller;
 use crate::state::AppState;
+
+/// The most operations one batched request may carry.
+pub const MAX_BATCH: usize = 10;
 
 /// Runs a GraphQL request (single or batched) as the caller named by `Authorization: Bearer`.
 pub async fn graphql(
@@ -26,7 +32,42 @@ pub async fn graphql(
         },
         None => None,
     });
-    schema.execute_batch(req.into_inner().data(caller)).await.into()
+    let batch = req.into_inner();
+    let operation = operation_name(&batch);
+    tracing::Span::current().record("operation", operation.as_str());
+    if let BatchRequest::Batch(items) = &batch
+        && items.len() > MAX_BATCH
+    {
+        return too_many(items.len()).into();
+    }
+    let started = Instant::now();
+    let resp = schema.execute_batch(batch.data(caller)).await;
+    let outcome = if resp.is_ok() { "ok" } else { "error" };
+    crate::metrics::graphql_request(&operation, outcome, started.elapsed().as_secs_f64());
+    resp.into()
+}
+
+/// The operation name for logs and metrics: the one given, else the first field's kind.
+fn operation_name(batch: &BatchRequest) -> String {
+    let first = match batch {
+        BatchRequest::Single(r) => Some(r),
+        BatchRequest::Batch(v) => v.first(),
+    };
+    match first.and_then(|r| r.operation_name.clone()) {
+        Some(name) if name.len() <= 100 => name,
+        Some(_) => "long-name".to_owned(),
+        None if matches!(batch, BatchRequest::Batch(_)) => "batch".to_owned(),
+        None => "anonymous".to_owned(),
+    }
+}
+
+fn too_many(n: usize) -> async_graphql::BatchResponse {
+    let mut err =
+        async_graphql::ServerError::new(format!("a batch may hold at most {MAX_BATCH} operations, got {n}"), None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", crate::error::code::VALIDATION);
+    err.extensions = Some(ext);
+    async_graphql::BatchResponse::Single(async_graphql::Response::from_errors(vec![err]))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

@@ -59,6 +59,11 @@ pub async fn get(
         url: url.to_string(),
         repository: target.repository.map(str::to_ascii_lowercase),
     };
+    if let Some(hit) = cache.fresh.get(&key).await {
+        crate::metrics::cache("hit");
+        return Ok(hit);
+    }
+    crate::metrics::cache("miss");
     let validators = cache.validators.clone();
     let k = key.clone();
     cache

@@ -1,0 +1,78 @@
+//! The table of configuration keys: one row per setting, the source of the docs table and of
+//! `check-config`. Each key is an environment variable and, without its `VCSLINK_` prefix and in
+//! lower case, a key of `vcslink.toml` (the environment wins).
+
+/// One configuration setting.
+pub struct Key {
+    pub env: &'static str,
+    pub default: &'static str,
+    pub meaning: &'static str,
+    /// Masked by `check-config`.
+    pub secret: bool,
+}
+
+impl Key {
+    /// The `vcslink.toml` key: `VCSLINK_PUBLIC_URL` → `public_url`.
+    pub fn toml_key(&self) -> String {
+        self.env.trim_start_matches("VCSLINK_").to_ascii_lowercase()
+    }
+}
+
+const fn key(env: &'static str, default: &'static str, meaning: &'static str) -> Key {
+    Key { env, default, meaning, secret: false }
+}
+
+const fn secret(env: &'static str, default: &'static str, meaning: &'static str) -> Key {
+    Key { env, default, meaning, secret: true }
+}
+
+pub const KEYS: &[Key] = &[
+    secret(
+        "VCSLINK_DATABASE_URL",
+        "sqlite://./vcslink-data/vcslink.db?mode=rwc",
+        "`sqlite://` or `postgres://` (PostgreSQL for several replicas)",
+    ),
+    key("VCSLINK_LISTEN", "127.0.0.1:8080", "bind address"),
+    key("VCSLINK_PUBLIC_URL", "http://{listen}", "base of webhook endpoints and the OAuth redirect URI"),
+    key("VCSLINK_DATA_DIR", "./vcslink-data", "key file, first admin token"),
+    secret(
+        "VCSLINK_MASTER_KEY",
+        "(key file)",
+        "base64 of 32 bytes; overrides the key file; `VCSLINK_MASTER_KEY_OLD` for rotation",
+    ),
+    secret("VCSLINK_MASTER_KEY_OLD", "(none)", "the previous master key, while rotating"),
+    secret("VCSLINK_BOOTSTRAP_TOKEN", "(generated)", "the first admin token, for automation (at least 32 characters)"),
+    key(
+        "VCSLINK_ALLOW_PRIVATE_UPSTREAMS",
+        "false",
+        "allow http:// and loopback/private/link-local upstream hosts (tests, labs)",
+    ),
+    key("VCSLINK_ENTRA_AUTHORITY", "https://login.microsoftonline.com", "Entra ID authority base"),
+    key("VCSLINK_PROFILE_URL", "https://app.vssps.visualstudio.com", "Azure DevOps profile service base"),
+    key("VCSLINK_LOG", "info", "tracing filter"),
+    key("VCSLINK_LOG_FORMAT", "text", "`json` for JSON lines"),
+    key("VCSLINK_INTROSPECTION", "true", "schema introspection (and field suggestions) on or off"),
+    key("VCSLINK_CORS_ORIGINS", "(none)", "comma-separated exact origins allowed to call /graphql from a browser"),
+    key(
+        "VCSLINK_OAUTH_RETURN_ORIGINS",
+        "(none)",
+        "comma-separated origins, besides the public URL's, that `startAzureDevOpsAuthorization.returnUrl` may point to",
+    ),
+    key("VCSLINK_TOKEN_RATE_LIMIT", "50", "sustained requests per second per API token (burst 2×); 0 turns it off"),
+    key("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", "30", "total timeout of one Azure DevOps / Entra request"),
+    key("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS", "5", "connect timeout of one upstream request"),
+    key(
+        "VCSLINK_UPSTREAM_CACHE_TTL_SECONDS",
+        "30",
+        "how long an Azure DevOps answer is served from the in-memory cache",
+    ),
+];
+
+/// The configuration table as Markdown (the docs embed it; a test checks it did not drift).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| env var | `vcslink.toml` key | default | meaning |\n|---|---|---|---|\n");
+    for k in KEYS {
+        out.push_str(&format!("| `{}` | `{}` | `{}` | {} |\n", k.env, k.toml_key(), k.default, k.meaning));
+    }
+    out
+}

@@ -1,0 +1,125 @@
+//! Generated documentation: the configuration table, the troubleshooting table (verification code →
+//! cause → fix, from the same table that produces the hints) and the error-code reference.
+
+use secrecy::ExposeSecret;
+
+use crate::azure::verification::VerificationCode;
+use crate::config::Config;
+use crate::config_keys::{self, KEYS};
+
+/// A generated table by name.
+pub fn table(name: &str) -> Option<String> {
+    match name {
+        "config" => Some(config_keys::markdown_table()),
+        "troubleshooting" => Some(troubleshooting()),
+        "errors" => Some(error_codes()),
+        _ => None,
+    }
+}
+
+/// Verification code → cause → fix, for every code.
+pub fn troubleshooting() -> String {
+    let mut out = String::from("| code | cause | what to do |\n|---|---|---|\n");
+    for code in VerificationCode::ALL {
+        let e = code.entry();
+        out.push_str(&format!("| `{}` | {} | {} |\n", e.code, e.cause, e.hint.unwrap_or("—").replace('|', "\\|")));
+    }
+    out
+}
+
+/// The GraphQL error codes (`extensions.code`).
+pub const ERROR_CODES: &[(&str, &str)] = &[
+    ("UNAUTHENTICATED", "No API token, or a revoked or unknown one. Send `Authorization: Bearer <token>`."),
+    (
+        "NOT_FOUND",
+        "The object does not exist, or belongs to another tenant (the two are indistinguishable on purpose).",
+    ),
+    ("FORBIDDEN", "The token's role may not do this (a MEMBER calling an ADMIN mutation)."),
+    (
+        "VALIDATION",
+        "The input is invalid; `extensions.field` names the input field and `extensions.hint` says what to send.",
+    ),
+    (
+        "CONFLICT",
+        "A duplicate: the name is taken in this tenant, an idempotency key was reused with other input, the branch or pull request exists.",
+    ),
+    (
+        "NOT_AUTHORIZED_UPSTREAM",
+        "Azure DevOps refused the credential, or the caller has not connected Azure DevOps; the hint says how to fix it.",
+    ),
+    ("UPSTREAM_UNAVAILABLE", "Azure DevOps did not answer usefully (timeouts, 5xx after retries, unexpected answers)."),
+    ("RATE_LIMITED", "Too many requests, here or at Azure DevOps; `extensions.retryAfterSeconds` says when to retry."),
+    (
+        "INTERNAL",
+        "A fault of ours; the message says only \"internal error\" and the cause is logged with the request id.",
+    ),
+];
+
+pub fn error_codes() -> String {
+    let mut out = String::from("| code | meaning |\n|---|---|\n");
+    for (code, meaning) in ERROR_CODES {
+        out.push_str(&format!("| `{code}` | {meaning} |\n"));
+    }
+    out
+}
+
+/// `check-config`: every key with its effective value; secrets masked.
+pub fn effective_config(c: &Config) -> String {
+    let set = |s: &Option<secrecy::SecretString>| {
+        if s.as_ref().is_some_and(|v| !v.expose_secret().is_empty()) { "(set)" } else { "(unset)" }
+    };
+    let values: Vec<(&str, String)> = vec![
+        ("VCSLINK_DATABASE_URL", mask_url(&c.database_url)),
+        ("VCSLINK_LISTEN", c.listen.to_string()),
+        ("VCSLINK_PUBLIC_URL", c.public_url.as_ref().map_or_else(|| format!("http://{}", c.listen), |u| u.to_string())),
+        ("VCSLINK_DATA_DIR", c.data_dir.display().to_string()),
+        ("VCSLINK_MASTER_KEY", set(&c.master_key).into()),
+        ("VCSLINK_MASTER_KEY_OLD", set(&c.master_key_old).into()),
+        ("VCSLINK_BOOTSTRAP_TOKEN", set(&c.bootstrap_token).into()),
+        ("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", c.allow_private_upstreams.to_string()),
+        ("VCSLINK_ENTRA_AUTHORITY", c.entra_authority.to_string()),
+        ("VCSLINK_PROFILE_URL", c.profile_url.to_string()),
+        ("VCSLINK_LOG", c.log.clone()),
+        ("VCSLINK_LOG_FORMAT", if c.log_json { "json".into() } else { "text".into() }),
+        ("VCSLINK_INTROSPECTION", c.introspection.to_string()),
+        ("VCSLINK_CORS_ORIGINS", c.cors_origins.join(",")),
+        ("VCSLINK_OAUTH_RETURN_ORIGINS", c.oauth_return_origins.join(",")),
+        ("VCSLINK_TOKEN_RATE_LIMIT", c.token_rate_limit.to_string()),
+        ("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", c.upstream_timeout.as_secs().to_string()),
+        ("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS", c.upstream_connect_timeout.as_secs().to_string()),
+        ("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS", c.upstream_cache_ttl.as_secs().to_string()),
+    ];
+    let mut out = String::new();
+    for k in KEYS {
+        let v =
+            values.iter().find(|(env, _)| *env == k.env).map(|(_, v)| v.clone()).unwrap_or_else(|| "(see docs)".into());
+        out.push_str(&format!("{} = {}\n", k.env, v));
+    }
+    out
+}
+
+/// A database URL without its password.
+fn mask_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("****"));
+            u.to_string()
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_an_effective_value_and_passwords_are_masked() {
+        let mut c = Config::with_data_dir("/tmp/x".into());
+        c.database_url = "postgres://app:hunter2@db/vcslink".into();
+        let text = effective_config(&c);
+        assert!(!text.contains("hunter2"));
+        assert!(!text.contains("(see docs)"), "a key of KEYS has no effective value: {text}");
+        assert_eq!(text.lines().count(), KEYS.len());
+    }
+}

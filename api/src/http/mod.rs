@@ -1,0 +1,4 @@
+//! Plain-HTTP plumbing around the routes: request ids, tracing spans, CORS, (metrics live in `crate::metrics`).
+
+pub mod cors;
+pub mod request_id;

@@ -1,0 +1,114 @@
+//! Prometheus metrics: one process-wide recorder, rendered at `GET /metrics`.
+//!
+//! Names: `vcslink_graphql_requests_total{operation,outcome}`,
+//! `vcslink_graphql_request_duration_seconds{operation}`, `vcslink_upstream_requests_total{endpoint,status}`,
+//! `vcslink_upstream_request_duration_seconds{endpoint}`, `vcslink_upstream_cache_total{result}`,
+//! `vcslink_token_cache_total{result}`.
+
+use std::sync::OnceLock;
+
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+const LATENCY_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+
+/// Installs the recorder once per process (later calls reuse it; tests build many apps).
+pub fn install() -> Option<&'static PrometheusHandle> {
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), LATENCY_BUCKETS)
+                .ok()?
+                .build_recorder();
+            let handle = recorder.handle();
+            metrics::set_global_recorder(recorder).ok()?;
+            Some(handle)
+        })
+        .as_ref()
+}
+
+/// `GET /metrics`: the Prometheus text format.
+pub async fn render() -> impl IntoResponse {
+    let body = install().map(|h| h.render()).unwrap_or_default();
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}
+
+/// Counts one GraphQL operation and its latency.
+pub fn graphql_request(operation: &str, outcome: &'static str, seconds: f64) {
+    let op = operation.to_owned();
+    metrics::counter!("vcslink_graphql_requests_total", "operation" => op.clone(), "outcome" => outcome).increment(1);
+    metrics::histogram!("vcslink_graphql_request_duration_seconds", "operation" => op).record(seconds);
+}
+
+/// Counts one upstream call: `endpoint` is the API area (e.g. `git/repositories`), never an id.
+pub fn upstream_request(endpoint: String, status: String, seconds: f64) {
+    metrics::counter!("vcslink_upstream_requests_total", "endpoint" => endpoint.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("vcslink_upstream_request_duration_seconds", "endpoint" => endpoint).record(seconds);
+}
+
+pub fn cache(result: &'static str) {
+    metrics::counter!("vcslink_upstream_cache_total", "result" => result).increment(1);
+}
+
+pub fn token_cache(result: &'static str) {
+    metrics::counter!("vcslink_token_cache_total", "result" => result).increment(1);
+}
+
+/// The API area of an Azure DevOps path: the segments after `_apis` without ids, e.g.
+/// `/contoso/Platform/_apis/git/repositories/{id}/refs` → `git/repositories/refs`.
+pub fn endpoint_of(path: &str) -> String {
+    // Only known resource words survive, so names and ids never become label values.
+    const WORDS: &[&str] = &[
+        "projects",
+        "git",
+        "repositories",
+        "refs",
+        "pullrequests",
+        "threads",
+        "comments",
+        "commits",
+        "hooks",
+        "subscriptions",
+        "wit",
+        "workitems",
+        "connectiondata",
+        "security",
+        "permissionevaluationbatch",
+        "profile",
+        "profiles",
+        "me",
+        "items",
+        "pushes",
+    ];
+    if path.contains("/oauth2/") {
+        return "entra/oauth2".into();
+    }
+    if path.contains("openid-configuration") {
+        return "entra/discovery".into();
+    }
+    let parts: Vec<String> = path
+        .split('/')
+        .skip_while(|s| !s.eq_ignore_ascii_case("_apis"))
+        .skip(1)
+        .map(str::to_ascii_lowercase)
+        .filter(|s| WORDS.contains(&s.as_str()))
+        .collect();
+    if parts.is_empty() { "other".into() } else { parts.join("/") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_name_areas_not_ids() {
+        assert_eq!(endpoint_of("/contoso/_apis/projects"), "projects");
+        assert_eq!(endpoint_of("/contoso/P/_apis/git/repositories/c4b2a1d0-3e5f/refs"), "git/repositories/refs");
+        assert_eq!(endpoint_of("/contoso/_apis/connectionData"), "connectiondata");
+        assert_eq!(endpoint_of("/t/oauth2/v2.0/token"), "entra/oauth2");
+    }
+}

@@ -1,0 +1,90 @@
+//! Operating the server: metrics, request ids, CORS, batch limits.
+
+use serde_json::json;
+
+use crate::support::{ADMIN_TOKEN, Backend, spawn_app, spawn_with};
+
+#[tokio::test]
+async fn metrics_count_graphql_operations_upstream_calls_and_caches() {
+    let app = spawn_app().await;
+    let id = crate::browse::integration(&app, json!({})).await;
+    let q =
+        "query Repo($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { name } }";
+    for _ in 0..2 {
+        let body = app
+            .http
+            .post(format!("{}/graphql", app.base))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&json!({ "query": q, "variables": { "id": id }, "operationName": "Repo" }))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(body.status(), 200);
+    }
+    let text = app.http.get(format!("{}/metrics", app.base)).send().await.expect("metrics").text().await.expect("text");
+    assert!(text.contains("vcslink_graphql_requests_total{operation=\"Repo\",outcome=\"ok\"}"), "{text}");
+    assert!(text.contains("vcslink_graphql_request_duration_seconds_bucket"), "latency histogram");
+    assert!(text.contains("vcslink_upstream_requests_total{endpoint=\"git/repositories\",status=\"200\"}"), "{text}");
+    assert!(text.contains("vcslink_upstream_cache_total{result=\"hit\"}"));
+    assert!(text.contains("vcslink_token_cache_total{result=\"hit\"}"));
+}
+
+#[tokio::test]
+async fn a_request_id_is_taken_or_made_and_echoed() {
+    let app = spawn_app().await;
+    let given =
+        app.http.get(format!("{}/healthz", app.base)).header("x-request-id", "req-123").send().await.expect("get");
+    assert_eq!(given.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("req-123"));
+    let made = app.http.get(format!("{}/healthz", app.base)).send().await.expect("get");
+    let id = made.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+}
+
+#[tokio::test]
+async fn cors_allows_exactly_the_configured_origins() {
+    let app =
+        spawn_with(Backend::Sqlite, |c| c.cors_origins = vec!["https://app.example.com".into()]).await.expect("sqlite");
+    let preflight = app
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
+        .header("origin", "https://app.example.com")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization,content-type")
+        .send()
+        .await
+        .expect("preflight");
+    let h = preflight.headers();
+    assert_eq!(h.get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("https://app.example.com"));
+    assert!(h.get("access-control-max-age").is_some());
+    assert!(h.get("access-control-allow-credentials").is_none());
+    let other = app
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
+        .header("origin", "https://evil.example.net")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .expect("preflight");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn batches_are_capped() {
+    let app = spawn_app().await;
+    let one = json!({ "query": "{ viewer { user } }" });
+    let ok = app
+        .http
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!([one, one]))
+        .send()
+        .await
+        .expect("post");
+    let body: serde_json::Value = ok.json().await.expect("json");
+    assert_eq!(body.as_array().map(Vec::len), Some(2));
+    let many: Vec<_> = (0..11).map(|_| one.clone()).collect();
+    let refused =
+        app.http.post(format!("{}/graphql", app.base)).bearer_auth(ADMIN_TOKEN).json(&many).send().await.expect("post");
+    let body: serde_json::Value = refused.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "VALIDATION", "{body}");
+}
