@@ -45,7 +45,7 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
     ),
     (
         "NOT_AUTHORIZED_UPSTREAM",
-        "Azure DevOps refused the credential, or the caller has not connected Azure DevOps; the hint says how to fix it.",
+        "Azure DevOps refused the credential, or the caller has not connected Azure DevOps (or their authorization expired); the hint says how to fix it, and `extensions.authorizationUrl` / `extensions.personalAccessTokenUrl` say where.",
     ),
     ("UPSTREAM_UNAVAILABLE", "Azure DevOps did not answer usefully (timeouts, 5xx after retries, unexpected answers)."),
     ("RATE_LIMITED", "Too many requests, here or at Azure DevOps; `extensions.retryAfterSeconds` says when to retry."),

@@ -152,3 +152,25 @@ async fn no_user_secret_reaches_the_database_file_a_response_or_a_log() {
         assert!(!logs.contains(s.as_str()), "a user secret in a log line");
     }
 }
+
+#[tokio::test]
+async fn with_an_expired_authorization_reads_fall_back_and_writes_ask_to_reconnect() {
+    let app = spawn_app().await;
+    let id = oauth_integration(&app, "oauth", true).await;
+    let alice = app.token("alice", "MEMBER").await;
+    assert_eq!(connect(&app, &alice, &id).await.status, 200);
+    expire_in_db(&app).await;
+    app.fake.expire_grants();
+    let read = app.gql_as(Some(&alice), WI_COMMENTS, json!({ "id": id })).await;
+    assert!(read.get("errors").is_none(), "{read}");
+    assert!(auth_of(&last(&app, "GET", "/comments")).starts_with("Basic "), "the integration PAT served the read");
+    let write = app
+        .gql_as(
+            Some(&alice),
+            CREATE_BRANCH,
+            json!({ "i": { "integrationId": id, "repository": REPO, "name": "y", "from": "main" } }),
+        )
+        .await;
+    assert_eq!(error_code(&write), Some("NOT_AUTHORIZED_UPSTREAM"), "{write}");
+    assert!(write["errors"][0]["extensions"]["hint"].as_str().is_some());
+}
