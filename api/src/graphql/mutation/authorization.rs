@@ -28,6 +28,7 @@ pub struct StartAzureDevOpsAuthorizationInput {
     /// Where the browser goes after a successful authorization; must be on the public URL's
     /// origin or one of `VCSLINK_OAUTH_RETURN_ORIGINS`. Without it a small page says it worked.
     pub return_url: Option<String>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
@@ -40,16 +41,19 @@ pub struct StartAzureDevOpsAuthorizationPayload {
     pub expires_at: DateTime<Utc>,
     /// Problems worth showing, e.g. the app's scopes lack `offline_access` (no refresh token).
     pub warnings: Vec<String>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// Connects the caller with their own personal access token.
 #[derive(InputObject)]
 pub struct SetPersonalAccessTokenInput {
+    /// The integration (global ID).
     pub integration_id: ID,
     /// The caller's personal access token; checked against Azure DevOps, then stored sealed.
     #[graphql(secret)]
     pub token: String,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
@@ -58,13 +62,16 @@ pub struct SetPersonalAccessTokenInput {
 pub struct SetPersonalAccessTokenPayload {
     /// The caller's authorization (never the token).
     pub authorization: UserAuthorization,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// Forgets the caller's own Azure DevOps tokens for an integration.
 #[derive(InputObject)]
 pub struct DisconnectAzureDevOpsInput {
+    /// The integration (global ID).
     pub integration_id: ID,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
@@ -73,6 +80,7 @@ pub struct DisconnectAzureDevOpsInput {
 pub struct DisconnectAzureDevOpsPayload {
     /// True when an authorization was deleted; false when the caller had none.
     pub disconnected: bool,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 

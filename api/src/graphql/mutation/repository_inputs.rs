@@ -11,6 +11,7 @@ use crate::graphql::types::browse::repository::Branch;
 /// A new branch, created as the caller.
 #[derive(InputObject)]
 pub struct CreateBranchInput {
+    /// The integration (global ID).
     pub integration_id: ID,
     /// `organization/project/repository`.
     pub repository: String,
@@ -18,23 +19,29 @@ pub struct CreateBranchInput {
     pub name: String,
     /// A branch name or a 40-hex-digit commit id to start from.
     pub from: String,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// The created branch.
 #[derive(SimpleObject)]
 pub struct CreateBranchPayload {
+    /// The new branch.
     pub branch: Branch,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// A new pull request, opened as the caller.
 #[derive(InputObject)]
 pub struct CreatePullRequestInput {
+    /// The integration (global ID).
     pub integration_id: ID,
     /// `organization/project/repository`.
     pub repository: String,
+    /// The pull request's title.
     pub title: String,
+    /// The pull request's description (markdown).
     pub description: Option<String>,
     /// Short branch name of the changes.
     pub source_branch: String,
@@ -42,62 +49,77 @@ pub struct CreatePullRequestInput {
     pub target_branch: String,
     /// Open as a draft (default false).
     pub is_draft: Option<bool>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// The created pull request.
 #[derive(SimpleObject)]
 pub struct CreatePullRequestPayload {
+    /// The new pull request.
     pub pull_request: PullRequest,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// A comment on a pull request, as the caller: a new thread, or a reply when `threadId` is given.
 #[derive(InputObject)]
 pub struct AddPullRequestCommentInput {
+    /// The integration (global ID).
     pub integration_id: ID,
     /// `organization/project/repository`.
     pub repository: String,
+    /// The pull request number (`!318` → 318).
     pub pull_request_number: i64,
     /// Markdown text.
     pub content: String,
     /// Reply in this thread; omitted: open a new thread.
     pub thread_id: Option<i64>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// The created comment.
 #[derive(SimpleObject)]
 pub struct AddPullRequestCommentPayload {
+    /// The new comment.
     pub comment: Comment,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// A comment on a work item, as the caller.
 #[derive(InputObject)]
 pub struct AddWorkItemCommentInput {
+    /// The integration (global ID).
     pub integration_id: ID,
     /// The project name.
     pub project: String,
+    /// The work item id.
     pub work_item_id: i64,
     /// Markdown text.
     pub text: String,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// The created comment (`threadId` null).
 #[derive(SimpleObject)]
 pub struct AddWorkItemCommentPayload {
+    /// The new comment.
     pub comment: Comment,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
 /// Credentials for `git clone` over HTTPS as the caller.
 #[derive(InputObject)]
 pub struct CloneCredentialsInput {
+    /// The integration (global ID).
     pub integration_id: ID,
     /// `organization/project/repository`.
     pub repository: String,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
@@ -112,5 +134,6 @@ pub struct CloneCredentialsPayload {
     pub password: String,
     /// When the password stops working; null for a personal access token (Azure DevOps does not tell).
     pub expires_at: Option<DateTime<Utc>>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
