@@ -129,7 +129,8 @@ impl App {
 fn router(state: AppState) -> Router {
     let schema = graphql::schema(Some(state.clone()));
     let gql = Router::new()
-        .route("/graphql", get(handler::playground).post(handler::graphql))
+        .route("/graphql", get(crate::http::playground::page).post(handler::graphql))
+        .route("/graphql/assets/{name}", get(crate::http::playground::asset))
         .with_state((state.clone(), schema));
     let cors = crate::http::cors::layer(&state.config.cors_origins);
     let mut router = Router::new()

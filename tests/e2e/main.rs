@@ -3,6 +3,7 @@
 mod support;
 
 mod browse;
+mod browser;
 mod cli;
 mod docs;
 mod lifecycle;
