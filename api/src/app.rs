@@ -93,6 +93,7 @@ impl App {
         let state = AppState {
             upstream,
             tokens: TokenService::new(db.clone(), config.token_cache_ttl),
+            rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.token_rate_limit),
             db,
             keyring,
             azure,

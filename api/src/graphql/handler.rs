@@ -30,6 +30,13 @@ pub async fn graphql(
         },
         None => None,
     });
+    if let Some(p) = &caller.0
+        && let Err(wait) = state.rate_limit.check(&p.token_id)
+    {
+        let retry = wait.as_secs_f64().ceil().max(1.0) as u64;
+        crate::metrics::graphql_request("rate-limited", "error", 0.0);
+        return error_response(crate::error::ApiError::RateLimited { retry_after_seconds: retry }).into();
+    }
     let batch = req.into_inner();
     let operation = operation_name(&batch);
     tracing::Span::current().record("operation", operation.as_str());
@@ -60,12 +67,18 @@ fn operation_name(batch: &BatchRequest) -> String {
 }
 
 fn too_many(n: usize) -> async_graphql::BatchResponse {
-    let mut err =
-        async_graphql::ServerError::new(format!("a batch may hold at most {MAX_BATCH} operations, got {n}"), None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", crate::error::code::VALIDATION);
-    err.extensions = Some(ext);
-    async_graphql::BatchResponse::Single(async_graphql::Response::from_errors(vec![err]))
+    error_response(crate::error::ApiError::validation(
+        "query",
+        format!("a batch may hold at most {MAX_BATCH} operations, got {n}"),
+        Some("send fewer operations per request"),
+    ))
+}
+
+/// A whole-request refusal, shaped like any GraphQL error (with its code and extensions).
+fn error_response(e: crate::error::ApiError) -> async_graphql::BatchResponse {
+    let err: async_graphql::Error = e.into();
+    let server = err.into_server_error(async_graphql::Pos::default());
+    async_graphql::BatchResponse::Single(async_graphql::Response::from_errors(vec![server]))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

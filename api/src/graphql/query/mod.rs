@@ -1,5 +1,6 @@
 //! Query root, merged from one object per domain.
 
+mod audit;
 mod browse;
 mod integrations;
 mod viewer;
@@ -7,4 +8,4 @@ mod viewer;
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct Query(viewer::ViewerQuery, integrations::IntegrationQuery, browse::BrowseQuery);
+pub struct Query(viewer::ViewerQuery, integrations::IntegrationQuery, browse::BrowseQuery, audit::AuditQuery);
