@@ -93,6 +93,7 @@ impl App {
         let state = AppState {
             upstream,
             tokens: TokenService::new(db.clone(), config.token_cache_ttl),
+            rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.token_rate_limit),
             db,
             keyring,
             azure,
@@ -130,7 +131,8 @@ impl App {
 fn router(state: AppState) -> Router {
     let schema = graphql::schema(Some(state.clone()));
     let gql = Router::new()
-        .route("/graphql", get(handler::playground).post(handler::graphql))
+        .route("/graphql", get(crate::http::playground::page).post(handler::graphql))
+        .route("/graphql/assets/{name}", get(crate::http::playground::asset))
         .with_state((state.clone(), schema));
     let cors = crate::http::cors::layer(&state.config.cors_origins);
     let mut router = Router::new()

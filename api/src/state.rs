@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 use url::Url;
 
 use crate::auth::TokenService;
+use crate::auth::rate_limit::TokenRateLimit;
 use crate::azure::AzureClient;
 use crate::config::Config;
 use crate::crypto::Keyring;
@@ -17,6 +18,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub keyring: Arc<Keyring>,
     pub tokens: TokenService,
+    pub rate_limit: TokenRateLimit,
     pub azure: AzureClient,
     /// The read side: cache, retries, learned api-versions.
     pub upstream: Upstream,

@@ -263,7 +263,8 @@ on_both_backends!(the_cache_and_single_flight_bound_upstream_calls);
 #[tokio::test]
 #[ignore]
 async fn measure_warm_cache_repositories_latency() {
-    let app = crate::support::spawn_app().await;
+    let app =
+        crate::support::spawn_with(crate::support::Backend::Sqlite, |c| c.token_rate_limit = 0).await.expect("sqlite");
     for n in 0..49 {
         app.fake.add_repository("contoso", "Platform", &format!("many-{n:02}"));
     }

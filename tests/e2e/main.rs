@@ -6,6 +6,7 @@ mod acting;
 mod authorization;
 mod authorization_edges;
 mod browse;
+mod browser;
 mod cli;
 mod docs;
 mod lifecycle;

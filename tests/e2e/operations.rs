@@ -88,3 +88,47 @@ async fn batches_are_capped() {
     let body: serde_json::Value = refused.json().await.expect("json");
     assert_eq!(body["errors"][0]["extensions"]["code"], "VALIDATION", "{body}");
 }
+
+#[tokio::test]
+async fn a_token_over_its_rate_limit_is_told_when_to_retry() {
+    let app = spawn_with(Backend::Sqlite, |c| c.token_rate_limit = 1).await.expect("sqlite");
+    let mut codes = Vec::new();
+    for _ in 0..4 {
+        let body = app.gql("{ viewer { user } }", json!({})).await;
+        codes.push(crate::support::error_code(&body).map(str::to_owned));
+        if let Some(retry) = body.pointer("/errors/0/extensions/retryAfterSeconds") {
+            assert!(retry.as_u64().is_some_and(|s| s >= 1), "{body}");
+        }
+    }
+    assert_eq!(codes[..2], [None, None], "a burst of twice the rate passes");
+    assert!(codes.contains(&Some("RATE_LIMITED".to_owned())), "{codes:?}");
+    // Another token has its own budget.
+    let body = app.gql_as(None, "{ viewer { user } }", json!({})).await;
+    assert_eq!(crate::support::error_code(&body), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn the_audit_log_names_who_did_what_without_secrets() {
+    let app = spawn_app().await;
+    let id = crate::browse::integration(&app, json!({ "name": "audited" })).await;
+    app.gql(crate::queries::UNLINK, json!({ "id": id })).await;
+    app.token("someone", "MEMBER").await;
+    let body = app
+        .gql(
+            "{ auditEvents(first: 10) { totalCount edges { node { action actor targetId details createdAt } } } }",
+            json!({}),
+        )
+        .await;
+    let actions: Vec<&str> = body["data"]["auditEvents"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter_map(|e| e["node"]["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["api_token.create", "integration.unlink", "integration.create"], "{body}");
+    assert!(body["data"]["auditEvents"]["edges"][0]["node"]["actor"] == "admin");
+    assert!(!body.to_string().contains(fake_azure::DEFAULT_PAT));
+    let member = app.token("m", "MEMBER").await;
+    let denied = app.gql_as(Some(&member), "{ auditEvents { totalCount } }", json!({})).await;
+    assert_eq!(crate::support::error_code(&denied), Some("FORBIDDEN"));
+}

@@ -14,3 +14,6 @@ pub use key_file::{KeyFile, KeySource, keyring_from_sources};
 pub use keyring::Keyring;
 pub use master_key::{KEY_LEN, KeyError, MasterKey};
 pub use sealed::{Aad, FORMAT_V1, SealError, SecretBytes};
+
+#[cfg(test)]
+mod sealed_props;

@@ -24,3 +24,6 @@ pub use organization_url::OrganizationUrl;
 pub use pat_scopes::{REQUIRED_PAT_SCOPES, pat_creation_url};
 pub use project_names::{MAX_PROJECTS, ProjectNames};
 pub use secrets::{ClientSecret, GENERATED_WEBHOOK_PASSWORD_LEN, PersonalAccessToken, SecretInput, WebhookPassword};
+
+#[cfg(test)]
+mod organization_url_props;

@@ -3,11 +3,9 @@
 use std::time::Instant;
 
 use async_graphql::BatchRequest;
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse};
 
 use super::AppSchema;
 use super::context::Caller;
@@ -32,6 +30,13 @@ pub async fn graphql(
         },
         None => None,
     });
+    if let Some(p) = &caller.0
+        && let Err(wait) = state.rate_limit.check(&p.token_id)
+    {
+        let retry = wait.as_secs_f64().ceil().max(1.0) as u64;
+        crate::metrics::graphql_request("rate-limited", "error", 0.0);
+        return error_response(crate::error::ApiError::RateLimited { retry_after_seconds: retry }).into();
+    }
     let batch = req.into_inner();
     let operation = operation_name(&batch);
     tracing::Span::current().record("operation", operation.as_str());
@@ -62,21 +67,22 @@ fn operation_name(batch: &BatchRequest) -> String {
 }
 
 fn too_many(n: usize) -> async_graphql::BatchResponse {
-    let mut err =
-        async_graphql::ServerError::new(format!("a batch may hold at most {MAX_BATCH} operations, got {n}"), None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", crate::error::code::VALIDATION);
-    err.extensions = Some(ext);
-    async_graphql::BatchResponse::Single(async_graphql::Response::from_errors(vec![err]))
+    error_response(crate::error::ApiError::validation(
+        "query",
+        format!("a batch may hold at most {MAX_BATCH} operations, got {n}"),
+        Some("send fewer operations per request"),
+    ))
+}
+
+/// A whole-request refusal, shaped like any GraphQL error (with its code and extensions).
+fn error_response(e: crate::error::ApiError) -> async_graphql::BatchResponse {
+    let err: async_graphql::Error = e.into();
+    let server = err.into_server_error(async_graphql::Pos::default());
+    async_graphql::BatchResponse::Single(async_graphql::Response::from_errors(vec![server]))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
-}
-
-/// The GraphiQL playground, with a header editor for `Authorization`.
-pub async fn playground() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").title("vcslink").finish())
 }

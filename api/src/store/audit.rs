@@ -51,3 +51,8 @@ pub async fn list(
     let rows = q.order_by_desc(audit_event::Column::Id).limit(page.first + 1).all(db).await?;
     Ok(Page::from_overfetch(rows, page.first))
 }
+
+pub async fn count(db: &impl ConnectionTrait, tenant_id: &str) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    audit_event::Entity::find().filter(audit_event::Column::TenantId.eq(tenant_id)).count(db).await
+}

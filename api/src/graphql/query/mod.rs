@@ -1,5 +1,6 @@
 //! Query root, merged from one object per domain.
 
+mod audit;
 mod browse;
 mod integrations;
 mod viewer;
@@ -8,4 +9,10 @@ mod work_items;
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct Query(viewer::ViewerQuery, integrations::IntegrationQuery, browse::BrowseQuery, work_items::WorkItemQuery);
+pub struct Query(
+    viewer::ViewerQuery,
+    integrations::IntegrationQuery,
+    browse::BrowseQuery,
+    audit::AuditQuery,
+    work_items::WorkItemQuery,
+);

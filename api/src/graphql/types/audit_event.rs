@@ -1,0 +1,32 @@
+//! `AuditEvent`: one administrative act. Never holds a secret.
+
+use async_graphql::{ID, SimpleObject};
+use chrono::{DateTime, Utc};
+
+/// Who did what to which object, and when.
+#[derive(SimpleObject)]
+pub struct AuditEvent {
+    pub id: ID,
+    /// e.g. `integration.create`, `integration.unlink`, `api_token.revoke`.
+    pub action: String,
+    /// The platform user who acted (`cli` for the command line).
+    pub actor: String,
+    /// The raw id of the object acted on.
+    pub target_id: Option<String>,
+    /// JSON object with non-secret details (names, changed fields, outcomes).
+    pub details: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<entity::audit_event::Model> for AuditEvent {
+    fn from(m: entity::audit_event::Model) -> Self {
+        AuditEvent {
+            id: ID(m.id),
+            action: m.action,
+            actor: m.actor,
+            target_id: m.target_id,
+            details: m.details,
+            created_at: m.created_at,
+        }
+    }
+}
