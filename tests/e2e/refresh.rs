@@ -130,6 +130,11 @@ async fn no_user_secret_reaches_the_database_file_a_response_or_a_log() {
     )
     .await;
 
+    let audit = app.gql("{ auditEvents(first: 100) { edges { node { action details } } } }", json!({})).await;
+    let actions = audit.to_string();
+    for action in ["user_authorization.start", "user_authorization.connect", "repository.create_branch"] {
+        assert!(actions.contains(action), "audited {action}: {audit}");
+    }
     let mut secrets = vec![bob_pat.to_owned()];
     for r in app.fake.requests() {
         if let Some(token) = auth_of(&r).strip_prefix("Bearer ") {
