@@ -1,0 +1,128 @@
+//! A closed-loop HTTP load generator: `concurrency` workers over keep-alive connections, a warm-up,
+//! then a fixed measured duration; latencies kept whole for exact percentiles.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// One request to repeat.
+#[derive(Clone)]
+pub struct Shot {
+    pub url: String,
+    pub token: Option<String>,
+    /// POST this JSON body when set, else GET.
+    pub body: Option<Value>,
+}
+
+/// What a run measured.
+#[derive(Clone, Debug, Default)]
+pub struct Measured {
+    pub requests: u64,
+    pub errors: u64,
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+pub async fn run(
+    client: &reqwest::Client,
+    shots: Vec<Shot>,
+    concurrency: usize,
+    warmup: Duration,
+    duration: Duration,
+) -> Measured {
+    let shots = Arc::new(shots);
+    let _ = drive(client, shots.clone(), concurrency, warmup).await;
+    let (latencies, errors, elapsed) = drive(client, shots, concurrency, duration).await;
+    summarize(latencies, errors, elapsed)
+}
+
+/// Sends exactly about `total` requests (no warm-up), for counting what they cost.
+pub async fn run_count(client: &reqwest::Client, shots: Vec<Shot>, concurrency: usize, total: u64) -> Measured {
+    let (latencies, errors, elapsed) = drive_until(client, Arc::new(shots), concurrency, None, Some(total)).await;
+    summarize(latencies, errors, elapsed)
+}
+
+async fn drive(
+    client: &reqwest::Client,
+    shots: Arc<Vec<Shot>>,
+    concurrency: usize,
+    duration: Duration,
+) -> (Vec<u32>, u64, Duration) {
+    drive_until(client, shots, concurrency, Some(duration), None).await
+}
+
+async fn drive_until(
+    client: &reqwest::Client,
+    shots: Arc<Vec<Shot>>,
+    concurrency: usize,
+    duration: Option<Duration>,
+    total: Option<u64>,
+) -> (Vec<u32>, u64, Duration) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for w in 0..concurrency {
+        let (client, shots, stop, sent) = (client.clone(), shots.clone(), stop.clone(), sent.clone());
+        workers.push(tokio::spawn(async move {
+            let (mut lat, mut errors, mut i) = (Vec::with_capacity(16_384), 0u64, w);
+            while !stop.load(Ordering::Relaxed) {
+                if total.is_some_and(|t| sent.fetch_add(1, Ordering::Relaxed) >= t) {
+                    break;
+                }
+                let shot = &shots[i % shots.len()];
+                i += 1;
+                let t = Instant::now();
+                let mut req = match &shot.body {
+                    Some(b) => client.post(&shot.url).json(b),
+                    None => client.get(&shot.url),
+                };
+                if let Some(tok) = &shot.token {
+                    req = req.bearer_auth(tok);
+                }
+                let ok = match req.send().await {
+                    Ok(r) => {
+                        r.status().is_success()
+                            && r.bytes().await.is_ok_and(|b| !b.windows(9).any(|w| w == b"\"errors\":"))
+                    }
+                    Err(_) => false,
+                };
+                lat.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                if !ok {
+                    errors += 1;
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    if let Some(d) = duration {
+        tokio::time::sleep(d).await;
+        stop.store(true, Ordering::Relaxed);
+    }
+    let (mut all, mut errors) = (Vec::new(), 0);
+    for w in workers {
+        if let Ok((lat, e)) = w.await {
+            all.extend(lat);
+            errors += e;
+        }
+    }
+    (all, errors, started.elapsed())
+}
+
+fn summarize(mut lat: Vec<u32>, errors: u64, elapsed: Duration) -> Measured {
+    lat.sort_unstable();
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or(0) as f64
+            / 1000.0
+    };
+    Measured {
+        requests: lat.len() as u64,
+        errors,
+        per_second: lat.len() as f64 / elapsed.as_secs_f64(),
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+    }
+}

@@ -1,0 +1,197 @@
+//! `cargo run --release -p vcslink-bench -- [--quick]`: vcslink measured against baselines of its own
+//! stack in one run (ratios, not absolute numbers: these machines are shared and noisy).
+
+mod baseline;
+mod load;
+mod memory;
+mod report;
+
+use std::time::{Duration, Instant};
+
+use fake_azure::{DEFAULT_PAT, FakeAzure};
+use load::Shot;
+use report::Row;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use vcslink_api::app::App;
+use vcslink_api::config::Config;
+
+const ADMIN: &str = "vcs_bench-admin-token-0123456789abcdefghijklmnop";
+
+struct Plan {
+    warmup: Duration,
+    duration: Duration,
+    concurrency: usize,
+    token_requests: u64,
+}
+
+#[tokio::main]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let plan = if quick {
+        Plan {
+            warmup: Duration::from_millis(300),
+            duration: Duration::from_secs(2),
+            concurrency: 16,
+            token_requests: 10_000,
+        }
+    } else {
+        Plan {
+            warmup: Duration::from_secs(1),
+            duration: Duration::from_secs(8),
+            concurrency: 16,
+            token_requests: 100_000,
+        }
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let fake = FakeAzure::start().await;
+    let mut config = Config::with_data_dir(tmp.path().join("data"));
+    config.listen = "127.0.0.1:0".parse().expect("addr");
+    config.bootstrap_token = Some(SecretString::from(ADMIN.to_owned()));
+    config.allow_private_upstreams = true;
+    config.entra_authority = url::Url::parse(&fake.entra_authority()).expect("url");
+    config.profile_url = url::Url::parse(&fake.profile_url()).expect("url");
+    config.token_rate_limit = 0;
+    config.upstream_cache_ttl = Duration::from_secs(600);
+
+    // (f) The first start creates the database; the measured one opens the existing database.
+    drop(App::build(config.clone()).await.expect("first start"));
+    let started = Instant::now();
+    let app = App::build(config.clone()).await.expect("server builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state().db.clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
+    while !client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let idle_rss = memory::rss_mib();
+
+    let gql = format!("{base}/graphql");
+    let integration_id = seed(&client, &gql, &fake).await;
+    let plain_url = baseline::serve(db.clone()).await;
+    let mut rows = Vec::new();
+
+    // (a) the integrations list against the plain route.
+    let plain = load::run(
+        &client,
+        vec![Shot { url: plain_url.clone(), token: None, body: None }],
+        plan.concurrency,
+        plan.warmup,
+        plan.duration,
+    )
+    .await;
+    let list =
+        json!({ "query": "{ azureDevOpsIntegrations(first: 20) { edges { node { id name status labels } } } }" });
+    let shot = Shot { url: gql.clone(), token: Some(ADMIN.into()), body: Some(list) };
+    let a = load::run(&client, vec![shot.clone()], plan.concurrency, plan.warmup, plan.duration).await;
+    let rss_after_first = memory::rss_mib();
+    rows.push(Row::ratio("a", "integrations list / plain route (req/s)", a.per_second / plain.per_second, 0.7, &a));
+    rows.push(Row::at_most("a", "integrations list p99 / p50", a.p99_ms / a.p50_ms.max(0.001), 5.0));
+
+    // (b) a warm-cache repository query: no upstream call during the run.
+    let repo = json!({ "query": "query($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { branches(first: 50) { edges { node { name objectId } } } pullRequests(first: 20) { edges { node { number title } } } } }", "variables": { "id": integration_id } });
+    let repo_shot = Shot { url: gql.clone(), token: Some(ADMIN.into()), body: Some(repo) };
+    let _ =
+        load::run(&client, vec![repo_shot.clone()], 1, Duration::from_millis(200), Duration::from_millis(100)).await;
+    fake.clear_requests();
+    let b = load::run(&client, vec![repo_shot], plan.concurrency, plan.warmup, plan.duration).await;
+    let upstream_calls = fake.requests().len();
+    rows.push(Row::ratio("b", "warm repository query / plain route (req/s)", b.per_second / plain.per_second, 0.5, &b));
+    rows.push(Row::at_most("b", "upstream calls during the warm run", upstream_calls as f64, 0.0));
+
+    // (c) ingest: the plain insert baseline (the webhook side is measured once webhooks land).
+    let inserts = baseline::insert_loop(&db, "bench", plan.duration).await;
+    rows.push(Row::info("c", "plain SeaORM insert, one commit per row (rows/s)", inserts));
+
+    // (d) many requests, ten tokens: argon2 runs once per token, then the cache answers.
+    let tokens = tokens(&client, &gql, 10).await;
+    let before = vcslink_api::auth::api_token::ARGON2_VERIFICATIONS.load(std::sync::atomic::Ordering::Relaxed);
+    let viewer = json!({ "query": "{ viewer { user } }" });
+    let shots =
+        tokens.iter().map(|t| Shot { url: gql.clone(), token: Some(t.clone()), body: Some(viewer.clone()) }).collect();
+    let d = load::run_count(&client, shots, plan.concurrency, plan.token_requests).await;
+    let verifications =
+        vcslink_api::auth::api_token::ARGON2_VERIFICATIONS.load(std::sync::atomic::Ordering::Relaxed) - before;
+    rows.push(Row::at_most(
+        "d",
+        &format!("argon2 verifications for {} requests, 10 tokens", d.requests),
+        verifications as f64,
+        10.0,
+    ));
+
+    // (e) memory: idle, peak, and no growth between two identical runs.
+    let again = load::run(&client, vec![shot], plan.concurrency, plan.warmup, plan.duration).await;
+    let growth = memory::rss_mib() - rss_after_first;
+    rows.push(Row::at_most("e", "RSS idle after start (MiB)", idle_rss, 30.0));
+    rows.push(Row::at_most(
+        "e",
+        "RSS peak during the run (MiB, load generator and fake included)",
+        memory::peak_mib(),
+        100.0,
+    ));
+    rows.push(Row::at_most(
+        "e",
+        &format!("RSS growth between two identical runs (MiB; {:.0} then {:.0} req/s)", a.per_second, again.per_second),
+        growth,
+        5.0,
+    ));
+
+    // (f)
+    rows.push(Row::at_most("f", "start to /readyz on an existing SQLite database (ms)", ready_ms, 300.0));
+
+    report::print(&rows, &plain, quick);
+}
+
+async fn post(client: &reqwest::Client, gql: &str, query: &str, variables: Value) -> Value {
+    let resp = client
+        .post(gql)
+        .bearer_auth(ADMIN)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("post");
+    resp.json().await.expect("json")
+}
+
+/// 20 integrations; the fake gets 50 branches and 20 pull requests on api-gateway. Returns the first id.
+async fn seed(client: &reqwest::Client, gql: &str, fake: &FakeAzure) -> String {
+    let create = "mutation($i: CreateAzureDevOpsIntegrationInput!) { createAzureDevOpsIntegration(input: $i) { integration { id } } }";
+    let mut first = None;
+    for n in 0..20 {
+        let body = post(client, gql, create, json!({ "i": { "name": format!("bench-{n:02}"), "organizationUrl": fake.org_url("contoso"),
+            "flavor": "SERVICES", "personalAccessToken": DEFAULT_PAT, "labels": ["bench", format!("n{n}")], "verify": false } })).await;
+        let id = body
+            .pointer("/data/createAzureDevOpsIntegration/integration/id")
+            .and_then(Value::as_str)
+            .expect("created")
+            .to_owned();
+        first.get_or_insert(id);
+    }
+    for n in 0..47 {
+        fake.add_branch("contoso", "api-gateway", &format!("bench/{n:02}"), None);
+    }
+    for n in 0..18 {
+        let branch = format!("pr/{n:02}");
+        fake.add_branch("contoso", "api-gateway", &branch, None);
+        fake.add_pull_request("contoso", "api-gateway", &branch, "main", &format!("Bench change {n}"));
+    }
+    first.expect("20 integrations")
+}
+
+async fn tokens(client: &reqwest::Client, gql: &str, n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let body = post(
+            client,
+            gql,
+            "mutation($u: String!) { createApiToken(input: { user: $u, role: MEMBER }) { token } }",
+            json!({ "u": format!("bench-user-{i}") }),
+        )
+        .await;
+        out.push(body.pointer("/data/createApiToken/token").and_then(Value::as_str).expect("token").to_owned());
+    }
+    out
+}
