@@ -69,6 +69,7 @@ pub fn load_keyring(config: &Config) -> Result<Keyring, StartError> {
 
 impl App {
     pub async fn build(config: Config) -> Result<App, StartError> {
+        crate::memory::tune_allocator();
         crate::metrics::install();
         let db = open_database(&config).await?;
         let keyring = Arc::new(load_keyring(&config)?);

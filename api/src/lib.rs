@@ -15,6 +15,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod integrations;
+pub mod memory;
 pub mod metrics;
 pub mod state;
 pub mod store;

@@ -58,12 +58,15 @@ pub enum TokenError {
 pub struct TokenService {
     db: DatabaseConnection,
     cache: Cache<[u8; 32], Arc<Principal>>,
+    /// argon2 needs 19 MiB per check: a flood of unknown tokens must not run hundreds at once.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl TokenService {
     pub fn new(db: DatabaseConnection, ttl: Duration) -> TokenService {
         let cache = Cache::builder().max_capacity(10_000).time_to_live(ttl).support_invalidation_closures().build();
-        TokenService { db, cache }
+        let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
+        TokenService { db, cache, hashing: Arc::new(tokio::sync::Semaphore::new(parallel)) }
     }
 
     /// The principal a token names, or `None` for an unknown or revoked token. Concurrent first
@@ -99,6 +102,7 @@ impl TokenService {
         let candidates = store::tokens::candidates(&self.db, &lookup_key(token)).await?;
         for row in candidates {
             let (token_owned, hash) = (token.to_owned(), row.hash.clone());
+            let _permit = self.hashing.acquire().await.map_err(|e| TokenError::Hash(e.to_string()))?;
             let ok = tokio::task::spawn_blocking(move || verify_hash(&token_owned, &hash))
                 .await
                 .map_err(|e| TokenError::Hash(e.to_string()))?;
