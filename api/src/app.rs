@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
@@ -129,9 +129,10 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/webhooks/azure-devops/{integration_id}", post(crate::webhooks::route::receive))
         .with_state(state)
         .merge(gql)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::webhooks::route::MAX_BODY))
 }
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {

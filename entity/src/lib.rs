@@ -5,5 +5,8 @@ pub mod audit_event;
 pub mod idempotency_key;
 pub mod integration;
 pub mod integration_tombstone;
+pub mod service_hook;
 pub mod tenant;
 pub mod user;
+pub mod webhook_delivery;
+pub mod webhook_grace_password;

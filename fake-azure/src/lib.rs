@@ -17,6 +17,7 @@ mod hooks;
 mod http;
 mod identity;
 mod model;
+pub mod payloads;
 mod profile;
 mod pulls;
 mod router;

@@ -4,12 +4,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_tenancy;
 mod m20261122_000002_integrations;
+mod m20261122_000004_webhooks;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_tenancy::Migration), Box::new(m20261122_000002_integrations::Migration)]
+        vec![
+            Box::new(m20261122_000001_tenancy::Migration),
+            Box::new(m20261122_000002_integrations::Migration),
+            Box::new(m20261122_000004_webhooks::Migration),
+        ]
     }
 }

@@ -11,3 +11,4 @@ mod style;
 mod tenancy;
 mod validation;
 mod verification;
+mod webhooks;

@@ -11,6 +11,9 @@ use crate::error::ApiError;
 pub enum Kind {
     AzureDevOpsIntegration,
     ApiToken,
+    WebhookDelivery,
+    ServiceHookSubscription,
+    Automation,
 }
 
 impl Kind {
@@ -18,6 +21,9 @@ impl Kind {
         match self {
             Kind::AzureDevOpsIntegration => "AzureDevOpsIntegration",
             Kind::ApiToken => "ApiToken",
+            Kind::WebhookDelivery => "WebhookDelivery",
+            Kind::ServiceHookSubscription => "ServiceHookSubscription",
+            Kind::Automation => "Automation",
         }
     }
 
@@ -25,6 +31,9 @@ impl Kind {
         match s {
             "AzureDevOpsIntegration" => Some(Kind::AzureDevOpsIntegration),
             "ApiToken" => Some(Kind::ApiToken),
+            "WebhookDelivery" => Some(Kind::WebhookDelivery),
+            "ServiceHookSubscription" => Some(Kind::ServiceHookSubscription),
+            "Automation" => Some(Kind::Automation),
             _ => None,
         }
     }

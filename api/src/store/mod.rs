@@ -1,11 +1,13 @@
 //! Database access per aggregate. Knows SeaORM and the sealed-secret format; nothing of GraphQL.
 
 pub mod audit;
+pub mod deliveries;
 pub mod integrations;
 pub mod pagination;
 pub mod rotate;
 pub mod tenants;
 pub mod tokens;
+pub mod webhook_passwords;
 
 use std::time::Duration;
 

@@ -10,6 +10,7 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     (super::integrations::TABLE, super::integrations::PAT),
     (super::integrations::TABLE, super::integrations::CLIENT_SECRET),
     (super::integrations::TABLE, super::integrations::WEBHOOK_PASSWORD),
+    (super::webhook_passwords::TABLE, super::webhook_passwords::PASSWORD),
 ];
 
 #[derive(Debug, thiserror::Error)]

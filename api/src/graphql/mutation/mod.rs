@@ -4,8 +4,9 @@
 mod integration_inputs;
 mod integrations;
 mod tokens;
+mod webhooks;
 
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(tokens::TokenMutation, integrations::IntegrationMutation);
+pub struct Mutation(tokens::TokenMutation, integrations::IntegrationMutation, webhooks::WebhookMutation);

@@ -8,6 +8,7 @@ use crate::graphql::context;
 use crate::graphql::node::{Kind, decode_any};
 use crate::graphql::types::api_token::ApiToken;
 use crate::graphql::types::connection::{self, Counted};
+use crate::graphql::types::delivery::WebhookDelivery;
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::graphql::types::node::Node;
 use crate::graphql::types::viewer::Viewer;
@@ -74,6 +75,15 @@ impl ViewerQuery {
                     None => None,
                 }
             }
+            Kind::WebhookDelivery => {
+                if !p.is_admin() {
+                    return Err(ApiError::admin_only());
+                }
+                store::deliveries::get(&state.db, &p.tenant_id, &raw)
+                    .await?
+                    .map(|d| Node::WebhookDelivery(Box::new(WebhookDelivery(d))))
+            }
+            Kind::ServiceHookSubscription | Kind::Automation => None,
         })
     }
 }

@@ -170,4 +170,19 @@ impl AzureDevOpsIntegration {
     async fn personal_access_token_url(&self) -> String {
         format!("{}/_usersSettings/tokens", self.0.organization_url)
     }
+
+    /// ADMIN: the Service Hook deliveries received for this integration, newest first;
+    /// `eventType` keeps only those of one type.
+    async fn deliveries(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        event_type: Option<super::delivery::WebhookEventType>,
+    ) -> Result<
+        async_graphql::connection::Connection<String, super::delivery::WebhookDelivery, super::connection::Counted>,
+        ApiError,
+    > {
+        super::integration_webhooks::deliveries(ctx, &self.0, first, after, event_type).await
+    }
 }

@@ -2,8 +2,10 @@
 
 pub mod api_token;
 pub mod connection;
+pub mod delivery;
 pub mod enums;
 pub mod integration;
+pub mod integration_webhooks;
 pub mod node;
 pub mod verification;
 pub mod viewer;

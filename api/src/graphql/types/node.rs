@@ -3,6 +3,7 @@
 use async_graphql::{ID, Interface};
 
 use super::api_token::ApiToken;
+use super::delivery::WebhookDelivery;
 use super::integration::AzureDevOpsIntegration;
 
 /// An object with a global ID, fetchable by `node(id)`.
@@ -11,4 +12,5 @@ use super::integration::AzureDevOpsIntegration;
 pub enum Node {
     AzureDevOpsIntegration(AzureDevOpsIntegration),
     ApiToken(Box<ApiToken>),
+    WebhookDelivery(Box<WebhookDelivery>),
 }

@@ -1,0 +1,8 @@
+//! Azure DevOps Service Hook deliveries: the HTTP route (Basic auth; store, then ack), envelope
+//! parsing, and routing of stored deliveries.
+
+pub mod events;
+pub mod ingest;
+pub mod replay;
+pub mod route;
+pub mod routing;
