@@ -11,4 +11,5 @@ mod style;
 mod tenancy;
 mod validation;
 mod verification;
+mod webhook_bench;
 mod webhooks;

@@ -1,11 +1,11 @@
 //! The delivery ledger: insert-or-ignore on (integration, event id), duplicates counted, keyset pages.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{integration, webhook_delivery as delivery};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, TryIntoModel,
 };
 
 use super::new_id;
@@ -31,6 +31,7 @@ pub async fn insert_or_count(
     integration: &integration::Model,
     n: &Normalized,
     payload: String,
+    outcome: (&str, String),
 ) -> Result<Stored, DbErr> {
     let now = Utc::now();
     let commits = (!n.commits.is_empty()).then(|| serde_json::to_string(&n.commits).unwrap_or_default());
@@ -60,12 +61,12 @@ pub async fn insert_or_count(
         event_created_at: Set(n.created_at),
         received_at: Set(now),
         duplicate_count: Set(0),
-        outcome: Set(RECEIVED.to_owned()),
-        outcome_message: Set(None),
-        processed_at: Set(None),
+        outcome: Set(outcome.0.to_owned()),
+        outcome_message: Set(Some(outcome.1)),
+        processed_at: Set((outcome.0 != RECEIVED).then_some(now)),
         payload: Set(payload),
     };
-    let id = row.id.clone().take().unwrap_or_default();
+    let model = row.clone().try_into_model()?;
     let inserted = delivery::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([delivery::Column::IntegrationId, delivery::Column::EventId]).do_nothing().to_owned(),
@@ -86,13 +87,28 @@ pub async fn insert_or_count(
             .await?;
         return Ok(Stored::Duplicate);
     }
+    Ok(Stored::New(Box::new(model)))
+}
+
+/// Moves `lastDeliveryAt` forward, at most about once a second: a row that is fresh enough is not
+/// written (nor locked), so concurrent deliveries do not queue on the integration row.
+pub async fn touch_last_delivery(
+    db: &impl ConnectionTrait,
+    integration_id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let stale = at - chrono::Duration::seconds(1);
     integration::Entity::update_many()
-        .col_expr(integration::Column::LastDeliveryAt, Expr::value(Some(now)))
-        .filter(integration::Column::Id.eq(integration.id.as_str()))
+        .col_expr(integration::Column::LastDeliveryAt, Expr::value(Some(at)))
+        .filter(integration::Column::Id.eq(integration_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(integration::Column::LastDeliveryAt.is_null())
+                .add(integration::Column::LastDeliveryAt.lt(stale)),
+        )
         .exec(db)
-        .await?;
-    let stored = delivery::Entity::find_by_id(id).one(db).await?;
-    stored.map(|m| Stored::New(Box::new(m))).ok_or_else(|| DbErr::RecordNotFound("the delivery just stored".into()))
+        .await
+        .map(|_| ())
 }
 
 /// Records the routing outcome of a delivery.

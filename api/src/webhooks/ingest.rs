@@ -66,13 +66,17 @@ pub async fn ingest(
     }
     let normalized = events::parse(body).map_err(|_| IngestError::Malformed)?;
     let payload = String::from_utf8_lossy(body).into_owned();
+    let outcome = routing::decide(normalized.kind(), normalized.repository_id.as_deref());
     let txn = state.db.begin().await?;
-    match deliveries::insert_or_count(&txn, &model, &normalized, payload).await? {
+    match deliveries::insert_or_count(&txn, &model, &normalized, payload, outcome).await? {
         Stored::New(delivery) => {
-            let routed = routing::route_in(&txn, &delivery).await?;
             txn.commit().await?;
-            routing::after_commit(state, &routed);
-            Ok(Ingested::Stored { delivery_id: routed.id })
+            routing::after_commit(state, &delivery);
+            // Best effort: the delivery is stored; a missed timestamp is not worth a retry.
+            if let Err(e) = deliveries::touch_last_delivery(&state.db, &model.id, delivery.received_at).await {
+                tracing::warn!(error = %e, "could not update lastDeliveryAt");
+            }
+            Ok(Ingested::Stored { delivery_id: delivery.id })
         }
         Stored::Duplicate => {
             txn.commit().await?;

@@ -1,7 +1,7 @@
 //! Routing a stored delivery: what it changes (the browse cache) and who hears of it.
 //!
-//! Runs inside the transaction that stored the delivery (so "stored" and "routed" commit together
-//! and a duplicate is never routed twice), and again on `replayDelivery`.
+//! Decided inside the transaction that stores the delivery (so "stored" and "routed" commit
+//! together and a duplicate is never routed twice), and again on `replayDelivery`.
 
 use entity::webhook_delivery as delivery;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
@@ -11,15 +11,21 @@ use crate::state::AppState;
 use crate::store::deliveries;
 use crate::upstream::invalidate::invalidate_repository;
 
-/// Routes `d` and records the outcome on it; returns the updated row.
-pub async fn route_in(db: &impl ConnectionTrait, d: &delivery::Model) -> Result<delivery::Model, DbErr> {
-    let kind = EventKind::parse(&d.kind);
-    let message = match (kind, &d.repository_id) {
-        (EventKind::Other, _) => "stored; no routing for this event type".to_owned(),
-        (k, Some(_)) if k.invalidates_repository() => "repository cache invalidated".to_owned(),
-        _ => "stored".to_owned(),
+/// The outcome routing gives a delivery of `kind` (about `repository_id`), decided before it is
+/// stored so that a new delivery is written once, already routed.
+pub fn decide(kind: EventKind, repository_id: Option<&str>) -> (&'static str, String) {
+    let message = match (kind, repository_id) {
+        (EventKind::Other, _) => "stored; no routing for this event type",
+        (k, Some(_)) if k.invalidates_repository() => "repository cache invalidated",
+        _ => "stored",
     };
-    deliveries::set_outcome(db, &d.id, deliveries::PROCESSED, Some(message)).await?;
+    (deliveries::PROCESSED, message.to_owned())
+}
+
+/// Routes a stored delivery again (`replayDelivery`) and records the outcome; returns the updated row.
+pub async fn route_in(db: &impl ConnectionTrait, d: &delivery::Model) -> Result<delivery::Model, DbErr> {
+    let (outcome, message) = decide(EventKind::parse(&d.kind), d.repository_id.as_deref());
+    deliveries::set_outcome(db, &d.id, outcome, Some(message)).await?;
     delivery::Entity::find_by_id(d.id.clone())
         .one(db)
         .await?
