@@ -33,6 +33,8 @@ pub struct Config {
     pub upstream_timeout: Duration,
     /// Whether to create the `default` tenant and its first admin token when the database has no tenant.
     pub bootstrap: bool,
+    /// How long the previous webhook password is still accepted after a rotation.
+    pub webhook_password_grace: Duration,
 }
 
 /// A configuration value that does not parse.
@@ -67,6 +69,7 @@ impl Config {
             upstream_connect_timeout: Duration::from_secs(5),
             upstream_timeout: Duration::from_secs(30),
             bootstrap: true,
+            webhook_password_grace: Duration::from_secs(24 * 3600),
         }
     }
 
@@ -130,6 +133,12 @@ impl Config {
                 var: "VCSLINK_TOKEN_RATE_LIMIT",
                 message: "expected a whole number of requests per second (0 = off)".into(),
             })?;
+        }
+        if let Some(v) = var("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS") {
+            config.webhook_password_grace = Duration::from_secs(v.parse().map_err(|_| ConfigError {
+                var: "VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS",
+                message: "expected a whole number of seconds".into(),
+            })?);
         }
         Ok(config)
     }

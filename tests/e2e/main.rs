@@ -7,6 +7,7 @@ mod lifecycle;
 mod queries;
 mod schema;
 mod secrets;
+mod service_hooks;
 mod style;
 mod tenancy;
 mod validation;

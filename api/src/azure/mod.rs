@@ -8,6 +8,7 @@ pub mod config;
 pub mod credential;
 pub mod error;
 pub mod guard;
+pub mod hooks;
 pub mod oauth_http;
 pub mod response;
 pub mod verification;

@@ -5,6 +5,7 @@ pub mod deliveries;
 pub mod integrations;
 pub mod pagination;
 pub mod rotate;
+pub mod service_hooks;
 pub mod tenants;
 pub mod tokens;
 pub mod webhook_passwords;

@@ -2,7 +2,9 @@
 //! parsing, and routing of stored deliveries.
 
 pub mod events;
+pub mod hooks;
 pub mod ingest;
+pub mod install;
 pub mod replay;
 pub mod route;
 pub mod routing;

@@ -3,10 +3,16 @@
 
 mod integration_inputs;
 mod integrations;
+mod service_hooks;
 mod tokens;
 mod webhooks;
 
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(tokens::TokenMutation, integrations::IntegrationMutation, webhooks::WebhookMutation);
+pub struct Mutation(
+    tokens::TokenMutation,
+    integrations::IntegrationMutation,
+    webhooks::WebhookMutation,
+    service_hooks::ServiceHookMutation,
+);

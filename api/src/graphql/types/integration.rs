@@ -171,6 +171,15 @@ impl AzureDevOpsIntegration {
         format!("{}/_usersSettings/tokens", self.0.organization_url)
     }
 
+    /// ADMIN: the Service Hook subscriptions vcslink installed, with their live state in Azure DevOps
+    /// (drift shows as DISABLED_BY_SYSTEM, MISSING, ...).
+    async fn service_hooks(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::service_hook::ServiceHookSubscription>, ApiError> {
+        super::integration_webhooks::service_hooks(ctx, &self.0).await
+    }
+
     /// ADMIN: the Service Hook deliveries received for this integration, newest first;
     /// `eventType` keeps only those of one type.
     async fn deliveries(

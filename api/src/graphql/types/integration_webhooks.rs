@@ -1,4 +1,4 @@
-//! The webhook fields of `AzureDevOpsIntegration` (`deliveries`, ...), kept out of the core type's file.
+//! The webhook fields of `AzureDevOpsIntegration` (`serviceHooks`, `deliveries`), kept out of the core type's file.
 
 use async_graphql::Context;
 use async_graphql::connection::Connection;
@@ -6,10 +6,12 @@ use entity::integration::Model;
 
 use super::connection::{self, Counted};
 use super::delivery::{WebhookDelivery, WebhookEventType};
+use super::service_hook::ServiceHookSubscription;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::store;
 use crate::webhooks::events::EventKind;
+use crate::webhooks::hooks::{self, Live};
 
 /// `AzureDevOpsIntegration.deliveries`: ADMIN only (payloads are the organization's data).
 pub async fn deliveries(
@@ -25,4 +27,21 @@ pub async fn deliveries(
     let kind = event_type.map(|k| EventKind::from(k).as_str());
     let (page, total) = store::deliveries::list(&state.db, &integration.id, kind, &req).await?;
     Ok(connection::build(page, req.after.is_some(), total, |d| d.id.clone(), WebhookDelivery))
+}
+
+/// `AzureDevOpsIntegration.serviceHooks`: ADMIN only; each with its live state from Azure DevOps.
+pub async fn service_hooks(ctx: &Context<'_>, integration: &Model) -> Result<Vec<ServiceHookSubscription>, ApiError> {
+    context::admin(ctx)?;
+    let state = context::state(ctx)?;
+    let installed = store::service_hooks::list(&state.db, &integration.id).await?;
+    if installed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let live = match hooks::target(state, integration) {
+        Ok(t) => hooks::live_states(state, &t, &installed).await,
+        Err(_) => {
+            installed.iter().map(|_| Live::Unknown("the integration has no personal access token".into())).collect()
+        }
+    };
+    Ok(installed.into_iter().zip(live).map(|(row, live)| ServiceHookSubscription { row, live }).collect())
 }

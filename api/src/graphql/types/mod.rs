@@ -7,5 +7,6 @@ pub mod enums;
 pub mod integration;
 pub mod integration_webhooks;
 pub mod node;
+pub mod service_hook;
 pub mod verification;
 pub mod viewer;
