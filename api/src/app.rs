@@ -112,7 +112,12 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.state.public_url, "serving");
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let worker = crate::webhooks::dispatch::spawn(self.state.clone(), stopped);
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        let _ = stop_worker.send(true);
+        let _ = worker.await;
+        served
     }
 
     /// Serves until SIGTERM or Ctrl-C.

@@ -35,6 +35,12 @@ pub struct Config {
     pub bootstrap: bool,
     /// How long the previous webhook password is still accepted after a rotation.
     pub webhook_password_grace: Duration,
+    /// The first retry delay of an automation send; each further retry doubles it.
+    pub automation_retry_base: Duration,
+    /// Attempts per automation send before it is marked FAILED.
+    pub automation_max_attempts: u32,
+    /// How often the outbox worker looks for due sends (it is also woken by new deliveries).
+    pub outbox_poll_interval: Duration,
 }
 
 /// A configuration value that does not parse.
@@ -70,6 +76,9 @@ impl Config {
             upstream_timeout: Duration::from_secs(30),
             bootstrap: true,
             webhook_password_grace: Duration::from_secs(24 * 3600),
+            automation_retry_base: Duration::from_secs(2),
+            automation_max_attempts: 8,
+            outbox_poll_interval: Duration::from_secs(1),
         }
     }
 

@@ -2,6 +2,8 @@
 
 pub mod api_token;
 pub mod audit_event;
+pub mod automation;
+pub mod automation_outbox;
 pub mod idempotency_key;
 pub mod integration;
 pub mod integration_tombstone;

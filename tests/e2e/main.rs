@@ -2,6 +2,7 @@
 
 mod support;
 
+mod automations;
 mod cli;
 mod lifecycle;
 mod queries;

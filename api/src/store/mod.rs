@@ -1,8 +1,10 @@
 //! Database access per aggregate. Knows SeaORM and the sealed-secret format; nothing of GraphQL.
 
 pub mod audit;
+pub mod automations;
 pub mod deliveries;
 pub mod integrations;
+pub mod outbox;
 pub mod pagination;
 pub mod rotate;
 pub mod service_hooks;

@@ -11,6 +11,7 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     (super::integrations::TABLE, super::integrations::CLIENT_SECRET),
     (super::integrations::TABLE, super::integrations::WEBHOOK_PASSWORD),
     (super::webhook_passwords::TABLE, super::webhook_passwords::PASSWORD),
+    (super::automations::TABLE, super::automations::SECRET),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -67,9 +67,11 @@ pub async fn ingest(
     let normalized = events::parse(body).map_err(|_| IngestError::Malformed)?;
     let payload = String::from_utf8_lossy(body).into_owned();
     let outcome = routing::decide(normalized.kind(), normalized.repository_id.as_deref());
+    let automations = crate::store::automations::list(&state.db, &model.id).await?;
     let txn = state.db.begin().await?;
     match deliveries::insert_or_count(&txn, &model, &normalized, payload, outcome).await? {
         Stored::New(delivery) => {
+            let delivery = routing::enqueue_automations(&txn, *delivery, &automations).await?;
             txn.commit().await?;
             routing::after_commit(state, &delivery);
             // Best effort: the delivery is stored; a missed timestamp is not worth a retry.

@@ -1,6 +1,9 @@
 //! Azure DevOps Service Hook deliveries: the HTTP route (Basic auth; store, then ack), envelope
 //! parsing, and routing of stored deliveries.
 
+pub mod automation_admin;
+pub mod automations;
+pub mod dispatch;
 pub mod events;
 pub mod hooks;
 pub mod ingest;

@@ -1,18 +1,18 @@
-//! Routing a stored delivery: what it changes (the browse cache) and who hears of it.
+//! Routing a stored delivery: what it changes (the browse cache) and which automations hear of it.
 //!
-//! Decided inside the transaction that stores the delivery (so "stored" and "routed" commit
-//! together and a duplicate is never routed twice), and again on `replayDelivery`.
+//! Decided inside the transaction that stores the delivery (so "stored", "routed" and the outbox
+//! rows commit together and a duplicate is never routed twice), and again on `replayDelivery`.
 
-use entity::webhook_delivery as delivery;
+use entity::{automation, webhook_delivery as delivery};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
+use super::automations::matches;
 use super::events::EventKind;
 use crate::state::AppState;
-use crate::store::deliveries;
+use crate::store::{deliveries, outbox};
 use crate::upstream::invalidate::invalidate_repository;
 
-/// The outcome routing gives a delivery of `kind` (about `repository_id`), decided before it is
-/// stored so that a new delivery is written once, already routed.
+/// The outcome routing gives a delivery of `kind` (about `repository_id`) before automations.
 pub fn decide(kind: EventKind, repository_id: Option<&str>) -> (&'static str, String) {
     let message = match (kind, repository_id) {
         (EventKind::Other, _) => "stored; no routing for this event type",
@@ -22,14 +22,36 @@ pub fn decide(kind: EventKind, repository_id: Option<&str>) -> (&'static str, St
     (deliveries::PROCESSED, message.to_owned())
 }
 
+/// Queues a send to every automation `d` matches; records the count in the outcome when non-zero.
+/// Returns the delivery as it now stands.
+pub async fn enqueue_automations(
+    db: &impl ConnectionTrait,
+    d: delivery::Model,
+    automations: &[automation::Model],
+) -> Result<delivery::Model, DbErr> {
+    let matched: Vec<&automation::Model> = automations.iter().filter(|a| matches(a, &d)).collect();
+    if matched.is_empty() {
+        return Ok(d);
+    }
+    for a in &matched {
+        outbox::enqueue(db, &d.id, &a.id).await?;
+    }
+    let (outcome, base) = decide(EventKind::parse(&d.kind), d.repository_id.as_deref());
+    let message = format!("{base}; {} automation send(s) queued", matched.len());
+    deliveries::set_outcome(db, &d.id, outcome, Some(message.clone())).await?;
+    Ok(delivery::Model { outcome: outcome.to_owned(), outcome_message: Some(message), ..d })
+}
+
 /// Routes a stored delivery again (`replayDelivery`) and records the outcome; returns the updated row.
 pub async fn route_in(db: &impl ConnectionTrait, d: &delivery::Model) -> Result<delivery::Model, DbErr> {
     let (outcome, message) = decide(EventKind::parse(&d.kind), d.repository_id.as_deref());
     deliveries::set_outcome(db, &d.id, outcome, Some(message)).await?;
-    delivery::Entity::find_by_id(d.id.clone())
+    let automations = crate::store::automations::list(db, &d.integration_id).await?;
+    let fresh = delivery::Entity::find_by_id(d.id.clone())
         .one(db)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound("the delivery being routed".into()))
+        .ok_or_else(|| DbErr::RecordNotFound("the delivery being routed".into()))?;
+    enqueue_automations(db, fresh, &automations).await
 }
 
 /// What only happens once the routing committed: in-memory effects.

@@ -1,6 +1,7 @@
 //! Mutation root, merged from one object per domain. Every mutation takes one `input` and
 //! returns a payload echoing `clientMutationId`.
 
+mod automations;
 mod integration_inputs;
 mod integrations;
 mod service_hooks;
@@ -15,4 +16,5 @@ pub struct Mutation(
     integrations::IntegrationMutation,
     webhooks::WebhookMutation,
     service_hooks::ServiceHookMutation,
+    automations::AutomationMutation,
 );

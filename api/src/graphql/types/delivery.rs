@@ -1,9 +1,12 @@
 //! `WebhookDelivery`: one Service Hook delivery in the ledger, with its normalized fields.
 
-use async_graphql::{Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::webhook_delivery::Model;
 
+use super::automation::AutomationRun;
+use crate::error::ApiError;
+use crate::graphql::context;
 use crate::graphql::node::{Kind, encode};
 use crate::webhooks::events::{self, Commit, EventKind};
 
@@ -226,5 +229,12 @@ impl WebhookDelivery {
     /// The request body exactly as received (JSON text).
     async fn payload(&self) -> &str {
         &self.0.payload
+    }
+
+    /// Each send to a matching automation, with its status and attempts (oldest first).
+    async fn automation_runs(&self, ctx: &Context<'_>) -> Result<Vec<AutomationRun>, ApiError> {
+        let state = context::state(ctx)?;
+        let runs = crate::store::outbox::for_delivery(&state.db, &self.0.id).await?;
+        Ok(runs.into_iter().map(AutomationRun::from).collect())
     }
 }

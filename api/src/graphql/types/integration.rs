@@ -194,4 +194,12 @@ impl AzureDevOpsIntegration {
     > {
         super::integration_webhooks::deliveries(ctx, &self.0, first, after, event_type).await
     }
+
+    /// ADMIN: where matching deliveries are forwarded, oldest first.
+    async fn automations(&self, ctx: &Context<'_>) -> Result<Vec<super::automation::Automation>, ApiError> {
+        context::admin(ctx)?;
+        let state = context::state(ctx)?;
+        let list = crate::store::automations::list(&state.db, &self.0.id).await?;
+        Ok(list.into_iter().map(super::automation::Automation).collect())
+    }
 }
