@@ -130,6 +130,7 @@ fn router(state: AppState) -> Router {
     let schema = graphql::schema(Some(state.clone()));
     let gql = Router::new()
         .route("/graphql", get(handler::playground).post(handler::graphql))
+        .route("/graphql/ws", get(handler::subscriptions))
         .with_state((state.clone(), schema));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))

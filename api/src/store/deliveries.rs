@@ -151,3 +151,18 @@ pub async fn list(
     let rows = q.order_by_desc(delivery::Column::Id).limit(page.first + 1).all(db).await?;
     Ok((Page::from_overfetch(rows, page.first), total))
 }
+
+/// The integration's deliveries received at or after `from`, oldest first (for subscriptions).
+pub async fn received_since(
+    db: &impl ConnectionTrait,
+    integration_id: &str,
+    from: DateTime<Utc>,
+) -> Result<Vec<delivery::Model>, DbErr> {
+    delivery::Entity::find()
+        .filter(delivery::Column::IntegrationId.eq(integration_id))
+        .filter(delivery::Column::ReceivedAt.gte(from))
+        .order_by_asc(delivery::Column::Id)
+        .limit(500)
+        .all(db)
+        .await
+}
