@@ -14,22 +14,22 @@ use crate::webhooks::{deliver, integration};
 
 /// A request the receiver got.
 #[derive(Clone, Debug)]
-struct Received {
-    path: String,
-    headers: HeaderMap,
-    body: Vec<u8>,
+pub struct Received {
+    pub path: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
 }
 
 /// A loopback HTTP receiver that answers 500 to the first `fail_first` requests per path.
 #[derive(Clone)]
-struct Receiver {
-    base: String,
+pub struct Receiver {
+    pub base: String,
     seen: Arc<Mutex<Vec<(Received, u16)>>>,
     fail_first: Arc<Mutex<usize>>,
 }
 
 impl Receiver {
-    async fn start(fail_first: usize) -> Receiver {
+    pub async fn start(fail_first: usize) -> Receiver {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let r = Receiver { base, seen: Arc::default(), fail_first: Arc::new(Mutex::new(fail_first)) };
@@ -51,11 +51,11 @@ impl Receiver {
         r
     }
 
-    fn got(&self, path: &str) -> Vec<(Received, u16)> {
+    pub fn got(&self, path: &str) -> Vec<(Received, u16)> {
         self.seen.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|(r, _)| r.path == path).cloned().collect()
     }
 
-    async fn wait_for(&self, path: &str, successes: usize) -> Vec<(Received, u16)> {
+    pub async fn wait_for(&self, path: &str, successes: usize) -> Vec<(Received, u16)> {
         for _ in 0..200 {
             let got = self.got(path);
             if got.iter().filter(|(_, s)| *s == 200).count() >= successes {
@@ -81,7 +81,7 @@ fn hmac_sha256(key: &[u8], msg: &[u8]) -> String {
     hex::encode(Sha256::digest(&opad))
 }
 
-fn fast(c: &mut vcslink_api::config::Config) {
+pub fn fast(c: &mut vcslink_api::config::Config) {
     c.automation_retry_base = Duration::from_millis(50);
     c.outbox_poll_interval = Duration::from_millis(50);
 }
@@ -89,7 +89,7 @@ fn fast(c: &mut vcslink_api::config::Config) {
 const CREATE: &str = "mutation($i: CreateAutomationInput!) { createAutomation(input: $i) { clientMutationId secret \
     automation { id name eventTypes project repository branch triggerPhrase targetUrl secretSet } } }";
 
-async fn create(app: &TestApp, input: Value) -> Value {
+pub async fn create(app: &TestApp, input: Value) -> Value {
     let body = app.gql(CREATE, json!({ "i": input })).await;
     assert!(body.get("errors").is_none(), "{body}");
     body["data"]["createAutomation"].clone()
