@@ -194,6 +194,14 @@ async fn filter_matrix_signatures_and_retries(app: TestApp) {
         nodes.iter().map(|e| &e["node"]).filter(|n| n["automationRuns"].as_array().is_some_and(Vec::is_empty)).count();
     assert_eq!(unmatched, 3);
 
+    let node = app
+        .gql(
+            "query($id: ID!) { node(id: $id) { ... on Automation { name branch } } }",
+            json!({ "id": a["automation"]["id"] }),
+        )
+        .await;
+    assert_eq!(node["data"]["node"], json!({ "name": "release pushes", "branch": "release/*" }));
+
     // Delete: no more sends.
     let del = "mutation($id: ID!) { deleteAutomation(input: { id: $id }) { deletedId } }";
     let body = app.gql(del, json!({ "id": c["automation"]["id"] })).await;

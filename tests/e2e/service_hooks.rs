@@ -73,6 +73,13 @@ async fn hooks_live_their_whole_life(app: TestApp) {
     let drifted = hooks(&app, &id).await;
     assert_eq!(drifted[0]["state"], "DISABLED_BY_SYSTEM");
     assert_eq!(drifted[1]["state"], "MISSING");
+    let node = app
+        .gql(
+            "query($id: ID!) { node(id: $id) { ... on ServiceHookSubscription { state } } }",
+            json!({ "id": drifted[0]["id"] }),
+        )
+        .await;
+    assert_eq!(node["data"]["node"]["state"], "DISABLED_BY_SYSTEM");
 
     // Repair.
     let repair = "mutation($id: ID!) { repairServiceHooks(input: { integrationId: $id, clientMutationId: \"r\" }) { \

@@ -63,3 +63,7 @@ pub async fn set_subscription_id(
 pub async fn delete_all(db: &impl ConnectionTrait, integration_id: &str) -> Result<u64, DbErr> {
     Ok(hook::Entity::delete_many().filter(hook::Column::IntegrationId.eq(integration_id)).exec(db).await?.rows_affected)
 }
+
+pub async fn get(db: &impl ConnectionTrait, tenant_id: &str, id: &str) -> Result<Option<hook::Model>, DbErr> {
+    hook::Entity::find_by_id(id.to_owned()).filter(hook::Column::TenantId.eq(tenant_id)).one(db).await
+}

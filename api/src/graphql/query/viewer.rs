@@ -83,7 +83,22 @@ impl ViewerQuery {
                     .await?
                     .map(|d| Node::WebhookDelivery(Box::new(WebhookDelivery(d))))
             }
-            Kind::ServiceHookSubscription | Kind::Automation => None,
+            Kind::ServiceHookSubscription => {
+                if !p.is_admin() {
+                    return Err(ApiError::admin_only());
+                }
+                crate::graphql::types::integration_webhooks::service_hook_node(ctx, &p.tenant_id, &raw)
+                    .await?
+                    .map(|h| Node::ServiceHookSubscription(Box::new(h)))
+            }
+            Kind::Automation => {
+                if !p.is_admin() {
+                    return Err(ApiError::admin_only());
+                }
+                store::automations::get(&state.db, &p.tenant_id, &raw)
+                    .await?
+                    .map(|a| Node::Automation(Box::new(crate::graphql::types::automation::Automation(a))))
+            }
         })
     }
 }

@@ -16,7 +16,7 @@ pub struct Automation(pub Model);
 #[Object]
 impl Automation {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::Automation, &self.0.id)
     }
 

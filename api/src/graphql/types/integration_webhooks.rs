@@ -45,3 +45,22 @@ pub async fn service_hooks(ctx: &Context<'_>, integration: &Model) -> Result<Vec
     };
     Ok(installed.into_iter().zip(live).map(|(row, live)| ServiceHookSubscription { row, live }).collect())
 }
+
+/// `node(id)` for a service hook: the row with its live state (ADMIN).
+pub async fn service_hook_node(
+    ctx: &Context<'_>,
+    tenant_id: &str,
+    id: &str,
+) -> Result<Option<ServiceHookSubscription>, ApiError> {
+    let state = context::state(ctx)?;
+    let Some(row) = store::service_hooks::get(&state.db, tenant_id, id).await? else { return Ok(None) };
+    let Some(integration) = store::integrations::get(&state.db, tenant_id, &row.integration_id).await? else {
+        return Ok(None);
+    };
+    let live = match hooks::target(state, &integration) {
+        Ok(t) => hooks::live_states(state, &t, std::slice::from_ref(&row)).await.pop(),
+        Err(_) => None,
+    };
+    let live = live.unwrap_or_else(|| Live::Unknown("the integration has no personal access token".into()));
+    Ok(Some(ServiceHookSubscription { row, live }))
+}

@@ -37,7 +37,7 @@ pub struct ServiceHookSubscription {
 #[Object]
 impl ServiceHookSubscription {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::ServiceHookSubscription, &self.row.id)
     }
 
