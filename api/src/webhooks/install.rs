@@ -45,6 +45,7 @@ pub async fn install(
     let repo_id = repo.as_ref().map(|r| r.id.clone());
     let same_scope = |h: &service_hook::Model| h.project_id == project.id && h.repository_id == repo_id;
     let mut created = Vec::new();
+    let mut failure = None;
     for kind in kinds {
         let Some(event_type) = kind.event_type() else { continue };
         if existing.iter().any(|h| same_scope(h) && h.event_type == event_type) {
@@ -59,8 +60,14 @@ pub async fn install(
             &endpoint,
             secrecy::ExposeSecret::expose_secret(&password),
         );
-        let sub = state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await;
-        created.push((event_type, sub.map_err(upstream_error)?.id));
+        match state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await {
+            Ok(sub) => created.push((event_type, sub.id)),
+            // Keep what was created (a retry skips it), then report the failure.
+            Err(e) => {
+                failure = Some(upstream_error(e));
+                break;
+            }
+        }
     }
     let txn = state.db.begin().await?;
     let mut rows_out = Vec::new();
@@ -87,6 +94,9 @@ pub async fn install(
     });
     store::audit::record(&txn, actor, "service_hooks.install", Some(&m.id), details).await?;
     txn.commit().await?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
     let mut out: Vec<(service_hook::Model, Live)> =
         existing.into_iter().filter(|h| same_scope(h)).map(|h| (h, Live::Present("enabled".into()))).collect();
     let live = hooks::live_states(state, &t, &out.iter().map(|(h, _)| h.clone()).collect::<Vec<_>>()).await;
@@ -119,21 +129,36 @@ pub async fn repair(
     let mut out = Vec::new();
     let mut recreated = Vec::new();
     let mut repaired = 0;
+    // Re-created subscriptions are recorded even when a later call fails, so no repair duplicates them.
+    let mut failure = None;
     for (h, l) in installed.into_iter().zip(live) {
         let mut req = request_for(state, &h, &password);
         match &l {
-            Live::Missing => {
-                let sub = state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await;
-                recreated.push((h, sub.map_err(upstream_error)?.id));
-                repaired += 1;
-            }
+            _ if failure.is_some() => out.push((h, l)),
+            Live::Missing => match state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await {
+                Ok(sub) => {
+                    recreated.push((h, sub.id));
+                    repaired += 1;
+                }
+                Err(e) => {
+                    failure = Some(upstream_error(e));
+                    out.push((h, l));
+                }
+            },
             Live::Present(_) if l.needs_repair() => {
                 req.status = Some("enabled".into());
                 let put =
                     state.azure.replace_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id, &req);
-                let sub = put.await.map_err(upstream_error)?;
-                out.push((h, Live::Present(sub.status.unwrap_or_else(|| "enabled".into()))));
-                repaired += 1;
+                match put.await {
+                    Ok(sub) => {
+                        out.push((h, Live::Present(sub.status.unwrap_or_else(|| "enabled".into()))));
+                        repaired += 1;
+                    }
+                    Err(e) => {
+                        failure = Some(upstream_error(e));
+                        out.push((h, l));
+                    }
+                }
             }
             _ => out.push((h, l)),
         }
@@ -145,6 +170,9 @@ pub async fn repair(
     store::audit::record(&txn, actor, "service_hooks.repair", Some(&m.id), serde_json::json!({ "repaired": repaired }))
         .await?;
     txn.commit().await?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
     out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     Ok((out, repaired))
 }
