@@ -2,7 +2,7 @@
 //! Ignored by default: `cargo test --release --test e2e webhook_bench -- --ignored --nocapture`.
 //!
 //! Measured 2026-11-22 on the 2-core dev box (client and server in one process, another build
-//! running): release 1169/s SQLite, 540/s PostgreSQL 16 (local, fsync on); debug 265/s and 174/s.
+//! running): release 1169/s SQLite, 540/s PostgreSQL 15 (local, fsync and synchronous_commit on); debug 265/s and 174/s.
 
 use fake_azure::payloads::{Event, Payload};
 use futures::StreamExt;
