@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
@@ -120,7 +120,12 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.state.public_url, "serving");
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let worker = crate::webhooks::dispatch::spawn(self.state.clone(), stopped);
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        let _ = stop_worker.send(true);
+        let _ = worker.await;
+        served
     }
 
     /// Serves until SIGTERM or Ctrl-C.
@@ -134,6 +139,7 @@ fn router(state: AppState) -> Router {
     let gql = Router::new()
         .route("/graphql", get(crate::http::playground::page).post(handler::graphql))
         .route("/graphql/assets/{name}", get(crate::http::playground::asset))
+        .route("/graphql/ws", get(handler::subscriptions))
         .with_state((state.clone(), schema));
     let cors = crate::http::cors::layer(&state.config.cors_origins);
     let mut router = Router::new()
@@ -141,9 +147,10 @@ fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/oauth/azure-devops/callback", get(crate::user_auth::callback::callback))
         .route("/metrics", get(crate::metrics::render))
+        .route("/webhooks/azure-devops/{integration_id}", post(crate::webhooks::route::receive))
         .with_state(state)
         .merge(gql)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024));
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::webhooks::route::MAX_BODY));
     if let Some(cors) = cors {
         router = router.layer(cors);
     }

@@ -42,6 +42,14 @@ pub struct Config {
     pub upstream_cache_ttl: Duration,
     /// Whether to create the `default` tenant and its first admin token when the database has no tenant.
     pub bootstrap: bool,
+    /// How long the previous webhook password is still accepted after a rotation.
+    pub webhook_password_grace: Duration,
+    /// The first retry delay of an automation send; each further retry doubles it.
+    pub automation_retry_base: Duration,
+    /// Attempts per automation send before it is marked FAILED.
+    pub automation_max_attempts: u32,
+    /// How often the outbox worker looks for due sends (it is also woken by new deliveries).
+    pub outbox_poll_interval: Duration,
 }
 
 /// A configuration value that does not parse.
@@ -80,6 +88,10 @@ impl Config {
             oauth_refresh_margin: Duration::from_secs(300),
             upstream_cache_ttl: Duration::from_secs(30),
             bootstrap: true,
+            webhook_password_grace: Duration::from_secs(24 * 3600),
+            automation_retry_base: Duration::from_secs(2),
+            automation_max_attempts: 8,
+            outbox_poll_interval: Duration::from_secs(1),
         }
     }
 
@@ -160,6 +172,9 @@ impl Config {
         }
         if let Some(v) = var("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS") {
             config.upstream_cache_ttl = seconds("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS") {
+            config.webhook_password_grace = seconds("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS", &v)?;
         }
         Ok(config)
     }

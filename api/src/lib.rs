@@ -22,3 +22,4 @@ pub mod store;
 pub mod telemetry;
 pub mod upstream;
 pub mod user_auth;
+pub mod webhooks;

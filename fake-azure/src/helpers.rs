@@ -200,4 +200,21 @@ impl FakeAzure {
     pub fn hook_subscriptions(&self, org: &str) -> Vec<Value> {
         org_mut(&mut self.shared().lock(), org).hooks.iter().map(|h| h.body.clone()).collect()
     }
+
+    /// Sets a subscription's `status` (e.g. `disabledBySystem`, as Azure DevOps does after failures).
+    pub fn set_hook_status(&self, org: &str, subscription_id: &str, status: &str) {
+        let mut w = self.shared().lock();
+        let o = org_mut(&mut w, org);
+        let hook = o
+            .hooks
+            .iter_mut()
+            .find(|h| h.id.eq_ignore_ascii_case(subscription_id))
+            .unwrap_or_else(|| panic!("fake-azure: unknown subscription {subscription_id:?}"));
+        hook.body["status"] = serde_json::json!(status);
+    }
+
+    /// Deletes a subscription behind vcslink's back (drift).
+    pub fn remove_hook(&self, org: &str, subscription_id: &str) {
+        org_mut(&mut self.shared().lock(), org).hooks.retain(|h| !h.id.eq_ignore_ascii_case(subscription_id));
+    }
 }

@@ -18,6 +18,7 @@ mod hooks;
 mod http;
 mod identity;
 mod model;
+pub mod payloads;
 mod profile;
 mod pulls;
 mod repo_shapes;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_tenancy;
 mod m20261122_000002_integrations;
 mod m20261122_000003_user_authorizations;
+mod m20261122_000004_webhooks;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_tenancy::Migration),
             Box::new(m20261122_000002_integrations::Migration),
             Box::new(m20261122_000003_user_authorizations::Migration),
+            Box::new(m20261122_000004_webhooks::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod entra;
 pub mod error;
 pub mod git_write;
 pub mod guard;
+pub mod hooks;
 pub mod oauth_http;
 pub mod response;
 pub mod verification;

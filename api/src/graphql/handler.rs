@@ -3,9 +3,12 @@
 use std::time::Instant;
 
 use async_graphql::BatchRequest;
-use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql_axum::{GraphQLBatchRequest, GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::State;
+use axum::extract::WebSocketUpgrade;
 use axum::http::HeaderMap;
+use axum::response::Response;
 
 use super::AppSchema;
 use super::context::Caller;
@@ -79,6 +82,40 @@ fn error_response(e: crate::error::ApiError) -> async_graphql::BatchResponse {
     let err: async_graphql::Error = e.into();
     let server = err.into_server_error(async_graphql::Pos::default());
     async_graphql::BatchResponse::Single(async_graphql::Response::from_errors(vec![server]))
+}
+
+/// `GET /graphql/ws`: subscriptions (graphql-transport-ws or graphql-ws). The API token comes from
+/// the upgrade request's `Authorization: Bearer`, or from the `connection_init` payload
+/// (`{"Authorization": "Bearer <token>"}`), which browsers can send.
+pub async fn subscriptions(
+    State((state, schema)): State<(AppState, AppSchema)>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let from_header = bearer(&headers).map(str::to_owned);
+    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+        GraphQLWebSocket::new(socket, schema, protocol)
+            .on_connection_init(move |payload| async move {
+                let from_payload = ["Authorization", "authorization"]
+                    .iter()
+                    .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
+                    .and_then(|v| v.split_once(' '))
+                    .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                    .map(|(_, t)| t.trim().to_owned());
+                let principal = match from_header.or(from_payload) {
+                    Some(token) => state.tokens.verify(&token).await.unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "token verification failed");
+                        None
+                    }),
+                    None => None,
+                };
+                let mut data = async_graphql::Data::default();
+                data.insert(Caller(principal));
+                Ok(data)
+            })
+            .serve()
+    })
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

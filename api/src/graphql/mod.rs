@@ -6,18 +6,19 @@ pub mod handler;
 pub mod mutation;
 pub mod node;
 pub mod query;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 use crate::state::AppState;
 
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// The executable schema; `state` is absent only when printing the SDL.
 pub fn schema(state: Option<AppState>) -> AppSchema {
     let introspection = state.as_ref().is_none_or(|s| s.config.introspection);
-    let mut builder = Schema::build(query::Query::default(), mutation::Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(query::Query::default(), mutation::Mutation::default(), subscription::Subscription)
         .extension(extension::ErrorCodes)
         .limit_depth(12)
         .limit_complexity(1_000)

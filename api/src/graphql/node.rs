@@ -13,6 +13,9 @@ pub enum Kind {
     ApiToken,
     /// Raw id `{integration uuid}:{Azure DevOps repository GUID}`.
     Repository,
+    WebhookDelivery,
+    ServiceHookSubscription,
+    Automation,
 }
 
 impl Kind {
@@ -21,6 +24,9 @@ impl Kind {
             Kind::AzureDevOpsIntegration => "AzureDevOpsIntegration",
             Kind::ApiToken => "ApiToken",
             Kind::Repository => "Repository",
+            Kind::WebhookDelivery => "WebhookDelivery",
+            Kind::ServiceHookSubscription => "ServiceHookSubscription",
+            Kind::Automation => "Automation",
         }
     }
 
@@ -29,6 +35,9 @@ impl Kind {
             "AzureDevOpsIntegration" => Some(Kind::AzureDevOpsIntegration),
             "ApiToken" => Some(Kind::ApiToken),
             "Repository" => Some(Kind::Repository),
+            "WebhookDelivery" => Some(Kind::WebhookDelivery),
+            "ServiceHookSubscription" => Some(Kind::ServiceHookSubscription),
+            "Automation" => Some(Kind::Automation),
             _ => None,
         }
     }

@@ -33,14 +33,16 @@ pub async fn verify_now(
     Ok((model, v))
 }
 
-/// Sets a new webhook password (generated when not given; then returned once).
+/// Sets a new webhook password (generated when not given; then returned once). The previous one
+/// stays valid for `webhook_password_grace`, and every installed subscription gets the new one;
+/// returns how many subscriptions were updated.
 pub async fn rotate_webhook_password(
     state: &AppState,
     p: &Principal,
     actor: &Actor,
     id: &str,
     given: Option<SecretString>,
-) -> Result<(entity::integration::Model, Option<SecretString>), ApiError> {
+) -> Result<(entity::integration::Model, Option<SecretString>, i32), ApiError> {
     let given = given.as_ref().map(WebhookPassword::parse).transpose()?;
     let (password, generated) = match given {
         Some(pw) => (pw, false),
@@ -48,22 +50,42 @@ pub async fn rotate_webhook_password(
     };
     let txn = state.db.begin().await?;
     let current = rows::get(&txn, &p.tenant_id, id).await?.ok_or(ApiError::not_found("integration"))?;
+    let previous = rows::open_webhook_password(&state.keyring, &current).map_err(ApiError::internal)?;
+    let grace = chrono::Duration::from_std(state.config.webhook_password_grace).unwrap_or(chrono::Duration::zero());
+    store::webhook_passwords::set_grace_password(&txn, &state.keyring, id, &previous, chrono::Utc::now() + grace)
+        .await?;
     let mut row = current.into_active_model();
     let secret = SecretString::from(password.expose().to_owned());
     rows::set_webhook_password(&mut row, &state.keyring, id, &secret);
     let model = rows::save(&txn, row).await?;
-    store::audit::record(&txn, actor, "integration.rotate_webhook_password", Some(id), serde_json::json!({})).await?;
+    let details = serde_json::json!({ "graceSeconds": grace.num_seconds() });
+    store::audit::record(&txn, actor, "integration.rotate_webhook_password", Some(id), details).await?;
     txn.commit().await?;
-    Ok((model, generated.then_some(secret)))
+    let hooks = store::service_hooks::list(&state.db, id).await?;
+    let updated = crate::webhooks::hooks::update_password(state, &model, &hooks, &secret).await;
+    Ok((model, generated.then_some(secret), updated))
 }
 
 /// Deletes the integration and every secret it holds; a tombstone keeps its id for 410 answers.
-pub async fn unlink(state: &AppState, p: &Principal, actor: &Actor, id: &str) -> Result<(), ApiError> {
+/// With `remove_service_hooks`, first deletes its subscriptions in Azure DevOps; returns how many.
+pub async fn unlink(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    id: &str,
+    remove_service_hooks: bool,
+) -> Result<i32, ApiError> {
+    let current = rows::get(&state.db, &p.tenant_id, id).await?.ok_or(ApiError::not_found("integration"))?;
+    let hooks = store::service_hooks::list(&state.db, id).await?;
+    let removed =
+        if remove_service_hooks { crate::webhooks::hooks::remove_all(state, &current, &hooks).await? } else { 0 };
     let txn = state.db.begin().await?;
     let current = rows::get(&txn, &p.tenant_id, id).await?.ok_or(ApiError::not_found("integration"))?;
     rows::delete(&txn, &p.tenant_id, id).await?;
-    let details = serde_json::json!({ "name": current.name, "organizationUrl": current.organization_url });
+    let details = serde_json::json!({
+        "name": current.name, "organizationUrl": current.organization_url, "removedServiceHooks": removed,
+    });
     store::audit::record(&txn, actor, "integration.unlink", Some(id), details).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(removed)
 }

@@ -1,13 +1,18 @@
 //! Database access per aggregate. Knows SeaORM and the sealed-secret format; nothing of GraphQL.
 
 pub mod audit;
+pub mod automations;
+pub mod deliveries;
 pub mod integrations;
 pub mod oauth_states;
+pub mod outbox;
 pub mod pagination;
 pub mod rotate;
+pub mod service_hooks;
 pub mod tenants;
 pub mod tokens;
 pub mod user_authorizations;
+pub mod webhook_passwords;
 
 use std::time::Duration;
 

@@ -14,6 +14,8 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     (super::user_authorizations::TABLE, super::user_authorizations::REFRESH_TOKEN),
     (super::user_authorizations::TABLE, super::user_authorizations::PAT),
     (super::oauth_states::TABLE, super::oauth_states::VERIFIER),
+    (super::webhook_passwords::TABLE, super::webhook_passwords::PASSWORD),
+    (super::automations::TABLE, super::automations::SECRET),
 ];
 
 #[derive(Debug, thiserror::Error)]

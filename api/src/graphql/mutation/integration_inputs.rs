@@ -137,6 +137,8 @@ pub struct RotateWebhookPasswordPayload {
     pub integration: AzureDevOpsIntegration,
     /// Only when generated here; shown exactly once.
     pub webhook_password: Option<String>,
+    /// How many installed service hooks now send the new password.
+    pub updated_service_hooks: i32,
     pub client_mutation_id: Option<String>,
 }
 

@@ -105,7 +105,8 @@ impl IntegrationMutation {
         })
     }
 
-    /// ADMIN: sets a new webhook password; a generated one is returned exactly once.
+    /// ADMIN: sets a new webhook password; a generated one is returned exactly once. The previous
+    /// password is still accepted for a grace window (default 24 h), and installed service hooks get the new one.
     async fn rotate_webhook_password(
         &self,
         ctx: &Context<'_>,
@@ -115,15 +116,18 @@ impl IntegrationMutation {
         let state = context::state(ctx)?;
         let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
         let given = input.webhook_password.map(SecretString::from);
-        let (model, generated) = lifecycle::rotate_webhook_password(state, p, &context::actor(p), &id, given).await?;
+        let (model, generated, updated) =
+            lifecycle::rotate_webhook_password(state, p, &context::actor(p), &id, given).await?;
         Ok(RotateWebhookPasswordPayload {
             integration: AzureDevOpsIntegration::new(model),
             webhook_password: generated.map(|s| s.expose_secret().to_owned()),
+            updated_service_hooks: updated,
             client_mutation_id: input.client_mutation_id,
         })
     }
 
-    /// ADMIN: deletes the integration and all its secret material. Later webhook deliveries get 410 Gone.
+    /// ADMIN: deletes the integration and all its secret material (and, unless `removeServiceHooks: false`,
+    /// its service hooks in Azure DevOps). Later webhook deliveries get 410 Gone.
     async fn unlink_azure_dev_ops_integration(
         &self,
         ctx: &Context<'_>,
@@ -132,10 +136,10 @@ impl IntegrationMutation {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
         let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
-        lifecycle::unlink(state, p, &context::actor(p), &id).await?;
+        let removed = lifecycle::unlink(state, p, &context::actor(p), &id, input.remove_service_hooks).await?;
         Ok(UnlinkAzureDevOpsIntegrationPayload {
             unlinked_id: input.id,
-            removed_service_hooks: 0,
+            removed_service_hooks: removed,
             client_mutation_id: input.client_mutation_id,
         })
     }

@@ -2,11 +2,14 @@
 //! returns a payload echoing `clientMutationId`.
 
 pub mod authorization;
+mod automations;
 mod integration_inputs;
 mod integrations;
 mod repository_actions;
 mod repository_inputs;
+mod service_hooks;
 mod tokens;
+mod webhooks;
 pub mod work_items;
 
 use async_graphql::MergedObject;
@@ -18,4 +21,7 @@ pub struct Mutation(
     authorization::AuthorizationMutation,
     repository_actions::RepositoryActionMutation,
     work_items::WorkItemMutation,
+    webhooks::WebhookMutation,
+    service_hooks::ServiceHookMutation,
+    automations::AutomationMutation,
 );

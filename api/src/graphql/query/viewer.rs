@@ -9,6 +9,7 @@ use crate::graphql::node::{Kind, decode_any};
 use crate::graphql::types::api_token::ApiToken;
 use crate::graphql::types::browse::repository::Repository;
 use crate::graphql::types::connection::{self, Counted};
+use crate::graphql::types::delivery::WebhookDelivery;
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::graphql::types::node::Node;
 use crate::graphql::types::viewer::Viewer;
@@ -87,6 +88,30 @@ impl ViewerQuery {
                     }
                     None => None,
                 }
+            }
+            Kind::WebhookDelivery => {
+                if !p.is_admin() {
+                    return Err(ApiError::admin_only());
+                }
+                store::deliveries::get(&state.db, &p.tenant_id, &raw)
+                    .await?
+                    .map(|d| Node::WebhookDelivery(Box::new(WebhookDelivery(d))))
+            }
+            Kind::ServiceHookSubscription => {
+                if !p.is_admin() {
+                    return Err(ApiError::admin_only());
+                }
+                crate::graphql::types::integration_webhooks::service_hook_node(ctx, &p.tenant_id, &raw)
+                    .await?
+                    .map(|h| Node::ServiceHookSubscription(Box::new(h)))
+            }
+            Kind::Automation => {
+                if !p.is_admin() {
+                    return Err(ApiError::admin_only());
+                }
+                store::automations::get(&state.db, &p.tenant_id, &raw)
+                    .await?
+                    .map(|a| Node::Automation(Box::new(crate::graphql::types::automation::Automation(a))))
             }
         })
     }

@@ -221,4 +221,36 @@ impl AzureDevOpsIntegration {
         let owner = Owner { tenant_id: &p.tenant_id, user_id: &p.user_id, integration_id: &self.0.id };
         Ok(auths::get(&state.db, owner).await?.as_ref().map(UserAuthorization::from))
     }
+
+    /// ADMIN: the Service Hook subscriptions vcslink installed, with their live state in Azure DevOps
+    /// (drift shows as DISABLED_BY_SYSTEM, MISSING, ...).
+    async fn service_hooks(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::service_hook::ServiceHookSubscription>, ApiError> {
+        super::integration_webhooks::service_hooks(ctx, &self.0).await
+    }
+
+    /// ADMIN: the Service Hook deliveries received for this integration, newest first;
+    /// `eventType` keeps only those of one type.
+    async fn deliveries(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        event_type: Option<super::delivery::WebhookEventType>,
+    ) -> Result<
+        async_graphql::connection::Connection<String, super::delivery::WebhookDelivery, super::connection::Counted>,
+        ApiError,
+    > {
+        super::integration_webhooks::deliveries(ctx, &self.0, first, after, event_type).await
+    }
+
+    /// ADMIN: where matching deliveries are forwarded, oldest first.
+    async fn automations(&self, ctx: &Context<'_>) -> Result<Vec<super::automation::Automation>, ApiError> {
+        context::admin(ctx)?;
+        let state = context::state(ctx)?;
+        let list = crate::store::automations::list(&state.db, &self.0.id).await?;
+        Ok(list.into_iter().map(super::automation::Automation).collect())
+    }
 }

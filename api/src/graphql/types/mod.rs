@@ -2,11 +2,15 @@
 
 pub mod api_token;
 pub mod audit_event;
+pub mod automation;
 pub mod browse;
 pub mod connection;
+pub mod delivery;
 pub mod enums;
 pub mod integration;
+pub mod integration_webhooks;
 pub mod node;
+pub mod service_hook;
 pub mod user_authorization;
 pub mod verification;
 pub mod viewer;

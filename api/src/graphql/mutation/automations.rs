@@ -1,0 +1,111 @@
+//! Automation mutations: `createAutomation`, `deleteAutomation`.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::ApiError;
+use crate::graphql::context;
+use crate::graphql::node::{Kind, decode};
+use crate::graphql::types::automation::Automation;
+use crate::graphql::types::delivery::WebhookEventType;
+use crate::webhooks::automation_admin::{self, CreateAutomation};
+
+#[derive(Default)]
+pub struct AutomationMutation;
+
+/// A new automation: which deliveries, and where to forward them.
+#[derive(InputObject)]
+pub struct CreateAutomationInput {
+    /// The integration's global ID.
+    pub integration_id: ID,
+    /// A name for people (1–100 characters).
+    pub name: String,
+    /// The event types it reacts to (at least one).
+    pub event_types: Vec<WebhookEventType>,
+    /// Only this project (name or id); omitted: any.
+    pub project: Option<String>,
+    /// Only this repository (name or id); omitted: any.
+    pub repository: Option<String>,
+    /// Branch glob (`*`, `?`) on the pushed branch or a pull request's target; omitted: any.
+    pub branch: Option<String>,
+    /// Only comment events whose text contains this phrase (case-insensitive), e.g. `@vcslink review`.
+    pub trigger_phrase: Option<String>,
+    /// Where matching deliveries are POSTed; must pass the upstream guard (public https).
+    pub target_url: String,
+    /// The HMAC-SHA256 signing secret; generated and returned once when omitted.
+    pub secret: Option<String>,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// The new automation.
+#[derive(SimpleObject)]
+pub struct CreateAutomationPayload {
+    /// The automation.
+    pub automation: Automation,
+    /// The signing secret, only when generated here; shown exactly once.
+    pub secret: Option<String>,
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Which automation to delete.
+#[derive(InputObject)]
+pub struct DeleteAutomationInput {
+    /// The automation's global ID.
+    pub id: ID,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// The deleted automation's ID.
+#[derive(SimpleObject)]
+pub struct DeleteAutomationPayload {
+    /// The global ID of the automation deleted (its pending sends are dropped).
+    pub deleted_id: ID,
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+}
+
+#[Object]
+impl AutomationMutation {
+    /// ADMIN: forwards matching deliveries, signed, through the durable outbox.
+    async fn create_automation(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAutomationInput,
+    ) -> Result<CreateAutomationPayload, ApiError> {
+        let p = context::admin(ctx)?;
+        let state = context::state(ctx)?;
+        let raw = CreateAutomation {
+            integration_id: decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration")?,
+            name: input.name,
+            event_types: input.event_types.into_iter().map(Into::into).collect(),
+            project: input.project,
+            repository: input.repository,
+            branch: input.branch,
+            trigger_phrase: input.trigger_phrase,
+            target_url: input.target_url,
+            secret: input.secret.map(SecretString::from),
+        };
+        let (model, generated) = automation_admin::create(state, &context::actor(p), raw).await?;
+        Ok(CreateAutomationPayload {
+            automation: Automation(model),
+            secret: generated.map(|s| s.expose_secret().to_owned()),
+            client_mutation_id: input.client_mutation_id,
+        })
+    }
+
+    /// ADMIN: deletes an automation and its pending sends.
+    async fn delete_automation(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteAutomationInput,
+    ) -> Result<DeleteAutomationPayload, ApiError> {
+        let p = context::admin(ctx)?;
+        let state = context::state(ctx)?;
+        let id = decode(Kind::Automation, &input.id, "automation")?;
+        automation_admin::delete(state, &context::actor(p), &id).await?;
+        Ok(DeleteAutomationPayload { deleted_id: input.id, client_mutation_id: input.client_mutation_id })
+    }
+}

@@ -1,0 +1,81 @@
+//! Subscription root: `webhookDeliveries` over `/graphql/ws`.
+//!
+//! New deliveries are read from the database (not an in-process channel), so a subscriber on one
+//! replica also sees deliveries another replica stored.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_graphql::{Context, ID, Subscription as SubscriptionObject};
+use chrono::{DateTime, Utc};
+use futures::Stream;
+use futures::stream::{self, StreamExt};
+
+use crate::error::ApiError;
+use crate::graphql::context;
+use crate::graphql::node::{Kind, decode};
+use crate::graphql::types::delivery::WebhookDelivery;
+use crate::state::AppState;
+use crate::store;
+
+/// How often a subscription looks for new deliveries.
+const POLL: Duration = Duration::from_millis(250);
+/// Re-read this far back each poll, so a delivery committed late (an older id) is not missed.
+const OVERLAP: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
+
+#[derive(Default)]
+pub struct Subscription;
+
+struct Cursor {
+    state: AppState,
+    integration_id: String,
+    /// When the subscription started: nothing older is streamed.
+    start: DateTime<Utc>,
+    since: DateTime<Utc>,
+    /// Ids already streamed within the overlap window, with their arrival.
+    seen: HashMap<String, DateTime<Utc>>,
+}
+
+#[SubscriptionObject]
+impl Subscription {
+    /// ADMIN: every delivery stored for the integration from now on (duplicates are not new).
+    async fn webhook_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        integration_id: ID,
+    ) -> Result<impl Stream<Item = WebhookDelivery> + use<>, ApiError> {
+        let p = context::admin(ctx)?;
+        let state = context::state(ctx)?.clone();
+        let id = decode(Kind::AzureDevOpsIntegration, &integration_id, "integration")?;
+        store::integrations::get(&state.db, &p.tenant_id, &id).await?.ok_or(ApiError::not_found("integration"))?;
+        let now = Utc::now();
+        let cursor = Cursor { state, integration_id: id, start: now, since: now, seen: HashMap::new() };
+        Ok(stream::unfold(cursor, next_batch).flat_map(stream::iter))
+    }
+}
+
+async fn next_batch(mut c: Cursor) -> Option<(Vec<WebhookDelivery>, Cursor)> {
+    loop {
+        tokio::time::sleep(POLL).await;
+        let from = c.since - OVERLAP;
+        let rows = match store::deliveries::received_since(&c.state.db, &c.integration_id, from).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "delivery subscription poll failed; retrying");
+                continue;
+            }
+        };
+        let fresh: Vec<_> = rows
+            .into_iter()
+            .filter(|d| d.received_at >= c.start && c.seen.insert(d.id.clone(), d.received_at).is_none())
+            .collect();
+        if let Some(latest) = fresh.iter().map(|d| d.received_at).max() {
+            c.since = c.since.max(latest);
+        }
+        // Forget what fell out of the overlap window: it is never read again.
+        c.seen.retain(|_, at| *at >= from);
+        if !fresh.is_empty() {
+            return Some((fresh.into_iter().map(WebhookDelivery).collect(), c));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! `Automation` and `AutomationRun`: where matching deliveries are forwarded, and each send's fate.
+
+use async_graphql::{Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::automation::Model;
+
+use super::delivery::WebhookEventType;
+use crate::graphql::node::{Kind, encode};
+use crate::store::automations as rows;
+use crate::webhooks::events::EventKind;
+
+/// Deliveries matching every filter are POSTed as JSON to `targetUrl`, signed with
+/// `X-Vcslink-Signature: sha256=<HMAC-SHA256 of the body with the secret>`.
+pub struct Automation(pub Model);
+
+#[Object]
+impl Automation {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Automation, &self.0.id)
+    }
+
+    /// A name for people.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The event types it reacts to.
+    async fn event_types(&self) -> Vec<WebhookEventType> {
+        rows::event_types(&self.0).iter().map(|t| EventKind::parse(t).into()).collect()
+    }
+
+    /// Only deliveries of this project (name or id, case-insensitive); null: any.
+    async fn project(&self) -> Option<&str> {
+        self.0.project.as_deref()
+    }
+
+    /// Only deliveries of this repository (name or id, case-insensitive); null: any.
+    async fn repository(&self) -> Option<&str> {
+        self.0.repository.as_deref()
+    }
+
+    /// Branch glob (`*`, `?`) on the pushed branch or a pull request's target; null: any.
+    async fn branch(&self) -> Option<&str> {
+        self.0.branch.as_deref()
+    }
+
+    /// Only comment events whose text contains this phrase (case-insensitive); null: any event.
+    async fn trigger_phrase(&self) -> Option<&str> {
+        self.0.trigger_phrase.as_deref()
+    }
+
+    /// Where deliveries are POSTed.
+    async fn target_url(&self) -> &str {
+        &self.0.target_url
+    }
+
+    /// Whether sends are signed (always true for automations created here). Never the secret.
+    async fn secret_set(&self) -> bool {
+        self.0.secret_sealed.is_some()
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// The state of one send.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AutomationRunStatus {
+    /// Waiting for its (next) attempt.
+    Pending,
+    /// The target answered 2xx.
+    Sent,
+    /// Gave up after the last attempt.
+    Failed,
+}
+
+/// One send of a delivery to an automation's target.
+#[derive(SimpleObject)]
+pub struct AutomationRun {
+    /// The automation's global ID (it may have been deleted since).
+    pub automation_id: ID,
+    /// Where the send stands.
+    pub status: AutomationRunStatus,
+    /// Attempts made so far.
+    pub attempts: i32,
+    /// The target's last HTTP status; null before an answer.
+    pub response_status: Option<i32>,
+    /// Why the last attempt failed; null after success.
+    pub last_error: Option<String>,
+    /// When the next attempt is due (for PENDING).
+    pub next_attempt_at: DateTime<Utc>,
+}
+
+impl From<entity::automation_outbox::Model> for AutomationRun {
+    fn from(m: entity::automation_outbox::Model) -> Self {
+        AutomationRun {
+            automation_id: encode(Kind::Automation, &m.automation_id),
+            status: match m.status.as_str() {
+                "SENT" => AutomationRunStatus::Sent,
+                "FAILED" => AutomationRunStatus::Failed,
+                _ => AutomationRunStatus::Pending,
+            },
+            attempts: m.attempts,
+            response_status: m.response_status,
+            last_error: m.last_error,
+            next_attempt_at: m.next_attempt_at,
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The webhook fields of `AzureDevOpsIntegration` (`serviceHooks`, `deliveries`), kept out of the core type's file.
+
+use async_graphql::Context;
+use async_graphql::connection::Connection;
+use entity::integration::Model;
+
+use super::connection::{self, Counted};
+use super::delivery::{WebhookDelivery, WebhookEventType};
+use super::service_hook::ServiceHookSubscription;
+use crate::error::ApiError;
+use crate::graphql::context;
+use crate::store;
+use crate::webhooks::events::EventKind;
+use crate::webhooks::hooks::{self, Live};
+
+/// `AzureDevOpsIntegration.deliveries`: ADMIN only (payloads are the organization's data).
+pub async fn deliveries(
+    ctx: &Context<'_>,
+    integration: &Model,
+    first: Option<i32>,
+    after: Option<String>,
+    event_type: Option<WebhookEventType>,
+) -> Result<Connection<String, WebhookDelivery, Counted>, ApiError> {
+    context::admin(ctx)?;
+    let state = context::state(ctx)?;
+    let req = connection::page_request(first, after)?;
+    let kind = event_type.map(|k| EventKind::from(k).as_str());
+    let (page, total) = store::deliveries::list(&state.db, &integration.id, kind, &req).await?;
+    Ok(connection::build(page, req.after.is_some(), total, |d| d.id.clone(), WebhookDelivery))
+}
+
+/// `AzureDevOpsIntegration.serviceHooks`: ADMIN only; each with its live state from Azure DevOps.
+pub async fn service_hooks(ctx: &Context<'_>, integration: &Model) -> Result<Vec<ServiceHookSubscription>, ApiError> {
+    context::admin(ctx)?;
+    let state = context::state(ctx)?;
+    let installed = store::service_hooks::list(&state.db, &integration.id).await?;
+    if installed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let live = match hooks::target(state, integration) {
+        Ok(t) => hooks::live_states(state, &t, &installed).await,
+        Err(_) => {
+            installed.iter().map(|_| Live::Unknown("the integration has no personal access token".into())).collect()
+        }
+    };
+    Ok(installed.into_iter().zip(live).map(|(row, live)| ServiceHookSubscription { row, live }).collect())
+}
+
+/// `node(id)` for a service hook: the row with its live state (ADMIN).
+pub async fn service_hook_node(
+    ctx: &Context<'_>,
+    tenant_id: &str,
+    id: &str,
+) -> Result<Option<ServiceHookSubscription>, ApiError> {
+    let state = context::state(ctx)?;
+    let Some(row) = store::service_hooks::get(&state.db, tenant_id, id).await? else { return Ok(None) };
+    let Some(integration) = store::integrations::get(&state.db, tenant_id, &row.integration_id).await? else {
+        return Ok(None);
+    };
+    let live = match hooks::target(state, &integration) {
+        Ok(t) => hooks::live_states(state, &t, std::slice::from_ref(&row)).await.pop(),
+        Err(_) => None,
+    };
+    let live = live.unwrap_or_else(|| Live::Unknown("the integration has no personal access token".into()));
+    Ok(Some(ServiceHookSubscription { row, live }))
+}

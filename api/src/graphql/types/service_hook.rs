@@ -1,0 +1,97 @@
+//! `ServiceHookSubscription`: a subscription vcslink installed in Azure DevOps, with its live state.
+
+use async_graphql::{Enum, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::service_hook::Model;
+
+use super::delivery::WebhookEventType;
+use crate::graphql::node::{Kind, encode};
+use crate::webhooks::events::EventKind;
+use crate::webhooks::hooks::Live;
+
+/// A subscription's state in Azure DevOps, read live.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ServiceHookState {
+    /// Delivering.
+    Enabled,
+    /// Azure DevOps is retrying after failures and may drop events.
+    OnProbation,
+    /// Disabled by a person in Azure DevOps.
+    DisabledByUser,
+    /// Disabled by Azure DevOps after repeated failures (`repairServiceHooks` re-enables it).
+    DisabledBySystem,
+    /// Disabled because its creator's identity is inactive.
+    DisabledByInactiveIdentity,
+    /// Deleted in Azure DevOps (`repairServiceHooks` re-creates it).
+    Missing,
+    /// Azure DevOps could not be asked (see `stateMessage`).
+    Unknown,
+}
+
+/// A Service Hook subscription vcslink manages for an integration.
+pub struct ServiceHookSubscription {
+    pub row: Model,
+    pub live: Live,
+}
+
+#[Object]
+impl ServiceHookSubscription {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::ServiceHookSubscription, &self.row.id)
+    }
+
+    /// The subscription id in Azure DevOps (changes when a repair re-creates it).
+    async fn subscription_id(&self) -> &str {
+        &self.row.subscription_id
+    }
+
+    /// The event delivered.
+    async fn event_type(&self) -> WebhookEventType {
+        EventKind::from_event_type(&self.row.event_type).into()
+    }
+
+    /// The Azure DevOps event type, e.g. `git.push`.
+    async fn raw_event_type(&self) -> &str {
+        &self.row.event_type
+    }
+
+    /// Project name.
+    async fn project(&self) -> &str {
+        &self.row.project
+    }
+
+    /// Repository name; null when the subscription covers the whole project.
+    async fn repository(&self) -> Option<&str> {
+        self.row.repository.as_deref()
+    }
+
+    /// The live state in Azure DevOps.
+    async fn state(&self) -> ServiceHookState {
+        match &self.live {
+            Live::Present(s) => match s.to_ascii_lowercase().as_str() {
+                "enabled" => ServiceHookState::Enabled,
+                "onprobation" => ServiceHookState::OnProbation,
+                "disabledbyuser" => ServiceHookState::DisabledByUser,
+                "disabledbysystem" => ServiceHookState::DisabledBySystem,
+                "disabledbyinactiveidentity" => ServiceHookState::DisabledByInactiveIdentity,
+                _ => ServiceHookState::Unknown,
+            },
+            Live::Missing => ServiceHookState::Missing,
+            Live::Unknown(_) => ServiceHookState::Unknown,
+        }
+    }
+
+    /// Why the state is `UNKNOWN`; null otherwise.
+    async fn state_message(&self) -> Option<&str> {
+        match &self.live {
+            Live::Unknown(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// When vcslink installed it.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+}

@@ -1,0 +1,168 @@
+//! The delivery ledger: insert-or-ignore on (integration, event id), duplicates counted, keyset pages.
+
+use chrono::{DateTime, Utc};
+use entity::{integration, webhook_delivery as delivery};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TryIntoModel,
+};
+
+use super::new_id;
+use super::pagination::{Page, PageRequest};
+use crate::webhooks::events::Normalized;
+
+/// Outcomes of routing a delivery.
+pub const RECEIVED: &str = "RECEIVED";
+pub const PROCESSED: &str = "PROCESSED";
+pub const FAILED: &str = "FAILED";
+
+/// Whether a delivery was new or a duplicate of one already stored.
+#[derive(Debug)]
+pub enum Stored {
+    New(Box<delivery::Model>),
+    Duplicate,
+}
+
+/// Stores a delivery unless (integration, event id) is already there, in which case the
+/// stored one's duplicate count goes up. Safe under concurrent replicas: the unique index decides.
+pub async fn insert_or_count(
+    db: &impl ConnectionTrait,
+    integration: &integration::Model,
+    n: &Normalized,
+    payload: String,
+    outcome: (&str, String),
+) -> Result<Stored, DbErr> {
+    let now = Utc::now();
+    let commits = (!n.commits.is_empty()).then(|| serde_json::to_string(&n.commits).unwrap_or_default());
+    let row = delivery::ActiveModel {
+        id: Set(new_id()),
+        tenant_id: Set(integration.tenant_id.clone()),
+        integration_id: Set(integration.id.clone()),
+        event_id: Set(n.event_id.clone()),
+        notification_id: Set(n.notification_id),
+        subscription_id: Set(n.subscription_id.clone()),
+        event_type: Set(n.event_type.clone()),
+        kind: Set(n.kind().as_str().to_owned()),
+        publisher_id: Set(n.publisher_id.clone()),
+        resource_version: Set(n.resource_version.clone()),
+        organization: Set(n.organization.clone()),
+        project_id: Set(n.project_id.clone()),
+        project: Set(n.project.clone()),
+        repository_id: Set(n.repository_id.clone()),
+        repository: Set(n.repository.clone()),
+        ref_name: Set(n.ref_name.clone()),
+        source_ref_name: Set(n.source_ref_name.clone()),
+        commits: Set(commits),
+        pull_request_number: Set(n.pull_request_number),
+        work_item_id: Set(n.work_item_id),
+        actor: Set(n.actor.clone()),
+        comment_text: Set(n.comment_text.clone()),
+        event_created_at: Set(n.created_at),
+        received_at: Set(now),
+        duplicate_count: Set(0),
+        outcome: Set(outcome.0.to_owned()),
+        outcome_message: Set(Some(outcome.1)),
+        processed_at: Set((outcome.0 != RECEIVED).then_some(now)),
+        payload: Set(payload),
+    };
+    let model = row.clone().try_into_model()?;
+    let inserted = delivery::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([delivery::Column::IntegrationId, delivery::Column::EventId]).do_nothing().to_owned(),
+        )
+        .exec_without_returning(db)
+        .await;
+    let inserted = match inserted {
+        Ok(n) => n,
+        Err(DbErr::RecordNotInserted) => 0,
+        Err(e) => return Err(e),
+    };
+    if inserted == 0 {
+        delivery::Entity::update_many()
+            .col_expr(delivery::Column::DuplicateCount, Expr::col(delivery::Column::DuplicateCount).add(1))
+            .filter(delivery::Column::IntegrationId.eq(integration.id.as_str()))
+            .filter(delivery::Column::EventId.eq(n.event_id.as_str()))
+            .exec(db)
+            .await?;
+        return Ok(Stored::Duplicate);
+    }
+    Ok(Stored::New(Box::new(model)))
+}
+
+/// Moves `lastDeliveryAt` forward, at most about once a second: a row that is fresh enough is not
+/// written (nor locked), so concurrent deliveries do not queue on the integration row.
+pub async fn touch_last_delivery(
+    db: &impl ConnectionTrait,
+    integration_id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let stale = at - chrono::Duration::seconds(1);
+    integration::Entity::update_many()
+        .col_expr(integration::Column::LastDeliveryAt, Expr::value(Some(at)))
+        .filter(integration::Column::Id.eq(integration_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(integration::Column::LastDeliveryAt.is_null())
+                .add(integration::Column::LastDeliveryAt.lt(stale)),
+        )
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Records the routing outcome of a delivery.
+pub async fn set_outcome(
+    db: &impl ConnectionTrait,
+    id: &str,
+    outcome: &str,
+    message: Option<String>,
+) -> Result<(), DbErr> {
+    delivery::Entity::update_many()
+        .col_expr(delivery::Column::Outcome, Expr::value(outcome))
+        .col_expr(delivery::Column::OutcomeMessage, Expr::value(message))
+        .col_expr(delivery::Column::ProcessedAt, Expr::value(Some(Utc::now())))
+        .filter(delivery::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// One delivery of the tenant.
+pub async fn get(db: &impl ConnectionTrait, tenant_id: &str, id: &str) -> Result<Option<delivery::Model>, DbErr> {
+    delivery::Entity::find_by_id(id.to_owned()).filter(delivery::Column::TenantId.eq(tenant_id)).one(db).await
+}
+
+/// The integration's deliveries, newest first, optionally of one kind; and how many there are.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    integration_id: &str,
+    kind: Option<&str>,
+    page: &PageRequest,
+) -> Result<(Page<delivery::Model>, i64), DbErr> {
+    let mut q = delivery::Entity::find().filter(delivery::Column::IntegrationId.eq(integration_id));
+    if let Some(kind) = kind {
+        q = q.filter(delivery::Column::Kind.eq(kind));
+    }
+    let total = q.clone().count(db).await? as i64;
+    if let Some(after) = &page.after {
+        q = q.filter(delivery::Column::Id.lt(after.as_str()));
+    }
+    let rows = q.order_by_desc(delivery::Column::Id).limit(page.first + 1).all(db).await?;
+    Ok((Page::from_overfetch(rows, page.first), total))
+}
+
+/// The integration's deliveries received at or after `from`, oldest first (for subscriptions).
+pub async fn received_since(
+    db: &impl ConnectionTrait,
+    integration_id: &str,
+    from: DateTime<Utc>,
+) -> Result<Vec<delivery::Model>, DbErr> {
+    delivery::Entity::find()
+        .filter(delivery::Column::IntegrationId.eq(integration_id))
+        .filter(delivery::Column::ReceivedAt.gte(from))
+        .order_by_asc(delivery::Column::Id)
+        .limit(500)
+        .all(db)
+        .await
+}

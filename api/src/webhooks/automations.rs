@@ -1,0 +1,101 @@
+//! Which automations a delivery triggers, and how a send is signed.
+
+use entity::{automation, webhook_delivery as delivery};
+use sha2::{Digest, Sha256};
+
+use super::events::{EventKind, short_branch};
+use crate::store::automations as rows;
+
+/// Whether `d` passes every filter of `a`. Names compare case-insensitively; `repository` also
+/// matches the repository id; the branch glob applies to the pushed branch or a PR's target;
+/// a trigger phrase only matches comment events whose text contains it (case-insensitively).
+pub fn matches(a: &automation::Model, d: &delivery::Model) -> bool {
+    let kind = EventKind::parse(&d.kind);
+    if !rows::event_types(a).iter().any(|t| t == kind.as_str()) {
+        return false;
+    }
+    let same = |want: &Option<String>, have: &[&Option<String>]| match want {
+        None => true,
+        Some(w) => have.iter().any(|h| h.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(w))),
+    };
+    if !same(&a.project, &[&d.project, &d.project_id]) || !same(&a.repository, &[&d.repository, &d.repository_id]) {
+        return false;
+    }
+    if let Some(glob) = &a.branch {
+        match d.ref_name.as_deref().map(short_branch) {
+            Some(branch) if glob_match(glob, branch) => {}
+            _ => return false,
+        }
+    }
+    if let Some(phrase) = &a.trigger_phrase {
+        let text = d.comment_text.as_deref().unwrap_or_default().to_lowercase();
+        if !text.contains(&phrase.to_lowercase()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// `*` matches any run of characters (also `/`), `?` exactly one; everything else literally.
+pub fn glob_match(glob: &str, text: &str) -> bool {
+    let (g, t): (Vec<char>, Vec<char>) = (glob.chars().collect(), text.chars().collect());
+    let (mut gi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if gi < g.len() && (g[gi] == '?' || g[gi] == t[ti]) {
+            gi += 1;
+            ti += 1;
+        } else if gi < g.len() && g[gi] == '*' {
+            star = Some(gi);
+            mark = ti;
+            gi += 1;
+        } else if let Some(s) = star {
+            gi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    g[gi..].iter().all(|c| *c == '*')
+}
+
+/// HMAC-SHA256 (RFC 2104) of `body` under `key`, hex: the `X-Vcslink-Signature: sha256=...` value.
+pub fn sign(key: &[u8], body: &[u8]) -> String {
+    const BLOCK: usize = 64;
+    let mut k = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = Sha256::new();
+    inner.update(k.map(|b| b ^ 0x36));
+    inner.update(body);
+    let mut outer = Sha256::new();
+    outer.update(k.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    hex::encode(outer.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_case_2() {
+        assert_eq!(
+            sign(b"Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn globs_match_branches() {
+        assert!(glob_match("main", "main"));
+        assert!(glob_match("release/*", "release/1.2"));
+        assert!(glob_match("*", "feature/a/b"));
+        assert!(glob_match("v?.x", "v1.x"));
+        assert!(!glob_match("release/*", "main"));
+        assert!(!glob_match("main", "mainline"));
+    }
+}

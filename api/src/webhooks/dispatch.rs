@@ -1,0 +1,157 @@
+//! The outbox worker: claims due sends under a lease, POSTs them signed to the automation's
+//! target, and records the result (retry with exponential backoff, then FAILED).
+//!
+//! Every replica runs one; the claim guarantees each send is attempted by one worker at a time,
+//! and a lease that expires (a worker killed mid-send) makes the row due again after a restart.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use entity::{automation, webhook_delivery as delivery};
+use sea_orm::{DbErr, EntityTrait};
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+use tokio::sync::watch;
+
+use super::automations::sign;
+use super::events::{Commit, short_branch};
+use crate::azure::check_url;
+use crate::azure::guard::GuardedResolver;
+use crate::graphql::node::{Kind, encode};
+use crate::state::AppState;
+use crate::store::{automations as automation_rows, outbox};
+
+/// How long a claimed send belongs to its worker.
+const LEASE: Duration = Duration::from_secs(60);
+/// Sends claimed per round.
+const BATCH: u64 = 16;
+
+/// Starts the worker; it stops when `stop` turns true.
+pub fn spawn(state: AppState, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let http = match client(&state) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox worker cannot build its http client; automations will not be sent");
+                return;
+            }
+        };
+        loop {
+            match tick(&state, &http).await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox round failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(state.config.outbox_poll_interval) => {}
+                _ = stop.changed() => break,
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+    })
+}
+
+fn client(state: &AppState) -> Result<reqwest::Client, reqwest::Error> {
+    let allow_private = state.config.allow_private_upstreams;
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(15))
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(GuardedResolver::new(allow_private))
+        .no_proxy()
+        .https_only(!allow_private)
+        .user_agent("vcslink-automations")
+        .build()
+}
+
+/// One round: claims due sends and attempts each; returns how many were attempted.
+pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, DbErr> {
+    let now = Utc::now();
+    let lease = chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::seconds(60));
+    let ids = outbox::claim(&state.db, now, now + lease, BATCH).await?;
+    for id in &ids {
+        attempt(state, http, id).await?;
+    }
+    Ok(ids.len())
+}
+
+async fn attempt(state: &AppState, http: &reqwest::Client, id: &str) -> Result<(), DbErr> {
+    let Some(row) = outbox::get(&state.db, id).await? else { return Ok(()) };
+    let a = automation::Entity::find_by_id(row.automation_id.clone()).one(&state.db).await?;
+    let d = delivery::Entity::find_by_id(row.delivery_id.clone()).one(&state.db).await?;
+    let (Some(a), Some(d)) = (a, d) else {
+        return outbox::finish(&state.db, id, outbox::FAILED, None, None, Some("automation or delivery gone".into()))
+            .await;
+    };
+    let result = send(state, http, &a, &d).await;
+    let (status, code, error) = match result {
+        Ok(code) if (200..300).contains(&code) => (outbox::SENT, Some(code), None),
+        Ok(code) => (outbox::PENDING, Some(code), Some(format!("target answered http {code}"))),
+        Err(e) => (outbox::PENDING, None, Some(e)),
+    };
+    if status == outbox::SENT {
+        return outbox::finish(&state.db, id, status, None, code, None).await;
+    }
+    let max = i32::try_from(state.config.automation_max_attempts).unwrap_or(i32::MAX);
+    if row.attempts >= max {
+        return outbox::finish(&state.db, id, outbox::FAILED, None, code, error).await;
+    }
+    let factor = 2u32.saturating_pow(u32::try_from(row.attempts.saturating_sub(1)).unwrap_or(0).min(20));
+    let delay = state.config.automation_retry_base.saturating_mul(factor);
+    let retry_at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
+    outbox::finish(&state.db, id, outbox::PENDING, Some(retry_at), code, error).await
+}
+
+/// POSTs the signed event; the HTTP status, or why there was none.
+async fn send(
+    state: &AppState,
+    http: &reqwest::Client,
+    a: &automation::Model,
+    d: &delivery::Model,
+) -> Result<i32, String> {
+    let url = url::Url::parse(&a.target_url).map_err(|e| format!("invalid target url: {e}"))?;
+    check_url(&url, state.config.allow_private_upstreams).map_err(|e| e.to_string())?;
+    let body = serde_json::to_vec(&event_body(a, d)).map_err(|e| e.to_string())?;
+    let secret = automation_rows::open_secret(&state.keyring, a).map_err(|e| format!("secret does not open: {e}"))?;
+    let mut req = http
+        .post(url)
+        .header("content-type", "application/json")
+        .header("X-Vcslink-Delivery", encode(Kind::WebhookDelivery, &d.id).as_str())
+        .header("X-Vcslink-Event", d.kind.as_str());
+    if let Some(secret) = secret {
+        req = req.header("X-Vcslink-Signature", format!("sha256={}", sign(secret.expose_secret().as_bytes(), &body)));
+    }
+    let resp = req.body(body).send().await.map_err(|e| format!("send failed: {}", without_url(&e)))?;
+    Ok(i32::from(resp.status().as_u16()))
+}
+
+fn without_url(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_connect() {
+        "could not connect".into()
+    } else {
+        "request failed".into()
+    }
+}
+
+/// What an automation's target receives: the normalized fields and the original envelope.
+pub fn event_body(a: &automation::Model, d: &delivery::Model) -> Value {
+    let commits: Vec<Commit> = d.commits.as_deref().and_then(|c| serde_json::from_str(c).ok()).unwrap_or_default();
+    let envelope: Value = serde_json::from_str(&d.payload).unwrap_or(Value::Null);
+    json!({
+        "deliveryId": encode(Kind::WebhookDelivery, &d.id).as_str(),
+        "automation": {"id": encode(Kind::Automation, &a.id).as_str(), "name": a.name},
+        "integrationId": encode(Kind::AzureDevOpsIntegration, &d.integration_id).as_str(),
+        "eventType": d.kind, "rawEventType": d.event_type, "eventId": d.event_id,
+        "organization": d.organization, "project": d.project, "repository": d.repository,
+        "repositoryId": d.repository_id, "ref": d.ref_name, "branch": d.ref_name.as_deref().map(short_branch),
+        "sourceBranch": d.source_ref_name.as_deref().map(short_branch),
+        "pullRequestNumber": d.pull_request_number, "workItemId": d.work_item_id,
+        "actor": d.actor, "commentText": d.comment_text, "commits": commits,
+        "createdAt": d.event_created_at, "receivedAt": d.received_at,
+        "payload": envelope,
+    })
+}

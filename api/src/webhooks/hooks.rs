@@ -1,0 +1,152 @@
+//! Service hooks managed for the user: install, live state, repair, password update, removal.
+//!
+//! Azure DevOps calls happen outside database transactions; each mutation then records what it
+//! did in one transaction with its audit line.
+
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use super::events::EventKind;
+use crate::azure::hooks::{Subscription, SubscriptionRequest};
+use crate::azure::{AzureError, Credential};
+use crate::domain::flavor::Flavor;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::integrations as rows;
+use entity::{integration, service_hook};
+
+/// Where and how to call Azure DevOps for one integration.
+pub struct Target {
+    pub base: Url,
+    pub api_version: &'static str,
+    pub credential: Credential,
+}
+
+/// The integration's organization URL and PAT (hooks are managed with the integration's identity).
+pub fn target(state: &AppState, m: &integration::Model) -> Result<Target, ApiError> {
+    let base = Url::parse(&m.organization_url).map_err(ApiError::internal)?;
+    // Azure DevOps Server 2022 answers api-version 7.0 at most.
+    let api_version = match Flavor::parse(&m.flavor) {
+        Some(Flavor::Server) => "7.0",
+        _ => "7.1",
+    };
+    let pat = rows::open_pat(&state.keyring, m).map_err(ApiError::internal)?.ok_or_else(|| {
+        ApiError::NotAuthorizedUpstream {
+            message: "managing service hooks needs the integration's personal access token".into(),
+            hint: Some("set personalAccessToken on the integration (scope: Code read, or Service Hooks write)".into()),
+        }
+    })?;
+    Ok(Target { base, api_version, credential: Credential::Pat(pat) })
+}
+
+/// An Azure DevOps failure as a GraphQL error (the message never holds a secret).
+pub fn upstream_error(e: AzureError) -> ApiError {
+    match e {
+        AzureError::Unauthorized { .. } => ApiError::NotAuthorizedUpstream {
+            message: e.to_string(),
+            hint: Some("update the integration's personal access token".into()),
+        },
+        AzureError::Forbidden { message } => ApiError::Forbidden { message },
+        AzureError::RateLimited { retry_after } => {
+            ApiError::RateLimited { retry_after_seconds: retry_after.map(|d| d.as_secs()).unwrap_or(30) }
+        }
+        other => ApiError::UpstreamUnavailable { message: other.to_string() },
+    }
+}
+
+/// The live state of a hook, as `serviceHooks` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Live {
+    /// Azure DevOps has it, with this `status`.
+    Present(String),
+    /// Azure DevOps no longer has it.
+    Missing,
+    /// Azure DevOps could not be asked (the reason, without secrets).
+    Unknown(String),
+}
+
+impl Live {
+    pub fn needs_repair(&self) -> bool {
+        match self {
+            Live::Present(status) => !status.eq_ignore_ascii_case("enabled"),
+            Live::Missing => true,
+            Live::Unknown(_) => false,
+        }
+    }
+}
+
+/// The subscription request for a stored hook, with `password`.
+pub fn request_for(state: &AppState, h: &service_hook::Model, password: &SecretString) -> SubscriptionRequest {
+    let version = EventKind::from_event_type(&h.event_type).resource_version();
+    SubscriptionRequest::webhook(
+        &h.event_type,
+        version,
+        &h.project_id,
+        h.repository_id.as_deref(),
+        &state.webhook_endpoint(&h.integration_id),
+        password.expose_secret(),
+    )
+}
+
+/// Asks Azure DevOps for each hook's state; failures become `Unknown`, not errors.
+pub async fn live_states(state: &AppState, t: &Target, hooks: &[service_hook::Model]) -> Vec<Live> {
+    let mut out = Vec::with_capacity(hooks.len());
+    for h in hooks {
+        let live = match state.azure.get_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id).await {
+            Ok(Some(Subscription { status, .. })) => Live::Present(status.unwrap_or_else(|| "enabled".into())),
+            Ok(None) => Live::Missing,
+            Err(e) => Live::Unknown(e.to_string()),
+        };
+        out.push(live);
+    }
+    out
+}
+
+/// Puts `password` on every installed subscription that still exists, keeping its status;
+/// returns how many were updated. Failures are logged: `repairServiceHooks` catches up later.
+pub async fn update_password(
+    state: &AppState,
+    m: &integration::Model,
+    hooks: &[service_hook::Model],
+    password: &SecretString,
+) -> i32 {
+    let Ok(t) = target(state, m) else { return 0 };
+    let mut updated = 0;
+    for (h, live) in hooks.iter().zip(live_states(state, &t, hooks).await) {
+        let Live::Present(status) = live else { continue };
+        let mut req = request_for(state, h, password);
+        req.status = Some(status);
+        match state.azure.replace_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id, &req).await {
+            Ok(_) => updated += 1,
+            Err(e) => {
+                tracing::warn!(subscription = %h.subscription_id, error = %e, "could not update the hook password")
+            }
+        }
+    }
+    updated
+}
+
+/// Deletes every installed subscription in Azure DevOps (a 404 counts as gone); returns the count.
+pub async fn remove_all(
+    state: &AppState,
+    m: &integration::Model,
+    hooks: &[service_hook::Model],
+) -> Result<i32, ApiError> {
+    if hooks.is_empty() {
+        return Ok(0);
+    }
+    let t = target(state, m)?;
+    let mut removed = 0;
+    for h in hooks {
+        state.azure.delete_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id).await.map_err(
+            |e| match upstream_error(e) {
+                ApiError::UpstreamUnavailable { message } => ApiError::UpstreamUnavailable {
+                    message: format!("{message}; retry, or unlink with removeServiceHooks: false"),
+                },
+                other => other,
+            },
+        )?;
+        removed += 1;
+    }
+    Ok(removed)
+}

@@ -1,0 +1,178 @@
+//! `installServiceHooks` and `repairServiceHooks`.
+
+use sea_orm::TransactionTrait;
+
+use super::events::EventKind;
+use super::hooks::{self, Live, request_for, upstream_error};
+use crate::azure::AzureError;
+use crate::azure::hooks::SubscriptionRequest;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::service_hooks::{self as store_hooks, NewHook};
+use crate::store::{self, audit::Actor, integrations as rows};
+use entity::service_hook;
+
+/// Creates one subscription per event (default: every subscribable event) on `project`
+/// (and `repository`), skipping those already installed; returns the project's hooks with their state.
+pub async fn install(
+    state: &AppState,
+    actor: &Actor,
+    integration_id: &str,
+    project: &str,
+    repository: Option<&str>,
+    events: Option<Vec<EventKind>>,
+) -> Result<Vec<(service_hook::Model, Live)>, ApiError> {
+    let m = rows::get(&state.db, &actor.tenant_id, integration_id).await?.ok_or(ApiError::not_found("integration"))?;
+    let t = hooks::target(state, &m)?;
+    let password = rows::open_webhook_password(&state.keyring, &m).map_err(ApiError::internal)?;
+    let found = state.azure.get_project(&t.base, t.api_version, &t.credential, project).await;
+    let project =
+        found.map_err(|e| not_found_as_validation(e, "project", "no such project, or the PAT cannot see it"))?;
+    let repo = match repository {
+        Some(r) => Some(
+            state
+                .azure
+                .get_repository(&t.base, t.api_version, &t.credential, &project.id, r)
+                .await
+                .map_err(|e| not_found_as_validation(e, "repository", "no such repository in this project"))?,
+        ),
+        None => None,
+    };
+    let mut kinds = events.unwrap_or_else(|| EventKind::SUBSCRIBABLE.to_vec());
+    kinds.retain(|k| *k != EventKind::Other);
+    kinds.dedup();
+    let existing = store_hooks::list(&state.db, &m.id).await?;
+    let repo_id = repo.as_ref().map(|r| r.id.clone());
+    let same_scope = |h: &service_hook::Model| h.project_id == project.id && h.repository_id == repo_id;
+    let mut created = Vec::new();
+    let mut failure = None;
+    for kind in kinds {
+        let Some(event_type) = kind.event_type() else { continue };
+        if existing.iter().any(|h| same_scope(h) && h.event_type == event_type) {
+            continue;
+        }
+        let endpoint = state.webhook_endpoint(&m.id);
+        let req = SubscriptionRequest::webhook(
+            event_type,
+            kind.resource_version(),
+            &project.id,
+            repo_id.as_deref(),
+            &endpoint,
+            secrecy::ExposeSecret::expose_secret(&password),
+        );
+        match state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await {
+            Ok(sub) => created.push((event_type, sub.id)),
+            // Keep what was created (a retry skips it), then report the failure.
+            Err(e) => {
+                failure = Some(upstream_error(e));
+                break;
+            }
+        }
+    }
+    let txn = state.db.begin().await?;
+    let mut rows_out = Vec::new();
+    for (event_type, subscription_id) in &created {
+        let row = store_hooks::insert(
+            &txn,
+            NewHook {
+                tenant_id: &m.tenant_id,
+                integration_id: &m.id,
+                subscription_id: subscription_id.clone(),
+                event_type,
+                project_id: &project.id,
+                project: &project.name,
+                repository_id: repo_id.as_deref(),
+                repository: repo.as_ref().map(|r| r.name.as_str()),
+            },
+        )
+        .await?;
+        rows_out.push(row);
+    }
+    let details = serde_json::json!({
+        "project": project.name, "repository": repo.as_ref().map(|r| r.name.clone()),
+        "created": created.iter().map(|(e, _)| *e).collect::<Vec<_>>(),
+    });
+    store::audit::record(&txn, actor, "service_hooks.install", Some(&m.id), details).await?;
+    txn.commit().await?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let mut out: Vec<(service_hook::Model, Live)> =
+        existing.into_iter().filter(|h| same_scope(h)).map(|h| (h, Live::Present("enabled".into()))).collect();
+    let live = hooks::live_states(state, &t, &out.iter().map(|(h, _)| h.clone()).collect::<Vec<_>>()).await;
+    for ((_, l), now) in out.iter_mut().zip(live) {
+        *l = now;
+    }
+    out.extend(rows_out.into_iter().map(|h| (h, Live::Present("enabled".into()))));
+    Ok(out)
+}
+
+fn not_found_as_validation(e: AzureError, field: &str, message: &str) -> ApiError {
+    match e {
+        AzureError::NotFound { .. } => ApiError::validation(field, message, None),
+        other => upstream_error(other),
+    }
+}
+
+/// Re-creates missing subscriptions and re-enables disabled ones; returns every hook with its
+/// state after the repair, and how many were repaired.
+pub async fn repair(
+    state: &AppState,
+    actor: &Actor,
+    integration_id: &str,
+) -> Result<(Vec<(service_hook::Model, Live)>, i32), ApiError> {
+    let m = rows::get(&state.db, &actor.tenant_id, integration_id).await?.ok_or(ApiError::not_found("integration"))?;
+    let t = hooks::target(state, &m)?;
+    let password = rows::open_webhook_password(&state.keyring, &m).map_err(ApiError::internal)?;
+    let installed = store_hooks::list(&state.db, &m.id).await?;
+    let live = hooks::live_states(state, &t, &installed).await;
+    let mut out = Vec::new();
+    let mut recreated = Vec::new();
+    let mut repaired = 0;
+    // Re-created subscriptions are recorded even when a later call fails, so no repair duplicates them.
+    let mut failure = None;
+    for (h, l) in installed.into_iter().zip(live) {
+        let mut req = request_for(state, &h, &password);
+        match &l {
+            _ if failure.is_some() => out.push((h, l)),
+            Live::Missing => match state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await {
+                Ok(sub) => {
+                    recreated.push((h, sub.id));
+                    repaired += 1;
+                }
+                Err(e) => {
+                    failure = Some(upstream_error(e));
+                    out.push((h, l));
+                }
+            },
+            Live::Present(_) if l.needs_repair() => {
+                req.status = Some("enabled".into());
+                let put =
+                    state.azure.replace_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id, &req);
+                match put.await {
+                    Ok(sub) => {
+                        out.push((h, Live::Present(sub.status.unwrap_or_else(|| "enabled".into()))));
+                        repaired += 1;
+                    }
+                    Err(e) => {
+                        failure = Some(upstream_error(e));
+                        out.push((h, l));
+                    }
+                }
+            }
+            _ => out.push((h, l)),
+        }
+    }
+    let txn = state.db.begin().await?;
+    for (h, subscription_id) in recreated {
+        out.push((store_hooks::set_subscription_id(&txn, h, subscription_id).await?, Live::Present("enabled".into())));
+    }
+    store::audit::record(&txn, actor, "service_hooks.repair", Some(&m.id), serde_json::json!({ "repaired": repaired }))
+        .await?;
+    txn.commit().await?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    Ok((out, repaired))
+}

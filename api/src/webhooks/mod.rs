@@ -1,0 +1,13 @@
+//! Azure DevOps Service Hook deliveries: the HTTP route (Basic auth; store, then ack), envelope
+//! parsing, and routing of stored deliveries.
+
+pub mod automation_admin;
+pub mod automations;
+pub mod dispatch;
+pub mod events;
+pub mod hooks;
+pub mod ingest;
+pub mod install;
+pub mod replay;
+pub mod route;
+pub mod routing;
