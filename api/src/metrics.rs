@@ -3,7 +3,8 @@
 //! Names: `vcslink_graphql_requests_total{operation,outcome}`,
 //! `vcslink_graphql_request_duration_seconds{operation}`, `vcslink_upstream_requests_total{endpoint,status}`,
 //! `vcslink_upstream_request_duration_seconds{endpoint}`, `vcslink_upstream_cache_total{result}`,
-//! `vcslink_token_cache_total{result}`.
+//! `vcslink_token_cache_total{result}`, `vcslink_webhook_deliveries_total{event_type,outcome}`,
+//! `vcslink_outbox_sends_total{result}`, `vcslink_outbox_backlog`.
 
 use std::sync::OnceLock;
 
@@ -48,6 +49,23 @@ pub fn upstream_request(endpoint: String, status: String, seconds: f64) {
     metrics::counter!("vcslink_upstream_requests_total", "endpoint" => endpoint.clone(), "status" => status)
         .increment(1);
     metrics::histogram!("vcslink_upstream_request_duration_seconds", "endpoint" => endpoint).record(seconds);
+}
+
+/// One webhook delivery: `event_type` as stored (`CODE_PUSHED`, ..., `OTHER`, or `-` when refused),
+/// `outcome` = stored, duplicate, unauthorized, gone, malformed, too_large, unavailable.
+pub fn webhook_delivery(event_type: &'static str, outcome: &'static str) {
+    metrics::counter!("vcslink_webhook_deliveries_total", "event_type" => event_type, "outcome" => outcome)
+        .increment(1);
+}
+
+/// One automation send: `result` = sent, retry, failed.
+pub fn outbox_send(result: &'static str) {
+    metrics::counter!("vcslink_outbox_sends_total", "result" => result).increment(1);
+}
+
+/// Sends waiting in the outbox (pending, including those waiting for a retry).
+pub fn outbox_backlog(n: u64) {
+    metrics::gauge!("vcslink_outbox_backlog").set(n as f64);
 }
 
 pub fn cache(result: &'static str) {

@@ -14,7 +14,13 @@ pub struct Shot {
     pub token: Option<String>,
     /// POST this JSON body when set, else GET.
     pub body: Option<Value>,
+    /// HTTP Basic password (webhook deliveries), instead of a bearer token.
+    pub basic: Option<String>,
+    /// Give every request a fresh top-level `id` (so webhook deliveries are not duplicates).
+    pub fresh_id: bool,
 }
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// What a run measured.
 #[derive(Clone, Debug, Default)]
@@ -77,11 +83,23 @@ async fn drive_until(
                 i += 1;
                 let t = Instant::now();
                 let mut req = match &shot.body {
+                    Some(b) if shot.fresh_id => {
+                        let mut b = b.clone();
+                        b["id"] = Value::from(format!(
+                            "bench-{}-{}",
+                            std::process::id(),
+                            NEXT_ID.fetch_add(1, Ordering::Relaxed)
+                        ));
+                        client.post(&shot.url).json(&b)
+                    }
                     Some(b) => client.post(&shot.url).json(b),
                     None => client.get(&shot.url),
                 };
                 if let Some(tok) = &shot.token {
                     req = req.bearer_auth(tok);
+                }
+                if let Some(pw) = &shot.basic {
+                    req = req.basic_auth("ado-hook", Some(pw));
                 }
                 let ok = match req.send().await {
                     Ok(r) => {

@@ -77,7 +77,7 @@ async fn main() {
     // (a) the integrations list against the plain route.
     let plain = load::run(
         &client,
-        vec![Shot { url: plain_url.clone(), token: None, body: None }],
+        vec![Shot { url: plain_url.clone(), token: None, body: None, basic: None, fresh_id: false }],
         plan.concurrency,
         plan.warmup,
         plan.duration,
@@ -85,15 +85,15 @@ async fn main() {
     .await;
     let list =
         json!({ "query": "{ azureDevOpsIntegrations(first: 20) { edges { node { id name status labels } } } }" });
-    let shot = Shot { url: gql.clone(), token: Some(ADMIN.into()), body: Some(list) };
+    let shot = Shot { url: gql.clone(), token: Some(ADMIN.into()), body: Some(list), basic: None, fresh_id: false };
     let a = load::run(&client, vec![shot.clone()], plan.concurrency, plan.warmup, plan.duration).await;
-    let rss_after_first = memory::rss_mib();
     rows.push(Row::ratio("a", "integrations list / plain route (req/s)", a.per_second / plain.per_second, 0.7, &a));
     rows.push(Row::at_most("a", "integrations list p99 / p50", a.p99_ms / a.p50_ms.max(0.001), 5.0));
 
     // (b) a warm-cache repository query: no upstream call during the run.
     let repo = json!({ "query": "query($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { branches(first: 50) { edges { node { name objectId } } } pullRequests(first: 20) { edges { node { number title } } } } }", "variables": { "id": integration_id } });
-    let repo_shot = Shot { url: gql.clone(), token: Some(ADMIN.into()), body: Some(repo) };
+    let repo_shot =
+        Shot { url: gql.clone(), token: Some(ADMIN.into()), body: Some(repo), basic: None, fresh_id: false };
     let _ =
         load::run(&client, vec![repo_shot.clone()], 1, Duration::from_millis(200), Duration::from_millis(100)).await;
     fake.clear_requests();
@@ -102,16 +102,45 @@ async fn main() {
     rows.push(Row::ratio("b", "warm repository query / plain route (req/s)", b.per_second / plain.per_second, 0.5, &b));
     rows.push(Row::at_most("b", "upstream calls during the warm run", upstream_calls as f64, 0.0));
 
-    // (c) ingest: the plain insert baseline (the webhook side is measured once webhooks land).
+    // The browse issue's figure: a warm repositories(first: 50) page, one client at a time.
+    for n in 0..48 {
+        fake.add_repository("contoso", "Platform", &format!("bench-repo-{n:02}"));
+    }
+    let repos = json!({ "query": "query($id: ID!) { azureDevOpsIntegration(id: $id) { repositories(project: \"Platform\", first: 50) { edges { node { name defaultBranch } } } } }", "variables": { "id": integration_id } });
+    let repos_shot =
+        Shot { url: gql.clone(), token: Some(ADMIN.into()), body: Some(repos), basic: None, fresh_id: false };
+    let r = load::run(&client, vec![repos_shot], 1, plan.warmup, plan.duration / 2).await;
+    rows.push(Row::info("b", "warm repositories(first: 50), one client: p50 latency (ms)", r.p50_ms));
+
+    // (c) ingest, acknowledged after commit, against a plain insert with one commit per row.
     let inserts = baseline::insert_loop(&db, "bench", plan.duration).await;
-    rows.push(Row::info("c", "plain SeaORM insert, one commit per row (rows/s)", inserts));
+    let (endpoint, password) = webhook_target(&client, &gql, &fake).await;
+    let push = fake_azure::payloads::Payload::new(fake_azure::payloads::Event::Push, &fake.org_url("contoso")).body();
+    let push: Value = serde_json::from_slice(&push).expect("payload");
+    let hook = Shot { url: endpoint, token: None, body: Some(push), basic: Some(password), fresh_id: true };
+    let c = load::run(&client, vec![hook], plan.concurrency, plan.warmup, plan.duration).await;
+    rows.push(Row::ratio(
+        "c",
+        &format!("webhook ingest / plain insert ({inserts:.0} rows/s), SQLite"),
+        c.per_second / inserts,
+        1.0,
+        &c,
+    ));
 
     // (d) many requests, ten tokens: argon2 runs once per token, then the cache answers.
     let tokens = tokens(&client, &gql, 10).await;
     let before = vcslink_api::auth::api_token::ARGON2_VERIFICATIONS.load(std::sync::atomic::Ordering::Relaxed);
     let viewer = json!({ "query": "{ viewer { user } }" });
-    let shots =
-        tokens.iter().map(|t| Shot { url: gql.clone(), token: Some(t.clone()), body: Some(viewer.clone()) }).collect();
+    let shots = tokens
+        .iter()
+        .map(|t| Shot {
+            url: gql.clone(),
+            token: Some(t.clone()),
+            body: Some(viewer.clone()),
+            basic: None,
+            fresh_id: false,
+        })
+        .collect();
     let d = load::run_count(&client, shots, plan.concurrency, plan.token_requests).await;
     let verifications =
         vcslink_api::auth::api_token::ARGON2_VERIFICATIONS.load(std::sync::atomic::Ordering::Relaxed) - before;
@@ -123,8 +152,11 @@ async fn main() {
     ));
 
     // (e) memory: idle, peak, and no growth between two identical runs.
+    // Two identical runs back to back: the second must not grow what the first settled.
+    let _ = load::run(&client, vec![shot.clone()], plan.concurrency, plan.warmup, plan.duration).await;
+    let settled = memory::rss_mib();
     let again = load::run(&client, vec![shot], plan.concurrency, plan.warmup, plan.duration).await;
-    let growth = memory::rss_mib() - rss_after_first;
+    let growth = memory::rss_mib() - settled;
     rows.push(Row::at_most("e", "RSS idle after start (MiB)", idle_rss, 30.0));
     rows.push(Row::at_most(
         "e",
@@ -179,6 +211,25 @@ async fn seed(client: &reqwest::Client, gql: &str, fake: &FakeAzure) -> String {
         fake.add_pull_request("contoso", "api-gateway", &branch, "main", &format!("Bench change {n}"));
     }
     first.expect("20 integrations")
+}
+
+/// An integration whose webhook password the bench knows: (endpoint, password).
+async fn webhook_target(client: &reqwest::Client, gql: &str, fake: &FakeAzure) -> (String, String) {
+    let password = "bench-webhook-password-0123456789";
+    let create = "mutation($i: CreateAzureDevOpsIntegrationInput!) { createAzureDevOpsIntegration(input: $i) { integration { webhook { endpointUrl } } } }";
+    let body = post(
+        client,
+        gql,
+        create,
+        json!({ "i": { "name": "bench-hooks", "organizationUrl": fake.org_url("contoso"),
+        "flavor": "SERVICES", "personalAccessToken": DEFAULT_PAT, "webhookPassword": password, "verify": false } }),
+    )
+    .await;
+    let endpoint = body
+        .pointer("/data/createAzureDevOpsIntegration/integration/webhook/endpointUrl")
+        .and_then(Value::as_str)
+        .expect("endpoint");
+    (endpoint.to_owned(), password.to_owned())
 }
 
 async fn tokens(client: &reqwest::Client, gql: &str, n: usize) -> Vec<String> {

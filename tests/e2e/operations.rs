@@ -132,3 +132,24 @@ async fn the_audit_log_names_who_did_what_without_secrets() {
     let denied = app.gql_as(Some(&member), "{ auditEvents { totalCount } }", json!({})).await;
     assert_eq!(crate::support::error_code(&denied), Some("FORBIDDEN"));
 }
+
+#[tokio::test]
+async fn webhook_deliveries_are_counted_by_event_type_and_outcome() {
+    use fake_azure::payloads::{Event, Payload};
+    let app = spawn_app().await;
+    let (_, endpoint, password) = crate::webhooks::integration(&app).await;
+    let push = Payload::new(Event::Push, &app.fake.base_url()).body();
+    assert_eq!(crate::webhooks::deliver(&app, &endpoint, Some(&password), push.clone()).await.status(), 200);
+    assert_eq!(crate::webhooks::deliver(&app, &endpoint, Some(&password), push).await.status(), 200);
+    assert_eq!(
+        crate::webhooks::deliver(&app, &endpoint, Some("wrong-password-0000000000"), b"{}".to_vec()).await.status(),
+        401
+    );
+    let text = app.http.get(format!("{}/metrics", app.base)).send().await.expect("metrics").text().await.expect("text");
+    assert!(text.contains("vcslink_webhook_deliveries_total{event_type=\"CODE_PUSHED\",outcome=\"stored\"}"), "{text}");
+    assert!(
+        text.contains("vcslink_webhook_deliveries_total{event_type=\"CODE_PUSHED\",outcome=\"duplicate\"}"),
+        "{text}"
+    );
+    assert!(text.contains("vcslink_webhook_deliveries_total{event_type=\"-\",outcome=\"unauthorized\"}"), "{text}");
+}

@@ -99,3 +99,9 @@ pub async fn for_delivery(db: &impl ConnectionTrait, delivery_id: &str) -> Resul
         .all(db)
         .await
 }
+
+/// Sends still to be made (pending, including those waiting for a retry).
+pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    outbox::Entity::find().filter(outbox::Column::Status.eq(PENDING)).count(db).await
+}

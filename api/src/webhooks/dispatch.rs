@@ -71,6 +71,7 @@ pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, DbE
     let now = Utc::now();
     let lease = chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::seconds(60));
     let ids = outbox::claim(&state.db, now, now + lease, BATCH).await?;
+    crate::metrics::outbox_backlog(outbox::pending_count(&state.db).await?);
     for id in &ids {
         attempt(state, http, id).await?;
     }
@@ -92,12 +93,15 @@ async fn attempt(state: &AppState, http: &reqwest::Client, id: &str) -> Result<(
         Err(e) => (outbox::PENDING, None, Some(e)),
     };
     if status == outbox::SENT {
+        crate::metrics::outbox_send("sent");
         return outbox::finish(&state.db, id, status, None, code, None).await;
     }
     let max = i32::try_from(state.config.automation_max_attempts).unwrap_or(i32::MAX);
     if row.attempts >= max {
+        crate::metrics::outbox_send("failed");
         return outbox::finish(&state.db, id, outbox::FAILED, None, code, error).await;
     }
+    crate::metrics::outbox_send("retry");
     let factor = 2u32.saturating_pow(u32::try_from(row.attempts.saturating_sub(1)).unwrap_or(0).min(20));
     let delay = state.config.automation_retry_base.saturating_mul(factor);
     let retry_at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));

@@ -73,6 +73,7 @@ pub async fn ingest(
         Stored::New(delivery) => {
             let delivery = routing::enqueue_automations(&txn, *delivery, &automations).await?;
             txn.commit().await?;
+            crate::metrics::webhook_delivery(normalized.kind().as_str(), "stored");
             routing::after_commit(state, &delivery);
             // Best effort: the delivery is stored; a missed timestamp is not worth a retry.
             if let Err(e) = deliveries::touch_last_delivery(&state.db, &model.id, delivery.received_at).await {
@@ -82,6 +83,7 @@ pub async fn ingest(
         }
         Stored::Duplicate => {
             txn.commit().await?;
+            crate::metrics::webhook_delivery(normalized.kind().as_str(), "duplicate");
             tracing::debug!(integration_id, event_id = %normalized.event_id, "duplicate delivery counted");
             Ok(Ingested::Duplicate)
         }

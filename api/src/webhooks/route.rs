@@ -30,11 +30,24 @@ pub async fn receive(
     match ingest::ingest(&state, &integration_id, password.as_deref().map(|p| p.as_str()), &body).await {
         Ok(Ingested::Stored { .. }) => (StatusCode::OK, "stored").into_response(),
         Ok(Ingested::Duplicate) => (StatusCode::OK, "duplicate").into_response(),
-        Err(IngestError::Unauthorized) => unauthorized(),
-        Err(IngestError::Gone) => (StatusCode::GONE, "this integration was unlinked").into_response(),
-        Err(IngestError::Malformed) => (StatusCode::BAD_REQUEST, "the body is not a JSON object").into_response(),
-        Err(IngestError::TooLarge) => (StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than 1 MiB").into_response(),
+        Err(IngestError::Unauthorized) => {
+            crate::metrics::webhook_delivery("-", "unauthorized");
+            unauthorized()
+        }
+        Err(IngestError::Gone) => {
+            crate::metrics::webhook_delivery("-", "gone");
+            (StatusCode::GONE, "this integration was unlinked").into_response()
+        }
+        Err(IngestError::Malformed) => {
+            crate::metrics::webhook_delivery("-", "malformed");
+            (StatusCode::BAD_REQUEST, "the body is not a JSON object").into_response()
+        }
+        Err(IngestError::TooLarge) => {
+            crate::metrics::webhook_delivery("-", "too_large");
+            (StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than 1 MiB").into_response()
+        }
         Err(IngestError::Unavailable(cause)) => {
+            crate::metrics::webhook_delivery("-", "unavailable");
             tracing::warn!(integration_id = %integration_id, %cause, "webhook delivery not stored; asking for a retry");
             let mut r = (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable, retry").into_response();
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
