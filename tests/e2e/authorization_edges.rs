@@ -85,14 +85,7 @@ async fn user_tokens_survive_rotate_key_and_a_restart() {
     // A pending state too: its sealed verifier must be re-sealed.
     start(&app, &alice, &id, None).await;
     app.stop_server().await;
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
-        .arg("rotate-key")
-        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
-        .env("VCSLINK_DATA_DIR", &app.data_dir)
-        .env("VCSLINK_LOG", "warn")
-        .output()
-        .await
-        .expect("run rotate-key");
+    let out = app.cli(&["rotate-key"], &[]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     app.restart().await;
     let b = app

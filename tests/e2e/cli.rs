@@ -5,14 +5,7 @@ use serde_json::json;
 use crate::support::spawn_app;
 
 async fn vcslink(app: &crate::support::TestApp, args: &[&str]) -> std::process::Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
-        .args(args)
-        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
-        .env("VCSLINK_DATA_DIR", &app.data_dir)
-        .env("VCSLINK_LOG", "warn")
-        .output()
-        .await
-        .expect("run vcslink")
+    app.cli(args, &[]).await
 }
 
 #[tokio::test]

@@ -112,14 +112,7 @@ async fn rotate_key_reseals_every_secret_under_a_new_key() {
     app.stop_server().await;
     let key_file = app.data_dir.join("master.key");
     let before = std::fs::read_to_string(&key_file).expect("key file");
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
-        .arg("rotate-key")
-        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
-        .env("VCSLINK_DATA_DIR", &app.data_dir)
-        .env("VCSLINK_LOG", "warn")
-        .output()
-        .await
-        .expect("run rotate-key");
+    let out = app.cli(&["rotate-key"], &[]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let after = std::fs::read_to_string(&key_file).expect("key file");
     assert_ne!(before, after);
@@ -139,16 +132,7 @@ async fn rotate_key_with_env_keys_moves_from_the_old_key_to_the_new() {
         crate::support::spawn_with(Backend::Sqlite, move |c| c.master_key = Some(old.into())).await.expect("sqlite");
     let (id, _) = create_with_secrets(&app, "env-rotating", None).await;
     app.stop_server().await;
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
-        .arg("rotate-key")
-        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
-        .env("VCSLINK_DATA_DIR", &app.data_dir)
-        .env("VCSLINK_MASTER_KEY", &new_key)
-        .env("VCSLINK_MASTER_KEY_OLD", &old_key)
-        .env("VCSLINK_LOG", "warn")
-        .output()
-        .await
-        .expect("run rotate-key");
+    let out = app.cli(&["rotate-key"], &[("VCSLINK_MASTER_KEY", &new_key), ("VCSLINK_MASTER_KEY_OLD", &old_key)]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     app.config.master_key = Some(new_key.into());
     app.restart().await;

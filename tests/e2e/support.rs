@@ -202,6 +202,19 @@ impl TestApp {
         body.pointer("/data/createApiToken/token").and_then(Value::as_str).expect("token").to_owned()
     }
 
+    /// Runs the `vcslink` binary against this server's database and data dir, with extra env vars.
+    pub async fn cli(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+            .args(args)
+            .env("VCSLINK_DATABASE_URL", &self.config.database_url)
+            .env("VCSLINK_DATA_DIR", &self.data_dir)
+            .env("VCSLINK_LOG", "warn")
+            .envs(env.iter().copied())
+            .output()
+            .await
+            .expect("run vcslink")
+    }
+
     /// The SQLite database file and its WAL, concatenated (empty on PostgreSQL).
     pub fn database_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();

@@ -62,14 +62,7 @@ async fn another_tenants_objects_do_not_exist() {
 
 /// A token of another tenant, made with the CLI against the same database.
 async fn cli_token(app: &crate::support::TestApp, tenant: &str, role: &str, user: &str) -> String {
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
-        .args(["token", "create", "--tenant", tenant, "--role", role, "--user", user])
-        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
-        .env("VCSLINK_DATA_DIR", &app.data_dir)
-        .env("VCSLINK_LOG", "warn")
-        .output()
-        .await
-        .expect("run vcslink token create");
+    let out = app.cli(&["token", "create", "--tenant", tenant, "--role", role, "--user", user], &[]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).lines().last().expect("token line").trim().to_owned()
 }
