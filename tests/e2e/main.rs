@@ -5,6 +5,7 @@ mod support;
 mod acting;
 mod authorization;
 mod authorization_edges;
+mod authz_matrix;
 mod automations;
 mod browse;
 mod browser;
