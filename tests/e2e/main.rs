@@ -18,6 +18,7 @@ mod refresh;
 mod schema;
 mod secrets;
 mod service_hooks;
+mod shutdown;
 mod style;
 mod subscriptions;
 mod tenancy;

@@ -1,0 +1,52 @@
+//! SIGTERM: the server stops accepting, drains the request in flight, and exits 0.
+
+use std::time::Duration;
+
+use fake_azure::Behaviour;
+use serde_json::json;
+
+use crate::support::{ADMIN_TOKEN, spawn_app};
+
+#[tokio::test]
+async fn sigterm_drains_the_request_in_flight_then_exits_zero() {
+    let app = spawn_app().await;
+    let id = crate::browse::integration(&app, json!({})).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+        .arg("serve")
+        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
+        .env("VCSLINK_DATA_DIR", &app.data_dir)
+        .env("VCSLINK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", "true")
+        .env("VCSLINK_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start vcslink");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if app.http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A request that takes a second upstream, in flight when SIGTERM arrives.
+    app.fake.set_behaviour("contoso", Behaviour::Slow(Duration::from_millis(1200)));
+    let query =
+        "query($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { name } }";
+    let slow = app
+        .http
+        .post(format!("{base}/graphql"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "query": query, "variables": { "id": id } }))
+        .send();
+    let in_flight = tokio::spawn(slow);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = child.id().expect("pid").to_string();
+    let killed = tokio::process::Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill");
+    assert!(killed.success());
+    let answer = in_flight.await.expect("join").expect("the in-flight request is answered");
+    let body: serde_json::Value = answer.json().await.expect("json");
+    assert_eq!(body["data"]["repository"]["name"], "api-gateway", "{body}");
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.expect("exits").expect("status");
+    assert!(status.success(), "exit status {status:?}");
+}
