@@ -192,7 +192,14 @@ async fn rotate_key(config: Config) -> Result<(), String> {
     keys.extend(old.keys());
     file.write_atomic(&keys).map_err(|e| e.to_string())?;
     let keyring = old.rotated(new_key.clone());
-    let n = store::rotate::reseal_all(&db, &keyring).await.map_err(|e| e.to_string())?;
+    let n = match store::rotate::reseal_all(&db, &keyring).await {
+        Ok(n) => n,
+        Err(e) => {
+            // Nothing was written (one transaction): put the old key file back as it was.
+            file.write_atomic(&old.keys()).map_err(|w| format!("{e}; restoring the key file also failed: {w}"))?;
+            return Err(format!("{e}; nothing was changed, every secret stays sealed under the old key"));
+        }
+    };
     file.write_atomic(&[&new_key]).map_err(|e| e.to_string())?;
     println!("re-sealed {n} secrets under new key {}", new_key.key_id_hex());
     Ok(())

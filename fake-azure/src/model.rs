@@ -111,6 +111,12 @@ pub enum Behaviour {
     ServerError,
     /// Close the TCP connection without answering.
     ResetConnection,
+    /// 200 with an HTML page where JSON was expected (a proxy's or load balancer's page).
+    HtmlInsteadOfJson,
+    /// 200 `application/json` whose body is not JSON.
+    InvalidJson,
+    /// 200 `application/json` with a body of this many bytes.
+    Oversized(usize),
     /// Each request takes the next behaviour of the list (e.g. 429 then 200, or 503 twice then
     /// 200); once the list is used up, requests are answered normally.
     Sequence(Vec<Behaviour>),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, body};
 use tokio::sync::Notify;
 
@@ -84,6 +84,21 @@ pub async fn entry(
             // The connection task drops the socket when notified; this answer never comes.
             kill.notify_one();
             std::future::pending::<()>().await;
+        }
+        Some(Behaviour::HtmlInsteadOfJson) => {
+            return ([("content-type", "text/html; charset=utf-8")], "<html><body><h1>Bad gateway</h1></body></html>")
+                .into_response();
+        }
+        Some(Behaviour::InvalidJson) => {
+            return ([("content-type", "application/json; charset=utf-8")], "{\"count\": 3, \"value\": [")
+                .into_response();
+        }
+        Some(Behaviour::Oversized(n)) => {
+            let mut body = String::with_capacity(n + 16);
+            body.push_str("{\"value\": \"");
+            body.extend(std::iter::repeat_n('a', n));
+            body.push_str("\"}");
+            return ([("content-type", "application/json; charset=utf-8")], body).into_response();
         }
         Some(Behaviour::Normal | Behaviour::Sequence(_)) | None => {}
     }

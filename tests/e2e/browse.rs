@@ -312,3 +312,19 @@ async fn a_reset_connection_is_retried() {
     let body = app.gql(ONE_REPO, json!({ "id": id })).await;
     assert_eq!(body["data"]["repository"]["name"], "api-gateway", "{body}");
 }
+
+#[tokio::test]
+async fn html_invalid_json_and_oversized_answers_are_clear_errors_not_crashes() {
+    let app = crate::support::spawn_app().await;
+    for behaviour in [Behaviour::HtmlInsteadOfJson, Behaviour::InvalidJson, Behaviour::Oversized(9 * 1024 * 1024)] {
+        let id = integration(&app, json!({})).await;
+        app.fake.set_behaviour("contoso", behaviour.clone());
+        let started = std::time::Instant::now();
+        let body = app.gql(ONE_REPO, json!({ "id": id })).await;
+        assert_eq!(error_code(&body), Some("UPSTREAM_UNAVAILABLE"), "{behaviour:?}: {body}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{behaviour:?} answered promptly");
+        app.fake.set_behaviour("contoso", Behaviour::Normal);
+    }
+    // The server is still healthy afterwards.
+    assert_eq!(app.http.get(format!("{}/healthz", app.base)).send().await.expect("healthz").status(), 200);
+}

@@ -139,3 +139,30 @@ async fn rotate_key_with_env_keys_moves_from_the_old_key_to_the_new() {
     let v = app.gql(queries::VERIFY, json!({ "id": id })).await;
     assert_eq!(v["data"]["verifyAzureDevOpsIntegration"]["verification"]["ok"], true, "{v}");
 }
+
+#[tokio::test]
+async fn a_rotate_key_that_fails_midway_leaves_every_secret_readable_under_the_old_key() {
+    let mut app = spawn_app().await;
+    let (good, _) = create_with_secrets(&app, "survivor", None).await;
+    let (broken, _) = create_with_secrets(&app, "broken", None).await;
+    app.stop_server().await;
+    // Corrupt one blob so that re-sealing stops midway through the rows.
+    let raw = vcslink_api::graphql::node::decode_any(&broken).expect("our id").1;
+    let db = Database::connect(&app.config.database_url).await.expect("db");
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "UPDATE integrations SET oauth_client_secret_sealed = X'0102030405' WHERE id = ?",
+        [raw.into()],
+    ))
+    .await
+    .expect("corrupt");
+    let key_file = app.data_dir.join("master.key");
+    let before = std::fs::read_to_string(&key_file).expect("key file");
+    let out = app.cli(&["rotate-key"], &[]).await;
+    assert!(!out.status.success(), "the rotation must fail");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was changed"));
+    assert_eq!(std::fs::read_to_string(&key_file).expect("key file"), before, "the old key file is back");
+    app.restart().await;
+    let v = app.gql(queries::VERIFY, json!({ "id": good })).await;
+    assert_eq!(v["data"]["verifyAzureDevOpsIntegration"]["verification"]["ok"], true, "{v}");
+}
