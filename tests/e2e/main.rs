@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod docs;
 mod lifecycle;
+mod limits;
 mod operations;
 mod queries;
 mod refresh;
