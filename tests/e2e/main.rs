@@ -16,6 +16,7 @@ mod limits;
 mod operations;
 mod queries;
 mod refresh;
+mod replicas;
 mod schema;
 mod secrets;
 mod service_hooks;
