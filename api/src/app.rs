@@ -95,6 +95,7 @@ impl App {
             upstream,
             tokens: TokenService::new(db.clone(), config.token_cache_ttl),
             rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.token_rate_limit),
+            webhook_rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.webhook_rate_limit),
             db,
             keyring,
             azure,

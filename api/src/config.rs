@@ -44,6 +44,8 @@ pub struct Config {
     pub bootstrap: bool,
     /// How long the previous webhook password is still accepted after a rotation.
     pub webhook_password_grace: Duration,
+    /// Sustained webhook deliveries per second per integration (burst 2×); 0 turns it off.
+    pub webhook_rate_limit: u32,
     /// The first retry delay of an automation send; each further retry doubles it.
     pub automation_retry_base: Duration,
     /// Attempts per automation send before it is marked FAILED.
@@ -89,6 +91,7 @@ impl Config {
             upstream_cache_ttl: Duration::from_secs(30),
             bootstrap: true,
             webhook_password_grace: Duration::from_secs(24 * 3600),
+            webhook_rate_limit: 200,
             automation_retry_base: Duration::from_secs(2),
             automation_max_attempts: 8,
             outbox_poll_interval: Duration::from_secs(1),
@@ -175,6 +178,12 @@ impl Config {
         }
         if let Some(v) = var("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS") {
             config.webhook_password_grace = seconds("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_WEBHOOK_RATE_LIMIT") {
+            config.webhook_rate_limit = v.parse().map_err(|_| ConfigError {
+                var: "VCSLINK_WEBHOOK_RATE_LIMIT",
+                message: "expected a whole number of deliveries per second (0 = off)".into(),
+            })?;
         }
         Ok(config)
     }

@@ -59,6 +59,16 @@ pub const KEYS: &[Key] = &[
         "comma-separated origins, besides the public URL's, that `startAzureDevOpsAuthorization.returnUrl` may point to",
     ),
     key("VCSLINK_TOKEN_RATE_LIMIT", "50", "sustained requests per second per API token (burst 2×); 0 turns it off"),
+    key(
+        "VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS",
+        "86400",
+        "how long the previous webhook password is still accepted after rotateWebhookPassword",
+    ),
+    key(
+        "VCSLINK_WEBHOOK_RATE_LIMIT",
+        "200",
+        "sustained webhook deliveries per second per integration (burst 2×; over it: 503 + Retry-After); 0 turns it off",
+    ),
     key("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", "30", "total timeout of one Azure DevOps / Entra request"),
     key("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS", "5", "connect timeout of one upstream request"),
     key(

@@ -85,6 +85,8 @@ pub fn effective_config(c: &Config) -> String {
         ("VCSLINK_CORS_ORIGINS", c.cors_origins.join(",")),
         ("VCSLINK_OAUTH_RETURN_ORIGINS", c.oauth_return_origins.join(",")),
         ("VCSLINK_TOKEN_RATE_LIMIT", c.token_rate_limit.to_string()),
+        ("VCSLINK_WEBHOOK_RATE_LIMIT", c.webhook_rate_limit.to_string()),
+        ("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS", c.webhook_password_grace.as_secs().to_string()),
         ("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", c.upstream_timeout.as_secs().to_string()),
         ("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS", c.upstream_connect_timeout.as_secs().to_string()),
         ("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS", c.upstream_cache_ttl.as_secs().to_string()),

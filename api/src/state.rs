@@ -19,6 +19,8 @@ pub struct AppState {
     pub keyring: Arc<Keyring>,
     pub tokens: TokenService,
     pub rate_limit: TokenRateLimit,
+    /// Per-integration limit of the webhook endpoint.
+    pub webhook_rate_limit: TokenRateLimit,
     pub azure: AzureClient,
     /// The read side: cache, retries, learned api-versions.
     pub upstream: Upstream,

@@ -52,6 +52,7 @@ async fn main() {
     config.entra_authority = url::Url::parse(&fake.entra_authority()).expect("url");
     config.profile_url = url::Url::parse(&fake.profile_url()).expect("url");
     config.token_rate_limit = 0;
+    config.webhook_rate_limit = 0;
     config.upstream_cache_ttl = Duration::from_secs(600);
 
     // (f) The first start creates the database; the measured one opens the existing database.

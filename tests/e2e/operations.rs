@@ -153,3 +153,21 @@ async fn webhook_deliveries_are_counted_by_event_type_and_outcome() {
     );
     assert!(text.contains("vcslink_webhook_deliveries_total{event_type=\"-\",outcome=\"unauthorized\"}"), "{text}");
 }
+
+#[tokio::test]
+async fn a_flood_of_deliveries_to_one_integration_is_asked_to_retry_with_503() {
+    use fake_azure::payloads::{Event, Payload};
+    let app = spawn_with(Backend::Sqlite, |c| c.webhook_rate_limit = 1).await.expect("sqlite");
+    let (_, endpoint, password) = crate::webhooks::integration(&app).await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let body = Payload::new(Event::Push, &app.fake.base_url()).body();
+        let resp = crate::webhooks::deliver(&app, &endpoint, Some(&password), body).await;
+        if resp.status() == 503 {
+            assert!(resp.headers().get("retry-after").is_some(), "503 carries Retry-After");
+        }
+        statuses.push(resp.status().as_u16());
+    }
+    assert_eq!(statuses[..2], [200, 200], "a burst of twice the rate passes");
+    assert!(statuses.contains(&503), "{statuses:?}");
+}

@@ -26,6 +26,16 @@ pub async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Azure DevOps retries 503 (not 429, which would put the subscription on probation).
+    if let Err(wait) = state.webhook_rate_limit.check(&integration_id) {
+        crate::metrics::webhook_delivery("-", "rate_limited");
+        let mut r = (StatusCode::SERVICE_UNAVAILABLE, "too many deliveries, retry").into_response();
+        let secs = wait.as_secs().max(1).to_string();
+        if let Ok(v) = HeaderValue::from_str(&secs) {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return r;
+    }
     let password = basic_password(&headers);
     match ingest::ingest(&state, &integration_id, password.as_deref().map(|p| p.as_str()), &body).await {
         Ok(Ingested::Stored { .. }) => (StatusCode::OK, "stored").into_response(),
