@@ -86,3 +86,30 @@ async fn private_address_forms_are_refused_before_any_call() {
     }
     assert!(app.fake.requests().is_empty());
 }
+
+#[tokio::test]
+async fn automation_targets_on_private_addresses_are_refused() {
+    let app = spawn_with(Backend::Sqlite, |c| c.allow_private_upstreams = false).await.expect("sqlite");
+    let created = app
+        .gql(
+            "mutation($i: CreateAzureDevOpsIntegrationInput!) { createAzureDevOpsIntegration(input: $i) { integration { id } } }",
+            json!({ "i": { "name": "public", "organizationUrl": "https://dev.azure.com/contoso", "personalAccessToken": "p-0000000000000000", "verify": false } }),
+        )
+        .await;
+    let id = created["data"]["createAzureDevOpsIntegration"]["integration"]["id"].as_str().expect("id").to_owned();
+    for target in [
+        "http://127.0.0.1:9/hook",
+        "https://169.254.169.254/latest",
+        "https://[::ffff:10.0.0.1]/x",
+        "https://localhost/x",
+    ] {
+        let body = app
+            .gql(
+                "mutation($i: CreateAutomationInput!) { createAutomation(input: $i) { automation { id } } }",
+                json!({ "i": { "integrationId": id, "name": format!("a-{}", uuid::Uuid::new_v4().simple()), "eventTypes": ["CODE_PUSHED"], "targetUrl": target } }),
+            )
+            .await;
+        assert_eq!(error_code(&body), Some("VALIDATION"), "{target}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "targetUrl", "{target}");
+    }
+}

@@ -227,10 +227,30 @@ impl TestApp {
     }
 }
 
+/// Secrets every test uses: none may ever appear in a GraphQL response, a log line or the database.
+pub const SUITE_SECRETS: &[&str] = &[fake_azure::DEFAULT_PAT, fake_azure::DEFAULT_CLIENT_SECRET];
+
+impl TestApp {
+    /// The suite-wide leak check, run as every test server goes away: every GraphQL response and
+    /// log line captured so far, and this server's SQLite bytes, must be free of the suite's secrets.
+    fn assert_no_secret_leaked(&self) {
+        let (responses, logs, db) = (captured_responses(), captured_logs(), self.database_bytes());
+        for secret in SUITE_SECRETS {
+            assert!(!responses.contains(secret), "a suite secret appeared in a GraphQL response");
+            assert!(!logs.contains(secret), "a suite secret appeared in a log line");
+            let needle = secret.as_bytes();
+            assert!(!db.windows(needle.len()).any(|w| w == needle), "a suite secret appeared in the database file");
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
+        }
+        if !std::thread::panicking() {
+            self.assert_no_secret_leaked();
         }
     }
 }

@@ -11,3 +11,6 @@ pub mod install;
 pub mod replay;
 pub mod route;
 pub mod routing;
+
+#[cfg(test)]
+mod events_props;
