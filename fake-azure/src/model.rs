@@ -117,6 +117,8 @@ pub enum Behaviour {
     InvalidJson,
     /// 200 `application/json` with a body of this many bytes.
     Oversized(usize),
+    /// 302 to this URL (e.g. a private address a client must never follow to).
+    Redirect(String),
     /// Each request takes the next behaviour of the list (e.g. 429 then 200, or 503 twice then
     /// 200); once the list is used up, requests are answered normally.
     Sequence(Vec<Behaviour>),

@@ -100,6 +100,9 @@ pub async fn entry(
             body.push_str("\"}");
             return ([("content-type", "application/json; charset=utf-8")], body).into_response();
         }
+        Some(Behaviour::Redirect(to)) => {
+            return (StatusCode::FOUND, [("location", to.as_str())], "").into_response();
+        }
         Some(Behaviour::Normal | Behaviour::Sequence(_)) | None => {}
     }
 

@@ -328,3 +328,14 @@ async fn html_invalid_json_and_oversized_answers_are_clear_errors_not_crashes() 
     // The server is still healthy afterwards.
     assert_eq!(app.http.get(format!("{}/healthz", app.base)).send().await.expect("healthz").status(), 200);
 }
+
+#[tokio::test]
+async fn a_redirect_is_never_followed() {
+    let app = crate::support::spawn_app().await;
+    let id = integration(&app, json!({})).await;
+    app.fake.set_behaviour("contoso", Behaviour::Redirect("http://169.254.169.254/latest/meta-data".into()));
+    app.fake.clear_requests();
+    let body = app.gql(ONE_REPO, json!({ "id": id })).await;
+    assert_eq!(error_code(&body), Some("UPSTREAM_UNAVAILABLE"), "{body}");
+    assert_eq!(app.fake.requests().len(), 1, "one call, the redirect not followed");
+}
