@@ -50,3 +50,64 @@ async fn sigterm_drains_the_request_in_flight_then_exits_zero() {
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.expect("exits").expect("status");
     assert!(status.success(), "exit status {status:?}");
 }
+
+/// `kill -9` while deliveries are in flight: every delivery that was acknowledged is stored.
+async fn kill_dash_nine_under_webhook_load_loses_no_acknowledged_delivery(app: crate::support::TestApp) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use fake_azure::payloads::{Event, Payload};
+
+    let (id, endpoint, password) = crate::webhooks::integration(&app).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+        .arg("serve")
+        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
+        .env("VCSLINK_DATA_DIR", &app.data_dir)
+        .env("VCSLINK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("VCSLINK_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start vcslink");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if app.http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let url = format!("{base}/webhooks/{}", endpoint.split_once("/webhooks/").expect("path").1);
+    let acked = Arc::new(AtomicUsize::new(0));
+    let mut sends = Vec::new();
+    for _ in 0..60 {
+        let (http, url, password, acked) = (app.http.clone(), url.clone(), password.clone(), acked.clone());
+        let p = Payload::new(Event::Push, "https://dev.azure.com/contoso");
+        sends.push(tokio::spawn(async move {
+            let resp = http.post(&url).basic_auth("ado-hook", Some(&password)).body(p.body()).send().await;
+            let ok = resp.is_ok_and(|r| r.status() == 200);
+            if ok {
+                acked.fetch_add(1, Ordering::SeqCst);
+            }
+            (p.id.clone(), ok)
+        }));
+    }
+    while acked.load(Ordering::SeqCst) < 10 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    child.kill().await.expect("SIGKILL");
+    let mut acknowledged = Vec::new();
+    for s in sends {
+        let (event_id, ok) = s.await.expect("join");
+        if ok {
+            acknowledged.push(event_id);
+        }
+    }
+    let stored = crate::webhooks::deliveries(&app, &id, None).await;
+    let ids: Vec<String> =
+        crate::webhooks::nodes(&stored).iter().filter_map(|n| n["eventId"].as_str().map(str::to_owned)).collect();
+    for event_id in &acknowledged {
+        assert!(ids.contains(event_id), "acknowledged delivery {event_id} was lost");
+    }
+    eprintln!("kill -9 under load: {} acknowledged, {} stored", acknowledged.len(), ids.len());
+}
+crate::on_both_backends!(kill_dash_nine_under_webhook_load_loses_no_acknowledged_delivery);
