@@ -11,24 +11,7 @@ use crate::support::{ADMIN_TOKEN, spawn_app};
 async fn sigterm_drains_the_request_in_flight_then_exits_zero() {
     let app = spawn_app().await;
     let id = crate::browse::integration(&app, json!({})).await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
-        .arg("serve")
-        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
-        .env("VCSLINK_DATA_DIR", &app.data_dir)
-        .env("VCSLINK_LISTEN", format!("127.0.0.1:{port}"))
-        .env("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", "true")
-        .env("VCSLINK_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start vcslink");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if app.http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let (mut child, base) = app.spawn_process(&[("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", "true")]).await;
     // A request that takes a second upstream, in flight when SIGTERM arrives.
     app.fake.set_behaviour("contoso", Behaviour::Slow(Duration::from_millis(1200)));
     let query =
@@ -59,23 +42,7 @@ async fn kill_dash_nine_under_webhook_load_loses_no_acknowledged_delivery(app: c
     use fake_azure::payloads::{Event, Payload};
 
     let (id, endpoint, password) = crate::webhooks::integration(&app).await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
-        .arg("serve")
-        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
-        .env("VCSLINK_DATA_DIR", &app.data_dir)
-        .env("VCSLINK_LISTEN", format!("127.0.0.1:{port}"))
-        .env("VCSLINK_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start vcslink");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if app.http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let (mut child, base) = app.spawn_process(&[("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", "true")]).await;
     let url = format!("{base}/webhooks/{}", endpoint.split_once("/webhooks/").expect("path").1);
     let acked = Arc::new(AtomicUsize::new(0));
     let mut sends = Vec::new();

@@ -215,6 +215,30 @@ impl TestApp {
             .expect("run vcslink")
     }
 
+    /// Starts the real binary as a second server process on this database and data dir, waits until
+    /// it is ready, and returns it with its base URL (killed when dropped).
+    pub async fn spawn_process(&self, env: &[(&str, &str)]) -> (tokio::process::Child, String) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+            .arg("serve")
+            .env("VCSLINK_DATABASE_URL", &self.config.database_url)
+            .env("VCSLINK_DATA_DIR", &self.data_dir)
+            .env("VCSLINK_LISTEN", format!("127.0.0.1:{port}"))
+            .env("VCSLINK_LOG", "warn")
+            .envs(env.iter().copied())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start vcslink");
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if self.http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        (child, base)
+    }
+
     /// The SQLite database file and its WAL, concatenated (empty on PostgreSQL).
     pub fn database_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();

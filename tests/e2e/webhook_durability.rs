@@ -42,23 +42,7 @@ async fn an_acknowledged_delivery_survives_kill_dash_nine() {
     let app = crate::support::spawn_app().await;
     let (id, endpoint, password) = integration(&app).await;
     // A second server process on the same database and data dir, killed with SIGKILL after the 200.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
-        .arg("serve")
-        .env("VCSLINK_DATABASE_URL", &app.config.database_url)
-        .env("VCSLINK_DATA_DIR", &app.data_dir)
-        .env("VCSLINK_LISTEN", format!("127.0.0.1:{port}"))
-        .env("VCSLINK_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start vcslink");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if app.http.get(format!("{base}/healthz")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let (mut child, base) = app.spawn_process(&[]).await;
     let path = endpoint.split_once("/webhooks/").expect("path").1;
     let p = Payload::new(Event::Push, "https://dev.azure.com/contoso");
     let resp = deliver(&app, &format!("{base}/webhooks/{path}"), Some(&password), p.body()).await;
