@@ -96,6 +96,8 @@ impl App {
             tokens: TokenService::new(db.clone(), config.token_cache_ttl),
             rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.token_rate_limit),
             webhook_rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.webhook_rate_limit),
+            ingest: crate::webhooks::group_commit::IngestQueue::spawn(db.clone()),
+            known_integrations: Default::default(),
             db,
             keyring,
             azure,
@@ -122,10 +124,14 @@ impl App {
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.state.public_url, "serving");
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let checkpointer = crate::store::checkpoint::spawn(self.state.db.clone(), stopped.clone());
         let worker = crate::webhooks::dispatch::spawn(self.state.clone(), stopped);
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
         let _ = stop_worker.send(true);
         let _ = worker.await;
+        if let Some(checkpointer) = checkpointer {
+            let _ = checkpointer.await;
+        }
         served
     }
 

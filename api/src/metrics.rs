@@ -4,7 +4,7 @@
 //! `vcslink_graphql_request_duration_seconds{operation}`, `vcslink_upstream_requests_total{endpoint,status}`,
 //! `vcslink_upstream_request_duration_seconds{endpoint}`, `vcslink_upstream_cache_total{result}`,
 //! `vcslink_token_cache_total{result}`, `vcslink_webhook_deliveries_total{event_type,outcome}`,
-//! `vcslink_outbox_sends_total{result}`, `vcslink_outbox_backlog`.
+//! `vcslink_webhook_commit_batch_size`, `vcslink_outbox_sends_total{result}`, `vcslink_outbox_backlog`.
 
 use std::sync::OnceLock;
 
@@ -15,6 +15,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
 const LATENCY_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0];
 
 /// Installs the recorder once per process (later calls reuse it; tests build many apps).
 pub fn install() -> Option<&'static PrometheusHandle> {
@@ -22,6 +23,8 @@ pub fn install() -> Option<&'static PrometheusHandle> {
         .get_or_init(|| {
             let recorder = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), LATENCY_BUCKETS)
+                .ok()?
+                .set_buckets_for_metric(Matcher::Suffix("batch_size".into()), BATCH_BUCKETS)
                 .ok()?
                 .build_recorder();
             let handle = recorder.handle();
@@ -56,6 +59,11 @@ pub fn upstream_request(endpoint: String, status: String, seconds: f64) {
 pub fn webhook_delivery(event_type: &'static str, outcome: &'static str) {
     metrics::counter!("vcslink_webhook_deliveries_total", "event_type" => event_type, "outcome" => outcome)
         .increment(1);
+}
+
+/// One group commit of the webhook writer: how many deliveries it stored or refused together.
+pub fn webhook_commit_batch(deliveries: usize) {
+    metrics::histogram!("vcslink_webhook_commit_batch_size").record(deliveries as f64);
 }
 
 /// One automation send: `result` = sent, retry, failed.

@@ -12,6 +12,8 @@ use crate::config::Config;
 use crate::crypto::Keyring;
 use crate::upstream::Upstream;
 use crate::user_auth::access::RefreshFlights;
+use crate::webhooks::group_commit::IngestQueue;
+use crate::webhooks::known_integrations::KnownIntegrations;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -29,6 +31,10 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// One refresh at a time per user authorization, within this process.
     pub refresh_flights: RefreshFlights,
+    /// The webhook writer: deliveries stored together, each answered after its commit.
+    pub ingest: IngestQueue,
+    /// Who may deliver webhooks and which automations hear of them (briefly cached).
+    pub known_integrations: KnownIntegrations,
 }
 
 impl AppState {

@@ -4,19 +4,17 @@
 mod baseline;
 mod load;
 mod memory;
+mod postgres;
 mod report;
+mod server;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fake_azure::{DEFAULT_PAT, FakeAzure};
 use load::Shot;
 use report::Row;
-use secrecy::SecretString;
 use serde_json::{Value, json};
-use vcslink_api::app::App;
-use vcslink_api::config::Config;
-
-const ADMIN: &str = "vcs_bench-admin-token-0123456789abcdefghijklmnop";
+use server::{ADMIN, Server};
 
 struct Plan {
     warmup: Duration,
@@ -24,6 +22,9 @@ struct Plan {
     concurrency: usize,
     token_requests: u64,
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {
@@ -45,32 +46,22 @@ async fn main() {
     };
     let tmp = tempfile::tempdir().expect("temp dir");
     let fake = FakeAzure::start().await;
-    let mut config = Config::with_data_dir(tmp.path().join("data"));
-    config.listen = "127.0.0.1:0".parse().expect("addr");
-    config.bootstrap_token = Some(SecretString::from(ADMIN.to_owned()));
-    config.allow_private_upstreams = true;
-    config.entra_authority = url::Url::parse(&fake.entra_authority()).expect("url");
-    config.profile_url = url::Url::parse(&fake.profile_url()).expect("url");
-    config.token_rate_limit = 0;
-    config.webhook_rate_limit = 0;
-    config.upstream_cache_ttl = Duration::from_secs(600);
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
+    let config = server::config(tmp.path().join("data"), &fake);
 
     // (f) The first start creates the database; the measured one opens the existing database.
-    drop(App::build(config.clone()).await.expect("first start"));
-    let started = Instant::now();
-    let app = App::build(config.clone()).await.expect("server builds");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let db = app.state().db.clone();
-    tokio::spawn(app.run_until(std::future::pending()));
-    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
-    while !client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
+    drop(vcslink_api::app::App::build(config.clone()).await.expect("first start"));
+    let (server, ready_ms) = server::start(config, &client).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let idle_rss = memory::rss_mib();
 
-    let gql = format!("{base}/graphql");
+    // `--ingest-only`: scenario (c) on SQLite alone, to profile it (`perf record -g -- <bench> --ingest-only`).
+    if std::env::args().any(|a| a == "--ingest-only") {
+        report::table(&[ingest(&client, &server, &fake, &plan, "SQLite").await]);
+        return;
+    }
+    let gql = server.gql.clone();
+    let db = server.db.clone();
     let integration_id = seed(&client, &gql, &fake).await;
     let plain_url = baseline::serve(db.clone()).await;
     let mut rows = Vec::new();
@@ -114,19 +105,16 @@ async fn main() {
     rows.push(Row::info("b", "warm repositories(first: 50), one client: p50 latency (ms)", r.p50_ms));
 
     // (c) ingest, acknowledged after commit, against a plain insert with one commit per row.
-    let inserts = baseline::insert_loop(&db, "bench", plan.duration).await;
-    let (endpoint, password) = webhook_target(&client, &gql, &fake).await;
-    let push = fake_azure::payloads::Payload::new(fake_azure::payloads::Event::Push, &fake.org_url("contoso")).body();
-    let push: Value = serde_json::from_slice(&push).expect("payload");
-    let hook = Shot { url: endpoint, token: None, body: Some(push), basic: Some(password), fresh_id: true };
-    let c = load::run(&client, vec![hook], plan.concurrency, plan.warmup, plan.duration).await;
-    rows.push(Row::ratio(
-        "c",
-        &format!("webhook ingest / plain insert ({inserts:.0} rows/s), SQLite"),
-        c.per_second / inserts,
-        1.0,
-        &c,
-    ));
+    rows.push(ingest(&client, &server, &fake, &plan, "SQLite").await);
+    if let Some(admin_url) = postgres_url() {
+        let (url, name) = postgres::fresh_database(&admin_url).await;
+        let mut config = server::config(tmp.path().join("pg-data"), &fake);
+        config.database_url = url;
+        let (pg, _) = server::start(config, &client).await;
+        rows.push(ingest(&client, &pg, &fake, &plan, "PostgreSQL").await);
+        pg.db.close().await.ok();
+        postgres::drop_database(&admin_url, &name).await;
+    }
 
     // (d) many requests, ten tokens: argon2 runs once per token, then the cache answers.
     let tokens = tokens(&client, &gql, 10).await;
@@ -176,6 +164,35 @@ async fn main() {
     rows.push(Row::at_most("f", "start to /readyz on an existing SQLite database (ms)", ready_ms, 300.0));
 
     report::print(&rows, &plain, quick);
+}
+
+/// (c) on one server: deliveries/s acknowledged after commit, against a plain insert loop with one
+/// commit per row on the same database.
+async fn ingest(client: &reqwest::Client, server: &Server, fake: &FakeAzure, plan: &Plan, label: &str) -> Row {
+    let inserts = baseline::insert_loop(&server.db, "bench", plan.duration).await;
+    let (endpoint, password) = webhook_target(client, &server.gql, fake).await;
+    let push = fake_azure::payloads::Payload::new(fake_azure::payloads::Event::Push, &fake.org_url("contoso")).body();
+    let push: Value = serde_json::from_slice(&push).expect("payload");
+    let hook = Shot { url: endpoint, token: None, body: Some(push), basic: Some(password), fresh_id: true };
+    let c = load::run(client, vec![hook], plan.concurrency, plan.warmup, plan.duration).await;
+    Row::ratio(
+        "c",
+        &format!("webhook ingest / plain insert ({inserts:.0} rows/s), {label}"),
+        c.ok_per_second() / inserts,
+        1.0,
+        &c,
+    )
+}
+
+/// The PostgreSQL server to measure on too, if one is named.
+fn postgres_url() -> Option<String> {
+    match std::env::var("VCSLINK_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!("VCSLINK_TEST_POSTGRES_URL is unset: measuring on SQLite only");
+            None
+        }
+    }
 }
 
 async fn post(client: &reqwest::Client, gql: &str, query: &str, variables: Value) -> Value {

@@ -45,15 +45,7 @@ pub fn print(rows: &[Row], plain: &Measured, quick: bool) {
         plain.per_second,
         plain.p50_ms
     );
-    println!("{:<3} {:<72} {:>10} {:>10} {:>6}  detail", "", "measure", "value", "target", "");
-    for r in rows {
-        let target = match r.target {
-            Some((t, true)) => format!(">= {t}"),
-            Some((t, false)) => format!("<= {t}"),
-            None => "-".into(),
-        };
-        println!("{:<3} {:<72} {:>10.2} {:>10} {:>6}  {}", r.scenario, r.what, r.value, target, r.verdict(), r.detail);
-    }
+    table(rows);
     let json = json!({
         "mode": if quick { "quick" } else { "full" },
         "baseline_plain_route": { "per_second": plain.per_second, "p50_ms": plain.p50_ms, "p99_ms": plain.p99_ms },
@@ -63,5 +55,18 @@ pub fn print(rows: &[Row], plain: &Measured, quick: bool) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results/latest.json");
     if let Err(e) = std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap_or_default()) {
         eprintln!("could not write {}: {e}", path.display());
+    }
+}
+
+/// The table alone.
+pub fn table(rows: &[Row]) {
+    println!("{:<3} {:<72} {:>10} {:>10} {:>6}  detail", "", "measure", "value", "target", "");
+    for r in rows {
+        let target = match r.target {
+            Some((t, true)) => format!(">= {t}"),
+            Some((t, false)) => format!("<= {t}"),
+            None => "-".into(),
+        };
+        println!("{:<3} {:<72} {:>10.2} {:>10} {:>6}  {}", r.scenario, r.what, r.value, target, r.verdict(), r.detail);
     }
 }

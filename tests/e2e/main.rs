@@ -11,6 +11,7 @@ mod browse;
 mod browser;
 mod cli;
 mod docs;
+mod group_commit;
 mod lifecycle;
 mod limits;
 mod operations;

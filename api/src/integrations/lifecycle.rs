@@ -61,6 +61,7 @@ pub async fn rotate_webhook_password(
     let details = serde_json::json!({ "graceSeconds": grace.num_seconds() });
     store::audit::record(&txn, actor, "integration.rotate_webhook_password", Some(id), details).await?;
     txn.commit().await?;
+    state.known_integrations.forget(id).await;
     let hooks = store::service_hooks::list(&state.db, id).await?;
     let updated = crate::webhooks::hooks::update_password(state, &model, &hooks, &secret).await;
     Ok((model, generated.then_some(secret), updated))
@@ -87,5 +88,6 @@ pub async fn unlink(
     });
     store::audit::record(&txn, actor, "integration.unlink", Some(id), details).await?;
     txn.commit().await?;
+    state.known_integrations.forget(id).await;
     Ok(removed)
 }

@@ -156,5 +156,8 @@ pub async fn update(state: &AppState, p: &Principal, actor: &Actor, input: Updat
     store::audit::record(&txn, actor, "integration.update", Some(&id), serde_json::json!({ "changed": changed }))
         .await?;
     txn.commit().await?;
+    if webhook_password.is_some() {
+        state.known_integrations.forget(&id).await;
+    }
     Ok(Outcome { integration: Some(model), webhook_password: None, verification })
 }

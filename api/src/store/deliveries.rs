@@ -1,5 +1,7 @@
 //! The delivery ledger: insert-or-ignore on (integration, event id), duplicates counted, keyset pages.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use entity::{integration, webhook_delivery as delivery};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -24,18 +26,70 @@ pub enum Stored {
     Duplicate,
 }
 
-/// Stores a delivery unless (integration, event id) is already there, in which case the
-/// stored one's duplicate count goes up. Safe under concurrent replicas: the unique index decides.
-pub async fn insert_or_count(
-    db: &impl ConnectionTrait,
-    integration: &integration::Model,
-    n: &Normalized,
-    payload: String,
-    outcome: (&str, String),
-) -> Result<Stored, DbErr> {
+/// A delivery to store: its integration, envelope, raw body and routing outcome.
+pub struct NewDelivery<'a> {
+    pub integration: &'a integration::Model,
+    pub normalized: &'a Normalized,
+    pub payload: &'a str,
+    pub outcome: (&'static str, String),
+}
+
+/// Stores each delivery unless (integration, event id) is already there, in which case the stored
+/// one's duplicate count goes up; one INSERT for all of them. Safe under concurrent replicas and
+/// repeats within `items`: the unique index decides. Returns one outcome per item, in order.
+pub async fn insert_or_count(db: &impl ConnectionTrait, items: Vec<NewDelivery<'_>>) -> Result<Vec<Stored>, DbErr> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
     let now = Utc::now();
+    let rows: Vec<delivery::ActiveModel> = items.iter().map(|item| row(item, now)).collect();
+    let models = rows.iter().cloned().map(TryIntoModel::try_into_model).collect::<Result<Vec<_>, _>>()?;
+    let inserted = delivery::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([delivery::Column::IntegrationId, delivery::Column::EventId]).do_nothing().to_owned(),
+        )
+        .exec_without_returning(db)
+        .await;
+    let inserted = match inserted {
+        Ok(n) => n,
+        Err(DbErr::RecordNotInserted) => 0,
+        Err(e) => return Err(e),
+    };
+    // Usually every row is new; otherwise ask which of our fresh ids made it in.
+    let kept: HashSet<String> = if inserted == models.len() as u64 {
+        models.iter().map(|m| m.id.clone()).collect()
+    } else {
+        delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::Id)
+            .filter(delivery::Column::Id.is_in(models.iter().map(|m| m.id.as_str())))
+            .into_tuple::<String>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let mut outcomes = Vec::with_capacity(models.len());
+    for (item, model) in items.iter().zip(models) {
+        if kept.contains(&model.id) {
+            outcomes.push(Stored::New(Box::new(model)));
+            continue;
+        }
+        delivery::Entity::update_many()
+            .col_expr(delivery::Column::DuplicateCount, Expr::col(delivery::Column::DuplicateCount).add(1))
+            .filter(delivery::Column::IntegrationId.eq(item.integration.id.as_str()))
+            .filter(delivery::Column::EventId.eq(item.normalized.event_id.as_str()))
+            .exec(db)
+            .await?;
+        outcomes.push(Stored::Duplicate);
+    }
+    Ok(outcomes)
+}
+
+fn row(item: &NewDelivery<'_>, now: DateTime<Utc>) -> delivery::ActiveModel {
+    let (n, integration) = (item.normalized, item.integration);
     let commits = (!n.commits.is_empty()).then(|| serde_json::to_string(&n.commits).unwrap_or_default());
-    let row = delivery::ActiveModel {
+    delivery::ActiveModel {
         id: Set(new_id()),
         tenant_id: Set(integration.tenant_id.clone()),
         integration_id: Set(integration.id.clone()),
@@ -61,33 +115,11 @@ pub async fn insert_or_count(
         event_created_at: Set(n.created_at),
         received_at: Set(now),
         duplicate_count: Set(0),
-        outcome: Set(outcome.0.to_owned()),
-        outcome_message: Set(Some(outcome.1)),
-        processed_at: Set((outcome.0 != RECEIVED).then_some(now)),
-        payload: Set(payload),
-    };
-    let model = row.clone().try_into_model()?;
-    let inserted = delivery::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([delivery::Column::IntegrationId, delivery::Column::EventId]).do_nothing().to_owned(),
-        )
-        .exec_without_returning(db)
-        .await;
-    let inserted = match inserted {
-        Ok(n) => n,
-        Err(DbErr::RecordNotInserted) => 0,
-        Err(e) => return Err(e),
-    };
-    if inserted == 0 {
-        delivery::Entity::update_many()
-            .col_expr(delivery::Column::DuplicateCount, Expr::col(delivery::Column::DuplicateCount).add(1))
-            .filter(delivery::Column::IntegrationId.eq(integration.id.as_str()))
-            .filter(delivery::Column::EventId.eq(n.event_id.as_str()))
-            .exec(db)
-            .await?;
-        return Ok(Stored::Duplicate);
+        outcome: Set(item.outcome.0.to_owned()),
+        outcome_message: Set(Some(item.outcome.1.clone())),
+        processed_at: Set((item.outcome.0 != RECEIVED).then_some(now)),
+        payload: Set(item.payload.to_owned()),
     }
-    Ok(Stored::New(Box::new(model)))
 }
 
 /// Moves `lastDeliveryAt` forward, at most about once a second: a row that is fresh enough is not

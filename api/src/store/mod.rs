@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod automations;
+pub mod checkpoint;
 pub mod deliveries;
 pub mod integrations;
 pub mod oauth_states;
@@ -32,6 +33,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                .pragma("wal_autocheckpoint", checkpoint::AUTO_PAGES)
         });
     } else {
         opts.max_connections(16);

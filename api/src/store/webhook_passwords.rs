@@ -31,16 +31,18 @@ pub async fn lookup(db: &impl ConnectionTrait, id: &str) -> Result<Lookup, DbErr
     Ok(Lookup::Unknown)
 }
 
-/// The previous password while its grace window lasts.
+/// The previous password while its grace window lasts, and when that window ends.
 pub async fn grace_password(
     db: &impl ConnectionTrait,
     keyring: &Keyring,
     integration_id: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Result<SecretString, SealError>>, DbErr> {
+) -> Result<Option<Result<(SecretString, DateTime<Utc>), SealError>>, DbErr> {
     let row =
         grace::Entity::find_by_id(integration_id.to_owned()).filter(grace::Column::ValidUntil.gt(now)).one(db).await?;
-    Ok(row.map(|r| keyring.open_string(&Aad::new(TABLE, PASSWORD, integration_id), &r.password_sealed)))
+    Ok(row.map(|r| {
+        keyring.open_string(&Aad::new(TABLE, PASSWORD, integration_id), &r.password_sealed).map(|p| (p, r.valid_until))
+    }))
 }
 
 /// Keeps `previous` valid until `until` (replacing any earlier grace password).

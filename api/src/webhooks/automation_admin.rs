@@ -79,6 +79,7 @@ pub async fn create(
         serde_json::json!({ "integrationId": integration.id, "name": model.name, "targetHost": url.host_str() });
     store::audit::record(&txn, actor, "automation.create", Some(&model.id), details).await?;
     txn.commit().await?;
+    state.known_integrations.forget(&integration.id).await;
     Ok((model, generated.then_some(secret)))
 }
 
@@ -89,5 +90,6 @@ pub async fn delete(state: &AppState, actor: &Actor, id: &str) -> Result<(), Api
     let details = serde_json::json!({ "integrationId": current.integration_id, "name": current.name });
     store::audit::record(&txn, actor, "automation.delete", Some(id), details).await?;
     txn.commit().await?;
+    state.known_integrations.forget(&current.integration_id).await;
     Ok(())
 }

@@ -1,13 +1,15 @@
 //! Azure DevOps Service Hook deliveries: the HTTP route (Basic auth; store, then ack), envelope
-//! parsing, and routing of stored deliveries.
+//! parsing, group commit, and routing of stored deliveries.
 
 pub mod automation_admin;
 pub mod automations;
 pub mod dispatch;
 pub mod events;
+pub mod group_commit;
 pub mod hooks;
 pub mod ingest;
 pub mod install;
+pub mod known_integrations;
 pub mod replay;
 pub mod route;
 pub mod routing;

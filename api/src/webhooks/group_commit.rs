@@ -1,0 +1,190 @@
+//! Group commit: deliveries that arrive together are handed to one writer, which stores them in one
+//! transaction and answers each only after that transaction committed.
+//! One commit pays for many deliveries; none is acknowledged before it is durable.
+//!
+//! A batch is whatever queued while the previous one was being written (up to [`MAX_BATCH`]), so a
+//! lone delivery waits for nothing, and under load batches grow until commits keep up. A batch that
+//! fails is retried one delivery per transaction, so one bad delivery never costs the others.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use entity::webhook_delivery as delivery;
+use futures::FutureExt;
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use tokio::sync::{mpsc, oneshot};
+
+use super::events::Normalized;
+use super::ingest::IngestError;
+use super::known_integrations::Known;
+use super::routing;
+use crate::store::deliveries::{self, NewDelivery, Stored};
+
+/// The most deliveries one transaction stores.
+pub const MAX_BATCH: usize = 256;
+/// Deliveries waiting for the writer before senders wait too (back-pressure, not loss: a waiting
+/// delivery has not been acknowledged).
+const QUEUE: usize = 1024;
+
+/// A delivery the route has authenticated and parsed, for the writer to store.
+pub struct Submission {
+    /// The integration and its automations, as the route authenticated it.
+    pub known: Arc<Known>,
+    pub normalized: Normalized,
+    /// The body as received.
+    pub payload: String,
+}
+
+/// What the writer did with a delivery, once committed.
+pub enum Committed {
+    New(Box<delivery::Model>),
+    Duplicate,
+}
+
+type Reply = oneshot::Sender<Result<Committed, IngestError>>;
+
+struct Job {
+    submission: Submission,
+    reply: Reply,
+}
+
+/// The handle deliveries are submitted through; cheap to clone. The writer stops when the last
+/// handle is dropped, after answering everything queued.
+#[derive(Clone)]
+pub struct IngestQueue {
+    tx: mpsc::Sender<Job>,
+}
+
+impl IngestQueue {
+    /// Starts the writer on the current runtime.
+    pub fn spawn(db: DatabaseConnection) -> IngestQueue {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(writer(db, rx));
+        IngestQueue { tx }
+    }
+
+    /// Stores one delivery; `Ok` only once the transaction holding it committed.
+    pub async fn submit(&self, submission: Submission) -> Result<Committed, IngestError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Job { submission, reply })
+            .await
+            .map_err(|_| IngestError::Unavailable("the webhook writer has stopped".into()))?;
+        answer.await.map_err(|_| IngestError::Unavailable("the webhook writer dropped the delivery".into()))?
+    }
+}
+
+async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut touched = Touched::default();
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let jobs = std::mem::take(&mut batch);
+        crate::metrics::webhook_commit_batch(jobs.len());
+        // A panic drops the batch's replies (each answers 503, so Azure DevOps retries) and the
+        // writer goes on with the next batch.
+        if std::panic::AssertUnwindSafe(write_batch(&db, jobs, &mut touched)).catch_unwind().await.is_err() {
+            tracing::error!("the webhook writer panicked on a batch; its deliveries were answered 503");
+        }
+    }
+}
+
+async fn write_batch(db: &DatabaseConnection, mut ready: Vec<Job>, touched: &mut Touched) {
+    // One order for every writer (integration, then event): two replicas storing the same
+    // deliveries wait on each other's unique-index entries in the same order, never in a cycle.
+    ready.sort_by(|a, b| {
+        (a.submission.known.integration.id.as_str(), a.submission.normalized.event_id.as_str())
+            .cmp(&(b.submission.known.integration.id.as_str(), b.submission.normalized.event_id.as_str()))
+    });
+    match store(db, &ready, touched).await {
+        Ok(outcomes) => {
+            for (r, outcome) in ready.into_iter().zip(outcomes) {
+                let _ = r.reply.send(Ok(outcome));
+            }
+        }
+        Err(e) if ready.len() > 1 => {
+            tracing::warn!(error = %e, deliveries = ready.len(), "a webhook batch failed; storing its deliveries one by one");
+            for r in ready {
+                let alone = store(db, std::slice::from_ref(&r), touched).await;
+                answer_all(vec![r], alone);
+            }
+        }
+        Err(e) => answer_all(ready, Err(e)),
+    }
+}
+
+fn answer_all(ready: Vec<Job>, outcome: Result<Vec<Committed>, DbErr>) {
+    match outcome {
+        Ok(outcomes) => {
+            for (r, o) in ready.into_iter().zip(outcomes) {
+                let _ = r.reply.send(Ok(o));
+            }
+        }
+        Err(e) => {
+            let cause = format!("database: {e}");
+            for r in ready {
+                let _ = r.reply.send(Err(IngestError::Unavailable(cause.clone())));
+            }
+        }
+    }
+}
+
+/// Stores `ready` in one transaction: the deliveries in one INSERT (or their duplicate counts), their
+/// outbox rows, and each integration's `lastDeliveryAt` when due.
+async fn store(db: &DatabaseConnection, ready: &[Job], touched: &mut Touched) -> Result<Vec<Committed>, DbErr> {
+    let txn = db.begin().await?;
+    let items = ready
+        .iter()
+        .map(|Job { submission: s, .. }| NewDelivery {
+            integration: &s.known.integration,
+            normalized: &s.normalized,
+            payload: &s.payload,
+            outcome: routing::decide(s.normalized.kind(), s.normalized.repository_id.as_deref()),
+        })
+        .collect();
+    let stored = deliveries::insert_or_count(&txn, items).await?;
+    let mut outcomes = Vec::with_capacity(ready.len());
+    let mut latest: BTreeMap<&str, DateTime<Utc>> = BTreeMap::new();
+    for (r, stored) in ready.iter().zip(stored) {
+        outcomes.push(match stored {
+            Stored::New(d) => {
+                let known = &r.submission.known;
+                let d = routing::enqueue_automations(&txn, *d, &known.automations).await?;
+                latest.insert(known.integration.id.as_str(), d.received_at);
+                Committed::New(Box::new(d))
+            }
+            Stored::Duplicate => Committed::Duplicate,
+        });
+    }
+    // In id order, for the same reason as the deliveries; at most about once a second each.
+    let due: Vec<(&str, DateTime<Utc>)> = latest.into_iter().filter(|(id, _)| touched.due(id)).collect();
+    for (integration_id, at) in &due {
+        deliveries::touch_last_delivery(&txn, integration_id, *at).await?;
+    }
+    txn.commit().await?;
+    for (integration_id, _) in due {
+        touched.mark(integration_id);
+    }
+    Ok(outcomes)
+}
+
+/// When this writer last moved each integration's `lastDeliveryAt` (the column's precision is about
+/// a second, so a busy integration's row is written once a second, not once a batch).
+#[derive(Default)]
+struct Touched(HashMap<String, Instant>);
+
+impl Touched {
+    const EVERY: Duration = Duration::from_secs(1);
+
+    fn due(&self, integration_id: &str) -> bool {
+        self.0.get(integration_id).is_none_or(|t| t.elapsed() >= Self::EVERY)
+    }
+
+    fn mark(&mut self, integration_id: &str) {
+        if self.0.len() > 10_000 {
+            self.0.retain(|_, t| t.elapsed() < Self::EVERY);
+        }
+        self.0.insert(integration_id.to_owned(), Instant::now());
+    }
+}
