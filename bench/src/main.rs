@@ -23,6 +23,7 @@ struct Plan {
     token_requests: u64,
 }
 
+/// The allocator of the `vcslink` binary, so the in-process server is measured as it ships.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -49,7 +49,7 @@ async fn a_burst_shares_commits_and_no_delivery_is_answered_before_its_commit(ap
         let (http, endpoint, password) = (app.http.clone(), endpoint.clone(), password.clone());
         sends.push(tokio::spawn(async move { post(&http, &endpoint, Some(&password), body).await }));
     }
-    // Refusals wait their turn too, and are still told apart.
+    // Refusals are told apart, and never reach the writer.
     let (http, e, p) = (app.http.clone(), endpoint.clone(), password.clone());
     let wrong = tokio::spawn(async move { post(&http, &e, Some("not-the-password-at-all"), b"{}".to_vec()).await });
     let (http, e) = (app.http.clone(), endpoint.clone());
@@ -66,8 +66,10 @@ async fn a_burst_shares_commits_and_no_delivery_is_answered_before_its_commit(ap
     assert_eq!(malformed.await.expect("task"), 400);
     assert_eq!(deliveries(&app, &id, None).await["totalCount"], N);
     let (count, sum) = batches(&app, &base).await;
-    assert_eq!(sum, (N + 2) as f64, "every delivery went through the writer");
-    assert!(count <= 3.0, "{N} deliveries queued behind one lock took {count} commits");
+    assert_eq!(sum, N as f64, "every accepted delivery went through a writer, and only those");
+    // A first delivery per writer (one on SQLite, two on PostgreSQL) waits at the lock; the rest
+    // queue meanwhile and go in one batch, at most two.
+    assert!(count <= 4.0, "{N} deliveries queued behind one lock took {count} commits");
     side.close().await.ok();
 }
 on_both_backends!(a_burst_shares_commits_and_no_delivery_is_answered_before_its_commit);

@@ -1,6 +1,6 @@
-//! Group commit: deliveries that arrive together are handed to one writer, which stores them in one
-//! transaction and answers each only after that transaction committed.
-//! One commit pays for many deliveries; none is acknowledged before it is durable.
+//! Group commit: deliveries that arrive together are handed to a writer, which stores them in one
+//! transaction and answers each only after that transaction committed. One commit pays for many
+//! deliveries; none is acknowledged before it is durable.
 //!
 //! A batch is whatever queued while the previous one was being written (up to [`MAX_BATCH`]), so a
 //! lone delivery waits for nothing, and under load batches grow until commits keep up. A batch that
@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use entity::webhook_delivery as delivery;
 use futures::FutureExt;
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
-use tokio::sync::{mpsc, oneshot};
+use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr, TransactionTrait};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::events::Normalized;
 use super::ingest::IngestError;
@@ -27,6 +27,8 @@ pub const MAX_BATCH: usize = 256;
 /// Deliveries waiting for the writer before senders wait too (back-pressure, not loss: a waiting
 /// delivery has not been acknowledged).
 const QUEUE: usize = 1024;
+/// Writers on PostgreSQL.
+const POSTGRES_WRITERS: usize = 2;
 
 /// A delivery the route has authenticated and parsed, for the writer to store.
 pub struct Submission {
@@ -50,7 +52,7 @@ struct Job {
     reply: Reply,
 }
 
-/// The handle deliveries are submitted through; cheap to clone. The writer stops when the last
+/// The handle deliveries are submitted through; cheap to clone. The writers stop when the last
 /// handle is dropped, after answering everything queued.
 #[derive(Clone)]
 pub struct IngestQueue {
@@ -58,10 +60,18 @@ pub struct IngestQueue {
 }
 
 impl IngestQueue {
-    /// Starts the writer on the current runtime.
+    /// Starts the writers on the current runtime: one on SQLite (it has one writer anyway), a few
+    /// on PostgreSQL, where one batch can be written while another waits for its commit to flush.
     pub fn spawn(db: DatabaseConnection) -> IngestQueue {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(writer(db, rx));
+        let writers = match db.get_database_backend() {
+            DatabaseBackend::Sqlite => 1,
+            _ => POSTGRES_WRITERS,
+        };
+        let rx = Arc::new(Mutex::new(rx));
+        for _ in 0..writers {
+            tokio::spawn(writer(db.clone(), rx.clone()));
+        }
         IngestQueue { tx }
     }
 
@@ -76,10 +86,11 @@ impl IngestQueue {
     }
 }
 
-async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+async fn writer(db: DatabaseConnection, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut touched = Touched::default();
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    // The next batch is whatever queued meanwhile, taken by whichever writer is free first.
+    while rx.lock().await.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let jobs = std::mem::take(&mut batch);
         crate::metrics::webhook_commit_batch(jobs.len());
         // A panic drops the batch's replies (each answers 503, so Azure DevOps retries) and the
@@ -91,18 +102,13 @@ async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
 }
 
 async fn write_batch(db: &DatabaseConnection, mut ready: Vec<Job>, touched: &mut Touched) {
-    // One order for every writer (integration, then event): two replicas storing the same
+    // One order for every writer (integration, then event): two writers or replicas storing the same
     // deliveries wait on each other's unique-index entries in the same order, never in a cycle.
     ready.sort_by(|a, b| {
         (a.submission.known.integration.id.as_str(), a.submission.normalized.event_id.as_str())
             .cmp(&(b.submission.known.integration.id.as_str(), b.submission.normalized.event_id.as_str()))
     });
     match store(db, &ready, touched).await {
-        Ok(outcomes) => {
-            for (r, outcome) in ready.into_iter().zip(outcomes) {
-                let _ = r.reply.send(Ok(outcome));
-            }
-        }
         Err(e) if ready.len() > 1 => {
             tracing::warn!(error = %e, deliveries = ready.len(), "a webhook batch failed; storing its deliveries one by one");
             for r in ready {
@@ -110,7 +116,7 @@ async fn write_batch(db: &DatabaseConnection, mut ready: Vec<Job>, touched: &mut
                 answer_all(vec![r], alone);
             }
         }
-        Err(e) => answer_all(ready, Err(e)),
+        outcome => answer_all(ready, outcome),
     }
 }
 
