@@ -1,9 +1,8 @@
 //! The `vcslink` binary: a shim over `vcslink_api::cli`.
 
-/// mimalloc: the webhook path allocates per delivery (HTTP, JSON, rows), and glibc's malloc cost
-/// about a fifth of its throughput in the benchmark (bench/RESULTS.md).
+/// mimalloc, tuned before `main` (see `vcslink_api::memory`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: vcslink_api::memory::Allocator = vcslink_api::memory::Allocator {};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

@@ -72,6 +72,7 @@ impl App {
         crate::memory::tune_allocator();
         crate::metrics::install();
         let db = open_database(&config).await?;
+        let writer_db = store::connect_writer(&config.database_url).await?;
         let keyring = Arc::new(load_keyring(&config)?);
         if config.bootstrap {
             bootstrap::first_admin(&db, &config).await.map_err(|e| StartError::Bootstrap(e.to_string()))?;
@@ -96,7 +97,7 @@ impl App {
             tokens: TokenService::new(db.clone(), config.token_cache_ttl),
             rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.token_rate_limit),
             webhook_rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.webhook_rate_limit),
-            ingest: crate::webhooks::group_commit::IngestQueue::spawn(db.clone()),
+            ingest: crate::webhooks::group_commit::IngestQueue::spawn(writer_db.unwrap_or_else(|| db.clone())),
             known_integrations: Default::default(),
             db,
             keyring,

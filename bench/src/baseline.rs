@@ -1,6 +1,7 @@
 //! The limits of our own stack, in the same process, on the same database: a plain axum route that
 //! reads the same rows through SeaORM and writes JSON, and a plain SeaORM insert loop.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -32,13 +33,15 @@ pub async fn serve(db: DatabaseConnection) -> String {
     url
 }
 
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
 /// Inserts `n` audit rows with one commit each; returns rows per second.
 pub async fn insert_loop(db: &DatabaseConnection, tenant_id: &str, duration: Duration) -> f64 {
     let started = Instant::now();
     let mut n = 0u64;
     while started.elapsed() < duration {
         let row = entity::audit_event::ActiveModel {
-            id: Set(format!("b-{}", uuid_like(n))),
+            id: Set(format!("b-{}", uuid_like(NEXT.fetch_add(1, Ordering::Relaxed)))),
             tenant_id: Set(tenant_id.to_owned()),
             actor: Set("bench".into()),
             token_id: Set(None),

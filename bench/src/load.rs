@@ -61,6 +61,18 @@ pub struct Measured {
 }
 
 impl Measured {
+    /// Runs of equal length taken together: mean rate and median, worst p99.
+    pub fn mean(runs: &[Measured]) -> Measured {
+        let n = runs.len().max(1) as f64;
+        Measured {
+            requests: runs.iter().map(|r| r.requests).sum(),
+            errors: runs.iter().map(|r| r.errors).sum(),
+            per_second: runs.iter().map(|r| r.per_second).sum::<f64>() / n,
+            p50_ms: runs.iter().map(|r| r.p50_ms).sum::<f64>() / n,
+            p99_ms: runs.iter().map(|r| r.p99_ms).fold(0.0, f64::max),
+        }
+    }
+
     /// Successful requests per second.
     pub fn ok_per_second(&self) -> f64 {
         if self.requests == 0 {

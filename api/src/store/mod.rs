@@ -22,12 +22,31 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 
 /// Opens the pool. SQLite gets WAL and a busy timeout so readers never block the writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    // In-memory databases exist per connection: one connection keeps one database.
+    let sqlite_size = if is_in_memory(url) { 1 } else { 8 };
+    open(url, if url.starts_with("sqlite:") { sqlite_size } else { 16 }).await
+}
+
+/// One connection of its own for a task that writes alone (the webhook writer): on SQLite its page
+/// cache stays warm instead of going stale while the pool's connections take turns. `None` where
+/// that does not help (PostgreSQL) or would open another database (in-memory SQLite).
+pub async fn connect_writer(url: &str) -> Result<Option<DatabaseConnection>, DbErr> {
+    if !url.starts_with("sqlite:") || is_in_memory(url) {
+        return Ok(None);
+    }
+    open(url, 1).await.map(Some)
+}
+
+fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+async fn open(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
+    opts.max_connections(connections);
     if url.starts_with("sqlite:") {
-        // In-memory databases exist per connection: one connection keeps one database.
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        opts.max_connections(if in_memory { 1 } else { 8 }).min_connections(1);
+        opts.min_connections(1);
         opts.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
@@ -35,8 +54,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .pragma("wal_autocheckpoint", checkpoint::AUTO_PAGES)
         });
-    } else {
-        opts.max_connections(16);
     }
     Database::connect(opts).await
 }

@@ -1,6 +1,7 @@
 //! Durable ingestion: authenticate and parse here, then store (insert-or-ignore) and route in the
 //! writer's transaction ([`super::group_commit`]); answered only once that transaction committed.
 
+use axum::body::Bytes;
 use zeroize::Zeroizing;
 
 use super::events;
@@ -43,7 +44,7 @@ pub async fn ingest(
     state: &AppState,
     integration_id: &str,
     password: Option<Zeroizing<String>>,
-    body: &[u8],
+    body: Bytes,
 ) -> Result<Ingested, IngestError> {
     if body.len() > MAX_BODY {
         return Err(IngestError::TooLarge);
@@ -54,9 +55,10 @@ pub async fn ingest(
     }
     let password = password.as_deref().map(String::as_str);
     let known = state.known_integrations.check(&state.db, &state.keyring, integration_id, password).await?;
-    let normalized = events::parse(body).map_err(|_| IngestError::Malformed)?;
+    let normalized = events::parse(&body).map_err(|_| IngestError::Malformed)?;
     let kind = normalized.kind().as_str();
-    let payload = String::from_utf8_lossy(body).into_owned();
+    // It parsed as JSON, so it is UTF-8: kept as received, without a copy where the buffer allows.
+    let payload = String::from_utf8(Vec::from(body)).map_err(|_| IngestError::Malformed)?;
     let submission = Submission { known, normalized, payload };
     match state.ingest.submit(submission).await? {
         Committed::New(delivery) => {

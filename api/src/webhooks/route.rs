@@ -37,7 +37,7 @@ pub async fn receive(
         return r;
     }
     let password = basic_password(&headers);
-    match ingest::ingest(&state, &integration_id, password, &body).await {
+    match ingest::ingest(&state, &integration_id, password, body).await {
         Ok(Ingested::Stored { .. }) => (StatusCode::OK, "stored").into_response(),
         Ok(Ingested::Duplicate) => (StatusCode::OK, "duplicate").into_response(),
         Err(IngestError::Unauthorized) => {
