@@ -1,7 +1,5 @@
 //! Automations per integration; the signing secret sealed under (`automations`, `secret_sealed`, id).
 
-use std::collections::HashMap;
-
 use chrono::Utc;
 use entity::automation;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
@@ -57,23 +55,6 @@ pub async fn list(db: &impl ConnectionTrait, integration_id: &str) -> Result<Vec
         .order_by_asc(automation::Column::Id)
         .all(db)
         .await
-}
-
-/// The automations of several integrations, by integration id (one query).
-pub async fn list_many(
-    db: &impl ConnectionTrait,
-    integration_ids: &[&str],
-) -> Result<HashMap<String, Vec<automation::Model>>, DbErr> {
-    let mut by_integration: HashMap<String, Vec<automation::Model>> = HashMap::new();
-    let rows = automation::Entity::find()
-        .filter(automation::Column::IntegrationId.is_in(integration_ids.iter().copied()))
-        .order_by_asc(automation::Column::Id)
-        .all(db)
-        .await?;
-    for a in rows {
-        by_integration.entry(a.integration_id.clone()).or_default().push(a);
-    }
-    Ok(by_integration)
 }
 
 pub async fn get(db: &impl ConnectionTrait, tenant_id: &str, id: &str) -> Result<Option<automation::Model>, DbErr> {
