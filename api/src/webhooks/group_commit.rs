@@ -175,8 +175,8 @@ async fn store(db: &DatabaseConnection, ready: &[Job], touched: &mut Touched) ->
     Ok(outcomes)
 }
 
-/// When this writer last moved each integration's `lastDeliveryAt` (the column's precision is about
-/// a second, so a busy integration's row is written once a second, not once a batch).
+/// When this writer last moved each integration's `lastDeliveryAt`: like `touch_last_delivery`, it
+/// is kept to about a second, so a busy integration's row is written once a second, not every batch.
 #[derive(Default)]
 struct Touched(HashMap<String, Instant>);
 
