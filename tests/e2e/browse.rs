@@ -259,31 +259,6 @@ async fn the_cache_and_single_flight_bound_upstream_calls(app: TestApp) {
 }
 on_both_backends!(the_cache_and_single_flight_bound_upstream_calls);
 
-/// Prints the warm-cache latency of `repositories(first: 50)` (run with `--ignored --nocapture`).
-#[tokio::test]
-#[ignore]
-async fn measure_warm_cache_repositories_latency() {
-    let app =
-        crate::support::spawn_with(crate::support::Backend::Sqlite, |c| c.token_rate_limit = 0).await.expect("sqlite");
-    for n in 0..49 {
-        app.fake.add_repository("contoso", "Platform", &format!("many-{n:02}"));
-    }
-    let id = integration(&app, json!({})).await;
-    let vars = json!({ "id": id, "project": "Platform", "first": 50 });
-    app.gql(REPOS, vars.clone()).await;
-    app.fake.clear_requests();
-    let runs = 200;
-    let started = std::time::Instant::now();
-    for _ in 0..runs {
-        app.gql(REPOS, vars.clone()).await;
-    }
-    let per = started.elapsed() / runs;
-    println!(
-        "warm-cache repositories(first: 50): {per:?} per query over {runs} queries, {} upstream calls",
-        app.fake.requests().len()
-    );
-}
-
 #[tokio::test]
 async fn an_expired_cache_entry_is_revalidated_with_its_etag() {
     let app = crate::support::spawn_with(crate::support::Backend::Sqlite, |c| {

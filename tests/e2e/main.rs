@@ -27,6 +27,5 @@ mod subscriptions;
 mod tenancy;
 mod validation;
 mod verification;
-mod webhook_bench;
 mod webhook_durability;
 mod webhooks;
