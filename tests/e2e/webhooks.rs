@@ -202,6 +202,29 @@ async fn a_duplicate_is_acknowledged_counted_and_processed_once(app: TestApp) {
 }
 on_both_backends!(a_duplicate_is_acknowledged_counted_and_processed_once);
 
+/// A push drops the cached answers about its repository at once: the next query asks Azure DevOps
+/// again and sees the pushed branch (without the push, the cache answers for its whole TTL).
+async fn a_push_drops_the_cached_answers_about_its_repository(app: TestApp) {
+    let (id, endpoint, password) = integration(&app).await;
+    let query = "query($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { branches(first: 100) { edges { node { name } } } } }";
+    let has_pushed = |body: &Value| {
+        nodes(&body["data"]["repository"]["branches"])
+            .iter()
+            .any(|b| b["name"].as_str().is_some_and(|n| n.ends_with("feature/pushed")))
+    };
+    let before = app.gql(query, json!({ "id": id })).await;
+    assert!(before.get("errors").is_none() && !has_pushed(&before), "{before}");
+    app.fake.add_branch("contoso", "api-gateway", "feature/pushed", None);
+    let cached = app.gql(query, json!({ "id": id })).await;
+    assert!(!has_pushed(&cached), "the cache answers until something changes: {cached}");
+
+    let push = Payload::new(Event::Push, "https://dev.azure.com/contoso").ref_name("refs/heads/feature/pushed");
+    assert_eq!(deliver(&app, &endpoint, Some(&password), push.body()).await.status(), 200);
+    let after = app.gql(query, json!({ "id": id })).await;
+    assert!(has_pushed(&after), "a push to the repository drops its cached branches: {after}");
+}
+on_both_backends!(a_push_drops_the_cached_answers_about_its_repository);
+
 async fn an_unlinked_integration_answers_gone(app: TestApp) {
     let (id, endpoint, password) = integration(&app).await;
     let body = app.gql(queries::UNLINK, json!({ "id": id })).await;

@@ -4,8 +4,9 @@
 //! one upstream call (moka's `try_get_with`). `validators` keeps answers that carried an ETag a
 //! while longer, so a refetch after the TTL can ask `If-None-Match` and reuse the body on 304.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use moka::future::Cache;
 
@@ -27,35 +28,101 @@ pub struct Answer {
     pub etag: Option<String>,
 }
 
+/// An answer and when it was asked for: answers asked for before their repository or integration
+/// was last dropped are stale.
+#[derive(Clone, Debug)]
+pub struct Stamped {
+    pub answer: Arc<Answer>,
+    pub asked_at: Instant,
+}
+
 #[derive(Clone)]
 pub struct ReadCache {
-    pub(super) fresh: Cache<Key, Arc<Answer>>,
-    pub(super) validators: Cache<Key, Arc<Answer>>,
+    pub(super) fresh: Cache<Key, Stamped>,
+    pub(super) validators: Cache<Key, Stamped>,
+    /// When each repository, or a whole integration, was last dropped, under a hash of its name
+    /// (a collision only makes an answer stale early).
+    dropped: moka::sync::Cache<u64, Instant>,
 }
 
 impl ReadCache {
     pub fn new(ttl: Duration, max_entries: u64) -> ReadCache {
-        let fresh =
-            Cache::builder().max_capacity(max_entries).time_to_live(ttl).support_invalidation_closures().build();
-        let validators =
-            Cache::builder().max_capacity(max_entries).time_to_live(ttl * 20).support_invalidation_closures().build();
-        ReadCache { fresh, validators }
+        let keep = ttl * 20;
+        ReadCache {
+            fresh: Cache::builder().max_capacity(max_entries).time_to_live(ttl).build(),
+            validators: Cache::builder().max_capacity(max_entries).time_to_live(keep).build(),
+            // A mark outlives every answer it could make stale; were one evicted early, an answer
+            // would only live out its TTL, as any cached answer may.
+            dropped: moka::sync::Cache::builder().max_capacity(max_entries).time_to_live(keep).build(),
+        }
     }
 
-    /// Drops every answer about `repository` of `integration`.
+    /// Drops every answer about `repository` of `integration`. A webhook does this per push, so it
+    /// is one mark, not a scan (moka's `invalidate_entries_if` kept a closure per call until its
+    /// next maintenance: about a kilobyte per delivery, unbounded while nothing read the cache).
     pub fn invalidate_repository(&self, integration: &str, repository: &str) {
-        for cache in [&self.fresh, &self.validators] {
-            let (i, r) = (integration.to_owned(), repository.to_ascii_lowercase());
-            // Only fails when closures are not enabled, which `new` does.
-            let _ = cache.invalidate_entries_if(move |k, _| k.integration == i && k.repository.as_deref() == Some(&r));
-        }
+        self.dropped.insert(scope(integration, Some(&repository.to_ascii_lowercase())), Instant::now());
     }
 
     /// Drops every answer of an integration (its credential changed or failed).
     pub fn invalidate_integration(&self, integration: &str) {
-        for cache in [&self.fresh, &self.validators] {
-            let i = integration.to_owned();
-            let _ = cache.invalidate_entries_if(move |k, _| k.integration == i);
+        self.dropped.insert(scope(integration, None), Instant::now());
+    }
+
+    /// Whether `answer`, cached under `key`, was asked for after its repository and integration
+    /// were last dropped.
+    pub(super) fn is_current(&self, key: &Key, answer: &Stamped) -> bool {
+        let dropped_since = |scope| self.dropped.get(&scope).is_some_and(|at| at >= answer.asked_at);
+        !dropped_since(scope(&key.integration, None))
+            && !key.repository.as_deref().is_some_and(|r| dropped_since(scope(&key.integration, Some(r))))
+    }
+}
+
+fn scope(integration: &str, repository: Option<&str>) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    (integration, repository).hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(integration: &str, repository: Option<&str>) -> Key {
+        Key {
+            integration: integration.into(),
+            identity: "pat".into(),
+            url: "https://dev.azure.com/contoso/_apis/x".into(),
+            repository: repository.map(str::to_owned),
         }
+    }
+
+    fn stamped() -> Stamped {
+        let answer = Answer { body: Vec::new(), continuation_token: None, etag: None };
+        Stamped { answer: Arc::new(answer), asked_at: Instant::now() }
+    }
+
+    #[test]
+    fn a_dropped_repository_makes_only_its_older_answers_stale() {
+        let cache = ReadCache::new(Duration::from_secs(60), 100);
+        let (before, other) = (stamped(), stamped());
+        cache.invalidate_repository("i1", "Repo-A");
+        let after = stamped();
+        assert!(!cache.is_current(&key("i1", Some("repo-a")), &before));
+        assert!(cache.is_current(&key("i1", Some("repo-a")), &after));
+        assert!(cache.is_current(&key("i1", Some("repo-b")), &other));
+        assert!(cache.is_current(&key("i2", Some("repo-a")), &other));
+        assert!(cache.is_current(&key("i1", None), &other));
+    }
+
+    #[test]
+    fn a_dropped_integration_makes_all_its_older_answers_stale() {
+        let cache = ReadCache::new(Duration::from_secs(60), 100);
+        let before = stamped();
+        cache.invalidate_integration("i1");
+        assert!(!cache.is_current(&key("i1", Some("repo-a")), &before));
+        assert!(!cache.is_current(&key("i1", None), &before));
+        assert!(cache.is_current(&key("i2", None), &before));
+        assert!(cache.is_current(&key("i1", None), &stamped()));
     }
 }

@@ -5,13 +5,13 @@
 //! else is handed back classified. Timeouts are not retried: a slow upstream stays slow.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use backon::{ExponentialBuilder, Retryable};
 use reqwest::StatusCode;
 use url::Url;
 
-use super::cache::{Answer, Key, ReadCache};
+use super::cache::{Answer, Key, ReadCache, Stamped};
 use super::credential::Chosen;
 use crate::azure::{AzureClient, AzureError, Call};
 
@@ -59,25 +59,32 @@ pub async fn get(
         url: url.to_string(),
         repository: target.repository.map(str::to_ascii_lowercase),
     };
-    if let Some(hit) = cache.fresh.get(&key).await {
-        crate::metrics::cache("hit");
-        return Ok(hit);
+    match cache.fresh.get(&key).await {
+        Some(hit) if cache.is_current(&key, &hit) => {
+            crate::metrics::cache("hit");
+            return Ok(hit.answer);
+        }
+        Some(_) => cache.fresh.invalidate(&key).await,
+        None => {}
     }
     crate::metrics::cache("miss");
-    let validators = cache.validators.clone();
+    let reads = cache.clone();
     let k = key.clone();
     cache
         .fresh
         .try_get_with(key, async move {
-            let previous = validators.get(&k).await;
+            let asked_at = Instant::now();
+            let previous = reads.validators.get(&k).await.filter(|p| reads.is_current(&k, p)).map(|p| p.answer);
             let etag = previous.as_ref().and_then(|p| p.etag.clone());
             let answer = fetch(client, policy, target, url, etag.as_deref(), previous).await?;
-            if answer.etag.is_some() {
-                validators.insert(k, answer.clone()).await;
+            let stamped = Stamped { answer, asked_at };
+            if stamped.answer.etag.is_some() {
+                reads.validators.insert(k, stamped.clone()).await;
             }
-            Ok(answer)
+            Ok(stamped)
         })
         .await
+        .map(|s| s.answer)
 }
 
 async fn fetch(
