@@ -16,6 +16,7 @@ static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
 const LATENCY_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
 const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0];
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Installs the recorder once per process (later calls reuse it; tests build many apps).
 pub fn install() -> Option<&'static PrometheusHandle> {
@@ -29,9 +30,25 @@ pub fn install() -> Option<&'static PrometheusHandle> {
                 .build_recorder();
             let handle = recorder.handle();
             metrics::set_global_recorder(recorder).ok()?;
+            spawn_upkeep(handle.clone());
             Some(handle)
         })
         .as_ref()
+}
+
+/// Folds recorded histogram samples into their buckets every few seconds. A built (not installed)
+/// recorder keeps every sample until the next render otherwise: memory grew with each request
+/// when nobody scraped `/metrics`.
+fn spawn_upkeep(handle: PrometheusHandle) {
+    let upkeep = move || {
+        loop {
+            std::thread::sleep(UPKEEP_EVERY);
+            handle.run_upkeep();
+        }
+    };
+    if let Err(e) = std::thread::Builder::new().name("metrics-upkeep".into()).spawn(upkeep) {
+        tracing::warn!(error = %e, "no metrics upkeep thread; histograms are folded at each scrape only");
+    }
 }
 
 /// `GET /metrics`: the Prometheus text format.
