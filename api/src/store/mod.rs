@@ -20,7 +20,10 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 
-/// Opens the pool. SQLite gets WAL and a busy timeout so readers never block the writer.
+/// Opens the pool. SQLite gets WAL and a busy timeout so readers never block the writer, and
+/// `synchronous=FULL`: every commit reaches the disk before it returns, so what vcslink answered
+/// (a webhook's 200 above all: Azure DevOps never resends it) survives a power loss, not only a
+/// crash of the process. The webhook writer pays that fsync once per batch (group commit).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     // In-memory databases exist per connection: one connection keeps one database.
     let sqlite_size = if is_in_memory(url) { 1 } else { 8 };
@@ -49,7 +52,7 @@ async fn open(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> 
         opts.min_connections(1);
         opts.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .pragma("wal_autocheckpoint", checkpoint::AUTO_PAGES)
