@@ -23,10 +23,6 @@ struct Plan {
     token_requests: u64,
 }
 
-/// The allocator of the `vcslink` binary, so the in-process server is measured as it ships.
-#[global_allocator]
-static GLOBAL: vcslink_api::memory::Allocator = vcslink_api::memory::Allocator {};
-
 #[tokio::main]
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
@@ -55,10 +51,13 @@ async fn main() {
     let (server, ready_ms) = server::start(config, &client).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let idle_rss = memory::rss_mib();
+    let mut peaks = memory::Peaks::default();
+    peaks.mark("start");
 
     // `--ingest-only`: scenario (c) on SQLite alone, to profile it (`perf record -g -- <bench> --ingest-only`).
     if std::env::args().any(|a| a == "--ingest-only") {
-        report::table(&[ingest(&client, &server, &fake, &plan, "SQLite").await]);
+        let hook = hook_shot(&client, &server.gql, &fake).await;
+        report::table(&[ingest(&client, &server, &hook, &plan, "SQLite").await]);
         return;
     }
     let gql = server.gql.clone();
@@ -66,6 +65,7 @@ async fn main() {
     let integration_id = seed(&client, &gql, &fake).await;
     let plain_url = baseline::serve(db.clone()).await;
     let mut rows = Vec::new();
+    peaks.mark("seed");
 
     // (a) the integrations list against the plain route.
     let plain = load::run(
@@ -82,6 +82,7 @@ async fn main() {
     let a = load::run(&client, vec![shot.clone()], plan.concurrency, plan.warmup, plan.duration).await;
     rows.push(Row::ratio("a", "integrations list / plain route (req/s)", a.per_second / plain.per_second, 0.7, &a));
     rows.push(Row::at_most("a", "integrations list p99 / p50", a.p99_ms / a.p50_ms.max(0.001), 5.0));
+    peaks.mark("(a)");
 
     // (b) a warm-cache repository query: no upstream call during the run.
     let repo = json!({ "query": "query($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { branches(first: 50) { edges { node { name objectId } } } pullRequests(first: 20) { edges { node { number title } } } } }", "variables": { "id": integration_id } });
@@ -104,17 +105,22 @@ async fn main() {
         Shot { url: gql.clone(), token: Some(ADMIN.into()), body: Some(repos), basic: None, fresh_id: false };
     let r = load::run(&client, vec![repos_shot], 1, plan.warmup, plan.duration / 2).await;
     rows.push(Row::info("b", "warm repositories(first: 50), one client: p50 latency (ms)", r.p50_ms));
+    peaks.mark("(b)");
 
     // (c) ingest, acknowledged after commit, against a plain insert with one commit per row.
-    rows.push(ingest(&client, &server, &fake, &plan, "SQLite").await);
+    let hook = hook_shot(&client, &gql, &fake).await;
+    rows.push(ingest(&client, &server, &hook, &plan, "SQLite").await);
+    peaks.mark("(c) SQLite");
     if let Some(admin_url) = postgres_url() {
         let (url, name) = postgres::fresh_database(&admin_url).await;
         let mut config = server::config(tmp.path().join("pg-data"), &fake);
         config.database_url = url;
         let (pg, _) = server::start(config, &client).await;
-        rows.push(ingest(&client, &pg, &fake, &plan, "PostgreSQL").await);
-        pg.db.close().await.ok();
+        let pg_hook = hook_shot(&client, &pg.gql, &fake).await;
+        rows.push(ingest(&client, &pg, &pg_hook, &plan, "PostgreSQL").await);
+        pg.stop().await;
         postgres::drop_database(&admin_url, &name).await;
+        peaks.mark("(c) PostgreSQL");
     }
 
     // (d) many requests, ten tokens: argon2 runs once per token, then the cache answers.
@@ -140,23 +146,34 @@ async fn main() {
         verifications as f64,
         10.0,
     ));
+    peaks.mark("(d)");
 
     // (e) memory: idle, peak, and no growth between two identical runs.
-    // Two identical runs back to back: the second must not grow what the first settled.
-    let _ = load::run(&client, vec![shot.clone()], plan.concurrency, plan.warmup, plan.duration).await;
+    // Two identical runs back to back (queries and webhook deliveries taking turns): the second
+    // must not grow what the first settled.
+    let mixed = vec![shot, hook];
+    let first = load::run(&client, mixed.clone(), plan.concurrency, plan.warmup, plan.duration).await;
     let settled = memory::rss_mib();
-    let again = load::run(&client, vec![shot], plan.concurrency, plan.warmup, plan.duration).await;
+    let again = load::run(&client, mixed, plan.concurrency, plan.warmup, plan.duration).await;
     let growth = memory::rss_mib() - settled;
+    peaks.mark("(e)");
+    for p in peaks.each() {
+        eprintln!("RSS in {}: peak {:.1} MiB, {:.1} MiB at its end", p.name, p.peak, p.end);
+    }
+    let highest = peaks.highest();
     rows.push(Row::at_most("e", "RSS idle after start (MiB)", idle_rss, 30.0));
     rows.push(Row::at_most(
         "e",
-        "RSS peak during the run (MiB, load generator and fake included)",
-        memory::peak_mib(),
+        &format!("RSS peak during the run (MiB, load generator and fake included; in {})", highest.name),
+        highest.peak,
         100.0,
     ));
     rows.push(Row::at_most(
         "e",
-        &format!("RSS growth between two identical runs (MiB; {:.0} then {:.0} req/s)", a.per_second, again.per_second),
+        &format!(
+            "RSS growth between two identical runs (MiB; list + ingest, {:.0} then {:.0} req/s)",
+            first.per_second, again.per_second
+        ),
         growth,
         5.0,
     ));
@@ -169,11 +186,7 @@ async fn main() {
 
 /// (c) on one server: deliveries/s acknowledged after commit, against a plain insert loop with one
 /// commit per row on the same database.
-async fn ingest(client: &reqwest::Client, server: &Server, fake: &FakeAzure, plan: &Plan, label: &str) -> Row {
-    let (endpoint, password) = webhook_target(client, &server.gql, fake).await;
-    let push = fake_azure::payloads::Payload::new(fake_azure::payloads::Event::Push, &fake.org_url("contoso")).body();
-    let push: Value = serde_json::from_slice(&push).expect("payload");
-    let hook = Shot { url: endpoint, token: None, body: Some(push), basic: Some(password), fresh_id: true };
+async fn ingest(client: &reqwest::Client, server: &Server, hook: &Shot, plan: &Plan, label: &str) -> Row {
     // Baseline and ingest take turns, so a noisy neighbour slows both alike.
     const ROUNDS: u32 = 4;
     let (mut inserts, mut rounds) = (0.0, Vec::new());
@@ -237,6 +250,14 @@ async fn seed(client: &reqwest::Client, gql: &str, fake: &FakeAzure) -> String {
         fake.add_pull_request("contoso", "api-gateway", &branch, "main", &format!("Bench change {n}"));
     }
     first.expect("20 integrations")
+}
+
+/// A push delivery, with a fresh event id each time, to a new integration of the server at `gql`.
+async fn hook_shot(client: &reqwest::Client, gql: &str, fake: &FakeAzure) -> Shot {
+    let (endpoint, password) = webhook_target(client, gql, fake).await;
+    let push = fake_azure::payloads::Payload::new(fake_azure::payloads::Event::Push, &fake.org_url("contoso")).body();
+    let push: Value = serde_json::from_slice(&push).expect("payload");
+    Shot { url: endpoint, token: None, body: Some(push), basic: Some(password), fresh_id: true }
 }
 
 /// An integration whose webhook password the bench knows: (endpoint, password).

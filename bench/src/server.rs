@@ -13,6 +13,17 @@ pub const ADMIN: &str = "vcs_bench-admin-token-0123456789abcdefghijklmnop";
 pub struct Server {
     pub gql: String,
     pub db: DatabaseConnection,
+    stop: tokio::sync::oneshot::Sender<()>,
+    serving: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Shuts the server down (in-flight requests drained) and closes its pool.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.serving.await;
+        self.db.close().await.ok();
+    }
 }
 
 /// A config for a server in `data_dir` against `fake`, limits off (the bench measures, it does not abuse).
@@ -35,10 +46,13 @@ pub async fn start(config: Config, client: &reqwest::Client) -> (Server, f64) {
     let app = App::build(config).await.expect("server builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
-    tokio::spawn(app.run_until(std::future::pending()));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
     while !client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
-    (Server { gql: format!("{base}/graphql"), db }, ready_ms)
+    (Server { gql: format!("{base}/graphql"), db, stop, serving }, ready_ms)
 }
