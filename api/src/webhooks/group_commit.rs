@@ -6,9 +6,8 @@
 //! lone delivery waits for nothing, and under load batches grow until commits keep up. A batch that
 //! fails is retried one delivery per transaction, so one bad delivery never costs the others.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use entity::webhook_delivery as delivery;
@@ -88,31 +87,30 @@ impl IngestQueue {
 
 async fn writer(db: DatabaseConnection, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    let mut touched = Touched::default();
     // The next batch is whatever queued meanwhile, taken by whichever writer is free first.
     while rx.lock().await.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let jobs = std::mem::take(&mut batch);
         crate::metrics::webhook_commit_batch(jobs.len());
         // A panic drops the batch's replies (each answers 503, so Azure DevOps retries) and the
         // writer goes on with the next batch.
-        if std::panic::AssertUnwindSafe(write_batch(&db, jobs, &mut touched)).catch_unwind().await.is_err() {
+        if std::panic::AssertUnwindSafe(write_batch(&db, jobs)).catch_unwind().await.is_err() {
             tracing::error!("the webhook writer panicked on a batch; its deliveries were answered 503");
         }
     }
 }
 
-async fn write_batch(db: &DatabaseConnection, mut ready: Vec<Job>, touched: &mut Touched) {
+async fn write_batch(db: &DatabaseConnection, mut ready: Vec<Job>) {
     // One order for every writer (integration, then event): two writers or replicas storing the same
     // deliveries wait on each other's unique-index entries in the same order, never in a cycle.
     ready.sort_by(|a, b| {
         (a.submission.known.integration.id.as_str(), a.submission.normalized.event_id.as_str())
             .cmp(&(b.submission.known.integration.id.as_str(), b.submission.normalized.event_id.as_str()))
     });
-    match store(db, &ready, touched).await {
+    match store(db, &ready).await {
         Err(e) if ready.len() > 1 => {
             tracing::warn!(error = %e, deliveries = ready.len(), "a webhook batch failed; storing its deliveries one by one");
             for r in ready {
-                let alone = store(db, std::slice::from_ref(&r), touched).await;
+                let alone = store(db, std::slice::from_ref(&r)).await;
                 answer_all(vec![r], alone);
             }
         }
@@ -137,8 +135,8 @@ fn answer_all(ready: Vec<Job>, outcome: Result<Vec<Committed>, DbErr>) {
 }
 
 /// Stores `ready` in one transaction: the deliveries in one INSERT (or their duplicate counts), their
-/// outbox rows, and each integration's `lastDeliveryAt` when due.
-async fn store(db: &DatabaseConnection, ready: &[Job], touched: &mut Touched) -> Result<Vec<Committed>, DbErr> {
+/// outbox rows, and each integration's `lastDeliveryAt`.
+async fn store(db: &DatabaseConnection, ready: &[Job]) -> Result<Vec<Committed>, DbErr> {
     let txn = db.begin().await?;
     let items = ready
         .iter()
@@ -163,34 +161,10 @@ async fn store(db: &DatabaseConnection, ready: &[Job], touched: &mut Touched) ->
             Stored::Duplicate => Committed::Duplicate,
         });
     }
-    // In id order, for the same reason as the deliveries; at most about once a second each.
-    let due: Vec<(&str, DateTime<Utc>)> = latest.into_iter().filter(|(id, _)| touched.due(id)).collect();
-    for (integration_id, at) in &due {
-        deliveries::touch_last_delivery(&txn, integration_id, *at).await?;
+    // In id order, for the same reason as the deliveries; the row is written about once a second.
+    for (integration_id, at) in latest {
+        deliveries::touch_last_delivery(&txn, integration_id, at).await?;
     }
     txn.commit().await?;
-    for (integration_id, _) in due {
-        touched.mark(integration_id);
-    }
     Ok(outcomes)
-}
-
-/// When this writer last moved each integration's `lastDeliveryAt`: like `touch_last_delivery`, it
-/// is kept to about a second, so a busy integration's row is written once a second, not every batch.
-#[derive(Default)]
-struct Touched(HashMap<String, Instant>);
-
-impl Touched {
-    const EVERY: Duration = Duration::from_secs(1);
-
-    fn due(&self, integration_id: &str) -> bool {
-        self.0.get(integration_id).is_none_or(|t| t.elapsed() >= Self::EVERY)
-    }
-
-    fn mark(&mut self, integration_id: &str) {
-        if self.0.len() > 10_000 {
-            self.0.retain(|_, t| t.elapsed() < Self::EVERY);
-        }
-        self.0.insert(integration_id.to_owned(), Instant::now());
-    }
 }
