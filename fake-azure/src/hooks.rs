@@ -97,10 +97,17 @@ fn save(ctx: &mut Ctx, existing: Option<usize>) -> Response {
         }
     }
     let target = body["consumerInputs"]["url"].as_str().unwrap_or_default().to_string();
-    if body["consumerId"] == "webHooks" && url::Url::parse(&target).is_err() {
-        return errors::bad_request(
-            "VS800016: The value '' of the input 'url' is not valid: a valid absolute URL is required.",
-        );
+    if body["consumerId"] == "webHooks" {
+        let Ok(parsed) = url::Url::parse(&target) else {
+            return errors::bad_request(
+                "VS800016: The value '' of the input 'url' is not valid: a valid absolute URL is required.",
+            );
+        };
+        let basic_auth = body["consumerInputs"]["basicAuthUsername"].as_str().is_some_and(|u| !u.is_empty())
+            || body["consumerInputs"]["basicAuthPassword"].as_str().is_some_and(|p| !p.is_empty());
+        if let Some(why) = crate::hook_target::refusal(&parsed, basic_auth) {
+            return errors::bad_request(&why);
+        }
     }
     let mut publisher: Map<String, Value> = body["publisherInputs"].as_object().cloned().unwrap_or_default();
     let project = publisher.get("projectId").and_then(Value::as_str).map(str::to_string);

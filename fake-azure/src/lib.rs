@@ -14,6 +14,7 @@ mod etag;
 mod git;
 mod git_json;
 mod helpers;
+mod hook_target;
 mod hooks;
 mod http;
 mod identity;

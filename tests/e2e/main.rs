@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod docs;
 mod group_commit;
+mod hook_targets;
 mod lifecycle;
 mod limits;
 mod operations;

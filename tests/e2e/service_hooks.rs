@@ -120,6 +120,7 @@ async fn hooks_live_their_whole_life(app: TestApp) {
 
 fn short_grace(c: &mut vcslink_api::config::Config) {
     c.webhook_password_grace = Duration::from_secs(2);
+    crate::support::public_url(c);
 }
 
 #[tokio::test]

@@ -92,6 +92,16 @@ pub struct TestApp {
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// A public URL Azure DevOps would accept as a Service Hook target (HTTPS, a public name). Tests that
+/// install hooks give it to the server; deliveries then reach the loopback listener through
+/// [`TestApp::local`], as through a TLS-terminating proxy.
+pub const PUBLIC_URL: &str = "https://vcslink.example.net";
+
+/// Sets [`PUBLIC_URL`] as the server's public URL.
+pub fn public_url(config: &mut Config) {
+    config.public_url = Some(url::Url::parse(PUBLIC_URL).expect("public url"));
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn(Backend::Sqlite).await.expect("sqlite is always available")
 }
@@ -160,6 +170,14 @@ impl TestApp {
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+    }
+
+    /// `url` on the server's public address, rewritten to the loopback listener it fronts.
+    pub fn local(&self, url: &str) -> String {
+        match &self.config.public_url {
+            Some(public) => url.replacen(public.as_str().trim_end_matches('/'), &self.base, 1),
+            None => url.to_owned(),
         }
     }
 

@@ -29,7 +29,7 @@ pub async fn integration(app: &TestApp) -> (String, String, String) {
 pub async fn deliver(app: &TestApp, endpoint: &str, password: Option<&str>, body: Vec<u8>) -> reqwest::Response {
     let mut req = app
         .http
-        .post(endpoint)
+        .post(app.local(endpoint))
         .header("content-type", "application/json; charset=utf-8")
         .header("X-VSS-ActivityId", uuid::Uuid::new_v4().to_string())
         .body(body);

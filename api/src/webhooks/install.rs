@@ -3,6 +3,7 @@
 use sea_orm::TransactionTrait;
 
 use super::events::EventKind;
+use super::hook_target;
 use super::hooks::{self, Live, request_for, upstream_error};
 use crate::azure::AzureError;
 use crate::azure::hooks::SubscriptionRequest;
@@ -23,6 +24,7 @@ pub async fn install(
     events: Option<Vec<EventKind>>,
 ) -> Result<Vec<(service_hook::Model, Live)>, ApiError> {
     let m = rows::get(&state.db, &actor.tenant_id, integration_id).await?.ok_or(ApiError::not_found("integration"))?;
+    check_public_url(state).await?;
     let t = hooks::target(state, &m)?;
     let password = rows::open_webhook_password(&state.keyring, &m).map_err(ApiError::internal)?;
     let found = state.azure.get_project(&t.base, t.api_version, &t.credential, project).await;
@@ -107,6 +109,12 @@ pub async fn install(
     Ok(out)
 }
 
+/// Azure DevOps delivers only to a public HTTPS endpoint: refuse before asking it to.
+async fn check_public_url(state: &AppState) -> Result<(), ApiError> {
+    let public = url::Url::parse(&state.public_url).map_err(ApiError::internal)?;
+    Ok(hook_target::check(&public, state.config.allow_private_upstreams).await?)
+}
+
 fn not_found_as_validation(e: AzureError, field: &str, message: &str) -> ApiError {
     match e {
         AzureError::NotFound { .. } => ApiError::validation(field, message, None),
@@ -122,6 +130,7 @@ pub async fn repair(
     integration_id: &str,
 ) -> Result<(Vec<(service_hook::Model, Live)>, i32), ApiError> {
     let m = rows::get(&state.db, &actor.tenant_id, integration_id).await?.ok_or(ApiError::not_found("integration"))?;
+    check_public_url(state).await?;
     let t = hooks::target(state, &m)?;
     let password = rows::open_webhook_password(&state.keyring, &m).map_err(ApiError::internal)?;
     let installed = store_hooks::list(&state.db, &m.id).await?;

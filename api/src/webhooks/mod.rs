@@ -6,6 +6,7 @@ pub mod automations;
 pub mod dispatch;
 pub mod events;
 pub mod group_commit;
+pub mod hook_target;
 pub mod hooks;
 pub mod ingest;
 pub mod install;
