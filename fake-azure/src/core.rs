@@ -17,6 +17,9 @@ pub fn connection_data(ctx: &mut Ctx) -> Response {
     if !ctx.req.is_read() {
         return errors::method_not_allowed();
     }
+    if let Some(refused) = crate::versions::require_preview(ctx.req) {
+        return refused;
+    }
     let org = ctx.org();
     let who = connection_identity(&ctx.principal.user, &org.tenant_id);
     let mut location = json!({

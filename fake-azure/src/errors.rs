@@ -70,6 +70,19 @@ pub fn preview_required(requested: &str) -> Response {
     )
 }
 
+/// 415 for a body of the wrong media type (e.g. a work item patch sent as `application/json`).
+pub fn unsupported_media_type(sent: &str, method: &str, valid: &str) -> Response {
+    let msg = format!(
+        "The request indicated a Content-Type of \"{sent}\" for method type \"{method}\" which is not supported. Valid content types for this method are: {valid}."
+    );
+    envelope(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        &msg,
+        &webapi("VssRequestContentTypeNotSupportedException"),
+        "VssRequestContentTypeNotSupportedException",
+    )
+}
+
 pub fn org_not_found(org: &str) -> Response {
     let msg = format!(
         "VS800045: The organization '{org}' could not be found. Verify that the organization name is correct and that the organization exists."

@@ -29,13 +29,14 @@ mod seed;
 mod server;
 mod state;
 mod threads;
+mod versions;
 mod wit;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::watch;
 
-pub use model::{ALL_SCOPES, Behaviour, EntraApp, Pat, RecordedRequest, ServerOptions, User};
+pub use model::{ALL_SCOPES, Behaviour, EntraApp, Pat, RecordedRequest, ServerOptions, ServerRelease, User};
 
 /// The Azure DevOps resource (application) id in Entra.
 pub const ADO_RESOURCE_ID: &str = "499b84ac-1321-427f-aa17-267ca6975798";

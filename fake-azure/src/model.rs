@@ -91,10 +91,41 @@ pub struct EntraApp {
 /// How an Azure DevOps Server collection differs from a Services organization.
 #[derive(Clone, Debug, Default)]
 pub struct ServerOptions {
-    /// e.g. `"7.0"`: requests asking for a higher version get 400 VssVersionOutOfRangeException.
-    pub max_api_version: Option<String>,
+    /// Which Server release answers: its api-versions (requests above them get 400
+    /// VssVersionOutOfRangeException) and resource stages.
+    pub release: ServerRelease,
     /// Answers carry `http://localhost/{collection}/...` URLs (a misconfigured public URL).
     pub localhost_urls: bool,
+}
+
+/// Azure DevOps Server releases and the highest api-version each serves
+/// (`docs/integrate/concepts/rest-api-versioning.md`; 2022.1 from its `azure-devops-server-7.1` swagger).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ServerRelease {
+    /// 5.0.
+    Server2019,
+    /// 6.0.
+    Server2020,
+    /// 7.0.
+    Server2022,
+    /// 7.1.
+    #[default]
+    Server2022_1,
+}
+
+impl ServerRelease {
+    pub const ALL: [ServerRelease; 4] =
+        [ServerRelease::Server2019, ServerRelease::Server2020, ServerRelease::Server2022, ServerRelease::Server2022_1];
+
+    /// (major, minor) of the highest api-version this release serves.
+    pub fn max_api_version(self) -> (u32, u32) {
+        match self {
+            ServerRelease::Server2019 => (5, 0),
+            ServerRelease::Server2020 => (6, 0),
+            ServerRelease::Server2022 => (7, 0),
+            ServerRelease::Server2022_1 => (7, 1),
+        }
+    }
 }
 
 /// How the fake treats every request under one organization (or Entra tenant).

@@ -194,6 +194,7 @@ fn route(ctx: &mut Ctx) -> Response {
             match t.as_slice() {
                 [_, _, "git", ..] => git::route(ctx, Some(p), 3),
                 [_, _, "wit", "workitems", _, "comments", ..] => wit::route(ctx, Some(p)),
+                [_, _, "wit", "workitems", _] => wit::patch_work_item(ctx, p),
                 _ => errors::route_not_found(&ctx.req.path),
             }
         }
@@ -201,47 +202,8 @@ fn route(ctx: &mut Ctx) -> Response {
     }
 }
 
-/// (major, minor, preview) of an api-version string such as `7.1-preview.4`.
-pub fn parse_version(v: &str) -> Option<(u32, u32, bool)> {
-    let (num, preview) = match v.split_once('-') {
-        Some((n, p)) => {
-            let p = p.to_ascii_lowercase();
-            let ok = p == "preview"
-                || p.strip_prefix("preview.").is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()));
-            if !ok {
-                return None;
-            }
-            (n, true)
-        }
-        None => (v, false),
-    };
-    let (major, minor) = num.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?, preview))
-}
-
-/// The latest version the organization serves (what a GET without a version gets).
-pub fn latest_version(org: &Org) -> String {
-    org.server.as_ref().and_then(|s| s.max_api_version.clone()).unwrap_or_else(|| "7.1".into())
-}
-
 fn check_version(req: &Req, org: &Org) -> Result<String, Box<Response>> {
-    let Some(v) = req.api_version() else {
-        if req.is_read() {
-            return Ok(latest_version(org));
-        }
-        return Err(Box::new(errors::version_not_specified(req.method.as_str())));
-    };
-    let Some((major, minor, _)) = parse_version(&v) else {
-        return Err(Box::new(errors::version_invalid(&v)));
-    };
-    let (max, max_text) = match org.server.as_ref().and_then(|s| s.max_api_version.clone()) {
-        Some(m) => (parse_version(&m).map(|(a, b, _)| (a, b)).unwrap_or((7, 2)), m),
-        None => ((7, 2), "7.2".to_string()),
-    };
-    if (major, minor) > max {
-        return Err(Box::new(errors::version_out_of_range(&v, &max_text)));
-    }
-    Ok(v)
+    crate::versions::check(req, org)
 }
 
 /// Headers every Azure DevOps answer carries.

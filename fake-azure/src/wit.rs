@@ -1,4 +1,6 @@
-//! Work item comments (`7.1-preview.4`): list with `$top`/continuationToken/order, get one, add one.
+//! Work item comments at each release's stage (`7.1-preview.4`, `7.0-preview.3`, `6.0-preview.3`):
+//! list with `$top`/continuationToken/order, get one, add one; Server 2019's revision comments
+//! (`5.0-preview.2`, read only) and the `System.History` patch that adds to them.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -10,25 +12,32 @@ use serde_json::{Value, json};
 use crate::errors;
 use crate::http::{enc_query, iso, json};
 use crate::identity::idref;
-use crate::router::{Ctx, parse_version};
+use crate::router::Ctx;
 use crate::state::{WorkItem, WorkItemComment};
+use crate::versions;
 
 const PAGE: usize = 200;
 
 pub fn route(ctx: &mut Ctx, project: Option<String>) -> Response {
     let at = if project.is_some() { 4 } else { 3 };
-    if let Some(v) = ctx.req.api_version()
-        && parse_version(&v).is_some_and(|(_, _, preview)| !preview)
-    {
-        return errors::preview_required(&v);
+    if let Some(refused) = versions::require_preview(ctx.req) {
+        return refused;
     }
-    let (scope, action) = if ctx.req.is_read() {
-        ("vso.work", "View work items in this node")
-    } else {
-        ("vso.work_write", "Edit work items in this node")
-    };
-    if !ctx.principal.has_any(&[scope]) {
-        return errors::access_denied(&ctx.principal.user.display_name, "Area", action);
+    // Checked by the router; absent only on a GET, which is served the latest.
+    let asked = ctx.req.api_version().and_then(|v| versions::parse(&v));
+    let latest = versions::released_max(ctx.org());
+    let stage_max = versions::comments_stage(asked.map_or(latest, |v| v.number()));
+    if let Some(v) = asked.filter(|v| v.stage.is_some_and(|s| s > stage_max)) {
+        // Which error a too-new resource stage earns is not documented: out of range, naming the stage served.
+        let served = format!("{}.{}-preview.{stage_max}", v.major, v.minor);
+        return errors::version_out_of_range(&ctx.req.api_version().unwrap_or_default(), &served);
+    }
+    let with_format = asked.as_ref().is_none_or(versions::comments_have_format) && stage_max >= 4;
+    let revisions = stage_max <= 2;
+    let scope = if ctx.req.is_read() { "vso.work" } else { "vso.work_write" };
+    // A missing scope is the bare 401 (AZURE-DEVOPS-WIRE §2.3), not an area permission.
+    if let Some(refused) = crate::auth::require_scope(ctx, &[scope]) {
+        return refused;
     }
     let raw_id = ctx.rest[at].clone();
     let found = raw_id.parse::<u32>().ok().filter(|id| {
@@ -39,13 +48,16 @@ pub fn route(ctx: &mut Ctx, project: Option<String>) -> Response {
     };
     let comment = ctx.rest.get(at + 2).cloned();
     match (comment, ctx.req.method.clone()) {
-        (None, Method::GET) => list(ctx, id),
-        (None, Method::POST) => add(ctx, id),
+        (None, Method::GET) if revisions => list_revisions(ctx, id),
+        // The 5.0 revision comments resource has no POST (its route is GET only: a guess).
+        (_, _) if revisions => errors::method_not_allowed(),
+        (None, Method::GET) => list(ctx, id, with_format),
+        (None, Method::POST) => add(ctx, id, with_format),
         (Some(cid), Method::GET) => {
             let pb = ctx.public_base();
             let wi = &ctx.org().work_items[&id];
             match wi.comments.iter().find(|c| c.id.to_string() == cid) {
-                Some(c) => json(StatusCode::OK, &comment_json(wi, c, &pb)),
+                Some(c) => json(StatusCode::OK, &comment_json(wi, c, &pb, with_format)),
                 None => errors::envelope(
                     StatusCode::NOT_FOUND,
                     &format!("VS402625: Comment with id {cid} does not exist on work item {id}."),
@@ -62,8 +74,9 @@ fn comments_url(wi: &WorkItem, pb: &str) -> String {
     format!("{pb}/{}/_apis/wit/workItems/{}/comments", wi.project_id, wi.id)
 }
 
-fn comment_json(wi: &WorkItem, c: &WorkItemComment, pb: &str) -> Value {
-    json!({
+/// A comment; `format` exists only from `7.1-preview.4`.
+fn comment_json(wi: &WorkItem, c: &WorkItemComment, pb: &str, with_format: bool) -> Value {
+    let mut v = json!({
         "workItemId": wi.id,
         "id": c.id,
         "version": 1,
@@ -75,10 +88,14 @@ fn comment_json(wi: &WorkItem, c: &WorkItemComment, pb: &str) -> Value {
         "isDeleted": false,
         "format": c.format,
         "url": format!("{}/{}", comments_url(wi, pb), c.id),
-    })
+    });
+    if !with_format && let Some(o) = v.as_object_mut() {
+        o.remove("format");
+    }
+    v
 }
 
-fn list(ctx: &mut Ctx, id: u32) -> Response {
+fn list(ctx: &mut Ctx, id: u32, with_format: bool) -> Response {
     let pb = ctx.public_base();
     let wi = &ctx.org().work_items[&id];
     let mut ordered: Vec<&WorkItemComment> = wi.comments.iter().collect();
@@ -98,7 +115,8 @@ fn list(ctx: &mut Ctx, id: u32) -> Response {
         None => 0,
     };
     let top = ctx.req.q_num("$top").unwrap_or(PAGE).clamp(1, PAGE);
-    let page: Vec<Value> = ordered.iter().skip(start).take(top).map(|c| comment_json(wi, c, &pb)).collect();
+    let page: Vec<Value> =
+        ordered.iter().skip(start).take(top).map(|c| comment_json(wi, c, &pb, with_format)).collect();
     let url = comments_url(wi, &pb);
     let mut body = json!({"totalCount": wi.comments.len(), "count": page.len(), "comments": page, "url": url});
     let next = start + top;
@@ -111,11 +129,15 @@ fn list(ctx: &mut Ctx, id: u32) -> Response {
     json(StatusCode::OK, &body)
 }
 
-fn add(ctx: &mut Ctx, id: u32) -> Response {
+fn add(ctx: &mut Ctx, id: u32, with_format: bool) -> Response {
     let Some(text) = ctx.req.json_body().and_then(|b| b["text"].as_str().map(str::to_string)) else {
         return errors::bad_request("Value cannot be null.\r\nParameter name: request.Text");
     };
-    let format = ctx.req.q("format").unwrap_or("html").to_ascii_lowercase();
+    // Before 7.1-preview.4 there is no `format`: the parameter is ignored and the text is HTML.
+    let format = match ctx.req.q("format").filter(|_| with_format) {
+        Some(f) => f.to_ascii_lowercase(),
+        None => "html".into(),
+    };
     let user = ctx.user();
     let pb = ctx.public_base();
     let org = ctx.org_mut();
@@ -126,5 +148,98 @@ fn add(ctx: &mut Ctx, id: u32) -> Response {
     };
     let c = WorkItemComment { id: cid, text, author: user, date: Utc::now(), format };
     wi.comments.push(c.clone());
-    json(StatusCode::OK, &comment_json(wi, &c, &pb))
+    json(StatusCode::OK, &comment_json(wi, &c, &pb, with_format))
+}
+
+/// Server 2019 (`5.0-preview.2`): `{totalCount, fromRevisionCount, count, comments}` with
+/// `revision`/`revisedBy`/`revisedDate`, paged by `fromRevision` (python `v5_0` `get_comments`).
+fn list_revisions(ctx: &mut Ctx, id: u32) -> Response {
+    let pb = ctx.public_base();
+    let wi = &ctx.org().work_items[&id];
+    let from = ctx.req.q_num("fromRevision").unwrap_or(1) as u32;
+    let top = ctx.req.q_num("$top").unwrap_or(PAGE).clamp(1, PAGE);
+    let mut ordered: Vec<&WorkItemComment> = wi.comments.iter().filter(|c| c.id >= from).collect();
+    if ctx.req.q("order").is_some_and(|o| o.eq_ignore_ascii_case("desc")) {
+        ordered.reverse();
+    }
+    let page: Vec<Value> = ordered
+        .iter()
+        .take(top)
+        .map(|c| {
+            json!({
+                "revision": c.id,
+                "text": c.text,
+                "revisedBy": idref(&c.author, &pb),
+                "revisedDate": iso(c.date),
+                "url": format!("{}/{}", comments_url(wi, &pb), c.id),
+            })
+        })
+        .collect();
+    let body = json!({
+        "totalCount": wi.comments.len(),
+        "fromRevisionCount": ordered.len(),
+        "count": page.len(),
+        "comments": page,
+    });
+    json(StatusCode::OK, &body)
+}
+
+/// `PATCH {project}/_apis/wit/workitems/{id}`: only `add /fields/System.History` is applied (it
+/// becomes a discussion comment, HTML); the body must be `application/json-patch+json`.
+pub fn patch_work_item(ctx: &mut Ctx, project: String) -> Response {
+    if ctx.req.method != Method::PATCH {
+        return errors::method_not_allowed();
+    }
+    if let Some(refused) = crate::auth::require_scope(ctx, &["vso.work_write"]) {
+        return refused;
+    }
+    let content_type = ctx.req.header("content-type").unwrap_or("").to_ascii_lowercase();
+    if !content_type.starts_with("application/json-patch+json") {
+        return errors::unsupported_media_type(&content_type, "PATCH", "application/json-patch+json");
+    }
+    let raw_id = ctx.rest[4].clone();
+    let found =
+        raw_id.parse::<u32>().ok().filter(|id| ctx.org().work_items.get(id).is_some_and(|w| w.project_id == project));
+    let Some(id) = found else {
+        return errors::work_item_not_found(&raw_id);
+    };
+    let ops = ctx.req.json_body().and_then(|b| b.as_array().cloned());
+    let Some(ops) = ops else {
+        return errors::bad_request("You must pass a valid patch document in the body of the request.");
+    };
+    let history = ops.iter().find_map(|op| {
+        let path = op["path"].as_str()?;
+        (op["op"].as_str()? == "add" && path.eq_ignore_ascii_case("/fields/System.History"))
+            .then(|| op["value"].as_str().map(str::to_owned))
+            .flatten()
+    });
+    let user = ctx.user();
+    let pb = ctx.public_base();
+    let org = ctx.org_mut();
+    let rev = org.next_wi_comment_id;
+    org.next_wi_comment_id += 1;
+    let Some(wi) = org.work_items.get_mut(&id) else {
+        return errors::work_item_not_found(&raw_id);
+    };
+    let now = Utc::now();
+    if let Some(text) = &history {
+        wi.comments.push(WorkItemComment {
+            id: rev,
+            text: text.clone(),
+            author: user.clone(),
+            date: now,
+            format: "html".into(),
+        });
+    }
+    let body = json!({
+        "id": wi.id,
+        "rev": rev,
+        "fields": {
+            "System.History": history,
+            "System.ChangedBy": idref(&user, &pb),
+            "System.ChangedDate": iso(now),
+        },
+        "url": format!("{pb}/{}/_apis/wit/workItems/{}", wi.project_id, wi.id),
+    });
+    json(StatusCode::OK, &body)
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use fake_azure::{Behaviour, EntraApp, Pat, ServerOptions, User};
+use fake_azure::{Behaviour, EntraApp, Pat, ServerOptions, ServerRelease, User};
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
@@ -82,7 +82,7 @@ on_both_backends!(a_slow_organization_times_out_as_unreachable);
 async fn a_server_answering_with_localhost_urls_is_reported(app: TestApp) {
     app.fake.add_server_collection(
         "DefaultCollection",
-        ServerOptions { max_api_version: Some("7.0".into()), localhost_urls: true },
+        ServerOptions { release: ServerRelease::Server2022, localhost_urls: true },
     );
     app.fake.add_pat("DefaultCollection", fake_azure::DEFAULT_PAT, Pat::full(User::dana()));
     app.fake.add_project("DefaultCollection", "Infra");

@@ -15,6 +15,7 @@ pub use super::credential::Credential;
 use super::error::AzureError;
 use super::guard::{GuardedResolver, check_url};
 use super::oauth_http::OAuthHttp;
+use super::pacing::{Pacer, identity_key};
 pub use super::response::{CONTINUATION_TOKEN_HEADER, Page, RawResponse};
 
 /// One request to send: method, absolute URL, credential and an optional JSON body.
@@ -26,19 +27,37 @@ pub struct Call<'a> {
     pub json_body: Option<Vec<u8>>,
     /// An ETag from an earlier answer: Azure DevOps may then answer 304 Not Modified.
     pub if_none_match: Option<String>,
+    /// The body's media type when not `application/json` (work item patches: `application/json-patch+json`).
+    pub content_type: Option<&'static str>,
 }
 
 impl<'a> Call<'a> {
     pub fn get(url: Url, credential: &'a Credential) -> Self {
-        Call { method: Method::GET, url, credential, json_body: None, if_none_match: None }
+        Call { method: Method::GET, url, credential, json_body: None, if_none_match: None, content_type: None }
     }
 
     pub fn post_json<B: Serialize>(url: Url, credential: &'a Credential, body: &B) -> Result<Self, AzureError> {
         let json = serde_json::to_vec(body)
             .map_err(|e| AzureError::InvalidResponse { reason: format!("could not encode the request: {e}") })?;
-        Ok(Call { method: Method::POST, url, credential, json_body: Some(json), if_none_match: None })
+        Ok(Call {
+            method: Method::POST,
+            url,
+            credential,
+            json_body: Some(json),
+            if_none_match: None,
+            content_type: None,
+        })
+    }
+
+    /// A body-less call with any method (e.g. `DELETE`).
+    pub fn bare(method: Method, url: Url, credential: &'a Credential) -> Self {
+        Call { method, ..Call::get(url, credential) }
     }
 }
+
+/// The longest pause taken before a call because of earlier pacing headers; a longer one is
+/// answered at once as [`AzureError::RateLimited`] with the time left, without calling.
+const MAX_PACING_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `{base}/{path}?{query}`; `base` is an organization URL without a trailing slash (one is tolerated).
 pub fn api_url(base: &Url, path: &str, query: &[(&str, &str)]) -> Result<Url, AzureError> {
@@ -60,6 +79,7 @@ pub struct ClientBuildError(#[source] reqwest::Error);
 pub struct AzureClient {
     http: reqwest::Client,
     config: Arc<AzureConfig>,
+    pacer: Pacer,
 }
 
 impl AzureClient {
@@ -75,7 +95,7 @@ impl AzureClient {
             .https_only(!config.allow_private_upstreams)
             .build()
             .map_err(ClientBuildError)?;
-        Ok(AzureClient { http, config: Arc::new(config) })
+        Ok(AzureClient { http, config: Arc::new(config), pacer: Pacer::default() })
     }
 
     pub fn config(&self) -> &AzureConfig {
@@ -88,7 +108,9 @@ impl AzureClient {
     }
 
     /// Sends `call` and reads the body (up to `max_body_bytes`). Fails only for transport,
-    /// guard and size problems; the status is judged by the caller ([`RawResponse::json`]).
+    /// guard, size and pacing problems; the status is judged by the caller ([`RawResponse::json`]).
+    /// An identity that an earlier answer asked to slow down (`Retry-After`, `X-RateLimit-*`,
+    /// on a 200 too) waits first (see `pacing.rs`).
     #[instrument(skip_all, fields(method = %call.method, host = call.url.host_str().unwrap_or(""), path = call.url.path()))]
     pub async fn send(&self, call: Call<'_>) -> Result<RawResponse, AzureError> {
         check_url(&call.url, self.config.allow_private_upstreams)?;
@@ -98,14 +120,23 @@ impl AzureClient {
             .request(call.method, call.url)
             .header("X-TFS-FedAuthRedirect", "Suppress")
             .header(ACCEPT, "application/json");
-        if let Some(auth) = call.credential.header()? {
+        let auth = call.credential.header()?;
+        let identity = identity_key(auth.as_ref());
+        if let Some(wait) = identity.as_ref().and_then(|k| self.pacer.wait(k)) {
+            if wait > MAX_PACING_WAIT {
+                return Err(AzureError::RateLimited { retry_after: Some(wait) });
+            }
+            tracing::debug!(wait_ms = wait.as_millis() as u64, "pacing as Azure DevOps asked");
+            tokio::time::sleep(wait).await;
+        }
+        if let Some(auth) = auth {
             request = request.header(AUTHORIZATION, auth);
         }
         if let Some(etag) = &call.if_none_match {
             request = request.header(reqwest::header::IF_NONE_MATCH, etag);
         }
         if let Some(body) = call.json_body {
-            request = request.header(CONTENT_TYPE, "application/json").body(body);
+            request = request.header(CONTENT_TYPE, call.content_type.unwrap_or("application/json")).body(body);
         }
         let started = Instant::now();
         let response = request.send().await.map_err(|e| {
@@ -121,6 +152,10 @@ impl AzureClient {
         );
         let status = response.status();
         let headers = response.headers().clone();
+        // A 429 is handed back with its Retry-After; pacing is for answers that still served us.
+        if let Some(key) = identity.as_ref().filter(|_| status != reqwest::StatusCode::TOO_MANY_REQUESTS) {
+            self.pacer.observe(key, &headers);
+        }
         let body = read_capped(response, self.config.max_body_bytes).await?;
         tracing::debug!(status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "answered");
         Ok(RawResponse { status, headers, body })

@@ -1,20 +1,27 @@
 //! Git writes as the caller: create a ref (branch), a pull request, a thread or a reply
-//! (AZURE-DEVOPS-WIRE.md §3.5–3.7). Callers hand in the credential; nothing here is cached.
+//! (AZURE-DEVOPS-WIRE.md §3.5–3.7). Callers hand in the credential and the negotiated
+//! api-version (released resources: the number itself); nothing here is cached.
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::client::{AzureClient, Call, Credential};
 use super::error::AzureError;
+use super::versions::Negotiated;
 use super::wire::ListEnvelope;
 use super::wire_git::{CommentThread, GitPullRequest, GitRef, ThreadComment};
 
-pub const API_VERSION: &str = "7.1";
 /// The object id Azure DevOps uses for "no ref yet".
 pub const ZERO_ID: &str = "0000000000000000000000000000000000000000";
 
-/// `{org}/{project}/_apis/git/repositories/{repo}/{tail...}?{query}&api-version=7.1`.
-fn repo_url(org: &Url, project: &str, repo: &str, tail: &[&str], query: &[(&str, &str)]) -> Result<Url, AzureError> {
+/// `{org}/{project}/_apis/git/repositories/{repo}/{tail...}?{query}&api-version={version}`.
+fn repo_url(
+    (org, version): (&Url, Negotiated),
+    project: &str,
+    repo: &str,
+    tail: &[&str],
+    query: &[(&str, &str)],
+) -> Result<Url, AzureError> {
     let mut url = org.clone();
     {
         let mut path = url
@@ -27,7 +34,7 @@ fn repo_url(org: &Url, project: &str, repo: &str, tail: &[&str], query: &[(&str,
     {
         let mut q = url.query_pairs_mut();
         q.extend_pairs(query);
-        q.append_pair("api-version", API_VERSION);
+        q.append_pair("api-version", &version.released().to_string());
     }
     Ok(url)
 }
@@ -51,14 +58,14 @@ pub struct RefUpdate {
 /// The commit a branch points at, or `None` when the branch does not exist.
 pub async fn branch_head(
     client: &AzureClient,
-    org: &Url,
+    (org, version): (&Url, Negotiated),
     project: &str,
     repo: &str,
     branch: &str,
     credential: &Credential,
 ) -> Result<Option<String>, AzureError> {
     let filter = format!("heads/{branch}");
-    let url = repo_url(org, project, repo, &["refs"], &[("filter", &filter)])?;
+    let url = repo_url((org, version), project, repo, &["refs"], &[("filter", &filter)])?;
     let list: ListEnvelope<GitRef> = client.send(Call::get(url, credential)).await?.json()?;
     let full = format!("refs/heads/{branch}");
     Ok(list.value.into_iter().find(|r| r.name == full).map(|r| r.object_id))
@@ -68,7 +75,7 @@ pub async fn branch_head(
 /// (`updateStatus` `staleOldObjectId` when the branch already exists).
 pub async fn create_branch(
     client: &AzureClient,
-    org: &Url,
+    (org, version): (&Url, Negotiated),
     project: &str,
     repo: &str,
     name: &str,
@@ -81,7 +88,7 @@ pub async fn create_branch(
         new_object_id: object_id.to_owned(),
         ..RefUpdate::default()
     };
-    let url = repo_url(org, project, repo, &["refs"], &[])?;
+    let url = repo_url((org, version), project, repo, &["refs"], &[])?;
     let answer: ListEnvelope<RefUpdate> = client.send(Call::post_json(url, credential, &[update])?).await?.json()?;
     answer.value.into_iter().next().ok_or(AzureError::InvalidResponse { reason: "no ref update in the answer".into() })
 }
@@ -101,20 +108,20 @@ pub struct NewPullRequest {
 
 pub async fn create_pull_request(
     client: &AzureClient,
-    org: &Url,
+    (org, version): (&Url, Negotiated),
     project: &str,
     repo: &str,
     body: &NewPullRequest,
     credential: &Credential,
 ) -> Result<GitPullRequest, AzureError> {
-    let url = repo_url(org, project, repo, &["pullrequests"], &[])?;
+    let url = repo_url((org, version), project, repo, &["pullrequests"], &[])?;
     client.send(Call::post_json(url, credential, body)?).await?.json()
 }
 
 /// The number of the active pull request from `source` to `target` (full ref names), if any.
 pub async fn active_pull_request(
     client: &AzureClient,
-    org: &Url,
+    (org, version): (&Url, Negotiated),
     project: &str,
     repo: &str,
     source: &str,
@@ -126,7 +133,7 @@ pub async fn active_pull_request(
         ("searchCriteria.sourceRefName", source),
         ("searchCriteria.targetRefName", target),
     ];
-    let url = repo_url(org, project, repo, &["pullrequests"], &query)?;
+    let url = repo_url((org, version), project, repo, &["pullrequests"], &query)?;
     let list: ListEnvelope<GitPullRequest> = client.send(Call::get(url, credential)).await?.json()?;
     Ok(list.value.first().map(|pr| pr.pull_request_id))
 }
@@ -150,13 +157,13 @@ struct NewThread<'a> {
 /// Opens a new thread on pull request `number` with one comment.
 pub async fn create_thread(
     client: &AzureClient,
-    org: &Url,
+    (org, version): (&Url, Negotiated),
     (project, repo, number): (&str, &str, i64),
     content: &str,
     credential: &Credential,
 ) -> Result<CommentThread, AzureError> {
     let number = number.to_string();
-    let url = repo_url(org, project, repo, &["pullRequests", &number, "threads"], &[])?;
+    let url = repo_url((org, version), project, repo, &["pullRequests", &number, "threads"], &[])?;
     let body = NewThread { comments: [NewComment { parent_comment_id: 0, content, comment_type: 1 }], status: 1 };
     client.send(Call::post_json(url, credential, &body)?).await?.json()
 }
@@ -164,14 +171,14 @@ pub async fn create_thread(
 /// Replies to the first comment of thread `thread_id`.
 pub async fn reply(
     client: &AzureClient,
-    org: &Url,
+    (org, version): (&Url, Negotiated),
     (project, repo, number): (&str, &str, i64),
     thread_id: i64,
     content: &str,
     credential: &Credential,
 ) -> Result<ThreadComment, AzureError> {
     let (number, thread) = (number.to_string(), thread_id.to_string());
-    let url = repo_url(org, project, repo, &["pullRequests", &number, "threads", &thread, "comments"], &[])?;
+    let url = repo_url((org, version), project, repo, &["pullRequests", &number, "threads", &thread, "comments"], &[])?;
     let body = NewComment { parent_comment_id: 1, content, comment_type: 1 };
     client.send(Call::post_json(url, credential, &body)?).await?.json()
 }

@@ -2,6 +2,10 @@
 //! the project / repository look-ups an install needs.
 //!
 //! Reference: <https://learn.microsoft.com/en-us/rest/api/azure/devops/hooks/subscriptions?view=azure-devops-rest-7.1>
+//!
+//! Every call takes the integration's negotiated api-version (hooks, projects and repositories are
+//! released resources: the number itself) and is asked once more at an older Server's own version
+//! when it answers `VssVersionOutOfRangeException`.
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -10,6 +14,7 @@ use url::Url;
 use super::client::{AzureClient, Call, api_url};
 use super::credential::Credential;
 use super::error::AzureError;
+use super::versions::{Negotiated, with_fallback};
 use super::wire_git::{GitRepository, Project};
 
 /// The username vcslink asks Azure DevOps to send (ignored on receipt).
@@ -102,12 +107,12 @@ pub struct Subscription {
     pub action_description: Option<String>,
 }
 
-fn subscriptions_url(base: &Url, id: Option<&str>, api_version: &str) -> Result<Url, AzureError> {
+fn subscriptions_url(base: &Url, id: Option<&str>, version: Negotiated) -> Result<Url, AzureError> {
     let path = match id {
         Some(id) => format!("_apis/hooks/subscriptions/{id}"),
         None => "_apis/hooks/subscriptions".to_owned(),
     };
-    api_url(base, &path, &[("api-version", api_version)])
+    api_url(base, &path, &[("api-version", &version.released().to_string())])
 }
 
 fn json_call<'a>(
@@ -126,24 +131,31 @@ impl AzureClient {
     pub async fn create_subscription(
         &self,
         base: &Url,
-        api_version: &str,
+        version: Negotiated,
         credential: &Credential,
         body: &SubscriptionRequest,
     ) -> Result<Subscription, AzureError> {
-        let url = subscriptions_url(base, None, api_version)?;
-        self.send(json_call(Method::POST, url, credential, body)?).await?.json()
+        with_fallback(version, |v| async move {
+            let url = subscriptions_url(base, None, v)?;
+            self.send(json_call(Method::POST, url, credential, body)?).await?.json()
+        })
+        .await
+        .0
     }
 
     /// `GET {org}/_apis/hooks/subscriptions/{id}`; `None` when Azure DevOps no longer has it.
     pub async fn get_subscription(
         &self,
         base: &Url,
-        api_version: &str,
+        version: Negotiated,
         credential: &Credential,
         id: &str,
     ) -> Result<Option<Subscription>, AzureError> {
-        let url = subscriptions_url(base, Some(id), api_version)?;
-        match self.send(Call::get(url, credential)).await?.json() {
+        let answer = with_fallback(version, |v| async move {
+            let url = subscriptions_url(base, Some(id), v)?;
+            self.send(Call::get(url, credential)).await?.json()
+        });
+        match answer.await.0 {
             Ok(s) => Ok(Some(s)),
             Err(AzureError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
@@ -154,26 +166,32 @@ impl AzureClient {
     pub async fn replace_subscription(
         &self,
         base: &Url,
-        api_version: &str,
+        version: Negotiated,
         credential: &Credential,
         id: &str,
         body: &SubscriptionRequest,
     ) -> Result<Subscription, AzureError> {
-        let url = subscriptions_url(base, Some(id), api_version)?;
-        self.send(json_call(Method::PUT, url, credential, body)?).await?.json()
+        with_fallback(version, |v| async move {
+            let url = subscriptions_url(base, Some(id), v)?;
+            self.send(json_call(Method::PUT, url, credential, body)?).await?.json()
+        })
+        .await
+        .0
     }
 
     /// `DELETE {org}/_apis/hooks/subscriptions/{id}`; a 404 counts as deleted.
     pub async fn delete_subscription(
         &self,
         base: &Url,
-        api_version: &str,
+        version: Negotiated,
         credential: &Credential,
         id: &str,
     ) -> Result<(), AzureError> {
-        let url = subscriptions_url(base, Some(id), api_version)?;
-        let call = Call { method: Method::DELETE, url, credential, json_body: None, if_none_match: None };
-        match self.send(call).await?.error_for_status() {
+        let answer = with_fallback(version, |v| async move {
+            let url = subscriptions_url(base, Some(id), v)?;
+            self.send(Call::bare(Method::DELETE, url, credential)).await?.error_for_status()
+        });
+        match answer.await.0 {
             Ok(()) | Err(AzureError::NotFound { .. }) => Ok(()),
             Err(e) => Err(e),
         }
@@ -183,25 +201,35 @@ impl AzureClient {
     pub async fn get_project(
         &self,
         base: &Url,
-        api_version: &str,
+        version: Negotiated,
         credential: &Credential,
         project: &str,
     ) -> Result<Project, AzureError> {
         let path = format!("_apis/projects/{}", encode_segment(project));
-        self.get_json(base, &path, &[("api-version", api_version)], credential).await
+        let path = path.as_str();
+        with_fallback(version, |v| async move {
+            self.get_json(base, path, &[("api-version", &v.released().to_string())], credential).await
+        })
+        .await
+        .0
     }
 
     /// `GET {org}/{project}/_apis/git/repositories/{repository}` (names or ids).
     pub async fn get_repository(
         &self,
         base: &Url,
-        api_version: &str,
+        version: Negotiated,
         credential: &Credential,
         project: &str,
         repository: &str,
     ) -> Result<GitRepository, AzureError> {
         let path = format!("{}/_apis/git/repositories/{}", encode_segment(project), encode_segment(repository));
-        self.get_json(base, &path, &[("api-version", api_version)], credential).await
+        let path = path.as_str();
+        with_fallback(version, |v| async move {
+            self.get_json(base, path, &[("api-version", &v.released().to_string())], credential).await
+        })
+        .await
+        .0
     }
 }
 

@@ -24,6 +24,10 @@ pub struct Verification {
     /// Projects the credential sees; `None` when not counted or too many to count cheaply.
     pub project_count: Option<i32>,
     pub checks: Vec<VerificationCheck>,
+    /// The api-version negotiated with the organization (e.g. `7.0` on Server 2022), so later
+    /// calls start there; `None` when `connectionData` did not answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
 }
 
 /// One step of a verification.

@@ -16,18 +16,21 @@ pub mod repositories;
 pub mod scope;
 pub mod write_errors;
 
+use std::future::Future;
 use std::time::Duration;
 
-use moka::future::Cache;
+use moka::sync::Cache;
 
-use crate::domain::flavor::Flavor;
+use crate::azure::AzureError;
+use crate::azure::versions::{Negotiated, with_fallback};
 
-/// The process-wide read side: the cache, the retry policy, and api-versions learned from Servers.
+/// The process-wide read side: the cache, the retry policy, and the api-version negotiated with
+/// each integration's organization (the one place every call site asks).
 #[derive(Clone)]
 pub struct Upstream {
     pub cache: cache::ReadCache,
     pub policy: fetch::RetryPolicy,
-    api_versions: Cache<String, String>,
+    api_versions: Cache<String, Negotiated>,
 }
 
 impl Upstream {
@@ -39,17 +42,40 @@ impl Upstream {
         }
     }
 
-    /// The REST API version to ask an integration for: 7.1, or what its Server said it supports.
-    pub async fn api_version(&self, integration_id: &str, flavor: Flavor) -> String {
-        match flavor {
-            Flavor::Services => scope::API_VERSION.to_owned(),
-            Flavor::Server => {
-                self.api_versions.get(integration_id).await.unwrap_or_else(|| scope::API_VERSION.to_owned())
-            }
+    /// The api-version to speak with `integration`: learned from an earlier answer, else the one
+    /// its last verification negotiated, else 7.1 (Services, Server 2022.1+).
+    pub fn api_version(&self, integration: &entity::integration::Model) -> Negotiated {
+        if let Some(learned) = self.api_versions.get(&integration.id) {
+            return learned;
         }
+        integration
+            .last_verification
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+            .and_then(|v| v.get("api_version").and_then(|v| v.as_str()).and_then(Negotiated::parse))
+            .unwrap_or(Negotiated::LATEST)
     }
 
-    pub async fn learn_api_version(&self, integration_id: &str, version: &str) {
-        self.api_versions.insert(integration_id.to_owned(), version.to_owned()).await;
+    pub fn learn_api_version(&self, integration_id: &str, version: Negotiated) {
+        self.api_versions.insert(integration_id.to_owned(), version);
+    }
+
+    /// Runs `call` at the integration's api-version; an out-of-range answer naming an older one is
+    /// learned and `call` runs once more at it. For every call site: reads, writes, comments, hooks.
+    pub async fn negotiated<T, F, Fut>(
+        &self,
+        integration: &entity::integration::Model,
+        call: F,
+    ) -> Result<T, AzureError>
+    where
+        F: FnMut(Negotiated) -> Fut,
+        Fut: Future<Output = Result<T, AzureError>>,
+    {
+        let start = self.api_version(integration);
+        let (answer, used) = with_fallback(start, call).await;
+        if used != start {
+            self.learn_api_version(&integration.id, used);
+        }
+        answer
     }
 }

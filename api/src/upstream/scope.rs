@@ -11,11 +11,12 @@ use super::fetch::{self, Target};
 use crate::auth::Principal;
 use crate::azure::AzureError;
 use crate::azure::verification::{CheckName, Verification, VerificationCheck};
-use crate::domain::flavor::Flavor;
+use crate::azure::versions::Negotiated;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::integrations as rows;
 
+/// The newest api-version vcslink speaks (`Negotiated::LATEST`); kept for callers that print it.
 pub const API_VERSION: &str = "7.1";
 
 /// Everything a read on behalf of a caller needs; shared by the objects a query returns.
@@ -82,9 +83,9 @@ impl Scope {
         repository: Option<&str>,
     ) -> Result<Option<Fetched<T>>, ApiError> {
         let target = Target { integration_id: &self.integration.id, chosen: &self.chosen, repository };
-        let mut version = state.upstream.api_version(&self.integration.id, self.flavor()).await;
+        let mut version = state.upstream.api_version(&self.integration);
         for _ in 0..2 {
-            let url = self.url(&version, segments, query)?;
+            let url = self.url(&version.released().to_string(), segments, query)?;
             match fetch::get(&state.azure, &state.upstream.cache, state.upstream.policy, &target, url).await {
                 Ok(answer) => {
                     let value = serde_json::from_slice(&answer.body).map_err(|e| ApiError::UpstreamUnavailable {
@@ -94,9 +95,11 @@ impl Scope {
                 }
                 Err(e) => match &*e {
                     AzureError::NotFound { .. } => return Ok(None),
-                    AzureError::VersionOutOfRange { latest: Some(latest) } if *latest != version => {
-                        state.upstream.learn_api_version(&self.integration.id, latest).await;
-                        version = latest.clone();
+                    AzureError::VersionOutOfRange { latest: Some(latest) }
+                        if Negotiated::parse(latest).is_some_and(|older| older != version) =>
+                    {
+                        version = Negotiated::parse(latest).unwrap_or(version);
+                        state.upstream.learn_api_version(&self.integration.id, version);
                     }
                     other => {
                         self.on_failure(state, other).await;
@@ -106,10 +109,6 @@ impl Scope {
             }
         }
         Err(ApiError::UpstreamUnavailable { message: "Azure DevOps refused every REST API version tried".into() })
-    }
-
-    fn flavor(&self) -> Flavor {
-        Flavor::parse(&self.integration.flavor).unwrap_or(Flavor::Services)
     }
 
     async fn on_failure(&self, state: &AppState, e: &AzureError) {
@@ -128,6 +127,7 @@ impl Scope {
             authenticated_as: None,
             project_count: None,
             checks: vec![VerificationCheck { name: CheckName::CredentialValid, ok: false, code: Some(code), message }],
+            api_version: Some(state.upstream.api_version(&self.integration).to_string()),
         };
         let Ok(json) = serde_json::to_string(&v) else { return };
         if let Ok(Some(current)) = rows::get(&state.db, &self.integration.tenant_id, &self.integration.id).await

@@ -9,7 +9,7 @@ use url::Url;
 use super::events::EventKind;
 use crate::azure::hooks::{Subscription, SubscriptionRequest};
 use crate::azure::{AzureError, Credential};
-use crate::domain::flavor::Flavor;
+use crate::azure::versions::Negotiated;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::integrations as rows;
@@ -18,18 +18,15 @@ use entity::{integration, service_hook};
 /// Where and how to call Azure DevOps for one integration.
 pub struct Target {
     pub base: Url,
-    pub api_version: &'static str,
+    /// Negotiated with the organization (see `Upstream::api_version`).
+    pub api_version: Negotiated,
     pub credential: Credential,
 }
 
 /// The integration's organization URL and PAT (hooks are managed with the integration's identity).
 pub fn target(state: &AppState, m: &integration::Model) -> Result<Target, ApiError> {
     let base = Url::parse(&m.organization_url).map_err(ApiError::internal)?;
-    // Azure DevOps Server 2022 answers api-version 7.0 at most.
-    let api_version = match Flavor::parse(&m.flavor) {
-        Some(Flavor::Server) => "7.0",
-        _ => "7.1",
-    };
+    let api_version = state.upstream.api_version(m);
     let pat = rows::open_pat(&state.keyring, m).map_err(ApiError::internal)?.ok_or_else(|| {
         ApiError::NotAuthorizedUpstream {
             message: "managing service hooks needs the integration's personal access token".into(),

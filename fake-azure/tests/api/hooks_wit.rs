@@ -1,9 +1,9 @@
 //! Service hook subscriptions, work item comments, permission evaluation.
 
-use fake_azure::{FakeAzure, PLATFORM_PROJECT_ID, Pat, User};
+use fake_azure::{FakeAzure, PLATFORM_PROJECT_ID, Pat, ServerOptions, ServerRelease, User};
 use serde_json::json;
 
-use crate::support::{basic, body, client, get, post};
+use crate::support::{basic, body, client, get, get_as, header, post};
 
 #[tokio::test]
 async fn hook_subscriptions_mask_passwords_and_delete_with_204() {
@@ -83,4 +83,93 @@ async fn permission_evaluation_follows_pat_scopes() {
     assert_eq!(b["evaluations"][0]["value"], false);
     assert_eq!(b["evaluations"][1]["value"], true);
     assert_eq!(b["alwaysAllowAdministrators"], false);
+}
+
+/// A Server collection of `release` with work item 7 in `Platform` and a full PAT `srv-pat`.
+async fn collection(release: ServerRelease) -> FakeAzure {
+    let fake = FakeAzure::start().await;
+    fake.add_server_collection("DefaultCollection", ServerOptions { release, localhost_urls: false });
+    fake.add_pat("DefaultCollection", "srv-pat", Pat::full(User::dana()));
+    fake.add_project("DefaultCollection", "Platform");
+    fake.add_work_item("DefaultCollection", "Platform", 7);
+    fake
+}
+
+fn post_as(fake: &FakeAzure, path: &str, body: &serde_json::Value) -> reqwest::RequestBuilder {
+    client().post(format!("{}{path}", fake.base_url())).header("Authorization", basic("srv-pat")).json(body)
+}
+
+#[tokio::test]
+async fn markdown_comments_exist_only_from_7_1_preview_4() {
+    let fake = FakeAzure::start().await;
+    let path = "/contoso/Platform/_apis/wit/workItems/4521/comments";
+    let r = post(&fake, &format!("{path}?format=markdown&api-version=7.1-preview.4"), &json!({"text": "**done**"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(body(r).await["format"], "markdown");
+    let r = post(&fake, &format!("{path}?format=markdown&api-version=7.0-preview.3"), &json!({"text": "<b>done</b>"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let b = body(r).await;
+    assert!(b.get("format").is_none(), "7.0-preview.3 has no format: {b}");
+}
+
+#[tokio::test]
+async fn work_item_comments_on_server_2022_take_7_0_preview_3_and_nothing_newer() {
+    let fake = collection(ServerRelease::Server2022).await;
+    let path = "/DefaultCollection/Platform/_apis/wit/workItems/7/comments";
+    let refused = |v: &str| format!("{path}?api-version={v}");
+    for (asked, key) in [
+        ("7.1-preview.4", "VssVersionOutOfRangeException"),
+        ("7.0-preview.4", "VssVersionOutOfRangeException"),
+        ("7.0", "VssInvalidPreviewVersionException"),
+    ] {
+        let r = post_as(&fake, &refused(asked), &json!({"text": "x"})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{asked}");
+        assert_eq!(body(r).await["typeKey"], key, "{asked}");
+    }
+    let r = post_as(&fake, &format!("{path}?format=markdown&api-version=7.0-preview.3"), &json!({"text": "<p>ok</p>"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(header(&r, "content-type").unwrap(), "application/json; charset=utf-8; api-version=7.0-preview.3");
+    let b = body(r).await;
+    assert_eq!(b["text"], "<p>ok</p>");
+    assert!(b.get("format").is_none(), "{b}");
+}
+
+#[tokio::test]
+async fn server_2019_reads_revision_comments_and_adds_one_through_a_history_patch() {
+    let fake = collection(ServerRelease::Server2019).await;
+    let comments = "/DefaultCollection/Platform/_apis/wit/workItems/7/comments";
+    let r =
+        post_as(&fake, &format!("{comments}?api-version=5.0-preview.2"), &json!({"text": "x"})).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 405, "5.0 has no comment to post");
+    let item = format!("{}/DefaultCollection/Platform/_apis/wit/workitems/7?api-version=5.0", fake.base_url());
+    let patch = json!([{"op": "add", "path": "/fields/System.History", "value": "Deployed &amp; done"}]);
+    let wrong = client().patch(&item).header("Authorization", basic("srv-pat")).json(&patch).send().await.unwrap();
+    assert_eq!(wrong.status().as_u16(), 415, "a patch must be application/json-patch+json");
+    let r = client()
+        .patch(&item)
+        .header("Authorization", basic("srv-pat"))
+        .header("Content-Type", "application/json-patch+json")
+        .body(patch.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let b = body(r).await;
+    assert_eq!(b["id"], 7);
+    assert_eq!(b["fields"]["System.ChangedBy"]["uniqueName"], "dana@contoso.com");
+    let rev = b["rev"].clone();
+    let path = format!("{comments}?fromRevision=1&$top=10&api-version=5.0-preview.2");
+    let b = body(get_as(&fake, &path, "srv-pat").send().await.unwrap()).await;
+    assert_eq!(b["count"], 1);
+    assert_eq!(b["comments"][0]["revision"], rev);
+    assert_eq!(b["comments"][0]["text"], "Deployed &amp; done");
+    assert_eq!(b["comments"][0]["revisedBy"]["uniqueName"], "dana@contoso.com");
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use base64::Engine as _;
-use fake_azure::{Behaviour, DEFAULT_ORG, DEFAULT_PAT, FakeAzure, Pat, ServerOptions, User};
+use fake_azure::{Behaviour, DEFAULT_ORG, DEFAULT_PAT, FakeAzure, Pat, ServerOptions, ServerRelease, User};
 
 use super::{check, client, client_with, has_check, pat_target};
 use crate::azure::{AzureClient, AzureConfig, CheckName, VerificationCode, verify};
@@ -39,7 +39,10 @@ async fn a_valid_pat_verifies_with_the_account_and_the_project_count() {
     assert_eq!(connection.header("authorization"), Some(format!("Basic {basic}").as_str()));
     assert_eq!(connection.header("x-tfs-fedauthredirect"), Some("Suppress"));
     assert_eq!(connection.header("accept"), Some("application/json"));
-    assert!(requests.iter().all(|r| r.api_version() == Some("7.1")), "{requests:#?}");
+    // connectionData is preview-only; every other resource is asked at the released 7.1.
+    assert_eq!(connection.api_version(), Some("7.1-preview.1"));
+    let others = requests.iter().filter(|r| !r.path.ends_with("/_apis/connectionData"));
+    assert!(others.clone().all(|r| r.api_version() == Some("7.1")), "{requests:#?}");
     let projects: Vec<_> = requests.iter().filter(|r| r.path.ends_with("/_apis/projects")).collect();
     assert_eq!(projects[0].query_value("$top"), Some("1"));
     assert_eq!(projects[1].query_value("continuationToken"), Some("1"));
@@ -188,7 +191,7 @@ async fn a_server_error_is_upstream_unreachable() {
 #[tokio::test]
 async fn a_server_handing_out_localhost_urls_is_server_url_points_to_localhost() {
     let fake = FakeAzure::start().await;
-    let options = ServerOptions { max_api_version: None, localhost_urls: true };
+    let options = ServerOptions { release: ServerRelease::Server2022_1, localhost_urls: true };
     fake.add_server_collection("DefaultCollection", options);
     fake.add_project("DefaultCollection", "Platform");
     fake.add_pat("DefaultCollection", "server-pat", Pat::full(User::dana()));
@@ -205,7 +208,7 @@ async fn a_server_handing_out_localhost_urls_is_server_url_points_to_localhost()
 #[tokio::test]
 async fn an_older_server_is_verified_with_its_latest_api_version() {
     let fake = FakeAzure::start().await;
-    let options = ServerOptions { max_api_version: Some("7.0".into()), localhost_urls: false };
+    let options = ServerOptions { release: ServerRelease::Server2022, localhost_urls: false };
     fake.add_server_collection("DefaultCollection", options);
     fake.add_project("DefaultCollection", "Platform");
     fake.add_pat("DefaultCollection", "server-pat", Pat::full(User::dana()));
@@ -216,8 +219,9 @@ async fn an_older_server_is_verified_with_its_latest_api_version() {
     assert!(v.ok, "{v:#?}");
     assert!(check(&v, CheckName::ServerPublicUrl).ok);
     let versions: Vec<_> = fake.requests().iter().map(|r| r.api_version().unwrap_or("").to_owned()).collect();
-    assert_eq!(versions[0], "7.1");
-    assert!(versions[1..].iter().all(|v| v == "7.0"), "{versions:?}");
+    assert_eq!(versions[..2], ["7.1-preview.1", "7.0-preview.1"]);
+    assert!(versions[2..].iter().all(|v| v == "7.0"), "{versions:?}");
+    assert_eq!(v.api_version.as_deref(), Some("7.0"));
 }
 
 #[tokio::test]

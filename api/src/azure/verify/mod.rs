@@ -17,6 +17,8 @@ use url::Url;
 use super::client::{AzureClient, Credential};
 use super::error::AzureError;
 use super::verification::{CheckName, Verification, VerificationCheck, VerificationCode};
+use super::versions::Negotiated;
+use super::whoami::connection_data;
 use super::wire::ConnectionData;
 use crate::domain::flavor::Flavor;
 use describe::describe;
@@ -62,7 +64,10 @@ pub async fn verify(client: &AzureClient, target: &VerifyTarget) -> Verification
 struct Run<'a> {
     client: &'a AzureClient,
     target: &'a VerifyTarget,
+    /// The released api-version for this organization's released resources (projects, security, hooks).
     api_version: String,
+    /// What `connectionData` negotiated; recorded in the verification for later calls.
+    negotiated: Option<Negotiated>,
     checks: Vec<VerificationCheck>,
     authenticated_as: Option<String>,
     project_count: Option<i32>,
@@ -76,7 +81,8 @@ impl<'a> Run<'a> {
         Run {
             client,
             target,
-            api_version: API_VERSION.to_owned(),
+            api_version: Negotiated::LATEST.released().to_string(),
+            negotiated: None,
             checks: Vec::new(),
             authenticated_as: None,
             project_count: None,
@@ -138,21 +144,16 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// `connectionData`; on SERVER an out-of-range api-version is retried once with the server's latest.
+    /// `connectionData` at a preview version (the resource is preview-only), from 7.1 down to
+    /// what an older Server names; every later call of the verification uses that version.
     async fn connection_data(&mut self, credential: &Credential) -> Result<ConnectionData, AzureError> {
-        let org = &self.target.org_url;
-        let first =
-            self.client.get_json(org, "_apis/connectionData", &[("api-version", &self.api_version)], credential).await;
-        match first {
-            Err(AzureError::VersionOutOfRange { latest: Some(latest) }) if self.target.flavor == Flavor::Server => {
-                tracing::info!(latest, "server is older than api-version {API_VERSION}; falling back");
-                self.api_version = latest;
-                self.client
-                    .get_json(org, "_apis/connectionData", &[("api-version", &self.api_version)], credential)
-                    .await
-            }
-            other => other,
+        let connection = connection_data(self.client, &self.target.org_url, credential, Negotiated::LATEST).await?;
+        if connection.version != Negotiated::LATEST {
+            tracing::info!(version = %connection.version, "the server is older than api-version {API_VERSION}");
         }
+        self.api_version = connection.version.released().to_string();
+        self.negotiated = Some(connection.version);
+        Ok(connection.data)
     }
 
     /// Sums the checks up: `ok`, the first failing required code, a sentence and the hint.
@@ -173,6 +174,7 @@ impl<'a> Run<'a> {
             authenticated_as: self.authenticated_as,
             project_count: self.project_count,
             checks: self.checks,
+            api_version: self.negotiated.map(|v| v.to_string()),
         }
     }
 

@@ -9,9 +9,9 @@ use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use super::API_VERSION;
 use super::describe::{blocked_message, describe};
 use crate::azure::client::{AzureClient, Call, Credential, RawResponse, api_url};
+use crate::azure::entra_errors::{EntraErrorClass, classify};
 use crate::azure::error::AzureError;
 use crate::azure::verification::{CheckName, VerificationCheck, VerificationCode};
 use crate::azure::wire::{ConnectionData, EntraError, OpenIdConfiguration, aadsts_code};
@@ -206,7 +206,9 @@ pub(super) async fn check_reachable_anonymously(client: &AzureClient, org_url: &
     let pass = |message: &str| VerificationCheck { name, ok: true, code: None, message: message.to_owned() };
     let fail =
         |code: VerificationCode, message: String| VerificationCheck { name, ok: false, code: Some(code), message };
-    let raw = match api_url(org_url, "_apis/connectionData", &[("api-version", API_VERSION)]) {
+    // connectionData is preview-only: a released version would be refused with a 400.
+    let version = crate::azure::versions::Negotiated::LATEST.connection_data().to_string();
+    let raw = match api_url(org_url, "_apis/connectionData", &[("api-version", &version)]) {
         Ok(url) => client.send(Call::get(url, &Credential::None)).await,
         Err(error) => Err(error),
     };

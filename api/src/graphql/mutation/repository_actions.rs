@@ -115,21 +115,30 @@ impl RepositoryActionMutation {
             from.to_ascii_lowercase()
         } else {
             let branch = from.trim_start_matches("refs/heads/");
-            git_write::branch_head(&state.azure, &t.scope.org_url, &t.project, &t.repo.name, branch, t.credential())
+            let org = &t.scope.org_url;
+            let head = |v| git_write::branch_head(&state.azure, (org, v), &t.project, &t.repo.name, branch, t.credential());
+            state
+                .upstream
+                .negotiated(&t.scope.integration, head)
                 .await
                 .map_err(|e| to_write_error(&e, "repository"))?
                 .ok_or_else(|| ApiError::validation("from", format!("no branch named {branch}"), None))?
         };
-        let update = git_write::create_branch(
-            &state.azure,
-            &t.scope.org_url,
-            &t.project,
-            &t.repo.name,
-            &name,
-            &object_id,
-            t.credential(),
-        )
-        .await
+        let create = |v| {
+            git_write::create_branch(
+                &state.azure,
+                (&t.scope.org_url, v),
+                &t.project,
+                &t.repo.name,
+                &name,
+                &object_id,
+                t.credential(),
+            )
+        };
+        let update = state
+            .upstream
+            .negotiated(&t.scope.integration, create)
+            .await
         .map_err(|e| to_write_error(&e, "repository"))?;
         match update.update_status.as_deref() {
             Some("succeeded") => {}
@@ -176,21 +185,17 @@ impl RepositoryActionMutation {
             description: input.description.filter(|d| !d.trim().is_empty()),
             is_draft: input.is_draft.unwrap_or(false),
         };
-        let created = git_write::create_pull_request(
-            &state.azure,
-            &t.scope.org_url,
-            &t.project,
-            &t.repo.name,
-            &body,
-            t.credential(),
-        )
-        .await;
+        let org = &t.scope.org_url;
+        let create =
+            |v| git_write::create_pull_request(&state.azure, (org, v), &t.project, &t.repo.name, &body, t.credential());
+        let created = state.upstream.negotiated(&t.scope.integration, create).await;
         let pr = match created {
             Ok(pr) => pr,
             Err(AzureError::Upstream { status: 409, .. }) => {
+                let version = state.upstream.api_version(&t.scope.integration);
                 let existing = git_write::active_pull_request(
                     &state.azure,
-                    &t.scope.org_url,
+                    (org, version),
                     &t.project,
                     &t.repo.name,
                     &body.source_ref_name,
@@ -233,16 +238,24 @@ impl RepositoryActionMutation {
         let at = (t.project.as_str(), t.repo.name.as_str(), input.pull_request_number);
         let comment = match input.thread_id {
             None => {
-                let thread =
-                    git_write::create_thread(&state.azure, &t.scope.org_url, at, &input.content, t.credential())
-                        .await
-                        .map_err(|e| to_write_error(&e, "pull request"))?;
+                let org = &t.scope.org_url;
+                let open = |v| git_write::create_thread(&state.azure, (org, v), at, &input.content, t.credential());
+                let thread = state
+                    .upstream
+                    .negotiated(&t.scope.integration, open)
+                    .await
+                    .map_err(|e| to_write_error(&e, "pull request"))?;
                 let first =
                     thread.comments.first().cloned().ok_or_else(|| ApiError::internal("thread without a comment"))?;
                 Comment::from_thread(&thread, &first)
             }
             Some(thread_id) => {
-                let c = git_write::reply(&state.azure, &t.scope.org_url, at, thread_id, &input.content, t.credential())
+                let org = &t.scope.org_url;
+                let reply =
+                    |v| git_write::reply(&state.azure, (org, v), at, thread_id, &input.content, t.credential());
+                let c = state
+                    .upstream
+                    .negotiated(&t.scope.integration, reply)
                     .await
                     .map_err(|e| to_write_error(&e, "pull request thread"))?;
                 let thread = crate::azure::wire_git::CommentThread { id: thread_id, ..Default::default() };

@@ -103,11 +103,23 @@ pub struct AddWorkItemCommentInput {
     pub client_mutation_id: Option<String>,
 }
 
+/// How a work item comment's text was sent to Azure DevOps.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentFormat {
+    /// Sent with `format=markdown`: Azure DevOps renders it as markdown.
+    Markdown,
+    /// Sent as HTML: the server has no markdown comments, so the text was escaped and its line breaks kept.
+    Html,
+}
+
 /// The created comment (`threadId` null).
 #[derive(SimpleObject)]
 pub struct AddWorkItemCommentPayload {
     /// The new comment.
     pub comment: Comment,
+    /// How the text was sent: `MARKDOWN`, or `HTML` (escaped, line breaks kept) on an Azure
+    /// DevOps Server older than 2022.1, which renders every comment as HTML.
+    pub format: CommentFormat,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }

@@ -4,8 +4,8 @@ use async_graphql::{Context, Object};
 use sea_orm::TransactionTrait;
 
 use super::authorization::integration_of;
-use super::repository_inputs::{AddWorkItemCommentInput, AddWorkItemCommentPayload};
-use crate::azure::work_items::{self, WorkItemComment};
+use super::repository_inputs::{AddWorkItemCommentInput, AddWorkItemCommentPayload, CommentFormat};
+use crate::azure::work_items::{self, SentAs, WorkItemComment};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::browse::comment::Comment;
@@ -32,7 +32,8 @@ pub struct WorkItemMutation;
 
 #[Object]
 impl WorkItemMutation {
-    /// Adds a (markdown) comment to a work item as the caller.
+    /// Adds a comment to a work item as the caller: markdown where the organization supports it
+    /// (api-version 7.1-preview.4 and later), else the text as HTML; `format` says which.
     async fn add_work_item_comment(
         &self,
         ctx: &Context<'_>,
@@ -52,22 +53,32 @@ impl WorkItemMutation {
         if !scope.allows(&project) {
             return Err(ApiError::not_found("work item"));
         }
-        let added = work_items::add_comment(
-            &state.azure,
-            &scope.org_url,
-            &project,
-            input.work_item_id,
-            &input.text,
-            &scope.chosen.credential,
-        )
-        .await
-        .map_err(|e| to_write_error(&e, "work item"))?;
+        let add = |v| {
+            work_items::add_comment(
+                &state.azure,
+                (&scope.org_url, v),
+                &project,
+                input.work_item_id,
+                &input.text,
+                &scope.chosen.credential,
+            )
+        };
+        let added =
+            state.upstream.negotiated(&scope.integration, add).await.map_err(|e| to_write_error(&e, "work item"))?;
         let txn = state.db.begin().await?;
         let details =
             serde_json::json!({ "project": project, "workItemId": input.work_item_id, "as": scope.chosen.identity });
         store::audit::record(&txn, &context::actor(p), "work_item.add_comment", Some(&scope.integration.id), details)
             .await?;
         txn.commit().await?;
-        Ok(AddWorkItemCommentPayload { comment: comment_of(added), client_mutation_id: input.client_mutation_id })
+        let format = match added.sent_as {
+            SentAs::Markdown => CommentFormat::Markdown,
+            SentAs::Html => CommentFormat::Html,
+        };
+        Ok(AddWorkItemCommentPayload {
+            comment: comment_of(added.comment),
+            format,
+            client_mutation_id: input.client_mutation_id,
+        })
     }
 }

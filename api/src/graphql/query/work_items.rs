@@ -40,16 +40,20 @@ impl WorkItemQuery {
             return Err(ApiError::not_found("work item"));
         }
         let top = (w.after.skip + w.first).max(1) as usize;
-        let list = work_items::list_comments(
-            &state.azure,
-            &scope.org_url,
-            project.trim(),
-            work_item_id,
-            top,
-            w.after.token.as_deref(),
-            &scope.chosen.credential,
-        )
-        .await
+        let list = |v| {
+            work_items::list_comments(
+                &state.azure,
+                (&scope.org_url, v),
+                project.trim(),
+                work_item_id,
+                (top, w.after.token.as_deref()),
+                &scope.chosen.credential,
+            )
+        };
+        let list = state
+            .upstream
+            .negotiated(&scope.integration, list)
+            .await
         .map_err(|e| match e {
             crate::azure::AzureError::NotFound { .. } => ApiError::not_found("work item"),
             other => to_api_error(&other),
