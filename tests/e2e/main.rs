@@ -3,6 +3,7 @@
 mod support;
 
 mod acting;
+mod api_versions;
 mod authorization;
 mod authorization_edges;
 mod authz_matrix;
