@@ -11,6 +11,7 @@ use crate::ADO_RESOURCE_ID;
 use crate::errors;
 use crate::http::{Req, json, set, with_type};
 use crate::model::User;
+use crate::router::Ctx;
 use crate::state::{Org, World};
 
 /// Who a request acts as, and what it may do.
@@ -25,6 +26,18 @@ impl Principal {
     pub fn has_any(&self, needed: &[&str]) -> bool {
         needed.iter().any(|n| has_scope(&self.scopes, n))
     }
+}
+
+/// `None` when the caller's token holds any of `needed`; else the bare 401 Azure DevOps answers a
+/// valid credential without the route's scope (AZURE-DEVOPS-WIRE §2.3: no documented body, a
+/// `Basic realm` challenge; `connectionData` still answers 200 for the same credential).
+pub fn require_scope(ctx: &Ctx, needed: &[&str]) -> Option<Response> {
+    if ctx.principal.has_any(needed) {
+        return None;
+    }
+    let mut r = crate::http::empty(StatusCode::UNAUTHORIZED);
+    set(&mut r, "WWW-Authenticate", &format!("Basic realm=\"{}/\"", ctx.base));
+    Some(r)
 }
 
 enum Credential {
@@ -60,6 +73,9 @@ pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<P
         Credential::None => Err(Box::new(challenge(req, org, base))),
         Credential::Pat(token) => match org.pats.get(&token) {
             Some(pat) if pat.expired => Err(Box::new(expired_pat(org, base))),
+            // Services stopped accepting global PATs on 2026-12-01 (AZURE-DEVOPS-WIRE §7). That it
+            // then answers like any unusable PAT (203 page / 401 challenge) is a guess.
+            Some(pat) if pat.global && org.server.is_none() => Err(Box::new(challenge(req, org, base))),
             Some(pat) => Ok(Principal { user: pat.user.clone(), scopes: pat.scopes.clone() }),
             None => Err(Box::new(challenge(req, org, base))),
         },
@@ -81,14 +97,15 @@ pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<P
     }
 }
 
-/// Authenticates against the profile service: a bearer token, or a PAT of any organization.
+/// Authenticates against the profile service: a bearer token, or a global PAT (an org-scoped PAT
+/// gets 401 there, AZURE-DEVOPS-WIRE §3.11; a retired global PAT still answers 200).
 pub fn authenticate_profile(world: &World, req: &Req) -> Option<Principal> {
     match credential(req) {
         Credential::None => None,
         Credential::Pat(token) => world.orgs.values().find_map(|o| {
             o.pats
                 .get(&token)
-                .filter(|p| !p.expired)
+                .filter(|p| !p.expired && p.global)
                 .map(|p| Principal { user: p.user.clone(), scopes: p.scopes.clone() })
         }),
         Credential::Bearer(token) => world
@@ -207,3 +224,4 @@ pub fn has_scope(granted: &[String], needed: &str) -> bool {
         g == needed || g == "user_impersonation" || g == ".default" || implied(&g).contains(&needed)
     })
 }
+        "vso.build_execute" => &["vso.build"],

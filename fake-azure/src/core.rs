@@ -80,10 +80,8 @@ pub fn project_ref(p: &Project, public_base: &str) -> Value {
 }
 
 fn deny_projects(ctx: &Ctx) -> Option<Response> {
-    if ctx.principal.has_any(&["vso.project"]) {
-        return None;
-    }
-    Some(errors::access_denied(&ctx.principal.user.display_name, &ctx.org().name, "View project-level information"))
+/// Project routes need Project and Team (Read): without it, the bare 401 of a missing scope.
+    crate::auth::require_scope(ctx, &["vso.project"])
 }
 
 pub fn projects(ctx: &mut Ctx) -> Response {

@@ -7,6 +7,9 @@ use serde_json::{Value, json};
 use crate::errors;
 use crate::git_json::{commit_json, ref_json, repo_json};
 use crate::http::{json, set};
+use crate::model::{
+    GIT_CREATE_BRANCH, GIT_GENERIC_CONTRIBUTE, GIT_GENERIC_READ, GIT_NAMESPACE, GIT_PULL_REQUEST_CONTRIBUTE,
+};
 use crate::pulls;
 use crate::router::Ctx;
 use crate::state::{GitRef, ZERO_ID};
@@ -17,12 +20,41 @@ pub struct RepoAt {
     pub at: usize,
 }
 
-/// 403 TF401027 unless the caller holds `scope`.
+/// The bare 401 of a missing scope unless the token holds `scope`; then 403 TF401027 when the
+/// identity lacks the Git `permission` on the repository the path names (an ACL, not a scope).
 pub fn require(ctx: &Ctx, scope: &str, permission: &str) -> Option<Response> {
-    if ctx.principal.has_any(&[scope]) {
+    if let Some(refused) = crate::auth::require_scope(ctx, &[scope]) {
+        return Some(refused);
+    }
+    let bits = permission_bits(permission)?;
+    let token = repo_token(ctx)?;
+    if crate::security::allowed(ctx.org(), &ctx.principal.user.id, GIT_NAMESPACE, &token, bits) {
         return None;
     }
     Some(errors::git_needs_permission(permission, &ctx.principal.user.display_name))
+}
+
+fn permission_bits(permission: &str) -> Option<u32> {
+    Some(match permission {
+        "GenericRead" => GIT_GENERIC_READ,
+        "GenericContribute" => GIT_GENERIC_CONTRIBUTE,
+        "CreateBranch" => GIT_CREATE_BRANCH,
+        "PullRequestContribute" => GIT_PULL_REQUEST_CONTRIBUTE,
+        _ => return None,
+    })
+}
+
+/// `repoV2/{projectId}/{repoId}` of the repository in the request path, when it names one.
+fn repo_token(ctx: &Ctx) -> Option<String> {
+    let at = ctx.rest.iter().position(|s| s.eq_ignore_ascii_case("repositories"))?;
+    let key = ctx.rest.get(at + 1)?;
+    let project = match ctx.rest.get(1) {
+        Some(second) if second.eq_ignore_ascii_case("_apis") => ctx.org().project(&ctx.rest[0]).map(|p| p.id.clone()),
+        _ => None,
+    };
+    let org = ctx.org();
+    let repo = &org.repos[org.repo_index(project.as_deref(), key)?];
+    Some(format!("repoV2/{}/{}", repo.project_id, repo.id))
 }
 
 /// `at` indexes the segment after `git`.

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use serde_json::Value;
 
-use crate::model::{EntraApp, Pat, ServerOptions, User, guid_from, hex40};
+use crate::model::{Ace, EntraApp, Pat, ServerOptions, User, guid_from, hex40};
 use crate::seed::{commit, new_project, new_repo};
 use crate::state::{GitRef, Org, PrStatus, PullRequest, Tenant, WorkItem, WorkItemComment, World};
 use crate::{DEFAULT_TENANT, FakeAzure, entra_issue};
@@ -51,6 +51,11 @@ impl FakeAzure {
     /// Registers a PAT for `org`.
     pub fn add_pat(&self, org: &str, token: &str, pat: Pat) {
         org_mut(&mut self.shared().lock(), org).pats.insert(token.into(), pat);
+    }
+
+    /// Adds an access control entry: an identity's allow or deny on a security token (see `Ace`).
+    pub fn set_permission(&self, org: &str, ace: Ace) {
+        org_mut(&mut self.shared().lock(), org).acl.push(ace);
     }
 
     /// Forgets a PAT (a revoked token then answers like an unknown one).

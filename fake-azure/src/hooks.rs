@@ -7,23 +7,86 @@ use serde_json::{Map, Value, json};
 use crate::errors;
 use crate::http::{empty, json, now_iso};
 use crate::identity::idref;
+use crate::model::{HOOKS_EDIT_SUBSCRIPTIONS, SERVICE_HOOKS_NAMESPACE};
 use crate::router::Ctx;
 use crate::state::HookSubscription;
 
 const CONFIDENTIAL: &[&str] = &["basicAuthPassword", "password", "authToken", "apiToken"];
 
-/// Reads need a hooks or code scope; writes need `vso.hooks_write` or `vso.code`.
-fn require(ctx: &Ctx) -> Option<Response> {
-    let ok = if ctx.req.is_read() {
-        ctx.principal.has_any(&["vso.hooks", "vso.code", "vso.work"])
+/// Scopes per event type, as `ServiceHooksPublisherControllerBase.CheckScope` matches them
+/// (AZURE-DEVOPS-WIRE §3.10): code events `vso.code*`, work items `vso.work*`, builds
+/// `vso.build*`, and `vso.hooks` (reads) / `vso.hooks_write` (writes) for every event.
+fn event_scopes(event_type: &str, write: bool) -> [&'static str; 2] {
+    let hooks = if write { "vso.hooks_write" } else { "vso.hooks" };
+    let e = event_type.to_ascii_lowercase();
+    let family = if e.starts_with("git.") || e.starts_with("ms.vss-code.") || e.starts_with("tfvc.") {
+        "vso.code"
+    } else if e.starts_with("workitem.") {
+        "vso.work"
+    } else if e.starts_with("build.") || e.starts_with("ms.vss-pipelines.") {
+        "vso.build"
     } else {
-        ctx.principal.has_any(&["vso.hooks_write", "vso.code", "vso.work"])
+        hooks
     };
-    if ok {
+    [family, hooks]
+}
+
+fn may(ctx: &Ctx, event_type: &str, write: bool) -> bool {
+    ctx.principal.has_any(&event_scopes(event_type, write))
+}
+
+/// What the decompiled `CheckScope` answers a read whose scopes do not cover the event (the
+/// envelope's type is a guess).
+fn read_refused() -> Response {
+    errors::envelope(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "Microsoft.VisualStudio.Services.WebApi.VssServiceException, Microsoft.VisualStudio.Services.WebApi",
+        "VssServiceException",
+    )
+}
+
+/// ... and a create or update (the envelope's type is a guess).
+fn write_refused() -> Response {
+    errors::envelope(
+        StatusCode::FORBIDDEN,
+        "No scope found",
+        "Microsoft.VisualStudio.Services.WebApi.VssServiceException, Microsoft.VisualStudio.Services.WebApi",
+        "VssServiceException",
+    )
+}
+
+/// Scopes per event type, then the identity's EditSubscriptions on `PublisherSecurity/{projectId}`
+/// (`PublisherSecurity` for an organization-wide subscription) for writes (§3.15; the text of
+/// that 403 is a guess).
+fn require(ctx: &Ctx) -> Option<Response> {
+    let stored = ctx.rest.get(3).and_then(|id| find(ctx, id)).map(|i| ctx.org().hooks[i].body.clone());
+    let method = ctx.req.method.clone();
+    let subject = match method {
+        Method::GET => {
+            let readable = match &stored {
+                Some(sub) => may(ctx, sub["eventType"].as_str().unwrap_or_default(), false),
+                None => ["git.push", "workitem.commented", "build.complete", ""].iter().any(|e| may(ctx, e, false)),
+            };
+            return (!readable).then(read_refused);
+        }
+        Method::POST | Method::PUT => ctx.req.json_body().filter(Value::is_object)?,
+        Method::DELETE => stored?,
+        _ => return None,
+    };
+    let Some(event) = subject["eventType"].as_str().filter(|e| !e.is_empty()) else { return None };
+    if !may(ctx, event, true) {
+        return Some(write_refused());
+    }
+    let token = match subject["publisherInputs"]["projectId"].as_str().and_then(|p| ctx.org().project(p)) {
+        Some(p) => format!("PublisherSecurity/{}", p.id),
+        None => "PublisherSecurity".to_owned(),
+    };
+    let user = &ctx.principal.user;
+    if crate::security::allowed(ctx.org(), &user.id, SERVICE_HOOKS_NAMESPACE, &token, HOOKS_EDIT_SUBSCRIPTIONS) {
         return None;
     }
-    let action = if ctx.req.is_read() { "View subscriptions" } else { "Edit subscriptions" };
-    Some(errors::access_denied(&ctx.principal.user.display_name, "ServiceHooks", action))
+    Some(errors::access_denied(&user.display_name, &token, "Edit subscriptions"))
 }
 
 pub fn route(ctx: &mut Ctx) -> Response {
@@ -82,6 +145,8 @@ fn list(ctx: &mut Ctx) -> Response {
             let b = &ctx.org().hooks[i].body;
             filters.iter().all(|(k, v)| b[*k].as_str().is_some_and(|x| x.eq_ignore_ascii_case(v)))
         })
+        // Only the subscriptions whose event type the token's scopes cover.
+        .filter(|&i| may(ctx, ctx.org().hooks[i].body["eventType"].as_str().unwrap_or_default(), false))
         .map(|i| answer(ctx, i))
         .collect();
     json(StatusCode::OK, &json!({"count": value.len(), "value": value}))

@@ -36,7 +36,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::watch;
 
-pub use model::{ALL_SCOPES, Behaviour, EntraApp, Pat, RecordedRequest, ServerOptions, ServerRelease, User};
+pub use model::{
+    ALL_SCOPES, Ace, Behaviour, EntraApp, GIT_CREATE_BRANCH, GIT_GENERIC_CONTRIBUTE, GIT_GENERIC_READ, GIT_NAMESPACE,
+    GIT_PULL_REQUEST_CONTRIBUTE, HOOKS_EDIT_SUBSCRIPTIONS, HOOKS_VIEW_SUBSCRIPTIONS, Pat, RecordedRequest,
+    SERVICE_HOOKS_NAMESPACE, ServerOptions, ServerRelease, User,
+};
 
 /// The Azure DevOps resource (application) id in Entra.
 pub const ADO_RESOURCE_ID: &str = "499b84ac-1321-427f-aa17-267ca6975798";

@@ -62,6 +62,10 @@ pub struct Pat {
     /// Scope names such as `vso.code_write`, `vso.project`.
     pub scopes: Vec<String>,
     pub expired: bool,
+    /// "All accessible organizations": the profile service answers it (200), and Services
+    /// organizations refuse it since 2026-12-01 (devblogs "Retirement of global personal access
+    /// tokens"). `false`: scoped to its organization, which the profile service refuses (401).
+    pub global: bool,
 }
 
 impl Pat {
@@ -71,12 +75,54 @@ impl Pat {
     }
 
     pub fn with_scopes(user: User, scopes: &[&str]) -> Pat {
-        Pat { user, scopes: scopes.iter().map(|s| s.to_string()).collect(), expired: false }
+        Pat { user, scopes: scopes.iter().map(|s| s.to_string()).collect(), expired: false, global: false }
+    }
+
+    /// A full-scope global PAT ("All accessible organizations").
+    pub fn global(user: User) -> Pat {
+        Pat { global: true, ..Pat::full(user) }
     }
 
     /// A full-scope PAT whose lifetime has ended.
     pub fn expired(user: User) -> Pat {
         Pat { expired: true, ..Pat::full(user) }
+    }
+}
+
+/// Security namespace of Git repositories (`namespace-reference.md`): tokens `repoV2`,
+/// `repoV2/{projectId}`, `repoV2/{projectId}/{repoId}`.
+pub const GIT_NAMESPACE: &str = "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87";
+/// Security namespace of service hooks: tokens `PublisherSecurity`, `PublisherSecurity/{projectId}`.
+pub const SERVICE_HOOKS_NAMESPACE: &str = "cb594ebe-87dd-4fc9-ac2c-6a10a4c92046";
+/// Git permission bits (`securityNamespaces` example of vsts-rest-api-specs).
+pub const GIT_GENERIC_READ: u32 = 2;
+pub const GIT_GENERIC_CONTRIBUTE: u32 = 4;
+pub const GIT_CREATE_BRANCH: u32 = 16;
+pub const GIT_PULL_REQUEST_CONTRIBUTE: u32 = 16384;
+/// ServiceHooks permission bits (`view-permission.md`).
+pub const HOOKS_VIEW_SUBSCRIPTIONS: u32 = 1;
+pub const HOOKS_EDIT_SUBSCRIPTIONS: u32 = 2;
+
+/// One access control entry: an identity's allow or deny of `bits` on a security token.
+///
+/// Permissions are the identity's (ACLs), not the token's (scopes). With no entry on a token or
+/// its ancestors, a project-level token or deeper is allowed (the seeded users are contributors
+/// and administrators of every project) and a root token (`repoV2`, `PublisherSecurity`) is not:
+/// an Allow granted at project level is not seen from the root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ace {
+    /// The user's id.
+    pub identity: String,
+    pub namespace: String,
+    /// e.g. `repoV2/{projectId}`; matched case-insensitively.
+    pub token: String,
+    pub bits: u32,
+    pub allow: bool,
+}
+
+impl Ace {
+    pub fn new(user: &User, namespace: &str, token: &str, bits: u32, allow: bool) -> Ace {
+        Ace { identity: user.id.clone(), namespace: namespace.into(), token: token.into(), bits, allow }
     }
 }
 
@@ -150,6 +196,11 @@ pub enum Behaviour {
     Oversized(usize),
     /// 302 to this URL (e.g. a private address a client must never follow to).
     Redirect(String),
+    /// Answer normally (200 too) but as a delayed identity: `Retry-After`, `X-RateLimit-Delay`,
+    /// `X-RateLimit-Remaining: 0` and the rest (`docs/integrate/concepts/rate-limits.md`).
+    Delayed {
+        retry_after_secs: u64,
+    },
     /// Each request takes the next behaviour of the list (e.g. 429 then 200, or 503 twice then
     /// 200); once the list is used up, requests are answered normally.
     Sequence(Vec<Behaviour>),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::model::{Behaviour, EntraApp, Pat, RecordedRequest, ServerOptions, User, guid_from};
+use crate::model::{Ace, Behaviour, EntraApp, Pat, RecordedRequest, ServerOptions, User, guid_from};
 
 pub const ZERO_ID: &str = "0000000000000000000000000000000000000000";
 
@@ -38,6 +38,8 @@ pub struct Org {
     pub pats: HashMap<String, Pat>,
     pub hooks: Vec<HookSubscription>,
     pub work_items: BTreeMap<u32, WorkItem>,
+    /// Identities' permissions (see `Ace` and `security::allowed`).
+    pub acl: Vec<Ace>,
     /// Pull request, thread-comment and work-item-comment ids are unique per collection.
     pub next_pr_id: u32,
     pub next_thread_id: u32,
@@ -57,6 +59,7 @@ impl Org {
             pats: HashMap::new(),
             hooks: Vec::new(),
             work_items: BTreeMap::new(),
+            acl: Vec::new(),
             next_pr_id: 1,
             next_thread_id: 1,
             next_wi_comment_id: 1,

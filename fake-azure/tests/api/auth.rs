@@ -1,6 +1,9 @@
 //! Credentials: 203 sign-in page, 401 challenges, expired PAT, missing scopes, bearer tokens, recording.
 
-use fake_azure::{DEFAULT_PAT, FakeAzure, Pat, User};
+use fake_azure::{
+    API_GATEWAY_REPO_ID, Ace, DEFAULT_PAT, FakeAzure, GIT_CREATE_BRANCH, GIT_NAMESPACE, HOOKS_EDIT_SUBSCRIPTIONS,
+    PLATFORM_PROJECT_ID, Pat, SERVICE_HOOKS_NAMESPACE, User,
+};
 use serde_json::json;
 
 use crate::support::{basic, body, client, get, get_as, header, post};
@@ -61,13 +64,20 @@ async fn an_expired_pat_gets_401_with_the_service_error_header_and_body() {
 }
 
 #[tokio::test]
-async fn a_pat_without_the_route_scope_gets_403() {
+async fn a_pat_without_the_route_scope_gets_a_bare_401_while_connection_data_answers_200() {
     let fake = FakeAzure::start().await;
     fake.add_pat("contoso", "code-read", Pat::with_scopes(User::dana(), &["vso.code"]));
-    let r = get_as(&fake, "/contoso/_apis/projects", "code-read").send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 403);
-    assert_eq!(body(r).await["typeKey"], "AccessCheckException");
-
+    let r = get_as(&fake, "/contoso/_apis/connectionData?api-version=7.1-preview.1", "code-read").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    for path in
+        ["/contoso/_apis/projects", "/contoso/Platform/_apis/wit/workItems/1/comments?api-version=7.1-preview.4"]
+    {
+        let r = get_as(&fake, path, "code-read").send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 401, "{path}");
+        assert!(header(&r, "www-authenticate").unwrap().starts_with("Basic realm="), "{path}");
+        assert!(header(&r, "x-tfs-serviceerror").is_none(), "{path}");
+        assert!(r.bytes().await.unwrap().is_empty(), "{path}");
+    }
     let r = client()
         .post(format!("{}/contoso/Platform/_apis/git/repositories/api-gateway/refs?api-version=7.1", fake.base_url()))
         .header("Authorization", basic("code-read"))
@@ -75,13 +85,85 @@ async fn a_pat_without_the_route_scope_gets_403() {
         .send()
         .await
         .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let r = get_as(&fake, "/contoso/Platform/_apis/git/repositories", "code-read").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn an_identity_without_a_git_permission_gets_403_tf401027_whatever_its_scopes() {
+    let fake = FakeAzure::start().await;
+    let token = format!("repoV2/{PLATFORM_PROJECT_ID}/{API_GATEWAY_REPO_ID}");
+    fake.set_permission("contoso", Ace::new(&User::dana(), GIT_NAMESPACE, &token, GIT_CREATE_BRANCH, false));
+    let r = post(
+        &fake,
+        "/contoso/Platform/_apis/git/repositories/api-gateway/refs?api-version=7.1",
+        &json!([{"name": "refs/heads/x", "oldObjectId": "0000000000000000000000000000000000000000", "newObjectId": "a1f9e2d3c4b5a6978877665544332211ffeeddcc"}]),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     let b = body(r).await;
     assert_eq!(b["typeKey"], "GitNeedsPermissionException");
     assert!(b["message"].as_str().unwrap().starts_with("TF401027: You need the Git 'CreateBranch' permission"));
+    let r =
+        get(&fake, "/contoso/Platform/_apis/git/repositories/api-gateway/refs?api-version=7.1").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200, "reading needs GenericRead, which is not denied");
+}
 
-    let r = get_as(&fake, "/contoso/Platform/_apis/git/repositories", "code-read").send().await.unwrap();
+#[tokio::test]
+async fn hook_routes_check_scopes_per_event_type_and_edit_subscriptions_per_project() {
+    let fake = FakeAzure::start().await;
+    fake.add_pat("contoso", "work-only", Pat::with_scopes(User::dana(), &["vso.work_write"]));
+    fake.add_pat("contoso", "project-only", Pat::with_scopes(User::dana(), &["vso.project"]));
+    let push = json!({
+        "publisherId": "tfs", "eventType": "git.push", "resourceVersion": "1.0",
+        "consumerId": "webHooks", "consumerActionId": "httpRequest",
+        "publisherInputs": {"projectId": PLATFORM_PROJECT_ID},
+        "consumerInputs": {"url": "https://hooks.example.net/ado/events"}
+    });
+    let url = format!("{}/contoso/_apis/hooks/subscriptions?api-version=7.1", fake.base_url());
+    let create = |pat: &'static str| client().post(&url).header("Authorization", basic(pat)).json(&push).send();
+    let r = create("work-only").await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(body(r).await["message"], "No scope found");
+    let r = get_as(&fake, "/contoso/_apis/hooks/subscriptions?api-version=7.1", "project-only").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    assert_eq!(body(r).await["message"], "Not found");
+
+    let r = post(&fake, "/contoso/_apis/hooks/subscriptions?api-version=7.1", &push).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
+    // A work-items token lists the organization's subscriptions without the code ones.
+    let r = get_as(&fake, "/contoso/_apis/hooks/subscriptions?api-version=7.1", "work-only").send().await.unwrap();
+    assert_eq!(body(r).await["count"], 0);
+
+    let token = format!("PublisherSecurity/{PLATFORM_PROJECT_ID}");
+    fake.set_permission(
+        "contoso",
+        Ace::new(&User::dana(), SERVICE_HOOKS_NAMESPACE, &token, HOOKS_EDIT_SUBSCRIPTIONS, false),
+    );
+    let r = post(&fake, "/contoso/_apis/hooks/subscriptions?api-version=7.1", &push).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 403, "EditSubscriptions denied on the project");
+    let r = get(&fake, "/contoso/_apis/hooks/subscriptions?api-version=7.1").send().await.unwrap();
+    assert_eq!(body(r).await["count"], 1, "listing still works");
+}
+
+#[tokio::test]
+async fn the_profile_answers_global_pats_only_and_services_refuses_them() {
+    let fake = FakeAzure::start().await;
+    fake.add_pat("contoso", "global-token", Pat::global(User::dana()));
+    let me = |pat: &'static str| get_as(&fake, "/_apis/profile/profiles/me?api-version=7.1", pat).send();
+    assert_eq!(me(DEFAULT_PAT).await.unwrap().status().as_u16(), 401, "an organization-scoped PAT");
+    let r = me("global-token").await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(body(r).await["id"], User::dana().id);
+    let r = get_as(&fake, "/contoso/_apis/connectionData?api-version=7.1-preview.1", "global-token")
+        .header("X-TFS-FedAuthRedirect", "Suppress")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401, "global PATs stopped working on Services on 2026-12-01");
 }
 
 #[tokio::test]

@@ -230,9 +230,11 @@ async fn a_denied_authorization_redirects_with_the_error() {
 }
 
 #[tokio::test]
-async fn the_profile_answers_for_a_pat_user() {
+async fn the_profile_answers_for_a_global_pat_user() {
     let fake = FakeAzure::start().await;
-    let r = crate::support::get(&fake, "/_apis/profile/profiles/me?api-version=7.1").send().await.unwrap();
+    fake.add_pat("contoso", "global-pat", fake_azure::Pat::global(fake_azure::User::dana()));
+    let r =
+        crate::support::get_as(&fake, "/_apis/profile/profiles/me?api-version=7.1", "global-pat").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let b = body(r).await;
     assert_eq!(b["displayName"], "Dana Kim");

@@ -1,6 +1,9 @@
 //! Service hook subscriptions, work item comments, permission evaluation.
 
-use fake_azure::{FakeAzure, PLATFORM_PROJECT_ID, Pat, ServerOptions, ServerRelease, User};
+use fake_azure::{
+    Ace, FakeAzure, GIT_GENERIC_CONTRIBUTE, GIT_NAMESPACE, HOOKS_EDIT_SUBSCRIPTIONS, PLATFORM_PROJECT_ID, Pat,
+    SERVICE_HOOKS_NAMESPACE, ServerOptions, ServerRelease, User,
+};
 use serde_json::json;
 
 use crate::support::{basic, body, client, get, get_as, header, post};
@@ -61,28 +64,42 @@ async fn work_item_comments_page_with_a_continuation_token() {
 }
 
 #[tokio::test]
-async fn permission_evaluation_follows_pat_scopes() {
+async fn permission_evaluation_answers_the_identity_not_the_token_scopes_and_the_deepest_token() {
     let fake = FakeAzure::start().await;
     fake.add_pat("contoso", "reader", Pat::with_scopes(User::dana(), &["vso.code"]));
+    let project = PLATFORM_PROJECT_ID;
     let batch = json!({"alwaysAllowAdministrators": false, "evaluations": [
         {"securityNamespaceId": "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87", "token": "repoV2", "permissions": 4},
-        {"securityNamespaceId": "cb594ebe-87dd-4fc9-ac2c-6a10a4c92046", "token": "PublisherSecurity", "permissions": 2}
+        {"securityNamespaceId": "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87", "token": format!("repoV2/{project}"), "permissions": 4},
+        {"securityNamespaceId": "cb594ebe-87dd-4fc9-ac2c-6a10a4c92046", "token": format!("PublisherSecurity/{project}"), "permissions": 2}
     ]});
     let url = "/contoso/_apis/security/permissionevaluationbatch?api-version=7.1";
+    let values = |b: serde_json::Value| -> Vec<bool> {
+        b["evaluations"].as_array().unwrap().iter().map(|e| e["value"].as_bool().unwrap()).collect()
+    };
+    // A project-level allow is not seen from the root token; a narrow PAT answers like a full one.
     let b = body(post(&fake, url, &batch).send().await.unwrap()).await;
-    assert_eq!(b["evaluations"][0]["value"], true);
-    assert_eq!(b["evaluations"][1]["value"], true);
-    let r = client()
-        .post(format!("{}{url}", fake.base_url()))
-        .header("Authorization", basic("reader"))
-        .json(&batch)
-        .send()
-        .await
-        .unwrap();
-    let b = body(r).await;
-    assert_eq!(b["evaluations"][0]["value"], false);
-    assert_eq!(b["evaluations"][1]["value"], true);
+    assert_eq!(values(b.clone()), [false, true, true]);
     assert_eq!(b["alwaysAllowAdministrators"], false);
+    let as_reader = || client().post(format!("{}{url}", fake.base_url())).header("Authorization", basic("reader"));
+    assert_eq!(values(body(as_reader().json(&batch).send().await.unwrap()).await), [false, true, true]);
+    // Allowed at the root, denied on the project: the deepest token decides.
+    fake.set_permission("contoso", Ace::new(&User::dana(), GIT_NAMESPACE, "repoV2", GIT_GENERIC_CONTRIBUTE, true));
+    fake.set_permission(
+        "contoso",
+        Ace::new(&User::dana(), GIT_NAMESPACE, &format!("repoV2/{project}"), GIT_GENERIC_CONTRIBUTE, false),
+    );
+    fake.set_permission(
+        "contoso",
+        Ace::new(
+            &User::dana(),
+            SERVICE_HOOKS_NAMESPACE,
+            &format!("PublisherSecurity/{project}"),
+            HOOKS_EDIT_SUBSCRIPTIONS,
+            false,
+        ),
+    );
+    assert_eq!(values(body(post(&fake, url, &batch).send().await.unwrap()).await), [true, false, false]);
 }
 
 /// A Server collection of `release` with work item 7 in `Platform` and a full PAT `srv-pat`.
