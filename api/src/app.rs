@@ -99,6 +99,7 @@ impl App {
             webhook_rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.webhook_rate_limit),
             ingest: crate::webhooks::group_commit::IngestQueue::spawn(writer_db.unwrap_or_else(|| db.clone())),
             known_integrations: Default::default(),
+            mention_names: Default::default(),
             db,
             keyring,
             azure,
@@ -155,10 +156,16 @@ fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/oauth/azure-devops/callback", get(crate::user_auth::callback::callback))
         .route("/metrics", get(crate::metrics::render))
-        .route("/webhooks/azure-devops/{integration_id}", post(crate::webhooks::route::receive))
-        .with_state(state)
+        .with_state(state.clone())
         .merge(gql)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::webhooks::route::MAX_BODY));
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::http::MAX_BODY))
+        // Outside that limit: the webhook route streams its body and keeps an oversized one
+        // QUARANTINED rather than answering 413, which would put the subscription on probation.
+        .merge(
+            Router::new()
+                .route("/webhooks/azure-devops/{integration_id}", post(crate::webhooks::route::receive))
+                .with_state(state),
+        );
     if let Some(cors) = cors {
         router = router.layer(cors);
     }

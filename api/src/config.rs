@@ -21,6 +21,8 @@ pub struct Config {
     pub allow_private_upstreams: bool,
     pub entra_authority: Url,
     pub profile_url: Url,
+    /// The Azure DevOps Services identity host (`VCSLINK_VSSPS_URL`): `{vssps_url}/{organization}/_apis/identities`.
+    pub vssps_url: Url,
     pub log: String,
     pub log_json: bool,
     pub introspection: bool,
@@ -46,6 +48,8 @@ pub struct Config {
     pub webhook_password_grace: Duration,
     /// Sustained webhook deliveries per second per integration (burst 2×); 0 turns it off.
     pub webhook_rate_limit: u32,
+    /// The largest Service Hook body stored whole; an authenticated larger one is kept QUARANTINED.
+    pub webhook_max_body_bytes: usize,
     /// The first retry delay of an automation send; each further retry doubles it.
     pub automation_retry_base: Duration,
     /// Attempts per automation send before it is marked FAILED.
@@ -77,6 +81,7 @@ impl Config {
             allow_private_upstreams: false,
             entra_authority: fixed_url("https://login.microsoftonline.com"),
             profile_url: fixed_url("https://app.vssps.visualstudio.com"),
+            vssps_url: fixed_url("https://vssps.dev.azure.com"),
             log: "info".to_owned(),
             log_json: false,
             introspection: true,
@@ -92,6 +97,7 @@ impl Config {
             bootstrap: true,
             webhook_password_grace: Duration::from_secs(24 * 3600),
             webhook_rate_limit: 200,
+            webhook_max_body_bytes: 4 * 1024 * 1024,
             automation_retry_base: Duration::from_secs(2),
             automation_max_attempts: 8,
             outbox_poll_interval: Duration::from_secs(1),
@@ -136,6 +142,9 @@ impl Config {
         }
         if let Some(v) = var("VCSLINK_PROFILE_URL") {
             config.profile_url = parse_url("VCSLINK_PROFILE_URL", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_VSSPS_URL") {
+            config.vssps_url = parse_url("VCSLINK_VSSPS_URL", &v)?;
         }
         if let Some(v) = var("VCSLINK_LOG") {
             config.log = v;
@@ -184,6 +193,17 @@ impl Config {
                 var: "VCSLINK_WEBHOOK_RATE_LIMIT",
                 message: "expected a whole number of deliveries per second (0 = off)".into(),
             })?;
+        }
+        if let Some(v) = var("VCSLINK_WEBHOOK_MAX_BODY_BYTES") {
+            config.webhook_max_body_bytes = match v.trim().parse::<usize>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    return Err(ConfigError {
+                        var: "VCSLINK_WEBHOOK_MAX_BODY_BYTES",
+                        message: format!("expected a positive whole number of bytes, got {v:?}"),
+                    });
+                }
+            };
         }
         Ok(config)
     }

@@ -49,6 +49,11 @@ pub const KEYS: &[Key] = &[
     ),
     key("VCSLINK_ENTRA_AUTHORITY", "https://login.microsoftonline.com", "Entra ID authority base"),
     key("VCSLINK_PROFILE_URL", "https://app.vssps.visualstudio.com", "Azure DevOps profile service base"),
+    key(
+        "VCSLINK_VSSPS_URL",
+        "https://vssps.dev.azure.com",
+        "Azure DevOps Services identity host; `{url}/{organization}/_apis/identities` resolves `@<GUID>` mentions (Server: the collection URL)",
+    ),
     key("VCSLINK_LOG", "info", "tracing filter"),
     key("VCSLINK_LOG_FORMAT", "text", "`json` for JSON lines"),
     key("VCSLINK_INTROSPECTION", "true", "schema introspection (and field suggestions) on or off"),
@@ -68,6 +73,11 @@ pub const KEYS: &[Key] = &[
         "VCSLINK_WEBHOOK_RATE_LIMIT",
         "200",
         "sustained webhook deliveries per second per integration (burst 2×; over it: 503 + Retry-After); 0 turns it off",
+    ),
+    key(
+        "VCSLINK_WEBHOOK_MAX_BODY_BYTES",
+        "4194304",
+        "largest Service Hook body stored whole; an authenticated one over it is acknowledged and kept QUARANTINED (size, SHA-256, first 64 KiB)",
     ),
     key("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", "30", "total timeout of one Azure DevOps / Entra request"),
     key("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS", "5", "connect timeout of one upstream request"),

@@ -35,6 +35,8 @@ pub struct AppState {
     pub ingest: IngestQueue,
     /// Who may deliver webhooks and which automations hear of them (briefly cached).
     pub known_integrations: KnownIntegrations,
+    /// Display names of identities mentioned as `@<GUID>` in comments (bounded cache).
+    pub mention_names: crate::webhooks::mentions::MentionNames,
 }
 
 impl AppState {

@@ -37,12 +37,18 @@ pub struct Model {
     pub received_at: DateTimeUtc,
     /// How many more times the same event arrived after the first.
     pub duplicate_count: i32,
-    /// `RECEIVED`, `PROCESSED` or `FAILED`.
+    /// `RECEIVED`, `PROCESSED`, `FAILED` or `QUARANTINED`.
     pub outcome: String,
     pub outcome_message: Option<String>,
     pub processed_at: Option<DateTimeUtc>,
-    /// The request body, verbatim.
+    /// The request body, verbatim (for a quarantined body over the size cap: its first 64 KiB).
     pub payload: String,
+    /// An edited pull-request comment (not a new one).
+    pub comment_edited: bool,
+    /// The actor's unique name (e-mail or account) when the payload gives one.
+    pub actor_user: Option<String>,
+    /// JSON object: identity id (lower case) → display name, for each `@<GUID>` mention resolved.
+    pub comment_mentions: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

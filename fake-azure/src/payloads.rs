@@ -62,6 +62,8 @@ pub struct Payload {
     pub work_item_id: u32,
     pub comment: String,
     pub actor: String,
+    /// A PR comment edited after it was published (`lastContentUpdatedDate` later, "has edited").
+    pub edited: bool,
 }
 
 impl Payload {
@@ -84,6 +86,7 @@ impl Payload {
                 _ => "/bot retry".into(),
             },
             actor: "Dana Kim".into(),
+            edited: false,
         }
     }
 
@@ -114,6 +117,11 @@ impl Payload {
     }
     pub fn comment(mut self, c: &str) -> Self {
         self.comment = c.into();
+        self
+    }
+    /// A PR comment edit: content updated hours after publication, message "has edited" (§4.5).
+    pub fn edited(mut self) -> Self {
+        self.edited = true;
         self
     }
 
@@ -154,7 +162,9 @@ impl Payload {
             Event::PullRequestCreated => format!("{} created a new pull request", self.actor),
             Event::PullRequestUpdated => format!("{} marked the pull request as completed", self.actor),
             Event::PullRequestMerged => format!("{} has created a pull request merge commit", self.actor),
-            Event::PullRequestCommented => format!("{} has edited a pull request comment", self.actor),
+            Event::PullRequestCommented if self.edited => format!("{} has edited a pull request comment", self.actor),
+            // The wording for a new comment is unconfirmed (§4.5); only the edit's is documented.
+            Event::PullRequestCommented => format!("{} has commented on a pull request", self.actor),
             Event::WorkItemCommented => {
                 format!("Bug #{} (429s under burst load) commented on by {}", self.work_item_id, self.actor)
             }
@@ -236,9 +246,10 @@ impl Payload {
         let n = self.pull_request_number;
         let mut author = self.idref();
         author.as_object_mut().map(|o| o.remove("imageUrl"));
+        let updated = if self.edited { "2025-03-04T16:41:52.88Z" } else { "2025-03-04T13:05:10.12Z" };
         let comment = json!({"id": 3, "parentCommentId": 1, "author": author, "content": self.comment,
-            "publishedDate": "2025-03-04T13:05:10.12Z", "lastUpdatedDate": "2025-03-04T13:05:10.12Z",
-            "lastContentUpdatedDate": "2025-03-04T13:05:10.12Z", "commentType": "text",
+            "publishedDate": "2025-03-04T13:05:10.12Z", "lastUpdatedDate": updated,
+            "lastContentUpdatedDate": updated, "commentType": "text",
             "_links": {"self": {"href": format!("{api}/pullRequests/{n}/threads/1207/comments/3")},
                        "repository": {"href": api.clone()},
                        "threads": {"href": format!("{api}/pullRequests/{n}/threads/1207")}}});
@@ -263,5 +274,20 @@ impl Payload {
                        "workItemType": {"href": format!("{b}/{PLATFORM_PROJECT_ID}/_apis/wit/workItemTypes/Bug")},
                        "fields": {"href": format!("{b}/_apis/wit/fields")}},
             "url": format!("{b}/_apis/wit/workItems/{id}")})
+    }
+}
+
+/// Microsoft's own sample payload of `event`, byte for byte as the Service Hooks event reference
+/// prints it (`testdata/service-hooks/`, sources in its `SOURCES.md`).
+pub fn sample(event: Event) -> &'static [u8] {
+    match event {
+        Event::Push => include_bytes!("../testdata/service-hooks/git.push.json"),
+        Event::PullRequestCreated => include_bytes!("../testdata/service-hooks/git.pullrequest.created.json"),
+        Event::PullRequestUpdated => include_bytes!("../testdata/service-hooks/git.pullrequest.updated.json"),
+        Event::PullRequestMerged => include_bytes!("../testdata/service-hooks/git.pullrequest.merged.json"),
+        Event::PullRequestCommented => {
+            include_bytes!("../testdata/service-hooks/ms.vss-code.git-pullrequest-comment-event.json")
+        }
+        Event::WorkItemCommented => include_bytes!("../testdata/service-hooks/workitem.commented.json"),
     }
 }

@@ -13,7 +13,7 @@ use crate::errors;
 use crate::http::{Req, set};
 use crate::model::{Behaviour, RecordedRequest, User};
 use crate::state::{Org, World};
-use crate::{Shared, core, entra, entra_token, git, hooks, profile, security, wit};
+use crate::{Shared, core, entra, entra_token, git, hooks, identities, profile, security, wit};
 
 /// Everything an Azure DevOps route handler needs.
 pub struct Ctx<'a> {
@@ -185,6 +185,7 @@ fn route(ctx: &mut Ctx) -> Response {
         ["_apis", "projects", _] => core::project(ctx),
         ["_apis", "git", ..] => git::route(ctx, None, 2),
         ["_apis", "hooks", "subscriptions", ..] => hooks::route(ctx),
+        ["_apis", "identities"] => identities::read(ctx),
         ["_apis", "security", "permissionevaluationbatch"] => security::evaluate(ctx),
         ["_apis", "wit", "workitems", _, "comments", ..] => wit::route(ctx, None),
         [project, "_apis", area, ..] if *area == "git" || *area == "wit" => {

@@ -6,6 +6,7 @@ mod m20261122_000001_tenancy;
 mod m20261122_000002_integrations;
 mod m20261122_000003_user_authorizations;
 mod m20261122_000004_webhooks;
+mod m20261202_000005_delivery_details;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_integrations::Migration),
             Box::new(m20261122_000003_user_authorizations::Migration),
             Box::new(m20261122_000004_webhooks::Migration),
+            Box::new(m20261202_000005_delivery_details::Migration),
         ]
     }
 }

@@ -30,4 +30,6 @@ mod tenancy;
 mod validation;
 mod verification;
 mod webhook_durability;
+mod webhook_quarantine;
+mod webhook_samples;
 mod webhooks;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod git_write;
 pub mod guard;
 pub mod hooks;
+pub mod identities;
 pub mod oauth_http;
 pub mod pacing;
 pub mod response;

@@ -18,6 +18,9 @@ use crate::webhooks::events::Normalized;
 pub const RECEIVED: &str = "RECEIVED";
 pub const PROCESSED: &str = "PROCESSED";
 pub const FAILED: &str = "FAILED";
+/// Kept and acknowledged but not routed: not JSON, an incomplete envelope, an unknown event type,
+/// or a body over `VCSLINK_WEBHOOK_MAX_BODY_BYTES`.
+pub const QUARANTINED: &str = "QUARANTINED";
 
 /// Whether a delivery was new or a duplicate of one already stored.
 #[derive(Debug)]
@@ -89,28 +92,30 @@ pub async fn insert_or_count(db: &impl ConnectionTrait, items: Vec<NewDelivery<'
 fn row(item: &NewDelivery<'_>, now: DateTime<Utc>) -> delivery::ActiveModel {
     let (n, integration) = (item.normalized, item.integration);
     let commits = (!n.commits.is_empty()).then(|| serde_json::to_string(&n.commits).unwrap_or_default());
+    // Column widths of the schema: a longer value (any sender may send one) is cut, never refused.
+    let cut = |v: &Option<String>, max: usize| v.as_deref().map(|t| clip(t, max).to_owned());
     delivery::ActiveModel {
         id: Set(new_id()),
         tenant_id: Set(integration.tenant_id.clone()),
         integration_id: Set(integration.id.clone()),
         event_id: Set(n.event_id.clone()),
         notification_id: Set(n.notification_id),
-        subscription_id: Set(n.subscription_id.clone()),
-        event_type: Set(n.event_type.clone()),
+        subscription_id: Set(cut(&n.subscription_id, 200)),
+        event_type: Set(clip(&n.event_type, 200).to_owned()),
         kind: Set(n.kind().as_str().to_owned()),
-        publisher_id: Set(n.publisher_id.clone()),
-        resource_version: Set(n.resource_version.clone()),
-        organization: Set(n.organization.clone()),
-        project_id: Set(n.project_id.clone()),
-        project: Set(n.project.clone()),
-        repository_id: Set(n.repository_id.clone()),
-        repository: Set(n.repository.clone()),
-        ref_name: Set(n.ref_name.clone()),
-        source_ref_name: Set(n.source_ref_name.clone()),
+        publisher_id: Set(cut(&n.publisher_id, 100)),
+        resource_version: Set(cut(&n.resource_version, 20)),
+        organization: Set(cut(&n.organization, 200)),
+        project_id: Set(cut(&n.project_id, 100)),
+        project: Set(cut(&n.project, 200)),
+        repository_id: Set(cut(&n.repository_id, 100)),
+        repository: Set(cut(&n.repository, 200)),
+        ref_name: Set(cut(&n.ref_name, 400)),
+        source_ref_name: Set(cut(&n.source_ref_name, 400)),
         commits: Set(commits),
         pull_request_number: Set(n.pull_request_number),
         work_item_id: Set(n.work_item_id),
-        actor: Set(n.actor.clone()),
+        actor: Set(cut(&n.actor, 400)),
         comment_text: Set(n.comment_text.clone()),
         event_created_at: Set(n.created_at),
         received_at: Set(now),
@@ -119,7 +124,15 @@ fn row(item: &NewDelivery<'_>, now: DateTime<Utc>) -> delivery::ActiveModel {
         outcome_message: Set(Some(item.outcome.1.clone())),
         processed_at: Set((item.outcome.0 != RECEIVED).then_some(now)),
         payload: Set(item.payload.to_owned()),
+        comment_edited: Set(n.comment_edited),
+        actor_user: Set(cut(&n.actor_user, 400)),
+        comment_mentions: Set(n.mention_names.clone()),
     }
+}
+
+/// The first `max` characters of `text`.
+fn clip(text: &str, max: usize) -> &str {
+    text.char_indices().nth(max).map_or(text, |(at, _)| &text[..at])
 }
 
 /// Moves `lastDeliveryAt` forward, at most about once a second: a row that is fresh enough is not

@@ -3,15 +3,21 @@
 use entity::{automation, webhook_delivery as delivery};
 use sha2::{Digest, Sha256};
 
+use super::comments;
 use super::events::{EventKind, short_branch};
 use crate::store::automations as rows;
 
 /// Whether `d` passes every filter of `a`. Names compare case-insensitively; `repository` also
 /// matches the repository id; the branch glob applies to the pushed branch or a PR's target;
-/// a trigger phrase only matches comment events whose text contains it (case-insensitively).
+/// a trigger phrase only matches comment events whose text contains it (case-insensitively), with
+/// each resolved `@<GUID>` mention read as `@Display Name`. An edited comment matches nothing: it
+/// was heard when it was new.
 pub fn matches(a: &automation::Model, d: &delivery::Model) -> bool {
     let kind = EventKind::parse(&d.kind);
     if !rows::event_types(a).iter().any(|t| t == kind.as_str()) {
+        return false;
+    }
+    if d.comment_edited {
         return false;
     }
     let same = |want: &Option<String>, have: &[&Option<String>]| match want {
@@ -28,7 +34,14 @@ pub fn matches(a: &automation::Model, d: &delivery::Model) -> bool {
         }
     }
     if let Some(phrase) = &a.trigger_phrase {
-        let text = d.comment_text.as_deref().unwrap_or_default().to_lowercase();
+        let text = d.comment_text.as_deref().unwrap_or_default();
+        let names: Option<serde_json::Map<String, serde_json::Value>> =
+            d.comment_mentions.as_deref().and_then(|m| serde_json::from_str(m).ok());
+        let text = match &names {
+            Some(names) => comments::with_names(text, names),
+            None => text.to_owned(),
+        }
+        .to_lowercase();
         if !text.contains(&phrase.to_lowercase()) {
             return false;
         }

@@ -1,7 +1,10 @@
 //! The Service Hook envelope and its normalized fields, for every event type vcslink routes.
 //!
-//! Pure parsing: tolerant of missing fields (resource versions 1.0 and 2.0, Services and Server,
-//! `dev.azure.com` and `*.visualstudio.com` URLs). Only a body that is not a JSON object is refused.
+//! Pure parsing: tolerant of missing optional fields (resource versions 1.0 and 2.0, Services and
+//! Server, `dev.azure.com` and `*.visualstudio.com` URLs). Nothing is refused: a body that is not
+//! JSON, an envelope without `id`, `eventType` or `resource`, or an unknown event type parses to a
+//! delivery marked quarantined (kept and acknowledged, never routed), because Azure DevOps puts a
+//! subscription on probation after any 4xx (AZURE-DEVOPS-WIRE §4.1, docs `service-hooks/troubleshoot.md`).
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -127,23 +130,38 @@ pub struct Normalized {
     pub commits: Vec<Commit>,
     pub pull_request_number: Option<i32>,
     pub work_item_id: Option<i32>,
+    /// Who acted (display name); for pull-request updates and merges see [`super::actor`].
     pub actor: Option<String>,
+    /// The actor's unique name (e-mail or account), when the payload gives an identity reference.
+    pub actor_user: Option<String>,
     pub comment_text: Option<String>,
+    /// An edited pull-request comment (`lastContentUpdatedDate` after `publishedDate`).
+    pub comment_edited: bool,
+    /// Identity ids (lower case) mentioned as `@<GUID>` in the comment.
+    pub mentions: Vec<String>,
+    /// JSON object id → display name of the mentions resolved before storing ([`super::mentions`]).
+    pub mention_names: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
+    /// Why the delivery is set aside (kept, acknowledged, not routed); `None` when usable.
+    pub quarantine: Option<String>,
 }
 
 impl Normalized {
+    /// The normalized kind: `Other` for a quarantined delivery, whatever its `eventType` says.
     pub fn kind(&self) -> EventKind {
+        if self.quarantine.is_some() {
+            return EventKind::Other;
+        }
         EventKind::from_event_type(&self.event_type)
+    }
+
+    /// A delivery that is set aside for `reason`, deduplicated on the SHA-256 of its body.
+    pub fn quarantined(sha256_hex: &str, reason: String) -> Normalized {
+        Normalized { event_id: format!("sha256:{sha256_hex}"), quarantine: Some(reason), ..Normalized::default() }
     }
 }
 
-/// The body is not a JSON object.
-#[derive(Debug, thiserror::Error)]
-#[error("the body is not a JSON object")]
-pub struct MalformedEnvelope;
-
-fn s(v: &Value) -> Option<String> {
+pub(super) fn s(v: &Value) -> Option<String> {
     v.as_str().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
@@ -156,15 +174,42 @@ fn identity(v: &Value) -> Option<String> {
     s(&v["displayName"]).or_else(|| s(&v["uniqueName"])).or_else(|| s(v))
 }
 
-/// Parses a delivery body.
-pub fn parse(body: &[u8]) -> Result<Normalized, MalformedEnvelope> {
-    let v: Value = serde_json::from_slice(body).map_err(|_| MalformedEnvelope)?;
+/// Sets the actor from an identity reference: display name and, when it has one, unique name.
+fn set_actor(n: &mut Normalized, v: &Value) {
+    n.actor = identity(v);
+    n.actor_user = if v.is_object() { s(&v["uniqueName"]) } else { None };
+}
+
+/// Parses a delivery body; never fails (see the module note on quarantine).
+pub fn parse(body: &[u8]) -> Normalized {
+    let sha = || hex::encode(Sha256::digest(body));
+    let v: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => return Normalized::quarantined(&sha(), format!("quarantined: the body is not JSON ({e})")),
+    };
     if !v.is_object() {
-        return Err(MalformedEnvelope);
+        return Normalized::quarantined(&sha(), "quarantined: the body is not a JSON object".into());
     }
     let event_type = s(&v["eventType"]).unwrap_or_default();
+    let missing: Vec<&str> = [("id", s(&v["id"]).is_none()), ("eventType", event_type.is_empty())]
+        .into_iter()
+        .chain([("resource", !v["resource"].is_object())])
+        .filter_map(|(name, absent)| absent.then_some(name))
+        .collect();
+    let quarantine = if !missing.is_empty() {
+        Some(format!("quarantined: the envelope has no {}", missing.join(", ")))
+    } else if EventKind::from_event_type(&event_type) == EventKind::Other {
+        Some(format!("quarantined: unknown event type {event_type:?}"))
+    } else {
+        None
+    };
     let mut n = Normalized {
-        event_id: s(&v["id"]).unwrap_or_else(|| format!("sha256:{}", hex::encode(Sha256::digest(body)))),
+        // The dedup key fits its column (200): a longer id is kept as its hash.
+        event_id: match s(&v["id"]) {
+            Some(id) if id.len() <= 200 => id,
+            Some(id) => format!("sha256:{}", hex::encode(Sha256::digest(id.as_bytes()))),
+            None => format!("sha256:{}", sha()),
+        },
         notification_id: int(&v["notificationId"]),
         subscription_id: s(&v["subscriptionId"]),
         publisher_id: s(&v["publisherId"]),
@@ -172,16 +217,24 @@ pub fn parse(body: &[u8]) -> Result<Normalized, MalformedEnvelope> {
         created_at: s(&v["createdDate"]).and_then(|d| DateTime::parse_from_rfc3339(&d).ok()).map(|d| d.to_utc()),
         project_id: s(&v["resourceContainers"]["project"]["id"]),
         event_type,
+        quarantine,
         ..Normalized::default()
     };
     let resource = &v["resource"];
-    match n.kind() {
+    match EventKind::from_event_type(&n.event_type) {
         EventKind::CodePushed => push(&mut n, resource),
-        EventKind::PullRequestCreated | EventKind::PullRequestUpdated | EventKind::PullRequestMergeAttempted => {
+        EventKind::PullRequestCreated => {
             pull_request(&mut n, resource);
-            n.actor = identity(&resource["createdBy"]);
+            set_actor(&mut n, &resource["createdBy"]);
         }
-        EventKind::PullRequestCommented => pr_comment(&mut n, resource),
+        EventKind::PullRequestUpdated | EventKind::PullRequestMergeAttempted => {
+            pull_request(&mut n, resource);
+            // `createdBy` is the author, not who acted (§4.4).
+            if let Some(who) = super::actor::of_update(&v["message"]["text"], resource) {
+                set_actor(&mut n, who);
+            }
+        }
+        EventKind::PullRequestCommented => pr_comment(&mut n, resource, &v["message"]["text"]),
         EventKind::WorkItemCommented => work_item(&mut n, resource),
         EventKind::Other => {
             if resource["repository"].is_object() {
@@ -197,7 +250,7 @@ pub fn parse(body: &[u8]) -> Result<Normalized, MalformedEnvelope> {
         .or_else(|| s(&resource["url"]).as_deref().and_then(organization_of))
         .or_else(|| s(&resource["repository"]["url"]).as_deref().and_then(organization_of))
         .or(n.organization.take());
-    Ok(n)
+    n
 }
 
 fn repository(n: &mut Normalized, repo: &Value) {
@@ -211,7 +264,7 @@ fn push(n: &mut Normalized, r: &Value) {
     repository(n, &r["repository"]);
     n.ref_name = r["refUpdates"].as_array().and_then(|u| u.first()).and_then(|u| s(&u["name"]));
     n.commits = commits(&r["commits"]);
-    n.actor = identity(&r["pushedBy"]);
+    set_actor(n, &r["pushedBy"]);
 }
 
 fn commits(v: &Value) -> Vec<Commit> {
@@ -240,13 +293,15 @@ fn pull_request(n: &mut Normalized, pr: &Value) {
 
 /// Resource 2.0 is `{comment, pullRequest}`; 1.0 may carry only the comment, whose `_links`
 /// name the repository and the pull request.
-fn pr_comment(n: &mut Normalized, r: &Value) {
+fn pr_comment(n: &mut Normalized, r: &Value, message: &Value) {
     let comment = if r["comment"].is_object() { &r["comment"] } else { r };
     if r["pullRequest"].is_object() {
         pull_request(n, &r["pullRequest"]);
     }
     n.comment_text = s(&comment["content"]);
-    n.actor = identity(&comment["author"]);
+    set_actor(n, &comment["author"]);
+    n.comment_edited = super::comments::is_edit(comment, message);
+    n.mentions = super::comments::mentions(n.comment_text.as_deref().unwrap_or_default());
     let link = s(&comment["_links"]["self"]["href"]).or_else(|| s(&comment["_links"]["threads"]["href"]));
     if let Some(link) = link {
         if n.pull_request_number.is_none() {
@@ -266,7 +321,15 @@ fn work_item(n: &mut Normalized, r: &Value) {
     n.work_item_id = int(&r["id"]).or_else(|| int(&r["workItemId"])).and_then(|i| i32::try_from(i).ok());
     n.project = s(&fields["System.TeamProject"]);
     n.comment_text = s(&fields["System.History"]);
-    n.actor = identity(&fields["System.ChangedBy"]);
+    let changed_by = &fields["System.ChangedBy"];
+    if changed_by.is_object() {
+        set_actor(n, changed_by);
+    } else if let Some(text) = s(changed_by) {
+        // A display string; on some servers `Name <account>` (real format unconfirmed, §4.6).
+        let (name, user) = super::actor::split_display_string(&text);
+        n.actor = Some(name);
+        n.actor_user = user;
+    }
 }
 
 /// The path segment after `name` (case-insensitive), e.g. the pull request id of `.../pullRequests/318/...`.

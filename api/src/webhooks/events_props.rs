@@ -37,12 +37,12 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 
 proptest! {
     #[test]
-    fn any_bytes_parse_or_are_refused_without_panicking(body in proptest::collection::vec(any::<u8>(), 0..300)) {
+    fn any_bytes_parse_or_are_quarantined_without_panicking(body in proptest::collection::vec(any::<u8>(), 0..300)) {
         let _ = parse(&body);
     }
 
     #[test]
-    fn any_json_shape_parses_or_is_refused_without_panicking(v in json_value()) {
+    fn any_json_shape_parses_or_is_quarantined_without_panicking(v in json_value()) {
         let _ = parse(v.to_string().as_bytes());
     }
 
@@ -54,8 +54,7 @@ proptest! {
         let mut p = Payload::new(event, base);
         if v2 { p = p.version("2.0"); }
         let n = parse(&p.body());
-        prop_assert!(n.is_ok());
-        let n = n.unwrap();
+        prop_assert!(n.quarantine.is_none(), "{:?}", n.quarantine);
         prop_assert_eq!(n.event_type.as_str(), event.event_type());
         prop_assert_eq!(n.event_id.as_str(), p.id.as_str());
     }

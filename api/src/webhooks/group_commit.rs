@@ -144,7 +144,10 @@ async fn store(db: &DatabaseConnection, ready: &[Job]) -> Result<Vec<Committed>,
             integration: &s.known.integration,
             normalized: &s.normalized,
             payload: &s.payload,
-            outcome: routing::decide(s.normalized.kind(), s.normalized.repository_id.as_deref()),
+            outcome: match &s.normalized.quarantine {
+                Some(reason) => (deliveries::QUARANTINED, reason.clone()),
+                None => routing::decide(s.normalized.kind(), s.normalized.repository_id.as_deref()),
+            },
         })
         .collect();
     let stored = deliveries::insert_or_count(&txn, items).await?;

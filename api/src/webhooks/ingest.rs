@@ -1,13 +1,16 @@
-//! Durable ingestion: authenticate and parse here, then store (insert-or-ignore) and route in the
-//! writer's transaction ([`super::group_commit`]); answered only once that transaction committed.
+//! Durable ingestion: authenticate, read the body, parse, then store (insert-or-ignore) and route
+//! in the writer's transaction ([`super::group_commit`]); answered only once that transaction
+//! committed. An authenticated body that cannot be used is stored QUARANTINED, never refused.
 
-use axum::body::Bytes;
+use std::sync::Arc;
+
 use zeroize::Zeroizing;
 
-use super::events;
+use super::body::{HEAD_BYTES, Received};
+use super::events::{self, EventKind, Normalized};
 use super::group_commit::{Committed, Submission};
-use super::route::MAX_BODY;
-use super::routing;
+use super::known_integrations::Known;
+use super::{mentions, routing};
 use crate::state::AppState;
 
 /// What happened to an accepted delivery.
@@ -27,9 +30,8 @@ pub enum IngestError {
     Unauthorized,
     /// The integration was unlinked.
     Gone,
-    Malformed,
-    TooLarge,
-    /// A fault of ours (database busy or down, a key that does not open): worth a retry.
+    /// A fault of ours (database busy or down, a key that does not open), or a body cut short:
+    /// worth a retry.
     Unavailable(String),
 }
 
@@ -39,36 +41,63 @@ impl From<sea_orm::DbErr> for IngestError {
     }
 }
 
-/// Stores one delivery; `Ok` only once it is committed.
-pub async fn ingest(
+/// Who may deliver for `integration_id`: checked before the body is read.
+pub async fn authenticate(
     state: &AppState,
     integration_id: &str,
     password: Option<Zeroizing<String>>,
-    body: Bytes,
-) -> Result<Ingested, IngestError> {
-    if body.len() > MAX_BODY {
-        return Err(IngestError::TooLarge);
-    }
+) -> Result<Arc<Known>, IngestError> {
     // Not one of our ids: no need to ask the database.
     if uuid::Uuid::parse_str(integration_id).is_err() {
         return Err(IngestError::Unauthorized);
     }
     let password = password.as_deref().map(String::as_str);
-    let known = state.known_integrations.check(&state.db, &state.keyring, integration_id, password).await?;
-    let normalized = events::parse(&body).map_err(|_| IngestError::Malformed)?;
-    let kind = normalized.kind().as_str();
-    // It parsed as JSON, so it is UTF-8: kept as received, without a copy where the buffer allows.
-    let payload = String::from_utf8(Vec::from(body)).map_err(|_| IngestError::Malformed)?;
+    state.known_integrations.check(&state.db, &state.keyring, integration_id, password).await
+}
+
+/// The normalized delivery and the payload to keep, for a body as received.
+pub fn normalize(received: Received, cap: usize) -> (Normalized, String) {
+    let mut normalized = if received.oversized {
+        Normalized::quarantined(
+            &received.sha256,
+            format!(
+                "quarantined: the body is larger than VCSLINK_WEBHOOK_MAX_BODY_BYTES ({cap}); \
+                 the payload holds its first {HEAD_BYTES} bytes"
+            ),
+        )
+    } else {
+        events::parse(&received.bytes)
+    };
+    if let Some(reason) = normalized.quarantine.as_mut() {
+        reason.push_str(&format!("; {} bytes, SHA-256 {}", received.size, received.sha256));
+    }
+    let payload = match String::from_utf8(received.bytes) {
+        Ok(text) => text,
+        // Only a quarantined body may be other than UTF-8 (JSON is UTF-8): kept readable.
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    (normalized, payload)
+}
+
+/// Stores one authenticated delivery; `Ok` only once it is committed.
+pub async fn store(state: &AppState, known: Arc<Known>, received: Received) -> Result<Ingested, IngestError> {
+    let (mut normalized, payload) = normalize(received, state.config.webhook_max_body_bytes);
+    let kind = normalized.kind();
+    if kind == EventKind::PullRequestCommented && !normalized.mentions.is_empty() && mentions::wanted(&known) {
+        normalized.mention_names = mentions::resolve(state, &known, &normalized.mentions).await;
+    }
+    let outcome = if normalized.quarantine.is_some() { "quarantined" } else { "stored" };
+    let integration_id = known.integration.id.clone();
     let submission = Submission { known, normalized, payload };
     match state.ingest.submit(submission).await? {
         Committed::New(delivery) => {
-            crate::metrics::webhook_delivery(kind, "stored");
+            crate::metrics::webhook_delivery(kind.as_str(), outcome);
             routing::after_commit(state, &delivery);
             Ok(Ingested::Stored { delivery_id: delivery.id })
         }
         Committed::Duplicate => {
-            crate::metrics::webhook_delivery(kind, "duplicate");
-            tracing::debug!(integration_id, "duplicate delivery counted");
+            crate::metrics::webhook_delivery(kind.as_str(), "duplicate");
+            tracing::debug!(%integration_id, "duplicate delivery counted");
             Ok(Ingested::Duplicate)
         }
     }

@@ -1,8 +1,11 @@
 //! Azure DevOps Service Hook deliveries: the HTTP route (Basic auth; store, then ack), envelope
 //! parsing, group commit, and routing of stored deliveries.
 
+pub mod actor;
 pub mod automation_admin;
 pub mod automations;
+pub mod body;
+pub mod comments;
 pub mod dispatch;
 pub mod events;
 pub mod group_commit;
@@ -11,6 +14,7 @@ pub mod hooks;
 pub mod ingest;
 pub mod install;
 pub mod known_integrations;
+pub mod mentions;
 pub mod replay;
 pub mod route;
 pub mod routing;

@@ -1,9 +1,12 @@
-//! `POST /webhooks/azure-devops/{integrationId}`: HTTP Basic, then store, then 200.
+//! `POST /webhooks/azure-devops/{integrationId}`: HTTP Basic, then read the body, store, then 200.
 //!
 //! Azure DevOps retries only 408/502/503/504 and puts a subscription on probation after any other
-//! failure, so every fault of ours answers 503 with `Retry-After`, never 500.
+//! failure (AZURE-DEVOPS-WIRE §4.1, docs `service-hooks/troubleshoot.md`), so an authenticated
+//! delivery is always stored and acknowledged (one that cannot be used is kept QUARANTINED), every
+//! fault of ours answers 503 with `Retry-After`, never 500, 401 means a wrong password or an
+//! unknown id, and 410 an unlinked integration. The password is checked before the body is read.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -11,11 +14,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
+use super::body;
 use super::ingest::{self, IngestError, Ingested};
 use crate::state::AppState;
-
-/// The largest delivery accepted (the router's body limit answers 413 above it).
-pub const MAX_BODY: usize = 1024 * 1024;
 
 /// Seconds Azure DevOps is asked to wait before retrying after a 503.
 const RETRY_AFTER_SECONDS: &str = "5";
@@ -24,7 +25,7 @@ pub async fn receive(
     State(state): State<AppState>,
     Path(integration_id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     // Azure DevOps retries 503 (not 429, which would put the subscription on probation).
     if let Err(wait) = state.webhook_rate_limit.check(&integration_id) {
@@ -37,7 +38,14 @@ pub async fn receive(
         return r;
     }
     let password = basic_password(&headers);
-    match ingest::ingest(&state, &integration_id, password, body).await {
+    let stored = async {
+        let known = ingest::authenticate(&state, &integration_id, password).await?;
+        let received = body::read(body, state.config.webhook_max_body_bytes)
+            .await
+            .map_err(|e| IngestError::Unavailable(e.to_string()))?;
+        ingest::store(&state, known, received).await
+    };
+    match stored.await {
         Ok(Ingested::Stored { .. }) => (StatusCode::OK, "stored").into_response(),
         Ok(Ingested::Duplicate) => (StatusCode::OK, "duplicate").into_response(),
         Err(IngestError::Unauthorized) => {
@@ -47,14 +55,6 @@ pub async fn receive(
         Err(IngestError::Gone) => {
             crate::metrics::webhook_delivery("-", "gone");
             (StatusCode::GONE, "this integration was unlinked").into_response()
-        }
-        Err(IngestError::Malformed) => {
-            crate::metrics::webhook_delivery("-", "malformed");
-            (StatusCode::BAD_REQUEST, "the body is not a JSON object").into_response()
-        }
-        Err(IngestError::TooLarge) => {
-            crate::metrics::webhook_delivery("-", "too_large");
-            (StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than 1 MiB").into_response()
         }
         Err(IngestError::Unavailable(cause)) => {
             crate::metrics::webhook_delivery("-", "unavailable");

@@ -29,6 +29,9 @@ pub async fn enqueue_automations(
     d: delivery::Model,
     automations: &[automation::Model],
 ) -> Result<delivery::Model, DbErr> {
+    if d.outcome == deliveries::QUARANTINED {
+        return Ok(d);
+    }
     let matched: Vec<&automation::Model> = automations.iter().filter(|a| matches(a, &d)).collect();
     if matched.is_empty() {
         return Ok(d);
@@ -43,7 +46,11 @@ pub async fn enqueue_automations(
 }
 
 /// Routes a stored delivery again (`replayDelivery`) and records the outcome; returns the updated row.
+/// A quarantined delivery stays as it is: there is nothing to route.
 pub async fn route_in(db: &impl ConnectionTrait, d: &delivery::Model) -> Result<delivery::Model, DbErr> {
+    if d.outcome == deliveries::QUARANTINED {
+        return Ok(d.clone());
+    }
     let (outcome, message) = decide(EventKind::parse(&d.kind), d.repository_id.as_deref());
     deliveries::set_outcome(db, &d.id, outcome, Some(message)).await?;
     let automations = crate::store::automations::list(db, &d.integration_id).await?;

@@ -6,4 +6,5 @@ mod core;
 mod entra;
 mod git;
 mod hooks_wit;
+mod identities;
 mod support;

@@ -66,6 +66,11 @@ pub enum DeliveryOutcome {
     Processed,
     /// Routing failed (see `outcomeMessage`); `replayDelivery` runs it again.
     Failed,
+    /// Kept and acknowledged, never routed: the body is not JSON, the envelope lacks `id`,
+    /// `eventType` or `resource`, the event type is unknown, or the body is larger than
+    /// `VCSLINK_WEBHOOK_MAX_BODY_BYTES` (then `payload` holds its first 64 KiB). `outcomeMessage`
+    /// says which, with the body's size and SHA-256.
+    Quarantined,
 }
 
 /// A commit of a push (or of a pull request update).
@@ -182,9 +187,22 @@ impl WebhookDelivery {
         self.0.work_item_id
     }
 
-    /// Who acted (display name): pusher, pull request author, comment author; null when unknown.
+    /// Who acted (display name): the pusher, the pull request's creator (created), the identity the
+    /// message names (updated, merge attempted; else `closedBy` of a completed one; never the author
+    /// by default), the comment's author, the work item's last changer; null when unknown.
     async fn actor(&self) -> Option<&str> {
         self.0.actor.as_deref()
+    }
+
+    /// The actor's unique name (e-mail or account) when the payload gives one; null otherwise.
+    async fn actor_user(&self) -> Option<&str> {
+        self.0.actor_user.as_deref()
+    }
+
+    /// Whether a pull request comment event is an edit of an earlier comment (its content changed
+    /// after it was published); an edit triggers no automation. False for other events.
+    async fn comment_edited(&self) -> bool {
+        self.0.comment_edited
     }
 
     /// The comment text of comment events; null otherwise.
@@ -212,6 +230,7 @@ impl WebhookDelivery {
         match self.0.outcome.as_str() {
             "PROCESSED" => DeliveryOutcome::Processed,
             "FAILED" => DeliveryOutcome::Failed,
+            "QUARANTINED" => DeliveryOutcome::Quarantined,
             _ => DeliveryOutcome::Received,
         }
     }
@@ -226,7 +245,8 @@ impl WebhookDelivery {
         self.0.processed_at
     }
 
-    /// The request body exactly as received (JSON text).
+    /// The request body exactly as received (JSON text); for a QUARANTINED body that is not UTF-8,
+    /// a lossy reading of it, and for one over the size cap, its first 64 KiB.
     async fn payload(&self) -> &str {
         &self.0.payload
     }
