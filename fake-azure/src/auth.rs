@@ -155,11 +155,15 @@ fn add_challenge_headers(r: &mut Response, org: &Org, base: &str) {
         crate::http::append(r, "WWW-Authenticate", "NTLM");
         return;
     }
-    set(
-        r,
-        "WWW-Authenticate",
-        &format!("Bearer authorization_uri={base}/{}, Basic realm=\"{base}/\", TFS-Federated", org.tenant_id),
-    );
+    // An organization backed by Microsoft accounts has no Entra authority to name: its Bearer
+    // challenge carries none and its resource tenant is all zeros (git-credential-manager reads
+    // the header only when no Bearer authorization_uri is present; that MSA orgs omit it is inferred).
+    let bearer = if org.tenant_id == MSA_TENANT {
+        "Bearer".to_owned()
+    } else {
+        format!("Bearer authorization_uri={base}/{}", org.tenant_id)
+    };
+    set(r, "WWW-Authenticate", &format!("{bearer}, Basic realm=\"{base}/\", TFS-Federated"));
     set(r, "X-TFS-FedAuthRealm", &format!("{base}/"));
     set(r, "X-TFS-FedAuthIssuer", &format!("{base}/{}/", org.name));
     set(r, "X-VSS-ResourceTenant", &org.tenant_id);
@@ -173,6 +177,23 @@ fn add_challenge_headers(r: &mut Response, org: &Org, base: &str) {
         "X-TFS-SoapException",
         "%3c%3fxml+version%3d%221.0%22+encoding%3d%22utf-8%22%3f%3e%3csoap%3aEnvelope+xmlns%3asoap%3d%22http%3a%2f%2fwww.w3.org%2f2003%2f05%2fsoap-envelope%22%3e%3csoap%3aBody%3e%3csoap%3aFault%3e%3csoap%3aCode%3e%3csoap%3aValue%3esoap%3aReceiver%3c%2fsoap%3aValue%3e%3csoap%3aSubcode%3e%3csoap%3aValue%3eUnauthorizedRequestException%3c%2fsoap%3aValue%3e%3c%2fsoap%3aSubcode%3e%3c%2fsoap%3aCode%3e%3csoap%3aReason%3e%3csoap%3aText+xml%3alang%3d%22en%22%3eTF400813%3a+Resource+not+available+for+anonymous+access.+Client+authentication+required.%3c%2fsoap%3aText%3e%3c%2fsoap%3aReason%3e%3c%2fsoap%3aFault%3e%3c%2fsoap%3aBody%3e%3c%2fsoap%3aEnvelope%3e",
     );
+}
+
+/// The all-zero resource tenant of an organization backed by Microsoft accounts.
+pub const MSA_TENANT: &str = "00000000-0000-0000-0000-000000000000";
+
+/// An anonymous `HEAD`/`GET /{org}`: the 401 challenge that names the organization's resource
+/// tenant (`WWW-Authenticate`, `X-VSS-ResourceTenant`), whatever `X-TFS-FedAuthRedirect` says,
+/// as clients discovering the tenant see it (git-credential-manager `AzureDevOpsRestApi.cs`
+/// `GetAuthorityAsync`; github/app#3304).
+pub fn anonymous_org(req: &Req, org: &Org, base: &str) -> Response {
+    let mut r = if req.method == Method::HEAD {
+        crate::http::empty(StatusCode::UNAUTHORIZED)
+    } else {
+        errors::unauthorized(None)
+    };
+    add_challenge_headers(&mut r, org, base);
+    r
 }
 
 fn expired_pat(org: &Org, base: &str) -> Response {

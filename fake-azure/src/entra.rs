@@ -136,6 +136,9 @@ fn authorize(shared: &Shared, req: &Req, tid: &str) -> Response {
         }
         redirect(&with_params(&redirect_uri, &p))
     };
+    if tid == "common" || tid == "organizations" {
+        return fail("invalid_request", &entra_token::multi_tenant_refusal(&client_id, tid));
+    }
     if let Some(error) = world.deny_next_authorization.take() {
         return fail(&error, "AADSTS65004: User declined to consent to access the app.");
     }

@@ -86,6 +86,23 @@ pub fn find_app(world: &World, tid: &str, client_id: &str) -> Option<(String, En
         })
 }
 
+/// AADSTS50194 for `/common` or `/organizations` with an app registered in one tenant (every app
+/// of the fake is single-tenant, as new registrations are by default).
+pub fn multi_tenant_refusal(client_id: &str, tid: &str) -> String {
+    format!(
+        "AADSTS50194: Application '{client_id}'(vcslink) is not configured as a multi-tenant application. Usage of the /{tid} endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant."
+    )
+}
+
+fn single_tenant_only(base: &str, req: &Req, tid: &str, client_id: &str, world: &World) -> Option<Response> {
+    if tid != "common" && tid != "organizations" {
+        return None;
+    }
+    find_app(world, tid, client_id)?;
+    let message = multi_tenant_refusal(client_id, tid);
+    Some(oauth_error(base, req, StatusCode::BAD_REQUEST, "invalid_request", 50194, &message))
+}
+
 pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
     let base = shared.base.as_str();
     let form = req.form();
@@ -112,6 +129,9 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
         return missing("grant_type");
     };
     let mut world = shared.lock();
+    if let Some(refusal) = single_tenant_only(base, req, tid, &client_id, &world) {
+        return refusal;
+    }
     let Some((tenant_id, app)) = find_app(&world, tid, &client_id) else {
         return err(
             StatusCode::BAD_REQUEST,
@@ -168,6 +188,10 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
                 unique_name: client_id.clone(),
             };
             Grant { user: sp, scope, refresh: false, nonce: None }
+        }
+        "authorization_code" | "refresh_token" if world.user_grant_fault.is_some() => {
+            let (status, error, code, message) = world.user_grant_fault.map(|f| f.answer()).unwrap_or_default();
+            return err(status, error, code, message.to_owned());
         }
         "authorization_code" => {
             let Some(code) = field("code") else {

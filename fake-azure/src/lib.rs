@@ -7,6 +7,7 @@
 mod auth;
 mod core;
 mod entra;
+mod entra_faults;
 mod entra_issue;
 mod entra_token;
 mod errors;
@@ -37,6 +38,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::watch;
 
+pub use entra_faults::EntraFault;
 pub use model::{
     ALL_SCOPES, Ace, Behaviour, EntraApp, GIT_CREATE_BRANCH, GIT_GENERIC_CONTRIBUTE, GIT_GENERIC_READ, GIT_NAMESPACE,
     GIT_PULL_REQUEST_CONTRIBUTE, HOOKS_EDIT_SUBSCRIPTIONS, HOOKS_VIEW_SUBSCRIPTIONS, Pat, RecordedRequest,

@@ -23,6 +23,8 @@ pub struct World {
     pub requests: Vec<RecordedRequest>,
     /// Next `/authorize` answers with this error instead of a code.
     pub deny_next_authorization: Option<String>,
+    /// Users' code and refresh grants are refused with this error (see `entra_faults.rs`).
+    pub user_grant_fault: Option<crate::entra_faults::EntraFault>,
     /// Send ETags on JSON GET answers and honour `If-None-Match` with 304 (see `etag.rs`).
     pub etags: bool,
 }

@@ -27,6 +27,7 @@ mod shutdown;
 mod style;
 mod subscriptions;
 mod tenancy;
+mod tenant;
 mod validation;
 mod verification;
 mod webhook_durability;

@@ -12,7 +12,7 @@ use crate::on_both_backends;
 use crate::support::{TestApp, captured_logs, captured_responses, error_code, spawn_app};
 
 /// Makes every stored access token look expired to the server.
-async fn expire_in_db(app: &TestApp) {
+pub async fn expire_in_db(app: &TestApp) {
     let db = Database::connect(&app.config.database_url).await.expect("db");
     let past = chrono::Utc::now() - chrono::Duration::minutes(1);
     let backend = db.get_database_backend();
@@ -23,7 +23,7 @@ async fn expire_in_db(app: &TestApp) {
     db.execute_raw(Statement::from_sql_and_values(backend, sql, [past.into()])).await.expect("update");
 }
 
-fn refresh_grants(app: &TestApp) -> usize {
+pub fn refresh_grants(app: &TestApp) -> usize {
     app.fake
         .requests()
         .iter()

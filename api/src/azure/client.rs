@@ -80,6 +80,8 @@ pub struct AzureClient {
     http: reqwest::Client,
     config: Arc<AzureConfig>,
     pacer: Pacer,
+    /// Organizations' resource tenants, discovered anonymously (see `tenant.rs`).
+    tenants: super::tenant::TenantCache,
 }
 
 impl AzureClient {
@@ -95,11 +97,16 @@ impl AzureClient {
             .https_only(!config.allow_private_upstreams)
             .build()
             .map_err(ClientBuildError)?;
-        Ok(AzureClient { http, config: Arc::new(config), pacer: Pacer::default() })
+        Ok(AzureClient { http, config: Arc::new(config), pacer: Pacer::default(), tenants: Default::default() })
     }
 
     pub fn config(&self) -> &AzureConfig {
         &self.config
+    }
+
+    /// The cache of organizations' resource tenants.
+    pub fn tenants(&self) -> &super::tenant::TenantCache {
+        &self.tenants
     }
 
     /// An oauth2 HTTP client over the same connection pool, guard and limits.

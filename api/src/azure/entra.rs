@@ -12,7 +12,9 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::client::AzureClient;
+pub use super::entra_errors::{EntraErrorClass, EntraFailure};
 use super::error::AzureError;
+use super::wire::EntraError;
 
 /// An Entra app as a user flow needs it (client secret decrypted by the caller).
 #[derive(Clone, Debug)]
@@ -45,12 +47,9 @@ pub struct UserTokens {
 /// A failed grant. Descriptions come from Entra's `error_description` (first line), never a token.
 #[derive(Debug, thiserror::Error)]
 pub enum GrantError {
-    /// `invalid_grant`: the code or refresh token expired, was revoked or was already used.
-    #[error("microsoft entra id refused the grant: {description}")]
-    InvalidGrant { description: String },
-    /// Any other OAuth error (`invalid_client`, `invalid_scope`, ...).
-    #[error("microsoft entra id answered {error}: {description}")]
-    Refused { error: String, description: String },
+    /// Entra answered with an OAuth error; its class says whether the user must sign in again.
+    #[error("microsoft entra id refused the grant ({}): {}", .0.label(), .0.description)]
+    Refused(EntraFailure),
     /// Transport, guard, throttling or an answer that is not an OAuth answer.
     #[error("microsoft entra id could not be used: {0}")]
     Call(AzureError),
@@ -132,24 +131,29 @@ fn tokens(r: BasicTokenResponse) -> UserTokens {
 fn grant_error(e: RequestTokenError<AzureError, BasicErrorResponse>) -> GrantError {
     match e {
         RequestTokenError::ServerResponse(e) => {
-            let description = first_line(e.error_description().map(String::as_str));
-            match e.error() {
-                BasicErrorResponseType::InvalidGrant => GrantError::InvalidGrant { description },
-                other => GrantError::Refused { error: other.to_string(), description },
-            }
+            let error = match e.error() {
+                BasicErrorResponseType::Extension(other) => other.clone(),
+                other => other.to_string(),
+            };
+            GrantError::Refused(EntraFailure::new(&error, e.error_description().map(String::as_str), None))
         }
         RequestTokenError::Request(error) => GrantError::Call(error),
-        RequestTokenError::Parse(_, _) | RequestTokenError::Other(_) => GrantError::Call(AzureError::InvalidResponse {
-            reason: "the token endpoint did not answer like Microsoft Entra ID".into(),
-        }),
+        RequestTokenError::Parse(_, body) => match serde_json::from_slice::<EntraError>(&body) {
+            Ok(e) if e.error.is_some() => GrantError::Refused(EntraFailure::new(
+                e.error.as_deref().unwrap_or(""),
+                e.error_description.as_deref(),
+                e.error_codes.first().copied(),
+            )),
+            _ => not_oauth(),
+        },
+        RequestTokenError::Other(_) => not_oauth(),
     }
 }
 
-/// "AADSTS54005: OAuth2 Authorization code was already redeemed..." without the trace lines.
-fn first_line(text: Option<&str>) -> String {
-    let text = text.unwrap_or("").trim();
-    let line = text.lines().next().unwrap_or("").trim();
-    line.chars().take(300).collect()
+fn not_oauth() -> GrantError {
+    GrantError::Call(AzureError::InvalidResponse {
+        reason: "the token endpoint did not answer like Microsoft Entra ID".into(),
+    })
 }
 
 #[cfg(test)]

@@ -52,6 +52,8 @@ pub enum CheckName {
     CodeWrite,
     ServiceHooksManage,
     OauthAppValid,
+    /// Services with an OAuth app: the app lives in the organization's own Entra tenant.
+    OrganizationTenant,
 }
 
 impl CheckName {
@@ -63,6 +65,7 @@ impl CheckName {
         CheckName::CodeWrite,
         CheckName::ServiceHooksManage,
         CheckName::OauthAppValid,
+        CheckName::OrganizationTenant,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +77,7 @@ impl CheckName {
             CheckName::CodeWrite => "CODE_WRITE",
             CheckName::ServiceHooksManage => "SERVICE_HOOKS_MANAGE",
             CheckName::OauthAppValid => "OAUTH_APP_VALID",
+            CheckName::OrganizationTenant => "ORGANIZATION_TENANT",
         }
     }
 
@@ -98,6 +102,9 @@ pub enum VerificationCode {
     UpstreamUnreachable,
     UpstreamRateLimited,
     ServerUrlPointsToLocalhost,
+    TenantMismatch,
+    OrganizationPatOnly,
+    ConditionalAccessBlocked,
 }
 
 /// One row of the code table.
@@ -127,6 +134,9 @@ impl VerificationCode {
         VerificationCode::UpstreamUnreachable,
         VerificationCode::UpstreamRateLimited,
         VerificationCode::ServerUrlPointsToLocalhost,
+        VerificationCode::TenantMismatch,
+        VerificationCode::OrganizationPatOnly,
+        VerificationCode::ConditionalAccessBlocked,
     ];
 
     /// THE code table.
@@ -218,6 +228,37 @@ impl VerificationCode {
                      (Application Tier > Change Public URL) to the address clients use, e.g. https://ado.example.com/.",
                 ),
             ),
+            VerificationCode::TenantMismatch => (
+                "TENANT_MISMATCH",
+                "The OAuth app is registered in another Entra tenant than the one the organization is connected to: \
+                 users' tokens from that tenant are refused by Azure DevOps (401 TF400813).",
+                Some(
+                    "Register the app in the organization's tenant (shown in the message; Organization settings > \
+                     Microsoft Entra at https://dev.azure.com/{organization}/_settings/organizationAad), or omit \
+                     tenantId so vcslink uses the organization's tenant.",
+                ),
+            ),
+            VerificationCode::OrganizationPatOnly => (
+                "ORGANIZATION_PAT_ONLY",
+                "The organization is backed by Microsoft accounts, not an Entra tenant: Entra ID apps cannot \
+                 sign its users in to Azure DevOps, so only personal access tokens work (a warning when an \
+                 administrator configured a tenant, which is then used).",
+                Some(
+                    "Use personal access tokens (personalAccessToken, setPersonalAccessToken), or connect the \
+                     organization to an Entra tenant at https://dev.azure.com/{organization}/_settings/organizationAad \
+                     and verify again.",
+                ),
+            ),
+            VerificationCode::ConditionalAccessBlocked => (
+                "CONDITIONAL_ACCESS_BLOCKED",
+                "A Conditional Access or cross-tenant access policy of the Entra tenant blocks the sign-in \
+                 (AADSTS53003, 500212, 500213).",
+                Some(
+                    "Signing in again does not help until an Entra administrator changes the policy (Entra admin \
+                     center > Protection > Conditional Access, or External Identities > Cross-tenant access \
+                     settings); the sign-in logs show which policy applied. Then verify or connect again.",
+                ),
+            ),
         };
         CodeEntry { code, cause, hint }
     }
@@ -250,6 +291,11 @@ impl VerificationCode {
             }
             _ => hint.replace(ORG_PLACEHOLDER, org),
         })
+    }
+
+    /// A warning: reported on its check but never makes a verification fail.
+    pub fn is_warning(self) -> bool {
+        matches!(self, VerificationCode::OrganizationPatOnly)
     }
 
     pub fn parse(s: &str) -> Option<VerificationCode> {

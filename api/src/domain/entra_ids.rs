@@ -30,8 +30,11 @@ impl fmt::Display for ClientId {
 }
 
 /// The Entra ID tenant: a GUID (lower-case, hyphenated) or a verified domain such as
-/// `contoso.onmicrosoft.com` (lower-case). Multi-tenant aliases are refused: an app that proves
-/// itself with client credentials needs one definite tenant.
+/// `contoso.onmicrosoft.com` (lower-case). Multi-tenant aliases are refused: Azure DevOps needs
+/// tokens from the organization's own tenant (with `/common` or `/organizations` Entra issues a
+/// guest user's token in their home tenant, which the organization refuses with TF400813), and an
+/// app that proves itself with client credentials needs one definite tenant. The all-zero GUID
+/// is refused too (Entra: AADSTS900021 "Tenant identifiers may not be an empty GUID").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TenantId(String);
 
@@ -46,11 +49,23 @@ impl TenantId {
         let hint = "use the Directory (tenant) ID GUID from the app registration's Overview page";
         let tenant = input.trim();
         if let Some(guid) = parse_guid(tenant) {
+            if guid == ZERO_GUID {
+                return Err(InvalidInput::new(field, "is the all-zero GUID, which names no tenant").with_hint(
+                    "an organization backed by Microsoft accounts has no Entra tenant and works with personal \
+                     access tokens only (ORGANIZATION_PAT_ONLY); otherwise use the Directory (tenant) ID GUID \
+                     from the app registration's Overview page",
+                ));
+            }
             return Ok(TenantId(guid));
         }
         let lower = tenant.to_ascii_lowercase();
         if matches!(lower.as_str(), "common" | "organizations" | "consumers") {
-            return Err(InvalidInput::new(field, format!("\"{lower}\" is not one tenant")).with_hint(hint));
+            return Err(InvalidInput::new(field, format!("\"{lower}\" is not one tenant")).with_hint(
+                "Azure DevOps needs the organization's own tenant: with common or organizations, Microsoft Entra \
+                 ID issues a guest user's token in their home tenant, which the organization refuses (TF400813). \
+                 Use the organization's Directory (tenant) ID GUID, or omit tenantId to use the tenant the \
+                 organization names",
+            ));
         }
         if is_domain(&lower) {
             return Ok(TenantId(lower));
@@ -74,6 +89,8 @@ impl fmt::Display for TenantId {
         f.write_str(&self.0)
     }
 }
+
+const ZERO_GUID: &str = "00000000-0000-0000-0000-000000000000";
 
 fn parse_guid(input: &str) -> Option<String> {
     // `uuid` also accepts the `urn:uuid:` form; a client ID never comes that way, so refuse it.
@@ -132,8 +149,25 @@ mod tests {
     }
 
     #[test]
-    fn multi_tenant_aliases_and_junk_are_refused_with_the_guid_hint() {
-        for bad in ["common", "Organizations", "consumers", "", "contoso", "-bad.com", "a..b", "x/y.com"] {
+    fn multi_tenant_aliases_are_refused_because_guests_would_get_tokens_from_their_home_tenant() {
+        for alias in ["common", "Organizations", "consumers"] {
+            let err = TenantId::parse(alias).unwrap_err();
+            assert_eq!(err.field, "oauthApp.tenantId");
+            let hint = err.hint.unwrap();
+            assert!(hint.contains("organization's own tenant") && hint.contains("TF400813"), "{hint}");
+            assert!(hint.contains("omit tenantId"), "{hint}");
+        }
+    }
+
+    #[test]
+    fn the_all_zero_tenant_is_refused_as_a_microsoft_account_organization() {
+        let err = TenantId::parse("00000000-0000-0000-0000-000000000000").unwrap_err();
+        assert!(err.hint.unwrap().contains("ORGANIZATION_PAT_ONLY"));
+    }
+
+    #[test]
+    fn junk_tenants_are_refused_with_the_guid_hint() {
+        for bad in ["", "contoso", "-bad.com", "a..b", "x/y.com"] {
             let err = TenantId::parse(bad).unwrap_err();
             assert_eq!(err.field, "oauthApp.tenantId", "{bad}");
             assert!(err.hint.unwrap().contains("tenant) ID GUID"), "{bad}");

@@ -4,7 +4,7 @@ use sea_orm::TransactionTrait;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::parse::{CreateInput, ParsedCreate, parse_create};
-use super::{Outcome, credentials, idempotency, status_for};
+use super::{Outcome, credentials, idempotency, org_tenant, status_for};
 use crate::auth::Principal;
 use crate::azure::verify::{self, VerifyTarget};
 use crate::domain::WebhookPassword;
@@ -12,7 +12,10 @@ use crate::error::{ApiError, is_unique_violation};
 use crate::state::AppState;
 use crate::store::{self, audit::Actor, integrations as rows};
 
-pub async fn create(state: &AppState, p: &Principal, actor: &Actor, input: CreateInput) -> Result<Outcome, ApiError> {
+pub async fn create(state: &AppState, p: &Principal, actor: &Actor, mut input: CreateInput) -> Result<Outcome, ApiError> {
+    if let Some(fields) = input.oauth_app.as_mut() {
+        org_tenant::fill_tenant(state, &input.organization_url, input.flavor, fields).await?;
+    }
     let parsed = parse_create(&input, state.entra_authority(), state.config.allow_private_upstreams)?;
     let fingerprint = idempotency::fingerprint(&canonical(&parsed, &input));
     if let Some(key) = &input.idempotency_key {

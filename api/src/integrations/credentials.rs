@@ -15,6 +15,7 @@ pub fn oauth_credentials(app: &OAuthApp) -> OAuthAppCredentials {
         token_url: app.token_url().clone(),
         client_id: app.client_id().to_owned(),
         client_secret: app.client_secret().clone(),
+        tenant_id: app.tenant_id().to_owned(),
     }
 }
 
@@ -28,6 +29,7 @@ pub fn target_of(keyring: &Keyring, m: &entity::integration::Model) -> Result<Ve
             token_url: parse(token)?,
             client_id: client_id.clone(),
             client_secret,
+            tenant_id: m.oauth_tenant_id.clone().unwrap_or_default(),
         }),
         _ => None,
     };

@@ -7,6 +7,7 @@ pub mod create;
 pub mod credentials;
 pub mod idempotency;
 pub mod lifecycle;
+pub mod org_tenant;
 pub mod parse;
 pub mod update;
 

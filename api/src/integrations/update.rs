@@ -65,7 +65,11 @@ pub async fn update(state: &AppState, p: &Principal, actor: &Actor, input: Updat
     let oauth = match &input.oauth_app {
         Patch::Keep => None,
         Patch::Clear => Some(None),
-        Patch::Set(f) => Some(Some(OAuthApp::parse(f.clone(), state.entra_authority())?)),
+        Patch::Set(f) => {
+            let mut fields = f.clone();
+            super::org_tenant::fill_tenant(state, &current.organization_url, Some(flavor), &mut fields).await?;
+            Some(Some(OAuthApp::parse(fields, state.entra_authority())?))
+        }
     };
     let webhook_password = input.webhook_password.as_ref().map(WebhookPassword::parse).transpose()?;
     let has_pat = pat.as_ref().map_or(current.pat_sealed.is_some(), Option::is_some);

@@ -16,7 +16,7 @@ use sea_orm::EntityTrait;
 use secrecy::SecretString;
 
 use crate::azure::Credential;
-use crate::azure::entra::{self, GrantError};
+use crate::azure::entra::{self, EntraErrorClass, EntraFailure, GrantError};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::user_authorizations::{self as auths, METHOD_PAT, STATUS_EXPIRED};
@@ -119,18 +119,42 @@ async fn bearer(state: &AppState, m: &integration::Model, row: Model) -> Result<
                     return Ok(tokens.access_token);
                 }
             }
-            Err(GrantError::InvalidGrant { description }) => {
-                if auths::mark_expired(&state.db, &row).await? {
-                    tracing::info!(authorization = %row.id, %description, "refresh token refused; authorization expired");
-                    return Err(super::needs_connection(m, expired_message(m), None));
+            Err(GrantError::Refused(failure)) => match failure.class {
+                EntraErrorClass::NewSignIn => {
+                    if auths::mark_expired(&state.db, &row).await? {
+                        tracing::info!(authorization = %row.id, error = %failure.label(), description = %failure.description,
+                            "refresh refused; the user must sign in again; authorization expired");
+                        return Err(super::needs_connection(m, sign_in_again_message(m, &failure), None));
+                    }
                 }
-            }
-            Err(GrantError::Refused { error, description }) => {
-                tracing::warn!(%error, %description, "refresh refused for the OAuth app");
-                return Err(ApiError::UpstreamUnavailable {
-                    message: format!("Microsoft Entra ID refused to refresh your token ({error}: {description})"),
-                });
-            }
+                EntraErrorClass::BlockedByPolicy => {
+                    tracing::info!(authorization = %row.id, error = %failure.label(), "refresh blocked by a policy");
+                    return Err(policy_blocked(m, &failure));
+                }
+                EntraErrorClass::Setup => {
+                    tracing::warn!(error = %failure.label(), description = %failure.description, "refresh refused for the OAuth app");
+                    return Err(ApiError::NotAuthorizedUpstream {
+                        message: format!(
+                            "Microsoft Entra ID refused the integration's OAuth app while refreshing your token ({}: {})",
+                            failure.label(),
+                            failure.description
+                        ),
+                        hint: Some(
+                            "an administrator verifies the integration (verifyAzureDevOpsIntegration) and fixes its \
+                             OAuth app; your connection is kept"
+                                .to_owned(),
+                        ),
+                    });
+                }
+                EntraErrorClass::Transient => {
+                    return Err(ApiError::UpstreamUnavailable {
+                        message: format!(
+                            "Microsoft Entra ID could not refresh your token right now ({}); try again",
+                            failure.label()
+                        ),
+                    });
+                }
+            },
             Err(GrantError::Call(e)) => {
                 return Err(ApiError::UpstreamUnavailable {
                     message: format!("Microsoft Entra ID could not refresh your token: {e}"),
@@ -140,4 +164,29 @@ async fn bearer(state: &AppState, m: &integration::Model, row: Model) -> Result<
         // Lost the compare-and-swap: another replica wrote first; read its tokens.
     }
     Err(ApiError::UpstreamUnavailable { message: "your token could not be refreshed; try again".to_owned() })
+}
+
+/// The message of an authorization Entra says needs a new sign-in, with the reason.
+pub fn sign_in_again_message(m: &integration::Model, failure: &EntraFailure) -> String {
+    format!(
+        "Microsoft Entra ID asks you to sign in again for Azure DevOps organization {}: {} ({}); connect again",
+        m.organization,
+        failure.sign_in_reason(),
+        failure.label()
+    )
+}
+
+/// `NOT_AUTHORIZED_UPSTREAM` for a Conditional Access or cross-tenant policy block: the
+/// authorization is kept, since signing in again does not help until the policy changes.
+pub fn policy_blocked(m: &integration::Model, failure: &EntraFailure) -> ApiError {
+    ApiError::NotAuthorizedUpstream {
+        message: format!(
+            "a Microsoft Entra ID access policy blocks your access to Azure DevOps organization {} \
+             (CONDITIONAL_ACCESS_BLOCKED, {}: {})",
+            m.organization,
+            failure.label(),
+            failure.description
+        ),
+        hint: crate::azure::VerificationCode::ConditionalAccessBlocked.hint().map(str::to_owned),
+    }
 }

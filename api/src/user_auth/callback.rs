@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::pages;
 use super::start::is_allowed_origin;
-use crate::azure::entra::{self, GrantError};
+use crate::azure::entra::{self, EntraErrorClass, EntraFailure, GrantError};
 use crate::azure::whoami::whoami;
 use crate::azure::{AzureError, Credential};
 use crate::state::AppState;
@@ -70,14 +70,17 @@ async fn finish(state: &AppState, q: CallbackQuery) -> Result<Response, Response
     };
     let row = consumed.row;
     if let Some(error) = q.error.as_deref() {
-        let detail = first_line(q.error_description.as_deref());
-        let problem = if error == "access_denied" {
-            "You declined the authorization at Microsoft Entra ID.".to_owned()
-        } else {
-            format!("Microsoft Entra ID reported {error}: {detail}")
-        };
         tracing::info!(error, "authorization refused at Entra ID");
-        return Err(pages::failed(StatusCode::BAD_REQUEST, &problem, START_AGAIN));
+        if error == "access_denied"
+            && q.error_description.as_deref().and_then(crate::azure::wire::aadsts_code).is_none_or(|c| c == 65004)
+        {
+            return Err(pages::failed(
+                StatusCode::BAD_REQUEST,
+                "You declined the authorization at Microsoft Entra ID.",
+                START_AGAIN,
+            ));
+        }
+        return Err(refused_page(&EntraFailure::new(error, q.error_description.as_deref(), None)));
     }
     let Some(code) = q.code.as_deref().filter(|c| !c.is_empty()) else {
         return Err(pages::failed(
@@ -110,20 +113,7 @@ async fn finish(state: &AppState, q: CallbackQuery) -> Result<Response, Response
     };
     let tokens = match entra::exchange_code(&state.azure, &app, code, &consumed.verifier).await {
         Ok(t) => t,
-        Err(GrantError::InvalidGrant { description }) => {
-            return Err(pages::failed(
-                StatusCode::BAD_REQUEST,
-                &format!("Microsoft Entra ID refused the authorization code ({description})."),
-                START_AGAIN,
-            ));
-        }
-        Err(GrantError::Refused { error, description }) => {
-            return Err(pages::failed(
-                StatusCode::BAD_GATEWAY,
-                &format!("Microsoft Entra ID refused the OAuth app ({error}: {description})."),
-                "Ask an administrator to verify the integration's OAuth app.",
-            ));
-        }
+        Err(GrantError::Refused(failure)) => return Err(refused_page(&failure)),
         Err(GrantError::Call(e)) => {
             tracing::warn!(error = %e, "token endpoint unusable");
             return Err(pages::failed(
@@ -205,7 +195,37 @@ async fn store(
     txn.commit().await
 }
 
-fn first_line(text: Option<&str>) -> String {
-    let line = text.unwrap_or("").lines().next().unwrap_or("").trim();
-    line.chars().take(300).collect()
+/// The page for an Entra refusal, by class (entra_errors.rs): sign in again, ask for a policy
+/// change, ask an administrator to fix the app, or try again later.
+fn refused_page(f: &EntraFailure) -> Response {
+    let (status, problem, what_to_do) = match f.class {
+        EntraErrorClass::NewSignIn => (
+            StatusCode::BAD_REQUEST,
+            format!(
+                "Microsoft Entra ID asks for a new sign-in: {} ({}: {}).",
+                f.sign_in_reason(),
+                f.label(),
+                f.description
+            ),
+            START_AGAIN.to_owned(),
+        ),
+        EntraErrorClass::BlockedByPolicy => (
+            StatusCode::FORBIDDEN,
+            format!("A Microsoft Entra ID access policy blocks this sign-in ({}: {}).", f.label(), f.description),
+            "Signing in again will not help until an Entra administrator changes the Conditional Access or \
+             cross-tenant access policy (CONDITIONAL_ACCESS_BLOCKED)."
+                .to_owned(),
+        ),
+        EntraErrorClass::Setup => (
+            StatusCode::BAD_GATEWAY,
+            format!("Microsoft Entra ID refused the OAuth app ({}: {}).", f.label(), f.description),
+            "Ask an administrator to verify the integration's OAuth app.".to_owned(),
+        ),
+        EntraErrorClass::Transient => (
+            StatusCode::BAD_GATEWAY,
+            format!("Microsoft Entra ID is temporarily unavailable ({}).", f.label()),
+            "Try again in a few minutes.".to_owned(),
+        ),
+    };
+    pages::failed(status, &problem, &what_to_do)
 }

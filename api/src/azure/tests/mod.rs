@@ -3,6 +3,7 @@
 mod client;
 mod oauth;
 mod pat;
+mod tenant;
 
 use std::time::Duration;
 
@@ -40,6 +41,7 @@ fn oauth_app(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> O
         token_url: url(&format!("{authority}/{tenant}/oauth2/v2.0/token")),
         client_id: client_id.to_owned(),
         client_secret: SecretString::from(secret),
+        tenant_id: tenant.to_owned(),
     }
 }
 

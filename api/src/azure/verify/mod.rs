@@ -8,6 +8,7 @@ mod advisory;
 mod describe;
 mod oauth;
 mod projects;
+mod tenant;
 
 use chrono::Utc;
 use secrecy::SecretString;
@@ -54,6 +55,10 @@ pub async fn verify(client: &AzureClient, target: &VerifyTarget) -> Verification
         let check = check_oauth_app(client, app).await;
         run.retry_after_secs = run.retry_after_secs.or(check.retry_after_secs);
         run.checks.push(check.check);
+        if target.flavor == Flavor::Services {
+            let issuer = check.issuer_tenant.as_deref();
+            run.checks.push(tenant::check_org_tenant(client, &target.org_url, &app.tenant_id, issuer).await);
+        }
     }
     let verification = run.finish(checked_at);
     tracing::info!(ok = verification.ok, code = verification.code.as_str(), "verified");
@@ -158,7 +163,10 @@ impl<'a> Run<'a> {
 
     /// Sums the checks up: `ok`, the first failing required code, a sentence and the hint.
     fn finish(self, checked_at: chrono::DateTime<Utc>) -> Verification {
-        let failing = self.checks.iter().find(|c| !c.ok && !c.name.is_advisory());
+        let failing = self
+            .checks
+            .iter()
+            .find(|c| !c.ok && !c.name.is_advisory() && !c.code.is_some_and(VerificationCode::is_warning));
         let ok = failing.is_none() && !self.checks.is_empty();
         let (code, message) = match failing {
             Some(check) => (check.code.unwrap_or(VerificationCode::UpstreamUnreachable), check.message.clone()),

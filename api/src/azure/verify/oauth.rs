@@ -34,17 +34,21 @@ pub struct OAuthAppCredentials {
     pub token_url: Url,
     pub client_id: String,
     pub client_secret: SecretString,
+    /// The tenant as configured (a GUID or a domain), compared with the organization's.
+    pub tenant_id: String,
 }
 
 /// A check plus the `Retry-After` seconds, when throttling was the reason.
 pub(super) struct OAuthCheck {
     pub check: VerificationCheck,
     pub retry_after_secs: Option<u64>,
+    /// The tenant GUID of the discovery document's `issuer`, when it was read.
+    pub issuer_tenant: Option<String>,
 }
 
 fn check(ok: bool, code: Option<VerificationCode>, message: impl Into<String>) -> OAuthCheck {
     let check = VerificationCheck { name: CheckName::OauthAppValid, ok, code, message: message.into() };
-    OAuthCheck { check, retry_after_secs: None }
+    OAuthCheck { check, retry_after_secs: None, issuer_tenant: None }
 }
 
 /// A failed call to Entra ID (transport, guard, throttling or an unexpected status).
@@ -86,6 +90,7 @@ pub(super) async fn check_oauth_app(client: &AzureClient, app: &OAuthAppCredenti
     if let Some(failure) = discovery_failure(&discovery) {
         return failure;
     }
+    let issuer_tenant = discovery.json::<OpenIdConfiguration>().ok().and_then(|d| d.issuer).and_then(|i| issuer_guid(&i));
     let oauth = BasicClient::new(ClientId::new(app.client_id.clone()))
         .set_client_secret(ClientSecret::new(app.client_secret.expose_secret().to_owned()))
         .set_auth_type(AuthType::RequestBody)
@@ -96,7 +101,7 @@ pub(super) async fn check_oauth_app(client: &AzureClient, app: &OAuthAppCredenti
         .add_scope(Scope::new(AZURE_DEVOPS_DEFAULT_SCOPE.to_owned()))
         .request_async(&http)
         .await;
-    match answer {
+    let mut result = match answer {
         Ok(_) => check(true, None, "Microsoft Entra ID issued the OAuth app a token for Azure DevOps."),
         Err(RequestTokenError::ServerResponse(e)) => token_error(&e),
         Err(RequestTokenError::Request(error)) => failed_call(&error),
@@ -113,7 +118,16 @@ pub(super) async fn check_oauth_app(client: &AzureClient, app: &OAuthAppCredenti
             Some(VerificationCode::UpstreamUnreachable),
             "The token endpoint answered with an empty or unexpected response.",
         ),
-    }
+    };
+    result.issuer_tenant = issuer_tenant;
+    result
+}
+
+/// `https://login.microsoftonline.com/{guid}/v2.0` → the GUID (lower-case), else `None`.
+fn issuer_guid(issuer: &str) -> Option<String> {
+    let url = Url::parse(issuer).ok()?;
+    let segment = url.path_segments()?.find(|s| !s.is_empty())?;
+    uuid::Uuid::try_parse(segment).ok().filter(|_| segment.len() == 36).map(|id| id.hyphenated().to_string())
 }
 
 /// A discovery answer other than a JSON OpenID configuration, as a failed check.
@@ -162,11 +176,23 @@ fn token_error(e: &BasicErrorResponse) -> OAuthCheck {
     entra_error(&error, &entra)
 }
 
-/// Maps an Entra token error onto a verification code.
+/// Maps an Entra token error onto a verification code: its class first (entra_errors.rs), then
+/// the AADSTS number for the setup faults vcslink names.
 fn entra_error(error: &str, e: &EntraError) -> OAuthCheck {
     use VerificationCode as C;
     let detail = first_sentence(e.error_description.as_deref());
     let code = e.aadsts_code().or_else(|| e.error_description.as_deref().and_then(aadsts_code));
+    match classify(error, code) {
+        EntraErrorClass::BlockedByPolicy => {
+            let message = "A Conditional Access or cross-tenant access policy blocks the OAuth app".to_owned();
+            return check(false, Some(C::ConditionalAccessBlocked), format!("{message}{detail}"));
+        }
+        EntraErrorClass::Transient => {
+            let message = "Microsoft Entra ID is temporarily unavailable".to_owned();
+            return check(false, Some(C::UpstreamUnreachable), format!("{message}{detail}"));
+        }
+        EntraErrorClass::NewSignIn | EntraErrorClass::Setup => {}
+    }
     let (code, message) = match code {
         Some(AADSTS_INVALID_SECRET) => (C::OauthInvalidClient, "The OAuth app's client secret is wrong".to_owned()),
         Some(AADSTS_EXPIRED_SECRET) => (C::OauthInvalidClient, "The OAuth app's client secret has expired".to_owned()),
@@ -175,9 +201,6 @@ fn entra_error(error: &str, e: &EntraError) -> OAuthCheck {
         }
         Some(AADSTS_TENANT_NOT_FOUND) => {
             (C::OauthTenantNotFound, "Microsoft Entra ID does not know the tenant".to_owned())
-        }
-        _ if error == "temporarily_unavailable" => {
-            (C::UpstreamUnreachable, "Microsoft Entra ID is temporarily unavailable".to_owned())
         }
         _ => (C::OauthInvalidClient, format!("Microsoft Entra ID refused the OAuth app ({error})")),
     };
