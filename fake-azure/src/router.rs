@@ -72,6 +72,10 @@ pub async fn entry(
     let first = req.segs.first().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
     let is_entra = entra::is_entra_path(&req);
     let behaviour = next_behaviour(&shared, &first);
+    let delayed_by = match &behaviour {
+        Some(Behaviour::Delayed { retry_after_secs }) => Some(*retry_after_secs),
+        _ => None,
+    };
     match behaviour {
         Some(Behaviour::RateLimited { retry_after_secs }) => {
             return throttled(retry_after_secs, is_entra);
@@ -103,7 +107,7 @@ pub async fn entry(
         Some(Behaviour::Redirect(to)) => {
             return (StatusCode::FOUND, [("location", to.as_str())], "").into_response();
         }
-        Some(Behaviour::Normal | Behaviour::Sequence(_)) | None => {}
+        Some(Behaviour::Normal | Behaviour::Sequence(_) | Behaviour::Delayed { .. }) | None => {}
     }
 
     if is_entra {
@@ -111,6 +115,9 @@ pub async fn entry(
     }
     let (mut resp, user, version) = dispatch(&shared, &req);
     decorate(&mut resp, &req, user.as_ref(), version.as_deref());
+    if let Some(retry_after) = delayed_by {
+        delayed(&mut resp, retry_after);
+    }
     let etags = shared.lock().etags;
     if etags { crate::etag::conditional(resp, &req).await } else { resp }
 }
@@ -148,6 +155,17 @@ fn throttled(retry_after: u64, entra: bool) -> Response {
     set(&mut r, "X-RateLimit-Remaining", "0");
     set(&mut r, "X-RateLimit-Reset", &reset.to_string());
     r
+}
+
+/// The headers of an answer Azure DevOps delayed (it still served it).
+fn delayed(r: &mut Response, retry_after: u64) {
+    let reset = chrono::Utc::now().timestamp() + retry_after as i64;
+    set(r, "Retry-After", &retry_after.to_string());
+    set(r, "X-RateLimit-Resource", "Core");
+    set(r, "X-RateLimit-Delay", "0.250");
+    set(r, "X-RateLimit-Limit", "200");
+    set(r, "X-RateLimit-Remaining", "0");
+    set(r, "X-RateLimit-Reset", &reset.to_string());
 }
 
 /// Answers an Azure DevOps request; also returns the authenticated user and the api-version served.

@@ -112,3 +112,31 @@ async fn the_203_sign_in_page_of_a_request_without_suppress_is_unauthorized() {
     let got = crate::azure::error::classify(status, &headers, &body);
     assert_eq!(got, Err(AzureError::Unauthorized { expired: false }));
 }
+
+#[tokio::test]
+async fn a_200_asking_to_slow_down_delays_that_identitys_next_call_and_no_other() {
+    let fake = FakeAzure::start().await;
+    fake.add_pat(DEFAULT_ORG, "lee-pat", fake_azure::Pat::full(fake_azure::User::lee()));
+    fake.set_behaviour(DEFAULT_ORG, fake_azure::Behaviour::Delayed { retry_after_secs: 30 });
+    let azure = client();
+    let org = url(&fake.org_url(DEFAULT_ORG));
+    let projects = |credential: Credential| {
+        let (azure, org) = (azure.clone(), org.clone());
+        async move {
+            azure.get_page::<TeamProjectReference>(&org, "_apis/projects", &[("api-version", "7.1")], &credential).await
+        }
+    };
+
+    let first = projects(pat()).await;
+    let second = projects(pat()).await;
+    let other = projects(Credential::Pat(SecretString::from("lee-pat"))).await;
+
+    assert!(first.is_ok(), "the delayed answer is still served: {first:?}");
+    // 30 s is longer than vcslink waits inside a request: refused at once, without calling.
+    match second {
+        Err(AzureError::RateLimited { retry_after: Some(after) }) => assert!(after.as_secs() > 25, "{after:?}"),
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    assert!(other.is_ok(), "another identity is not delayed: {other:?}");
+    assert_eq!(fake.requests().len(), 2, "the delayed identity's second call never left");
+}
