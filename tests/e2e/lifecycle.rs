@@ -47,15 +47,16 @@ async fn an_integration_lives_its_whole_life_over_graphql(app: TestApp) {
         assert!(checks.contains(&step), "missing check {step} in {checks:?}");
     }
 
-    // The fake saw HTTP Basic with the PAT and api-version 7.1 on connectionData and projects.
+    // The fake saw HTTP Basic with the PAT, connectionData at 7.1-preview.1 (it is preview-only)
+    // and projects at 7.1.
     let expected_auth =
         format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!(":{DEFAULT_PAT}")));
     let seen = app.fake.requests();
-    for path in ["/contoso/_apis/connectionData", "/contoso/_apis/projects"] {
+    for (path, version) in [("/contoso/_apis/connectionData", "7.1-preview.1"), ("/contoso/_apis/projects", "7.1")] {
         let r = seen.iter().find(|r| r.path.eq_ignore_ascii_case(path)).unwrap_or_else(|| panic!("no call to {path}"));
         assert_eq!(r.method, "GET");
         assert_eq!(r.header("authorization"), Some(expected_auth.as_str()));
-        assert_eq!(r.api_version(), Some("7.1"));
+        assert_eq!(r.api_version(), Some(version));
     }
 
     // Read back, by id and as a node.
