@@ -2,8 +2,8 @@
 //! `filterValue`, as on `vssps.dev.azure.com/{org}` (spec `vsts-rest-api-specs`
 //! `specification/ims/7.1/identities.json`, examples `SearchIdentityByEmail`, `SearchPCVUByName`).
 //!
-//! Scope `vso.identity` (or `vso.identity_manage`); without it 401, as every scoped route
-//! (AZURE-DEVOPS-WIRE §2.3). The known identities are the users behind the organization's PATs.
+//! Scope `vso.identity` (or `vso.identity_manage`); without it 401, as every scoped route answers
+//! a PAT that lacks its scope. The known identities are the users behind the organization's PATs.
 //! An id that names nobody comes back as `null` in `value` (the VSS identity service's way;
 //! **unconfirmed** for this route); a query with neither ids nor a search filter is a 400
 //! (wording **unconfirmed**).

@@ -119,7 +119,8 @@ impl Payload {
         self.comment = c.into();
         self
     }
-    /// A PR comment edit: content updated hours after publication, message "has edited" (§4.5).
+    /// A PR comment edit: content updated hours after publication, message "has edited" (docs
+    /// `service-hooks/events.md`, 06/16/2025 sample).
     pub fn edited(mut self) -> Self {
         self.edited = true;
         self
@@ -163,7 +164,7 @@ impl Payload {
             Event::PullRequestUpdated => format!("{} marked the pull request as completed", self.actor),
             Event::PullRequestMerged => format!("{} has created a pull request merge commit", self.actor),
             Event::PullRequestCommented if self.edited => format!("{} has edited a pull request comment", self.actor),
-            // The wording for a new comment is unconfirmed (§4.5); only the edit's is documented.
+            // The wording for a new comment is unconfirmed; only the edit's is documented.
             Event::PullRequestCommented => format!("{} has commented on a pull request", self.actor),
             Event::WorkItemCommented => {
                 format!("Bug #{} (429s under burst load) commented on by {}", self.work_item_id, self.actor)

@@ -1,9 +1,9 @@
 //! Who acted on a pull request update or merge attempt.
 //!
 //! The payload of `git.pullrequest.updated` / `.merged` is the pull request itself: `createdBy` is
-//! its author, not whoever changed it, and no field names the actor (AZURE-DEVOPS-WIRE §4.4, docs
-//! `service-hooks/events.md`). Only the message text does ("Dana Kim marked the pull request as
-//! completed"). So the actor is the identity of the payload (author, reviewers, `closedBy`,
+//! its author, not whoever changed it, and no field names the actor (docs
+//! `service-hooks/events.md`, "Pull request updated"). Only the message text does ("Dana Kim
+//! marked the pull request as completed"). So the actor is the identity of the payload (author, reviewers, `closedBy`,
 //! `autoCompleteSetBy`) whose display name the message text starts with, the longest such name
 //! winning; without a message that names one, `closedBy` of a completed pull request; else unknown.
 //! Never the author by default.

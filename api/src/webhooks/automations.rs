@@ -102,6 +102,76 @@ mod tests {
         );
     }
 
+    fn automation(phrase: &str) -> automation::Model {
+        automation::Model {
+            id: "a".into(),
+            tenant_id: "t".into(),
+            integration_id: "i".into(),
+            name: "bot".into(),
+            event_types: r#"["PULL_REQUEST_COMMENTED"]"#.into(),
+            project: None,
+            repository: None,
+            branch: None,
+            trigger_phrase: Some(phrase.into()),
+            target_url: "https://hooks.example.net/".into(),
+            secret_sealed: None,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    fn comment(text: &str, edited: bool, mentions: Option<&str>) -> delivery::Model {
+        delivery::Model {
+            id: "d".into(),
+            tenant_id: "t".into(),
+            integration_id: "i".into(),
+            event_id: "e".into(),
+            notification_id: None,
+            subscription_id: None,
+            event_type: "ms.vss-code.git-pullrequest-comment-event".into(),
+            kind: "PULL_REQUEST_COMMENTED".into(),
+            publisher_id: None,
+            resource_version: None,
+            organization: None,
+            project_id: None,
+            project: None,
+            repository_id: None,
+            repository: None,
+            ref_name: None,
+            source_ref_name: None,
+            commits: None,
+            pull_request_number: None,
+            work_item_id: None,
+            actor: None,
+            comment_text: Some(text.into()),
+            event_created_at: None,
+            received_at: chrono::Utc::now(),
+            duplicate_count: 0,
+            outcome: "PROCESSED".into(),
+            outcome_message: None,
+            processed_at: None,
+            payload: "{}".into(),
+            comment_edited: edited,
+            actor_user: None,
+            comment_mentions: mentions.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_resolved_mention_matches_a_phrase_naming_that_identity() {
+        let names = r#"{"1601de0c-6f44-4f34-9e4a-2b1b6b4f0c1d":"Build Bot"}"#;
+        let text = "@<1601DE0C-6F44-4F34-9E4A-2B1B6B4F0C1D> retry please";
+        let a = automation("@build bot retry");
+        assert!(matches(&a, &comment(text, false, Some(names))));
+        assert!(!matches(&a, &comment(text, false, None)), "unresolved, the GUID is not the name");
+        assert!(matches(&a, &comment("@Build Bot retry", false, None)), "a typed name still matches");
+    }
+
+    #[test]
+    fn an_edited_comment_matches_nothing() {
+        assert!(matches(&automation("/bot retry"), &comment("/bot retry", false, None)));
+        assert!(!matches(&automation("/bot retry"), &comment("/bot retry", true, None)));
+    }
+
     #[test]
     fn globs_match_branches() {
         assert!(glob_match("main", "main"));

@@ -1,6 +1,6 @@
 //! Pull-request comment details of a delivery: whether it is an edit, and the identities it mentions.
 //!
-//! The comment event fires on edits too (AZURE-DEVOPS-WIRE §4.5, docs `service-hooks/events.md`
+//! The comment event fires on edits too (docs `service-hooks/events.md`
 //! 06/16/2025): a comment is new only when `lastContentUpdatedDate` equals `publishedDate`; when
 //! either date is missing, the message text decides ("... has edited a pull request comment").
 //! A mention picked in the UI is stored as `@<GUID>` (observed microsoft/azure-devops-go-api#40).

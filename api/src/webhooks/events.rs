@@ -4,100 +4,13 @@
 //! Server, `dev.azure.com` and `*.visualstudio.com` URLs). Nothing is refused: a body that is not
 //! JSON, an envelope without `id`, `eventType` or `resource`, or an unknown event type parses to a
 //! delivery marked quarantined (kept and acknowledged, never routed), because Azure DevOps puts a
-//! subscription on probation after any 4xx (AZURE-DEVOPS-WIRE §4.1, docs `service-hooks/troubleshoot.md`).
+//! subscription on probation after any 4xx (docs `service-hooks/troubleshoot.md`).
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// The normalized event kinds (`WebhookEventType` in GraphQL).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EventKind {
-    CodePushed,
-    PullRequestCreated,
-    PullRequestUpdated,
-    PullRequestMergeAttempted,
-    PullRequestCommented,
-    WorkItemCommented,
-    Other,
-}
-
-impl EventKind {
-    /// The kind of an Azure DevOps `eventType` (case-insensitive); unknown types are `Other`.
-    pub fn from_event_type(event_type: &str) -> EventKind {
-        match event_type.to_ascii_lowercase().as_str() {
-            "git.push" => EventKind::CodePushed,
-            "git.pullrequest.created" => EventKind::PullRequestCreated,
-            "git.pullrequest.updated" => EventKind::PullRequestUpdated,
-            "git.pullrequest.merged" => EventKind::PullRequestMergeAttempted,
-            "ms.vss-code.git-pullrequest-comment-event" => EventKind::PullRequestCommented,
-            "workitem.commented" => EventKind::WorkItemCommented,
-            _ => EventKind::Other,
-        }
-    }
-
-    /// The Azure DevOps `eventType` a subscription for this kind uses (`None` for `Other`).
-    pub fn event_type(self) -> Option<&'static str> {
-        Some(match self {
-            EventKind::CodePushed => "git.push",
-            EventKind::PullRequestCreated => "git.pullrequest.created",
-            EventKind::PullRequestUpdated => "git.pullrequest.updated",
-            EventKind::PullRequestMergeAttempted => "git.pullrequest.merged",
-            EventKind::PullRequestCommented => "ms.vss-code.git-pullrequest-comment-event",
-            EventKind::WorkItemCommented => "workitem.commented",
-            EventKind::Other => return None,
-        })
-    }
-
-    /// The resource version vcslink subscribes with: 2.0 for PR comments (it carries the pull request).
-    pub fn resource_version(self) -> &'static str {
-        match self {
-            EventKind::PullRequestCommented => "2.0",
-            _ => "1.0",
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::CodePushed => "CODE_PUSHED",
-            EventKind::PullRequestCreated => "PULL_REQUEST_CREATED",
-            EventKind::PullRequestUpdated => "PULL_REQUEST_UPDATED",
-            EventKind::PullRequestMergeAttempted => "PULL_REQUEST_MERGE_ATTEMPTED",
-            EventKind::PullRequestCommented => "PULL_REQUEST_COMMENTED",
-            EventKind::WorkItemCommented => "WORK_ITEM_COMMENTED",
-            EventKind::Other => "OTHER",
-        }
-    }
-
-    pub fn parse(s: &str) -> EventKind {
-        EventKind::ALL.into_iter().find(|k| k.as_str() == s).unwrap_or(EventKind::Other)
-    }
-
-    /// Every kind a service hook can be installed for.
-    pub const SUBSCRIBABLE: [EventKind; 6] = [
-        EventKind::CodePushed,
-        EventKind::PullRequestCreated,
-        EventKind::PullRequestUpdated,
-        EventKind::PullRequestMergeAttempted,
-        EventKind::PullRequestCommented,
-        EventKind::WorkItemCommented,
-    ];
-
-    const ALL: [EventKind; 7] = [
-        EventKind::CodePushed,
-        EventKind::PullRequestCreated,
-        EventKind::PullRequestUpdated,
-        EventKind::PullRequestMergeAttempted,
-        EventKind::PullRequestCommented,
-        EventKind::WorkItemCommented,
-        EventKind::Other,
-    ];
-
-    /// Push and pull-request events change what the browse cache holds about a repository.
-    pub fn invalidates_repository(self) -> bool {
-        !matches!(self, EventKind::WorkItemCommented | EventKind::Other)
-    }
-}
+pub use super::event_kind::EventKind;
 
 /// A pushed commit, as the ledger shows it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -229,7 +142,7 @@ pub fn parse(body: &[u8]) -> Normalized {
         }
         EventKind::PullRequestUpdated | EventKind::PullRequestMergeAttempted => {
             pull_request(&mut n, resource);
-            // `createdBy` is the author, not who acted (§4.4).
+            // `createdBy` is the author, not who acted (docs `service-hooks/events.md`).
             if let Some(who) = super::actor::of_update(&v["message"]["text"], resource) {
                 set_actor(&mut n, who);
             }
@@ -325,7 +238,7 @@ fn work_item(n: &mut Normalized, r: &Value) {
     if changed_by.is_object() {
         set_actor(n, changed_by);
     } else if let Some(text) = s(changed_by) {
-        // A display string; on some servers `Name <account>` (real format unconfirmed, §4.6).
+        // A display string; on some servers `Name <account>` (the docs sample has a bare name; the real format is unconfirmed).
         let (name, user) = super::actor::split_display_string(&text);
         n.actor = Some(name);
         n.actor_user = user;

@@ -1,6 +1,7 @@
 //! Display names of the identities a pull-request comment mentions as `@<GUID>`, so that an
 //! automation whose trigger phrase starts with `@Display Name` also matches a mention of that
-//! identity picked in the Azure DevOps UI (AZURE-DEVOPS-WIRE §4.5).
+//! identity picked in the Azure DevOps UI (observed microsoft/azure-devops-go-api#40,
+//! microsoft/azure-devops-mcp#1494).
 //!
 //! Asked only when it can matter (a comment with mentions, and an automation of the integration
 //! with a trigger phrase starting with `@`), through the identities API with the integration's own

@@ -7,6 +7,7 @@ pub mod automations;
 pub mod body;
 pub mod comments;
 pub mod dispatch;
+pub mod event_kind;
 pub mod events;
 pub mod group_commit;
 pub mod hook_target;

@@ -1,7 +1,7 @@
 //! `POST /webhooks/azure-devops/{integrationId}`: HTTP Basic, then read the body, store, then 200.
 //!
 //! Azure DevOps retries only 408/502/503/504 and puts a subscription on probation after any other
-//! failure (AZURE-DEVOPS-WIRE §4.1, docs `service-hooks/troubleshoot.md`), so an authenticated
+//! failure (docs `service-hooks/troubleshoot.md`), so an authenticated
 //! delivery is always stored and acknowledged (one that cannot be used is kept QUARANTINED), every
 //! fault of ours answers 503 with `Retry-After`, never 500, 401 means a wrong password or an
 //! unknown id, and 410 an unlinked integration. The password is checked before the body is read.
