@@ -90,7 +90,8 @@ pub(super) async fn check_oauth_app(client: &AzureClient, app: &OAuthAppCredenti
     if let Some(failure) = discovery_failure(&discovery) {
         return failure;
     }
-    let issuer_tenant = discovery.json::<OpenIdConfiguration>().ok().and_then(|d| d.issuer).and_then(|i| issuer_guid(&i));
+    let issuer_tenant =
+        discovery.json::<OpenIdConfiguration>().ok().and_then(|d| d.issuer).and_then(|i| issuer_guid(&i));
     let oauth = BasicClient::new(ClientId::new(app.client_id.clone()))
         .set_client_secret(ClientSecret::new(app.client_secret.expose_secret().to_owned()))
         .set_auth_type(AuthType::RequestBody)
@@ -257,5 +258,34 @@ pub(super) async fn check_reachable_anonymously(client: &AzureClient, org_url: &
             let (code, message) = describe(&error, org_url);
             fail(code, message)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapped(error: &str, description: &str) -> VerificationCheck {
+        let e = EntraError {
+            error: Some(error.to_owned()),
+            error_description: Some(description.to_owned()),
+            ..EntraError::default()
+        };
+        entra_error(error, &e).check
+    }
+
+    #[test]
+    fn token_errors_map_through_their_class_to_a_verification_code() {
+        let blocked = mapped("invalid_grant", "AADSTS53003: Access has been blocked by Conditional Access policies.");
+        assert_eq!(blocked.code, Some(VerificationCode::ConditionalAccessBlocked), "{blocked:?}");
+        let cross_tenant = mapped("access_denied", "AADSTS500213: Blocked by a cross-tenant access policy.");
+        assert_eq!(cross_tenant.code, Some(VerificationCode::ConditionalAccessBlocked));
+        let busy = mapped("invalid_request", "AADSTS50033: A transient error has occurred.");
+        assert_eq!(busy.code, Some(VerificationCode::UpstreamUnreachable));
+        let secret = mapped("invalid_client", "AADSTS7000215: Invalid client secret provided.");
+        assert_eq!(secret.code, Some(VerificationCode::OauthInvalidClient));
+        let common =
+            mapped("invalid_request", "AADSTS50194: Application is not configured as a multi-tenant application.");
+        assert_eq!(common.code, Some(VerificationCode::OauthInvalidClient));
     }
 }

@@ -11,7 +11,9 @@ use crate::graphql::types::verification::Verification;
 /// from the tenant (`VCSLINK_ENTRA_AUTHORITY/{tenant}/oauth2/v2.0/...`) unless given.
 #[derive(InputObject)]
 pub struct OAuthAppInput {
-    /// Directory (tenant) ID, or a verified domain; or give `issuerUrl`.
+    /// Directory (tenant) ID, or a verified domain; or give `issuerUrl`. Omitted: the tenant the
+    /// organization names (its resource tenant). `common`, `organizations` and `consumers` are
+    /// refused: Azure DevOps accepts tokens from the organization's own tenant only.
     pub tenant_id: Option<String>,
     /// `https://login.microsoftonline.com/{tenant}/v2.0`.
     pub issuer_url: Option<String>,

@@ -46,7 +46,7 @@ pub struct SecretInfo {
 /// The Microsoft Entra ID app users authorize through (client secret never shown).
 #[derive(SimpleObject, Clone)]
 pub struct OAuthAppInfo {
-    /// The Entra tenant (GUID or domain).
+    /// The Entra tenant (GUID or domain): as given, or the organization's own when the input omitted it.
     pub tenant_id: String,
     pub issuer_url: String,
     pub authorization_url: String,
