@@ -71,6 +71,7 @@ fn credential(req: &Req) -> Credential {
 pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<Principal, Box<Response>> {
     match credential(req) {
         Credential::None => Err(Box::new(challenge(req, org, base))),
+        Credential::Pat(_) if org.server.is_some() && org.iis_basic_auth => Err(Box::new(iis_basic_challenge())),
         Credential::Pat(token) => match org.pats.get(&token) {
             Some(pat) if pat.expired => Err(Box::new(expired_pat(org, base))),
             // Services stopped accepting global PATs on 2026-12-01 (AZURE-DEVOPS-WIRE §7). That it
@@ -119,11 +120,7 @@ pub fn authenticate_profile(world: &World, req: &Req) -> Option<Principal> {
 /// The answer to a missing or unusable credential.
 pub fn challenge(req: &Req, org: &Org, base: &str) -> Response {
     if org.server.is_some() {
-        let mut r = with_type(
-            StatusCode::UNAUTHORIZED,
-            "text/html",
-            b"<!DOCTYPE html><html><head><title>401 - Unauthorized: Access is denied due to invalid credentials.</title></head><body><h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2><h3>You do not have permission to view this directory or page using the credentials that you supplied.</h3></body></html>".to_vec(),
-        );
+        let mut r = with_type(StatusCode::UNAUTHORIZED, "text/html", IIS_401_PAGE.to_vec());
         add_challenge_headers(&mut r, org, base);
         return r;
     }
@@ -136,6 +133,18 @@ pub fn challenge(req: &Req, org: &Org, base: &str) -> Response {
     add_challenge_headers(&mut r, org, base);
     r
 }
+
+/// IIS's own 401 when its Basic authentication is on: no Azure DevOps `Bearer` challenge and no
+/// TFS headers (which schemes IIS then offers is **unconfirmed**; Windows authentication stays on).
+fn iis_basic_challenge() -> Response {
+    let mut r = with_type(StatusCode::UNAUTHORIZED, "text/html", IIS_401_PAGE.to_vec());
+    crate::http::append(&mut r, "WWW-Authenticate", "Negotiate");
+    crate::http::append(&mut r, "WWW-Authenticate", "NTLM");
+    crate::http::append(&mut r, "WWW-Authenticate", "Basic realm=\"ado\"");
+    r
+}
+
+const IIS_401_PAGE: &[u8] = b"<!DOCTYPE html><html><head><title>401 - Unauthorized: Access is denied due to invalid credentials.</title></head><body><h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2><h3>You do not have permission to view this directory or page using the credentials that you supplied.</h3></body></html>";
 
 /// The 203 "Non-Authoritative Information" sign-in page of Azure DevOps Services.
 pub fn sign_in_page(base: &str) -> Response {
@@ -233,6 +242,7 @@ fn implied(granted: &str) -> &'static [&'static str] {
         "vso.project_manage" => &["vso.project_write", "vso.project"],
         "vso.hooks_write" => &["vso.hooks"],
         "vso.hooks_interact" => &["vso.hooks"],
+        "vso.build_execute" => &["vso.build"],
         "vso.profile_write" => &["vso.profile"],
         _ => &[],
     }
@@ -245,4 +255,3 @@ pub fn has_scope(granted: &[String], needed: &str) -> bool {
         g == needed || g == "user_impersonation" || g == ".default" || implied(&g).contains(&needed)
     })
 }
-        "vso.build_execute" => &["vso.build"],

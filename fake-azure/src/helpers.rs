@@ -58,6 +58,11 @@ impl FakeAzure {
         org_mut(&mut self.shared().lock(), org).acl.push(ace);
     }
 
+    /// Server only: IIS Basic authentication on (every PAT gets IIS's own 401 challenge).
+    pub fn set_iis_basic_auth(&self, collection: &str, on: bool) {
+        org_mut(&mut self.shared().lock(), collection).iis_basic_auth = on;
+    }
+
     /// Forgets a PAT (a revoked token then answers like an unknown one).
     pub fn remove_pat(&self, org: &str, token: &str) {
         org_mut(&mut self.shared().lock(), org).pats.remove(token);

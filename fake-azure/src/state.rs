@@ -38,10 +38,13 @@ pub struct Org {
     pub projects: Vec<Project>,
     pub repos: Vec<Repo>,
     pub pats: HashMap<String, Pat>,
-    pub hooks: Vec<HookSubscription>,
-    pub work_items: BTreeMap<u32, WorkItem>,
     /// Identities' permissions (see `Ace` and `security::allowed`).
     pub acl: Vec<Ace>,
+    /// Server only: IIS Basic authentication is on, so IIS answers every PAT itself with its
+    /// 401 (Basic/Negotiate/NTLM, no Bearer) before Azure DevOps sees it (docs `iis-basic-auth.md`).
+    pub iis_basic_auth: bool,
+    pub hooks: Vec<HookSubscription>,
+    pub work_items: BTreeMap<u32, WorkItem>,
     /// Pull request, thread-comment and work-item-comment ids are unique per collection.
     pub next_pr_id: u32,
     pub next_thread_id: u32,
@@ -59,9 +62,10 @@ impl Org {
             projects: Vec::new(),
             repos: Vec::new(),
             pats: HashMap::new(),
+            acl: Vec::new(),
+            iis_basic_auth: false,
             hooks: Vec::new(),
             work_items: BTreeMap::new(),
-            acl: Vec::new(),
             next_pr_id: 1,
             next_thread_id: 1,
             next_wi_comment_id: 1,

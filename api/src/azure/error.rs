@@ -17,7 +17,13 @@ pub enum AzureError {
     /// 401, or 203 with the HTML sign-in page: the credential is missing or unusable.
     #[error("azure devops rejected the credential{}", if *expired { " (expired)" } else { "" })]
     Unauthorized { expired: bool },
-    /// 403, e.g. TF401027 (a missing Git permission) or a PAT without the needed scope.
+    /// 401 from IIS itself on Azure DevOps Server, whose Basic authentication is on: it offers
+    /// only Basic/Negotiate/NTLM (no Azure DevOps `Bearer`) with IIS's HTML page, and no PAT
+    /// gets through (AZURE-DEVOPS-WIRE §2.3, docs `iis-basic-auth.md`).
+    #[error("azure devops server refused the credential at IIS, whose basic authentication is on")]
+    IisBasicAuth,
+    /// 403: the identity lacks a permission (an ACL, e.g. TF401027 for Git). A missing PAT
+    /// scope is a 401 instead (AZURE-DEVOPS-WIRE §2.3).
     #[error("azure devops refused the request: {message}")]
     Forbidden { message: String },
     /// 404: the organization, project or resource does not exist or is not visible.
@@ -120,9 +126,11 @@ pub fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<
         return Ok(());
     }
     let envelope = ErrorEnvelope::parse(body);
-    let message = envelope.as_ref().and_then(|e| e.message.clone()).map(|m| truncate(&m));
+    let message = envelope.as_ref().and_then(|e| e.message.clone()).or_else(|| plain_text(headers, body));
+    let message = message.map(|m| truncate(&m));
     let message_or_reason = || message.clone().unwrap_or_else(|| reason_phrase(status));
     Err(match status {
+        StatusCode::UNAUTHORIZED if is_iis_basic_challenge(headers, body) => AzureError::IisBasicAuth,
         StatusCode::UNAUTHORIZED => AzureError::Unauthorized { expired: says_expired(headers, body) },
         StatusCode::FORBIDDEN if says_expired(headers, body) => AzureError::Unauthorized { expired: true },
         StatusCode::FORBIDDEN => AzureError::Forbidden { message: message_or_reason() },
@@ -139,6 +147,32 @@ pub fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<
         },
         s => AzureError::Upstream { status: s.as_u16(), message: message_or_reason() },
     })
+}
+
+/// A `text/plain` body is the message itself (AZURE-DEVOPS-WIRE §2.4).
+fn plain_text(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    let ct = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())?.to_ascii_lowercase();
+    if !ct.starts_with("text/plain") {
+        return None;
+    }
+    let text = String::from_utf8_lossy(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)).trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+/// IIS's own 401 (Basic authentication on): `WWW-Authenticate` offers Basic, Negotiate or NTLM
+/// but not Azure DevOps' `Bearer`/`TFS-Federated`, and the body is IIS's HTML page.
+fn is_iis_basic_challenge(headers: &HeaderMap, body: &[u8]) -> bool {
+    let schemes: Vec<String> = headers
+        .get_all(reqwest::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.split_whitespace().next().map(str::to_ascii_lowercase))
+        .filter(|scheme| !scheme.contains('='))
+        .collect();
+    let offered = |s: &str| schemes.iter().any(|x| x == s);
+    let iis_page = String::from_utf8_lossy(body).contains("401 - Unauthorized: Access is denied");
+    offered("basic") && !offered("bearer") && !offered("tfs-federated") && iis_page
 }
 
 fn reason_phrase(status: StatusCode) -> String {
@@ -275,6 +309,25 @@ mod tests {
         assert_eq!(got, Err(AzureError::Upstream { status: 500, message: "internal server error".into() }));
         let redirect = classify(StatusCode::FOUND, &headers(&[("location", "http://169.254.169.254/")]), b"");
         assert!(matches!(redirect, Err(AzureError::Upstream { status: 302, .. })));
+    }
+
+    #[test]
+    fn a_text_plain_body_is_the_message() {
+        let got = classify(StatusCode::BAD_REQUEST, &headers(&[("content-type", "text/plain")]), b"Bad ref name\r\n");
+        assert_eq!(got, Err(AzureError::Upstream { status: 400, message: "Bad ref name".into() }));
+    }
+
+    #[test]
+    fn an_iis_basic_challenge_is_told_from_an_azure_devops_one() {
+        let page = b"<html><title>401 - Unauthorized: Access is denied due to invalid credentials.</title></html>";
+        let mut iis = headers(&[HTML]);
+        iis.append("www-authenticate", HeaderValue::from_static("Negotiate"));
+        iis.append("www-authenticate", HeaderValue::from_static("NTLM"));
+        iis.append("www-authenticate", HeaderValue::from_static("Basic realm=\"ado.example.com\""));
+        assert_eq!(classify(StatusCode::UNAUTHORIZED, &iis, page), Err(AzureError::IisBasicAuth));
+        let mut ado = iis.clone();
+        ado.append("www-authenticate", HeaderValue::from_static("Bearer"));
+        assert_eq!(classify(StatusCode::UNAUTHORIZED, &ado, page), Err(AzureError::Unauthorized { expired: false }));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod hooks;
 pub mod identities;
 pub mod oauth_http;
 pub mod pacing;
+pub mod profile;
 pub mod response;
 pub mod tenant;
 pub mod verification;

@@ -105,6 +105,7 @@ pub enum VerificationCode {
     TenantMismatch,
     OrganizationPatOnly,
     ConditionalAccessBlocked,
+    PatGlobalRetired,
 }
 
 /// One row of the code table.
@@ -137,6 +138,7 @@ impl VerificationCode {
         VerificationCode::TenantMismatch,
         VerificationCode::OrganizationPatOnly,
         VerificationCode::ConditionalAccessBlocked,
+        VerificationCode::PatGlobalRetired,
     ];
 
     /// THE code table.
@@ -148,8 +150,20 @@ impl VerificationCode {
                 "Azure DevOps rejected the personal access token: it is wrong, revoked, or belongs to another organization.",
                 Some(
                     "Create a new personal access token at https://dev.azure.com/{organization}/_usersSettings/tokens \
-                     with scopes Code (Read & write), Project and team (Read), for this organization (or all accessible \
-                     organizations), and paste it into personalAccessToken.",
+                     for this organization (Azure DevOps Services stopped accepting global \"All accessible \
+                     organizations\" tokens on 2026-12-01), with scopes Code (Read & write), Project and team (Read) \
+                     and Work Items (Read & write), and paste it into personalAccessToken.",
+                ),
+            ),
+            VerificationCode::PatGlobalRetired => (
+                "PAT_GLOBAL_RETIRED",
+                "The personal access token is a global one (\"All accessible organizations\"): Azure DevOps Services \
+                 stopped accepting global tokens on 2026-12-01.",
+                Some(
+                    "Create an organization-scoped personal access token at \
+                     https://dev.azure.com/{organization}/_usersSettings/tokens (Organization: this one), with scopes \
+                     Code (Read & write), Project and team (Read) and Work Items (Read & write), and paste it into \
+                     personalAccessToken.",
                 ),
             ),
             VerificationCode::PatExpired => (

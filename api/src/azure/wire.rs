@@ -25,10 +25,32 @@ pub struct ErrorEnvelope {
 
 impl ErrorEnvelope {
     /// The envelope in `body`, if the body is one (it has at least a `message` or `typeKey`).
+    /// A leading UTF-8 BOM is skipped, and the improper `{"count":1,"value":{"Message":...}}`
+    /// shape gives its `value.Message` (AZURE-DEVOPS-WIRE §2.4, from azure-devops-go-api
+    /// `client.go` `UnwrapError` and `models.go` `WrappedImproperError`).
     pub fn parse(body: &[u8]) -> Option<ErrorEnvelope> {
+        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
         let envelope: ErrorEnvelope = serde_json::from_slice(body).ok()?;
-        (envelope.message.is_some() || envelope.type_key.is_some()).then_some(envelope)
+        if envelope.message.is_some() || envelope.type_key.is_some() {
+            return Some(envelope);
+        }
+        let improper: ImproperError = serde_json::from_slice(body).ok()?;
+        let message = improper.value?.message?;
+        Some(ErrorEnvelope { message: Some(message), ..ErrorEnvelope::default() })
     }
+}
+
+/// `{"count":1,"value":{"Message":"..."}}` (capital `M`), which some routes answer instead of
+/// the usual envelope.
+#[derive(Deserialize)]
+struct ImproperError {
+    value: Option<ImproperValue>,
+}
+
+#[derive(Deserialize)]
+struct ImproperValue {
+    #[serde(rename = "Message")]
+    message: Option<String>,
 }
 
 /// `{"count": N, "value": [...]}`, the wrapper of every list.
@@ -218,6 +240,14 @@ mod tests {
         assert_eq!(envelope.event_id, Some(3000));
         assert_eq!(ErrorEnvelope::parse(b"<html></html>"), None);
         assert_eq!(ErrorEnvelope::parse(b"{\"count\":0,\"value\":[]}"), None);
+    }
+
+    #[test]
+    fn an_improper_count_value_error_and_a_bom_prefixed_envelope_keep_their_message() {
+        let improper = ErrorEnvelope::parse(br#"{"count":1,"value":{"Message":"The project does not exist."}}"#);
+        assert_eq!(improper.and_then(|e| e.message).as_deref(), Some("The project does not exist."));
+        let bom = ErrorEnvelope::parse(b"\xEF\xBB\xBF{\"message\":\"TF401019: gone\",\"typeKey\":\"X\"}");
+        assert_eq!(bom.and_then(|e| e.message).as_deref(), Some("TF401019: gone"));
     }
 
     #[test]

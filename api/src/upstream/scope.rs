@@ -6,12 +6,13 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::credential::{self, Chosen, Purpose};
-use super::errors::{failing_code, to_api_error};
+use super::errors::{NeededScope, failing_code, missing_scope, to_api_error};
 use super::fetch::{self, Target};
 use crate::auth::Principal;
 use crate::azure::AzureError;
 use crate::azure::verification::{CheckName, Verification, VerificationCheck};
 use crate::azure::versions::Negotiated;
+use crate::azure::whoami::connection_data;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::integrations as rows;
@@ -101,17 +102,41 @@ impl Scope {
                         version = Negotiated::parse(latest).unwrap_or(version);
                         state.upstream.learn_api_version(&self.integration.id, version);
                     }
-                    other => {
-                        self.on_failure(state, other).await;
-                        return Err(to_api_error(other));
-                    }
+                    other => return Err(self.on_failure(state, other, segments).await),
                 },
             }
         }
         Err(ApiError::UpstreamUnavailable { message: "Azure DevOps refused every REST API version tried".into() })
     }
 
-    async fn on_failure(&self, state: &AppState, e: &AzureError) {
+    /// The error for a failed read. A 401 from a route is first checked against `connectionData`
+    /// with the same credential: accepted there, the token only lacks the route's scope
+    /// (AZURE-DEVOPS-WIRE §2.3), which never flips a working integration to FAILING. Only a
+    /// credential that `connectionData` refuses too marks the integration FAILING (when it is
+    /// the integration's own). One extra call, on 401s only.
+    async fn on_failure(&self, state: &AppState, e: &AzureError, segments: &[&str]) -> ApiError {
+        if matches!(e, AzureError::Unauthorized { expired: false }) {
+            let version = state.upstream.api_version(&self.integration);
+            let recheck = connection_data(&state.azure, &self.org_url, &self.chosen.credential, version).await;
+            match recheck {
+                Ok(_) => {
+                    let scope = NeededScope::for_route(segments);
+                    tracing::info!(?scope, "a route refused a credential that connectionData accepts: a missing scope");
+                    return missing_scope(scope);
+                }
+                Err(AzureError::Unauthorized { .. } | AzureError::IisBasicAuth) => {}
+                // connectionData could not say (unreachable, throttled): do not flip on a guess.
+                Err(other) => {
+                    tracing::warn!(error = %other, "could not re-check the credential with connectionData");
+                    return to_api_error(e);
+                }
+            }
+        }
+        self.mark_failing(state, e).await;
+        to_api_error(e)
+    }
+
+    async fn mark_failing(&self, state: &AppState, e: &AzureError) {
         let Some(code) = failing_code(e) else { return };
         if !self.chosen.is_integration_credential() {
             return;

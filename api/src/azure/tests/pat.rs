@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use base64::Engine as _;
-use fake_azure::{Behaviour, DEFAULT_ORG, DEFAULT_PAT, FakeAzure, Pat, ServerOptions, ServerRelease, User};
+use fake_azure::{
+    Ace, Behaviour, DEFAULT_ORG, DEFAULT_PAT, FakeAzure, GIT_GENERIC_CONTRIBUTE, GIT_NAMESPACE,
+    HOOKS_EDIT_SUBSCRIPTIONS, Pat, SERVICE_HOOKS_NAMESPACE, ServerOptions, ServerRelease, User,
+};
 
 use super::{check, client, client_with, has_check, pat_target};
 use crate::azure::{AzureClient, AzureConfig, CheckName, VerificationCode, verify};
@@ -48,11 +51,66 @@ async fn a_valid_pat_verifies_with_the_account_and_the_project_count() {
     assert_eq!(projects[1].query_value("continuationToken"), Some("1"));
     assert_eq!(projects[1].query_value("$top"), Some("100"));
     let batch = requests.iter().find(|r| r.path.ends_with("/permissionevaluationbatch")).unwrap();
-    assert_eq!(
-        batch.json().unwrap(),
-        serde_json::json!({"alwaysAllowAdministrators": false, "evaluations": [
-            {"securityNamespaceId": "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87", "token": "repoV2", "permissions": 4}]})
+    // Each project's own token: the root token `repoV2` does not see a project-level Allow.
+    let body = batch.json().unwrap();
+    assert_eq!(body["alwaysAllowAdministrators"], false);
+    let first = &body["evaluations"][0];
+    assert_eq!(first["securityNamespaceId"], "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87");
+    assert_eq!(first["token"], format!("repoV2/{}", fake_azure::PLATFORM_PROJECT_ID));
+    assert_eq!(first["permissions"], 4);
+    assert!(check(&v, CheckName::CodeWrite).ok && check(&v, CheckName::ServiceHooksManage).ok, "{v:#?}");
+}
+
+#[tokio::test]
+async fn code_write_asks_the_project_token_and_service_hooks_manage_asks_edit_subscriptions() {
+    let fake = FakeAzure::start().await;
+    let dana = User::dana();
+    let project = format!("repoV2/{}", fake_azure::PLATFORM_PROJECT_ID);
+    fake.set_permission(DEFAULT_ORG, Ace::new(&dana, GIT_NAMESPACE, "repoV2", GIT_GENERIC_CONTRIBUTE, true));
+    fake.set_permission(DEFAULT_ORG, Ace::new(&dana, GIT_NAMESPACE, &project, GIT_GENERIC_CONTRIBUTE, false));
+    let publisher = format!("PublisherSecurity/{}", fake_azure::PLATFORM_PROJECT_ID);
+    fake.set_permission(
+        DEFAULT_ORG,
+        Ace::new(&dana, SERVICE_HOOKS_NAMESPACE, &publisher, HOOKS_EDIT_SUBSCRIPTIONS, false),
     );
+
+    let v = verify(&client(), &pat_target(&fake, DEFAULT_ORG, Flavor::Services, DEFAULT_PAT)).await;
+
+    assert!(v.ok, "advisory checks never fail a verification: {v:#?}");
+    let code_write = check(&v, CheckName::CodeWrite);
+    assert!(!code_write.ok && code_write.message.contains("Platform"), "{code_write:?}");
+    let hooks = check(&v, CheckName::ServiceHooksManage);
+    assert!(!hooks.ok && hooks.message.contains("Edit subscriptions"), "{hooks:?}");
+}
+
+#[tokio::test]
+async fn a_global_pat_on_services_is_pat_global_retired() {
+    let fake = FakeAzure::start().await;
+    fake.add_pat(DEFAULT_ORG, "global-token", Pat::global(User::dana()));
+    let profile = url::Url::parse(&fake.profile_url()).unwrap();
+    let client = || client_with(|c| c.profile_url = profile.clone());
+
+    let v = verify(&client(), &pat_target(&fake, DEFAULT_ORG, Flavor::Services, "global-token")).await;
+
+    assert_eq!(v.code, VerificationCode::PatGlobalRetired, "{v:#?}");
+    assert!(v.hint.clone().unwrap().contains("/_usersSettings/tokens"));
+    // A wrong PAT is still PAT_INVALID (the profile refuses it too), and its hint names the retirement.
+    let v = verify(&client(), &pat_target(&fake, DEFAULT_ORG, Flavor::Services, "wrong-token")).await;
+    assert_eq!(v.code, VerificationCode::PatInvalid, "{v:#?}");
+    assert!(v.hint.clone().unwrap().contains("2026-12-01"));
+}
+
+#[tokio::test]
+async fn iis_basic_authentication_on_a_server_gets_its_own_hint() {
+    let fake = FakeAzure::start().await;
+    fake.add_server_collection("DefaultCollection", ServerOptions::default());
+    fake.add_pat("DefaultCollection", DEFAULT_PAT, Pat::full(User::dana()));
+    fake.set_iis_basic_auth("DefaultCollection", true);
+
+    let v = verify(&client(), &pat_target(&fake, "DefaultCollection", Flavor::Server, DEFAULT_PAT)).await;
+
+    assert_eq!(v.code, VerificationCode::PatInvalid, "{v:#?}");
+    assert!(v.hint.clone().unwrap().contains("IIS"), "{v:#?}");
 }
 
 #[tokio::test]
@@ -133,7 +191,8 @@ async fn failing_advisory_checks_do_not_fail_the_verification() {
     assert!(v.ok, "{v:#?}");
     assert_eq!(v.code, VerificationCode::Ok);
     let code_write = check(&v, CheckName::CodeWrite);
-    assert!(!code_write.ok && code_write.code == Some(VerificationCode::PatInsufficientScope));
+    assert!(!code_write.ok && code_write.code == Some(VerificationCode::PatInsufficientScope), "{code_write:?}");
+    assert!(code_write.message.contains("Code"), "{code_write:?}");
     let hooks = check(&v, CheckName::ServiceHooksManage);
     assert!(!hooks.ok && hooks.code == Some(VerificationCode::PatInsufficientScope), "{hooks:?}");
 }

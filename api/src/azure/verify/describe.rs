@@ -14,11 +14,17 @@ pub(crate) fn describe(error: &AzureError, org_url: &Url) -> (VerificationCode, 
         AzureError::Unauthorized { expired: false } => {
             (C::PatInvalid, "The personal access token was rejected by Azure DevOps.".into())
         }
+        AzureError::IisBasicAuth => (
+            C::PatInvalid,
+            "IIS refused the personal access token before Azure DevOps Server saw it: Basic authentication is on."
+                .into(),
+        ),
         AzureError::InvalidCredential => {
             (C::PatInvalid, "The personal access token contains characters that cannot be sent.".into())
         }
+        // A 403 is a permission (ACL) the identity lacks; the scopes are not in question.
         AzureError::Forbidden { message } => {
-            (C::PatInsufficientScope, format!("Azure DevOps refused the request: {message}"))
+            (C::PatInsufficientScope, format!("Azure DevOps denied the identity a permission: {message}"))
         }
         AzureError::NotFound { .. } => {
             (C::OrganizationNotFound, format!("No Azure DevOps organization answers at {org_url}."))

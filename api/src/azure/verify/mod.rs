@@ -26,7 +26,12 @@ use describe::describe;
 pub use oauth::{AZURE_DEVOPS_DEFAULT_SCOPE, OAuthAppCredentials};
 use oauth::{check_oauth_app, check_reachable_anonymously};
 
-/// The api-version vcslink speaks; SERVER falls back to the server's latest when older.
+/// The hint for IIS's own 401 on a Server (docs `iis-basic-auth.md`).
+const IIS_BASIC_AUTH_HINT: &str = "IIS answered for Azure DevOps Server with its own Basic authentication challenge, \
+     which stops personal access tokens: an administrator must turn Basic authentication off for the Azure DevOps \
+     site in IIS Manager (Authentication), keeping Windows authentication, then verify again.";
+
+/// The newest api-version vcslink speaks; an older Server is asked at its own (see `versions.rs`).
 pub const API_VERSION: &str = "7.1";
 
 /// What to verify. The caller (who knows the database) hands over decrypted credentials.
@@ -45,7 +50,7 @@ pub async fn verify(client: &AzureClient, target: &VerifyTarget) -> Verification
     let checked_at = Utc::now();
     let mut run = Run::new(client, target);
     match &target.pat {
-        Some(pat) => run.pat_checks(Credential::Pat(pat.clone())).await,
+        Some(pat) => run.pat_checks(Credential::from_secret(pat.clone())).await,
         None => {
             let check = check_reachable_anonymously(client, &target.org_url).await;
             run.checks.push(check);
@@ -79,6 +84,10 @@ struct Run<'a> {
     /// Projects seen while counting (a lower bound when `project_count` is `None`).
     projects_seen: usize,
     retry_after_secs: Option<u64>,
+    /// `(id, name)` of the projects seen by PROJECTS_VISIBLE: the advisory checks' scope.
+    projects: Vec<(String, String)>,
+    /// A hint more precise than the failing code's (IIS Basic authentication on a Server).
+    hint_override: Option<String>,
 }
 
 impl<'a> Run<'a> {
@@ -93,6 +102,8 @@ impl<'a> Run<'a> {
             project_count: None,
             projects_seen: 0,
             retry_after_secs: None,
+            projects: Vec::new(),
+            hint_override: None,
         }
     }
 
@@ -109,6 +120,9 @@ impl<'a> Run<'a> {
             self.retry_after_secs = retry_after.map(|d| d.as_secs());
         }
         let (code, message) = describe(error, &self.target.org_url);
+        if matches!(error, AzureError::IisBasicAuth) {
+            self.hint_override = Some(IIS_BASIC_AUTH_HINT.to_owned());
+        }
         self.fail(name, Some(code), message);
     }
 
@@ -118,11 +132,22 @@ impl<'a> Run<'a> {
         let data = match self.connection_data(&credential).await {
             Ok(data) => data,
             Err(
-                error
-                @ (AzureError::Unauthorized { .. } | AzureError::Forbidden { .. } | AzureError::InvalidCredential),
+                error @ (AzureError::Unauthorized { .. }
+                | AzureError::Forbidden { .. }
+                | AzureError::InvalidCredential
+                | AzureError::IisBasicAuth),
             ) => {
                 self.pass(CheckName::OrganizationReachable, "The organization answered.");
-                self.fail_with(CheckName::CredentialValid, &error);
+                if self.is_retired_global_pat(&error, &credential).await {
+                    self.fail(
+                        CheckName::CredentialValid,
+                        Some(VerificationCode::PatGlobalRetired),
+                        "The personal access token is a global one (All accessible organizations), which Azure \
+                         DevOps Services no longer accepts.",
+                    );
+                } else {
+                    self.fail_with(CheckName::CredentialValid, &error);
+                }
                 return;
             }
             Err(error) => {
@@ -161,6 +186,15 @@ impl<'a> Run<'a> {
         Ok(connection.data)
     }
 
+    /// A PAT that `connectionData` refuses on Services but the profile service answers is a global
+    /// PAT (AZURE-DEVOPS-WIRE §3.11, §7). The profile is asked nothing else.
+    async fn is_retired_global_pat(&self, error: &AzureError, credential: &Credential) -> bool {
+        self.target.flavor == Flavor::Services
+            && matches!(error, AzureError::Unauthorized { expired: false })
+            && matches!(credential, Credential::Pat(_))
+            && super::profile::answers(self.client, credential).await
+    }
+
     /// Sums the checks up: `ok`, the first failing required code, a sentence and the hint.
     fn finish(self, checked_at: chrono::DateTime<Utc>) -> Verification {
         let failing = self
@@ -172,7 +206,11 @@ impl<'a> Run<'a> {
             Some(check) => (check.code.unwrap_or(VerificationCode::UpstreamUnreachable), check.message.clone()),
             None => (VerificationCode::Ok, self.summary()),
         };
-        let hint = if ok { None } else { code.hint_for(&self.target.org_url, self.retry_after_secs) };
+        let hint = match (ok, self.hint_override) {
+            (true, _) => None,
+            (false, Some(precise)) => Some(precise),
+            (false, None) => code.hint_for(&self.target.org_url, self.retry_after_secs),
+        };
         Verification {
             ok,
             checked_at,

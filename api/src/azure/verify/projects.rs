@@ -29,11 +29,21 @@ impl Run<'_> {
             .await;
         let first = match first {
             Ok(page) => page,
+            // connectionData accepted this credential, so a 401 here is the missing scope
+            // (AZURE-DEVOPS-WIRE §2.3), not a bad token.
+            Err(AzureError::Unauthorized { expired: false }) => {
+                self.fail(
+                    CheckName::ProjectsVisible,
+                    Some(VerificationCode::PatInsufficientScope),
+                    "The token cannot list projects: it lacks the Project and Team (Read) scope (vso.project).",
+                );
+                return true;
+            }
             Err(AzureError::Forbidden { message }) => {
                 self.fail(
                     CheckName::ProjectsVisible,
                     Some(VerificationCode::PatInsufficientScope),
-                    format!("The token cannot list projects; it needs the Project and team (Read) scope ({message})."),
+                    format!("The identity may not list projects ({message})."),
                 );
                 return true;
             }
@@ -43,6 +53,7 @@ impl Run<'_> {
             }
         };
         let mut urls: Vec<String> = first.value.iter().filter_map(|p| p.url.clone()).collect();
+        self.keep_projects(&first.value);
         let mut seen = first.value.len();
         let mut token = first.continuation_token;
         let mut pages = 0;
@@ -57,6 +68,7 @@ impl Run<'_> {
             match self.client.get_page::<TeamProjectReference>(&org, "_apis/projects", &query, credential).await {
                 Ok(page) => {
                     seen += page.value.len();
+                    self.keep_projects(&page.value);
                     urls.extend(page.value.into_iter().filter_map(|p| p.url));
                     token = page.continuation_token;
                 }
@@ -78,6 +90,12 @@ impl Run<'_> {
             self.server_public_url(&urls);
         }
         true
+    }
+
+    /// Remembers `(id, name)` of listed projects, the scope of the advisory checks.
+    fn keep_projects(&mut self, page: &[TeamProjectReference]) {
+        let known = page.iter().filter_map(|p| Some((p.id.clone()?, p.name.clone().unwrap_or_default())));
+        self.projects.extend(known);
     }
 
     /// SERVER_PUBLIC_URL: a Server whose public URL is unset hands out `localhost` URLs.
