@@ -45,7 +45,8 @@ impl Verification {
     }
 
     /// One entry per step: ORGANIZATION_REACHABLE, CREDENTIAL_VALID, PROJECTS_VISIBLE, CODE_WRITE,
-    /// SERVICE_HOOKS_MANAGE, OAUTH_APP_VALID.
+    /// SERVICE_HOOKS_MANAGE, OAUTH_APP_VALID, ORGANIZATION_TENANT (the OAuth app lives in the organization's
+    /// tenant; its ORGANIZATION_PAT_ONLY is a warning that does not fail the verification).
     async fn checks(&self) -> Vec<VerificationCheck> {
         self.0.checks.iter().cloned().map(VerificationCheck).collect()
     }
@@ -56,7 +57,8 @@ pub struct VerificationCheck(pub v::VerificationCheck);
 
 #[Object]
 impl VerificationCheck {
-    /// ORGANIZATION_REACHABLE, CREDENTIAL_VALID, PROJECTS_VISIBLE, CODE_WRITE, SERVICE_HOOKS_MANAGE or OAUTH_APP_VALID.
+    /// ORGANIZATION_REACHABLE, CREDENTIAL_VALID, PROJECTS_VISIBLE, CODE_WRITE, SERVICE_HOOKS_MANAGE,
+    /// OAUTH_APP_VALID or ORGANIZATION_TENANT.
     async fn name(&self) -> &'static str {
         self.0.name.as_str()
     }
