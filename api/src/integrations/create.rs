@@ -12,7 +12,12 @@ use crate::error::{ApiError, is_unique_violation};
 use crate::state::AppState;
 use crate::store::{self, audit::Actor, integrations as rows};
 
-pub async fn create(state: &AppState, p: &Principal, actor: &Actor, mut input: CreateInput) -> Result<Outcome, ApiError> {
+pub async fn create(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    mut input: CreateInput,
+) -> Result<Outcome, ApiError> {
     if let Some(fields) = input.oauth_app.as_mut() {
         org_tenant::fill_tenant(state, &input.organization_url, input.flavor, fields).await?;
     }

@@ -4,6 +4,7 @@ mod auth;
 mod behaviours;
 mod core;
 mod entra;
+mod entra_faults;
 mod git;
 mod hooks_wit;
 mod identities;
