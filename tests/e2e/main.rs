@@ -21,6 +21,7 @@ mod queries;
 mod refresh;
 mod replicas;
 mod schema;
+mod scopes;
 mod secrets;
 mod service_hooks;
 mod shutdown;
