@@ -15,7 +15,7 @@ async fn hook_subscriptions_mask_passwords_and_delete_with_204() {
         "publisherId": "tfs", "eventType": "git.push", "resourceVersion": "1.0",
         "consumerId": "webHooks", "consumerActionId": "httpRequest",
         "publisherInputs": {"projectId": PLATFORM_PROJECT_ID, "repository": "c4b2a1d0-3e5f-4a6b-8c7d-9e0f1a2b3c4d", "branch": "main"},
-        "consumerInputs": {"url": "http://127.0.0.1:9/webhooks/azure-devops/x", "basicAuthUsername": "ado", "basicAuthPassword": "hunter2"}
+        "consumerInputs": {"url": "https://hooks.example.net/webhooks/azure-devops/x", "basicAuthUsername": "ado", "basicAuthPassword": "hunter2"}
     });
     let r = post(&fake, "/contoso/_apis/hooks/subscriptions?api-version=7.1", &sub).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
