@@ -8,8 +8,8 @@ use url::Url;
 
 use super::events::EventKind;
 use crate::azure::hooks::{Subscription, SubscriptionRequest};
-use crate::azure::{AzureError, Credential};
 use crate::azure::versions::Negotiated;
+use crate::azure::{AzureError, Credential};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::integrations as rows;

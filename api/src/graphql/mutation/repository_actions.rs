@@ -116,7 +116,8 @@ impl RepositoryActionMutation {
         } else {
             let branch = from.trim_start_matches("refs/heads/");
             let org = &t.scope.org_url;
-            let head = |v| git_write::branch_head(&state.azure, (org, v), &t.project, &t.repo.name, branch, t.credential());
+            let head =
+                |v| git_write::branch_head(&state.azure, (org, v), &t.project, &t.repo.name, branch, t.credential());
             state
                 .upstream
                 .negotiated(&t.scope.integration, head)
@@ -139,7 +140,7 @@ impl RepositoryActionMutation {
             .upstream
             .negotiated(&t.scope.integration, create)
             .await
-        .map_err(|e| to_write_error(&e, "repository"))?;
+            .map_err(|e| to_write_error(&e, "repository"))?;
         match update.update_status.as_deref() {
             Some("succeeded") => {}
             Some("staleOldObjectId") | Some("refNameConflict") => {
@@ -251,8 +252,7 @@ impl RepositoryActionMutation {
             }
             Some(thread_id) => {
                 let org = &t.scope.org_url;
-                let reply =
-                    |v| git_write::reply(&state.azure, (org, v), at, thread_id, &input.content, t.credential());
+                let reply = |v| git_write::reply(&state.azure, (org, v), at, thread_id, &input.content, t.credential());
                 let c = state
                     .upstream
                     .negotiated(&t.scope.integration, reply)

@@ -50,11 +50,7 @@ impl WorkItemQuery {
                 &scope.chosen.credential,
             )
         };
-        let list = state
-            .upstream
-            .negotiated(&scope.integration, list)
-            .await
-        .map_err(|e| match e {
+        let list = state.upstream.negotiated(&scope.integration, list).await.map_err(|e| match e {
             crate::azure::AzureError::NotFound { .. } => ApiError::not_found("work item"),
             other => to_api_error(&other),
         })?;
