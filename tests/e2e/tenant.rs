@@ -208,3 +208,22 @@ async fn a_redemption_that_needs_interaction_says_to_sign_in_again_and_stores_no
     assert_eq!(cb.status, 403, "{}", cb.body);
     assert!(cb.body.contains("CONDITIONAL_ACCESS_BLOCKED"), "{}", cb.body);
 }
+
+#[tokio::test]
+async fn an_app_whose_secret_entra_no_longer_takes_keeps_the_connection_and_names_the_administrator() {
+    let app = spawn_app().await;
+    let id = oauth_integration(&app, "oauth", false).await;
+    let alice = app.token("alice", "MEMBER").await;
+    connected_then_expired(&app, &id, &alice).await;
+    // The secret was rotated in Entra since the integration was registered.
+    app.fake.add_entra_app(
+        DEFAULT_TENANT,
+        EntraApp { client_id: DEFAULT_CLIENT_ID.into(), client_secret: "rotated-secret".into(), secret_expired: false },
+    );
+    let refused = app.gql_as(Some(&alice), WI_COMMENTS, json!({ "id": id })).await;
+    assert_eq!(error_code(&refused), Some("NOT_AUTHORIZED_UPSTREAM"), "{refused}");
+    let e = &refused["errors"][0];
+    assert!(e["message"].as_str().unwrap_or("").contains("AADSTS7000215"), "{e}");
+    assert!(e["extensions"]["hint"].as_str().unwrap_or("").contains("administrator"), "{e}");
+    assert_eq!(viewer_auth(&app, &alice, &id).await["status"], "ACTIVE", "not the user's fault");
+}

@@ -1,6 +1,10 @@
 //! A user's stored authorization as a ready credential: a personal PAT as is, an OAuth access
 //! token refreshed when it is about to expire.
 //!
+//! A refused refresh is judged by its Entra error class (`azure/entra_errors.rs`): a grant that
+//! needs a new sign-in marks the authorization EXPIRED (the caller gets a reconnect link), a policy
+//! block or an app fault keeps it and says who must act, a transient failure keeps it as is.
+//!
 //! Refresh is single flight: within a process one refresh per authorization at a time (a
 //! per-row async mutex), across replicas a compare-and-swap on the row's `version`, so a
 //! refresh token Entra already replaced never overwrites the newer one.
@@ -136,8 +140,7 @@ async fn bearer(state: &AppState, m: &integration::Model, row: Model) -> Result<
                     return Err(ApiError::NotAuthorizedUpstream {
                         message: format!(
                             "Microsoft Entra ID refused the integration's OAuth app while refreshing your token ({}: {})",
-                            failure.label(),
-                            failure.description
+                            failure.error, failure.description
                         ),
                         hint: Some(
                             "an administrator verifies the integration (verifyAzureDevOpsIntegration) and fixes its \
@@ -183,9 +186,7 @@ pub fn policy_blocked(m: &integration::Model, failure: &EntraFailure) -> ApiErro
         message: format!(
             "a Microsoft Entra ID access policy blocks your access to Azure DevOps organization {} \
              (CONDITIONAL_ACCESS_BLOCKED, {}: {})",
-            m.organization,
-            failure.label(),
-            failure.description
+            m.organization, failure.error, failure.description
         ),
         hint: crate::azure::VerificationCode::ConditionalAccessBlocked.hint().map(str::to_owned),
     }

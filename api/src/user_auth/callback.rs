@@ -204,21 +204,21 @@ fn refused_page(f: &EntraFailure) -> Response {
             format!(
                 "Microsoft Entra ID asks for a new sign-in: {} ({}: {}).",
                 f.sign_in_reason(),
-                f.label(),
+                f.error,
                 f.description
             ),
             START_AGAIN.to_owned(),
         ),
         EntraErrorClass::BlockedByPolicy => (
             StatusCode::FORBIDDEN,
-            format!("A Microsoft Entra ID access policy blocks this sign-in ({}: {}).", f.label(), f.description),
+            format!("A Microsoft Entra ID access policy blocks this sign-in ({}: {}).", f.error, f.description),
             "Signing in again will not help until an Entra administrator changes the Conditional Access or \
              cross-tenant access policy (CONDITIONAL_ACCESS_BLOCKED)."
                 .to_owned(),
         ),
         EntraErrorClass::Setup => (
             StatusCode::BAD_GATEWAY,
-            format!("Microsoft Entra ID refused the OAuth app ({}: {}).", f.label(), f.description),
+            format!("Microsoft Entra ID refused the OAuth app ({}: {}).", f.error, f.description),
             "Ask an administrator to verify the integration's OAuth app.".to_owned(),
         ),
         EntraErrorClass::Transient => (
