@@ -48,12 +48,7 @@ impl Upstream {
         if let Some(learned) = self.api_versions.get(&integration.id) {
             return learned;
         }
-        integration
-            .last_verification
-            .as_deref()
-            .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
-            .and_then(|v| v.get("api_version").and_then(|v| v.as_str()).and_then(Negotiated::parse))
-            .unwrap_or(Negotiated::LATEST)
+        recorded_version(integration.last_verification.as_deref()).unwrap_or(Negotiated::LATEST)
     }
 
     pub fn learn_api_version(&self, integration_id: &str, version: Negotiated) {
@@ -77,5 +72,40 @@ impl Upstream {
             self.learn_api_version(&integration.id, used);
         }
         answer
+    }
+}
+
+/// The api-version a stored verification (JSON) recorded, if any.
+fn recorded_version(last_verification: Option<&str>) -> Option<Negotiated> {
+    let json: serde_json::Value = serde_json::from_str(last_verification?).ok()?;
+    json.get("api_version")?.as_str().and_then(Negotiated::parse)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::azure::verification::{Verification, VerificationCode};
+
+    #[test]
+    fn the_version_a_verification_negotiated_is_read_back_from_its_json() {
+        let mut v = Verification {
+            ok: true,
+            checked_at: chrono::Utc::now(),
+            code: VerificationCode::Ok,
+            message: String::new(),
+            hint: None,
+            authenticated_as: None,
+            project_count: None,
+            checks: Vec::new(),
+            api_version: Some("6.0".into()),
+        };
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(recorded_version(Some(&json)).map(|n| n.to_string()).as_deref(), Some("6.0"));
+        v.api_version = None;
+        let older = serde_json::to_string(&v).unwrap();
+        assert!(!older.contains("api_version"), "{older}");
+        assert_eq!(recorded_version(Some(&older)), None);
+        assert_eq!(recorded_version(Some("not json")), None);
+        assert_eq!(recorded_version(None), None);
     }
 }
