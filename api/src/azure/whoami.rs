@@ -34,7 +34,9 @@ pub async fn connection_data(
     })
     .await;
     let (data, served) = answer?;
-    let version = served.map(Negotiated::from_served).unwrap_or(asked);
+    // Never above what was asked and accepted (an answer cannot raise the version).
+    let lower = |s: &Negotiated| s.released().cmp_number(asked.released()).is_le();
+    let version = served.map(Negotiated::from_served).filter(lower).unwrap_or(asked);
     Ok(Connection { data, version })
 }
 
