@@ -74,7 +74,7 @@ fn require(ctx: &Ctx) -> Option<Response> {
         Method::DELETE => stored?,
         _ => return None,
     };
-    let Some(event) = subject["eventType"].as_str().filter(|e| !e.is_empty()) else { return None };
+    let event = subject["eventType"].as_str().filter(|e| !e.is_empty())?;
     if !may(ctx, event, true) {
         return Some(write_refused());
     }
