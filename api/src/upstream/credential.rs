@@ -93,7 +93,7 @@ async fn needs_connection(
 pub const INTEGRATION_IDENTITY: &str = "integration-pat";
 
 fn integration_pat(pat: SecretString) -> Chosen {
-    Chosen { credential: Credential::Pat(pat), identity: INTEGRATION_IDENTITY.to_owned() }
+    Chosen { credential: Credential::from_secret(pat), identity: INTEGRATION_IDENTITY.to_owned() }
 }
 
 impl Chosen {
