@@ -13,6 +13,7 @@ use crate::state::Project;
 const LAST_CHANGE_ID: i64 = 48_120_577;
 const PROJECTS_PAGE: usize = 100;
 
+/// Preview-only: a released api-version gets 400 VssInvalidPreviewVersionException (§3.1).
 pub fn connection_data(ctx: &mut Ctx) -> Response {
     if !ctx.req.is_read() {
         return errors::method_not_allowed();
@@ -79,8 +80,8 @@ pub fn project_ref(p: &Project, public_base: &str) -> Value {
     })
 }
 
-fn deny_projects(ctx: &Ctx) -> Option<Response> {
 /// Project routes need Project and Team (Read): without it, the bare 401 of a missing scope.
+fn deny_projects(ctx: &Ctx) -> Option<Response> {
     crate::auth::require_scope(ctx, &["vso.project"])
 }
 
