@@ -114,3 +114,24 @@ async fn service_hooks_manage_is_false_when_subscriptions_list_but_edit_is_denie
     assert_eq!(check(&v, "CODE_WRITE")["ok"], true, "{v}");
 }
 on_both_backends!(service_hooks_manage_is_false_when_subscriptions_list_but_edit_is_denied);
+
+const INSTALL: &str = "mutation($i: InstallServiceHooksInput!) { installServiceHooks(input: $i) { \
+    serviceHooks { subscriptionId state } } }";
+
+async fn installing_hooks_outside_the_scopes_names_the_scope_and_without_edit_subscriptions_is_forbidden(app: TestApp) {
+    let (id, _, _) = crate::webhooks::integration(&app).await;
+    let input = json!({ "i": { "integrationId": id, "project": "Platform", "repository": "api-gateway" } });
+    // Work Items only: the repository and the code events are out of the token's scopes.
+    app.fake.add_pat(DEFAULT_ORG, DEFAULT_PAT, Pat::with_scopes(User::dana(), &["vso.project", "vso.work_write"]));
+    let body = app.gql(INSTALL, input.clone()).await;
+    assert_eq!(error_code(&body), Some("NOT_AUTHORIZED_UPSTREAM"), "{body}");
+    assert!(body["errors"][0]["extensions"]["hint"].as_str().unwrap_or_default().contains("Code"), "{body}");
+    // Every scope, but the identity may not edit the project's subscriptions: an ACL denial.
+    app.fake.add_pat(DEFAULT_ORG, DEFAULT_PAT, Pat::full(User::dana()));
+    let token = format!("PublisherSecurity/{PLATFORM_PROJECT_ID}");
+    let deny = Ace::new(&User::dana(), SERVICE_HOOKS_NAMESPACE, &token, HOOKS_EDIT_SUBSCRIPTIONS, false);
+    app.fake.set_permission(DEFAULT_ORG, deny);
+    let body = app.gql(INSTALL, input).await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+}
+on_both_backends!(installing_hooks_outside_the_scopes_names_the_scope_and_without_edit_subscriptions_is_forbidden);

@@ -83,6 +83,30 @@ pub fn to_api_error(e: &AzureError) -> ApiError {
     }
 }
 
+/// The GraphQL error for a failed service-hook call. Hook routes check the token's scopes per
+/// event type and answer a write outside them `403 No scope found` (AZURE-DEVOPS-WIRE §2.3,
+/// §3.10): a scope, not a permission. A 404 while managing hooks is the upstream's fault.
+pub fn to_hooks_error(e: &AzureError) -> ApiError {
+    match e {
+        AzureError::Forbidden { message } if message.trim().eq_ignore_ascii_case("No scope found") => {
+            missing_scope(NeededScope::ServiceHooks)
+        }
+        AzureError::NotFound { .. } => ApiError::UpstreamUnavailable { message: e.to_string() },
+        // Hook management does not re-check connectionData: say both things a 401 can mean.
+        AzureError::Unauthorized { expired: false } => ApiError::NotAuthorizedUpstream {
+            message: "Azure DevOps refused the integration's personal access token while managing service hooks: \
+                      it is no longer valid, or it lacks a scope these calls need"
+                .into(),
+            hint: Some(format!(
+                "verify the integration (verifyAzureDevOpsIntegration) to tell which; a token needs {} and {}",
+                NeededScope::Code.label(),
+                NeededScope::WorkItems.label()
+            )),
+        },
+        other => to_api_error(other),
+    }
+}
+
 /// A 401 from a route while `connectionData` accepts the same credential: the token lacks `scope`.
 pub fn missing_scope(scope: NeededScope) -> ApiError {
     ApiError::NotAuthorizedUpstream {
@@ -142,6 +166,14 @@ mod tests {
             panic!("a missing scope is NOT_AUTHORIZED_UPSTREAM with a hint");
         };
         assert!(hint.contains("Project and Team"), "{hint}");
+    }
+
+    #[test]
+    fn a_hook_write_outside_the_scopes_is_a_missing_scope_and_a_hook_acl_denial_is_forbidden() {
+        let scope = to_hooks_error(&AzureError::Forbidden { message: "No scope found".into() });
+        assert_eq!(code(&scope), "NOT_AUTHORIZED_UPSTREAM");
+        let acl = to_hooks_error(&AzureError::Forbidden { message: "VS403403: Access Denied".into() });
+        assert_eq!(code(&acl), "FORBIDDEN");
     }
 
     #[test]

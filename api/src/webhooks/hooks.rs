@@ -36,19 +36,10 @@ pub fn target(state: &AppState, m: &integration::Model) -> Result<Target, ApiErr
     Ok(Target { base, api_version, credential: Credential::Pat(pat) })
 }
 
-/// An Azure DevOps failure as a GraphQL error (the message never holds a secret).
+/// An Azure DevOps failure as a GraphQL error (the message never holds a secret); the one
+/// table in `upstream::errors`.
 pub fn upstream_error(e: AzureError) -> ApiError {
-    match e {
-        AzureError::Unauthorized { .. } => ApiError::NotAuthorizedUpstream {
-            message: e.to_string(),
-            hint: Some("update the integration's personal access token".into()),
-        },
-        AzureError::Forbidden { message } => ApiError::Forbidden { message },
-        AzureError::RateLimited { retry_after } => {
-            ApiError::RateLimited { retry_after_seconds: retry_after.map(|d| d.as_secs()).unwrap_or(30) }
-        }
-        other => ApiError::UpstreamUnavailable { message: other.to_string() },
-    }
+    crate::upstream::errors::to_hooks_error(&e)
 }
 
 /// The live state of a hook, as `serviceHooks` shows it.
