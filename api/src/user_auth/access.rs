@@ -58,7 +58,7 @@ pub async fn credential(state: &AppState, m: &integration::Model, row: Model) ->
     }
     if row.method == METHOD_PAT {
         let pat = auths::open_pat(&state.keyring, &row).map_err(ApiError::internal)?;
-        return pat.map(Credential::Pat).ok_or_else(|| ApiError::internal("personal PAT row without a token"));
+        return pat.map(Credential::from_secret).ok_or_else(|| ApiError::internal("personal PAT row without a token"));
     }
     bearer(state, m, row).await.map(Credential::Bearer)
 }

@@ -33,7 +33,7 @@ pub fn target(state: &AppState, m: &integration::Model) -> Result<Target, ApiErr
             hint: Some("set personalAccessToken on the integration (scope: Code read, or Service Hooks write)".into()),
         }
     })?;
-    Ok(Target { base, api_version, credential: Credential::Pat(pat) })
+    Ok(Target { base, api_version, credential: Credential::from_secret(pat) })
 }
 
 /// An Azure DevOps failure as a GraphQL error (the message never holds a secret); the one

@@ -96,7 +96,7 @@ async fn ask(state: &AppState, known: &Known, ids: &[String]) -> Option<Vec<(Str
     };
     let flavor = Flavor::parse(&m.flavor).unwrap_or(Flavor::Services);
     let base = identities::base(flavor, &m.organization_url, &m.organization, &state.config.vssps_url).ok()?;
-    let credential = Credential::Pat(pat);
+    let credential = Credential::from_secret(pat);
     let (azure, base, credential) = (&state.azure, &base, &credential);
     let answer = state
         .upstream

@@ -138,7 +138,7 @@ impl AuthorizationMutation {
         let token = PersonalAccessToken::parse_field("token", &SecretString::from(input.token))?;
         let m = integration_of(state, p, &input.integration_id).await?;
         let org_url = url::Url::parse(&m.organization_url).map_err(ApiError::internal)?;
-        let credential = Credential::Pat(token.secret().clone());
+        let credential = Credential::from_secret(token.secret().clone());
         let who = whoami(&state.azure, &org_url, &credential).await.map_err(|e| rejected(&e, &m))?;
         let txn = state.db.begin().await?;
         let owner = Owner { tenant_id: &p.tenant_id, user_id: &p.user_id, integration_id: &m.id };
