@@ -181,6 +181,10 @@ fn dispatch(shared: &Shared, req: &Req) -> (Response, Option<User>, Option<Strin
     let Some(org) = world.orgs.get(&org_key) else {
         return (errors::org_not_found(&req.segs[0]), None, None);
     };
+    let bare_org = lsegs.len() == 1 && matches!(req.method, axum::http::Method::GET | axum::http::Method::HEAD);
+    if bare_org && req.header("authorization").is_none() {
+        return (auth::anonymous_org(req, org, &shared.base), None, None);
+    }
     let principal = match auth::authenticate(&world, org, req, &shared.base) {
         Ok(p) => p,
         Err(r) => return (*r, None, None),
@@ -199,10 +203,6 @@ fn route(ctx: &mut Ctx) -> Response {
     let t: Vec<&str> = tail.iter().map(String::as_str).collect();
     match t.as_slice() {
         ["_apis", "connectiondata"] => core::connection_data(ctx),
-    let bare_org = lsegs.len() == 1 && matches!(req.method, axum::http::Method::GET | axum::http::Method::HEAD);
-    if bare_org && req.header("authorization").is_none() {
-        return (auth::anonymous_org(req, org, &shared.base), None, None);
-    }
         ["_apis", "projects"] => core::projects(ctx),
         ["_apis", "projects", _] => core::project(ctx),
         ["_apis", "git", ..] => git::route(ctx, None, 2),
