@@ -29,7 +29,7 @@ impl Principal {
 }
 
 /// `None` when the caller's token holds any of `needed`; else the bare 401 Azure DevOps answers a
-/// valid credential without the route's scope (AZURE-DEVOPS-WIRE §2.3: no documented body, a
+/// valid credential without the route's scope (docs/azure-devops-wire.md §2.3: no documented body, a
 /// `Basic realm` challenge; `connectionData` still answers 200 for the same credential).
 pub fn require_scope(ctx: &Ctx, needed: &[&str]) -> Option<Response> {
     if ctx.principal.has_any(needed) {
@@ -74,7 +74,7 @@ pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<P
         Credential::Pat(_) if org.server.is_some() && org.iis_basic_auth => Err(Box::new(iis_basic_challenge())),
         Credential::Pat(token) => match org.pats.get(&token) {
             Some(pat) if pat.expired => Err(Box::new(expired_pat(org, base))),
-            // Services stopped accepting global PATs on 2026-12-01 (AZURE-DEVOPS-WIRE §7). That it
+            // Services stopped accepting global PATs on 2026-12-01 (docs/azure-devops-wire.md §7). That it
             // then answers like any unusable PAT (203 page / 401 challenge) is a guess.
             Some(pat) if pat.global && org.server.is_none() => Err(Box::new(challenge(req, org, base))),
             Some(pat) => Ok(Principal { user: pat.user.clone(), scopes: pat.scopes.clone() }),
@@ -99,7 +99,7 @@ pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<P
 }
 
 /// Authenticates against the profile service: a bearer token, or a global PAT (an org-scoped PAT
-/// gets 401 there, AZURE-DEVOPS-WIRE §3.11; a retired global PAT still answers 200).
+/// gets 401 there, docs/azure-devops-wire.md §3.11; a retired global PAT still answers 200).
 pub fn authenticate_profile(world: &World, req: &Req) -> Option<Principal> {
     match credential(req) {
         Credential::None => None,

@@ -14,7 +14,7 @@ use crate::state::HookSubscription;
 const CONFIDENTIAL: &[&str] = &["basicAuthPassword", "password", "authToken", "apiToken"];
 
 /// Scopes per event type, as `ServiceHooksPublisherControllerBase.CheckScope` matches them
-/// (AZURE-DEVOPS-WIRE §3.10): code events `vso.code*`, work items `vso.work*`, builds
+/// (docs/azure-devops-wire.md §3.10): code events `vso.code*`, work items `vso.work*`, builds
 /// `vso.build*`, and `vso.hooks` (reads) / `vso.hooks_write` (writes) for every event.
 fn event_scopes(event_type: &str, write: bool) -> [&'static str; 2] {
     let hooks = if write { "vso.hooks_write" } else { "vso.hooks" };

@@ -1,4 +1,4 @@
-//! Real-shaped Service Hook delivery bodies (AZURE-DEVOPS-WIRE.md §4) for every event type vcslink
+//! Real-shaped Service Hook delivery bodies (docs/azure-devops-wire.md §4) for every event type vcslink
 //! routes, in resource versions 1.0 and 2.0, for tests and the benchmark.
 //!
 //! `Payload::new(Event::Push, "https://dev.azure.com/contoso")` gives an envelope with a fresh `id`;

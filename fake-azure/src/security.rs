@@ -1,5 +1,5 @@
 //! Identity permissions (ACLs) and `POST _apis/security/permissionevaluationbatch`, which answers
-//! them per security token for the Git and ServiceHooks namespaces (AZURE-DEVOPS-WIRE §3.15).
+//! them per security token for the Git and ServiceHooks namespaces (docs/azure-devops-wire.md §3.15).
 //!
 //! A permission belongs to the identity, not to the credential: the batch answers the same for a
 //! full-scope and a narrow PAT of one user. The swagger gives the operation no oauth2 scope, so

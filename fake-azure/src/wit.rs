@@ -35,7 +35,7 @@ pub fn route(ctx: &mut Ctx, project: Option<String>) -> Response {
     let with_format = asked.as_ref().is_none_or(versions::comments_have_format) && stage_max >= 4;
     let revisions = stage_max <= 2;
     let scope = if ctx.req.is_read() { "vso.work" } else { "vso.work_write" };
-    // A missing scope is the bare 401 (AZURE-DEVOPS-WIRE §2.3), not an area permission.
+    // A missing scope is the bare 401 (docs/azure-devops-wire.md §2.3), not an area permission.
     if let Some(refused) = crate::auth::require_scope(ctx, &[scope]) {
         return refused;
     }

@@ -22,7 +22,7 @@ pub enum Credential {
 impl Credential {
     /// The credential a stored or pasted secret stands for: `Bearer` only for a JWT (three
     /// base64url segments, the first a JSON header), else a PAT sent as Basic. Never guessed from
-    /// the length: PATs are 52 or 84 characters (AZURE-DEVOPS-WIRE §2.1, §7).
+    /// the length: PATs are 52 or 84 characters (docs/azure-devops-wire.md §2.1, §7).
     pub fn from_secret(secret: SecretString) -> Credential {
         if is_jwt(secret.expose_secret()) { Credential::Bearer(secret) } else { Credential::Pat(secret) }
     }

@@ -1,5 +1,5 @@
 //! Entra ID v2 for users: the authorize URL (code + S256 PKCE), the code exchange and the refresh
-//! grant, through oauth2 over our guarded HTTP client (AZURE-DEVOPS-WIRE.md §5).
+//! grant, through oauth2 over our guarded HTTP client (docs/azure-devops-wire.md §5).
 
 use std::time::Duration;
 

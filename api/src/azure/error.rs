@@ -19,11 +19,11 @@ pub enum AzureError {
     Unauthorized { expired: bool },
     /// 401 from IIS itself on Azure DevOps Server, whose Basic authentication is on: it offers
     /// only Basic/Negotiate/NTLM (no Azure DevOps `Bearer`) with IIS's HTML page, and no PAT
-    /// gets through (AZURE-DEVOPS-WIRE §2.3, docs `iis-basic-auth.md`).
+    /// gets through (docs/azure-devops-wire.md §2.3, docs `iis-basic-auth.md`).
     #[error("azure devops server refused the credential at IIS, whose basic authentication is on")]
     IisBasicAuth,
     /// 403: the identity lacks a permission (an ACL, e.g. TF401027 for Git). A missing PAT
-    /// scope is a 401 instead (AZURE-DEVOPS-WIRE §2.3).
+    /// scope is a 401 instead (docs/azure-devops-wire.md §2.3).
     #[error("azure devops refused the request: {message}")]
     Forbidden { message: String },
     /// 404: the organization, project or resource does not exist or is not visible.
@@ -149,7 +149,7 @@ pub fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<
     })
 }
 
-/// A `text/plain` body is the message itself (AZURE-DEVOPS-WIRE §2.4).
+/// A `text/plain` body is the message itself (docs/azure-devops-wire.md §2.4).
 fn plain_text(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     let ct = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())?.to_ascii_lowercase();
     if !ct.starts_with("text/plain") {

@@ -1,5 +1,5 @@
 //! Git writes as the caller: create a ref (branch), a pull request, a thread or a reply
-//! (AZURE-DEVOPS-WIRE.md §3.5–3.7). Callers hand in the credential and the negotiated
+//! (docs/azure-devops-wire.md §3.5–3.7). Callers hand in the credential and the negotiated
 //! api-version (released resources: the number itself); nothing here is cached.
 
 use serde::{Deserialize, Serialize};

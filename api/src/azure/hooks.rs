@@ -1,4 +1,4 @@
-//! Service hook subscriptions (`{org}/_apis/hooks/subscriptions`, AZURE-DEVOPS-WIRE.md §3.10) and
+//! Service hook subscriptions (`{org}/_apis/hooks/subscriptions`, docs/azure-devops-wire.md §3.10) and
 //! the project / repository look-ups an install needs.
 //!
 //! Reference: <https://learn.microsoft.com/en-us/rest/api/azure/devops/hooks/subscriptions?view=azure-devops-rest-7.1>

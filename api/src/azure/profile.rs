@@ -1,7 +1,7 @@
 //! The profile service, used for one question only: is this PAT a global one?
 //!
 //! `GET {profile}/_apis/profile/profiles/me` answers Entra tokens and global ("All accessible
-//! organizations") PATs, and refuses organization-scoped PATs with 401 (AZURE-DEVOPS-WIRE §3.11,
+//! organizations") PATs, and refuses organization-scoped PATs with 401 (docs/azure-devops-wire.md §3.11,
 //! observed edgafner/dorkag#31, #60). Services stopped accepting global PATs on 2026-12-01 (§7),
 //! yet the profile keeps answering them, which is how a refused PAT is told to be a global one.
 //! Never used to identify an organization-scoped PAT: `connectionData` does.

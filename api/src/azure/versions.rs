@@ -207,7 +207,7 @@ pub enum CommentsApi {
 }
 
 /// Runs `call` at `start`; when the server answers `VssVersionOutOfRangeException` naming an
-/// older version, runs it once more at that one (AZURE-DEVOPS-WIRE §1.3: "retry once with the
+/// older version, runs it once more at that one (docs/azure-devops-wire.md §1.3: "retry once with the
 /// version the message names"). Returns the answer and the version it was asked at.
 pub async fn with_fallback<T, F, Fut>(start: Negotiated, mut call: F) -> (Result<T, AzureError>, Negotiated)
 where

@@ -1,4 +1,4 @@
-//! Who a credential is: `connectionData`'s authenticated user (AZURE-DEVOPS-WIRE.md §3.1), and the
+//! Who a credential is: `connectionData`'s authenticated user (docs/azure-devops-wire.md §3.1), and the
 //! api-version the organization answered it at.
 
 use url::Url;

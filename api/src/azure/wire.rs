@@ -1,14 +1,14 @@
 //! Wire DTOs of the Azure DevOps and Entra ID answers this module reads, as the services send them.
 //!
 //! Every field the services may omit is an `Option` or defaulted: real answers vary by version
-//! and flavor (see shared/AZURE-DEVOPS-WIRE.md).
+//! and flavor (see docs/azure-devops-wire.md).
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 /// The error body Azure DevOps sends with 4xx/5xx answers (`WrappedException` in the .NET client).
-/// Not in the REST reference; shape per AZURE-DEVOPS-WIRE.md §2.4, see also
+/// Not in the REST reference; shape per docs/azure-devops-wire.md §2.4, see also
 /// <https://learn.microsoft.com/en-us/dotnet/api/microsoft.visualstudio.services.webapi.wrappedexception>.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -26,7 +26,7 @@ pub struct ErrorEnvelope {
 impl ErrorEnvelope {
     /// The envelope in `body`, if the body is one (it has at least a `message` or `typeKey`).
     /// A leading UTF-8 BOM is skipped, and the improper `{"count":1,"value":{"Message":...}}`
-    /// shape gives its `value.Message` (AZURE-DEVOPS-WIRE §2.4, from azure-devops-go-api
+    /// shape gives its `value.Message` (docs/azure-devops-wire.md §2.4, from azure-devops-go-api
     /// `client.go` `UnwrapError` and `models.go` `WrappedImproperError`).
     pub fn parse(body: &[u8]) -> Option<ErrorEnvelope> {
         let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
@@ -64,7 +64,7 @@ pub struct ListEnvelope<T> {
 }
 
 /// `GET {org}/_apis/connectionData`: who the credential is. Undocumented in the REST reference;
-/// used by every Microsoft client (shape per AZURE-DEVOPS-WIRE.md §3.1). See
+/// used by every Microsoft client (shape per docs/azure-devops-wire.md §3.1). See
 /// <https://learn.microsoft.com/en-us/rest/api/azure/devops/?view=azure-devops-rest-7.1>.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]

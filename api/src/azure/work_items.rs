@@ -1,4 +1,4 @@
-//! Work item comments at the negotiated api-version (AZURE-DEVOPS-WIRE.md §1.2, §3.9): list and add.
+//! Work item comments at the negotiated api-version (docs/azure-devops-wire.md §1.2, §3.9): list and add.
 //!
 //! The comments resource is preview-only at every version (`7.1-preview.4`, `7.0-preview.3`,
 //! `6.0-preview.3`); `format=markdown` exists only from `7.1-preview.4`, so older servers get the

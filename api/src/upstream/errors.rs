@@ -3,7 +3,7 @@
 //! - 401 (or the 203 sign-in page): the credential is refused, or (when `connectionData` accepts
 //!   it) the token lacks the route's scope: `NOT_AUTHORIZED_UPSTREAM`, with what to do.
 //! - 403: Azure DevOps denies the *identity* a permission (an ACL such as TF401027; a missing
-//!   scope is a 401, AZURE-DEVOPS-WIRE §2.3): `FORBIDDEN`, for reads and writes alike. Connecting
+//!   scope is a 401, docs/azure-devops-wire.md §2.3): `FORBIDDEN`, for reads and writes alike. Connecting
 //!   again or a new token does not help, an Azure DevOps administrator does, which is what
 //!   `FORBIDDEN` says; `NOT_AUTHORIZED_UPSTREAM` means "connect (again)" (DESIGN.md, Errors).
 
@@ -84,7 +84,7 @@ pub fn to_api_error(e: &AzureError) -> ApiError {
 }
 
 /// The GraphQL error for a failed service-hook call. Hook routes check the token's scopes per
-/// event type and answer a write outside them `403 No scope found` (AZURE-DEVOPS-WIRE §2.3,
+/// event type and answer a write outside them `403 No scope found` (docs/azure-devops-wire.md §2.3,
 /// §3.10): a scope, not a permission. A 404 while managing hooks is the upstream's fault.
 pub fn to_hooks_error(e: &AzureError) -> ApiError {
     match e {

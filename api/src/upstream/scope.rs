@@ -111,7 +111,7 @@ impl Scope {
 
     /// The error for a failed read. A 401 from a route is first checked against `connectionData`
     /// with the same credential: accepted there, the token only lacks the route's scope
-    /// (AZURE-DEVOPS-WIRE §2.3), which never flips a working integration to FAILING. Only a
+    /// (docs/azure-devops-wire.md §2.3), which never flips a working integration to FAILING. Only a
     /// credential that `connectionData` refuses too marks the integration FAILING (when it is
     /// the integration's own). One extra call, on 401s only.
     async fn on_failure(&self, state: &AppState, e: &AzureError, segments: &[&str]) -> ApiError {

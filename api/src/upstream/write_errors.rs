@@ -9,7 +9,7 @@ use crate::error::ApiError;
 pub fn to_write_error(e: &AzureError, what: &'static str) -> ApiError {
     match e {
         // A write's 401 is a refused credential or, for a credential that still reads, a missing
-        // write scope (AZURE-DEVOPS-WIRE §2.3); both are fixed by a new authorization.
+        // write scope (docs/azure-devops-wire.md §2.3); both are fixed by a new authorization.
         AzureError::Unauthorized { .. } => ApiError::NotAuthorizedUpstream {
             message: format!(
                 "Azure DevOps refused your credential for this change: it is no longer valid, or it lacks the {} scope",

@@ -3,7 +3,7 @@
 //! Both ask `permissionevaluationbatch` about the identity on each project in scope (the projects
 //! PROJECTS_VISIBLE listed), on the project's own token: permissions are inherited downward, so
 //! the root tokens `repoV2` and `PublisherSecurity` do not see an Allow granted per project
-//! (AZURE-DEVOPS-WIRE §3.15).
+//! (docs/azure-devops-wire.md §3.15).
 
 use super::Run;
 use crate::azure::client::Credential;
@@ -87,7 +87,7 @@ impl Run<'_> {
         match listed {
             Ok(_) => {}
             // Hook routes answer a token whose scopes cover no event with 404 (reads), a plain
-            // scoped route with 401 (AZURE-DEVOPS-WIRE §2.3, §3.10).
+            // scoped route with 401 (docs/azure-devops-wire.md §2.3, §3.10).
             Err(AzureError::Unauthorized { expired: false } | AzureError::NotFound { .. }) => {
                 return self.fail(
                     name,

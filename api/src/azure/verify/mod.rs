@@ -187,7 +187,7 @@ impl<'a> Run<'a> {
     }
 
     /// A PAT that `connectionData` refuses on Services but the profile service answers is a global
-    /// PAT (AZURE-DEVOPS-WIRE §3.11, §7). The profile is asked nothing else.
+    /// PAT (docs/azure-devops-wire.md §3.11, §7). The profile is asked nothing else.
     async fn is_retired_global_pat(&self, error: &AzureError, credential: &Credential) -> bool {
         self.target.flavor == Flavor::Services
             && matches!(error, AzureError::Unauthorized { expired: false })

@@ -1,7 +1,7 @@
 //! Verification steps for an Entra ID OAuth app, and the anonymous organization check.
 //!
 //! OAUTH_APP_VALID: the tenant's discovery document, then a client-credentials token for the
-//! Azure DevOps resource. Entra's AADSTS codes name the cause (AZURE-DEVOPS-WIRE.md §5.3).
+//! Azure DevOps resource. Entra's AADSTS codes name the cause (docs/azure-devops-wire.md §5.3).
 
 use oauth2::basic::{BasicClient, BasicErrorResponse, BasicErrorResponseType};
 use oauth2::{AuthType, ClientId, ClientSecret, RequestTokenError, Scope, TokenUrl};

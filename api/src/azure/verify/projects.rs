@@ -30,7 +30,7 @@ impl Run<'_> {
         let first = match first {
             Ok(page) => page,
             // connectionData accepted this credential, so a 401 here is the missing scope
-            // (AZURE-DEVOPS-WIRE §2.3), not a bad token.
+            // (docs/azure-devops-wire.md §2.3), not a bad token.
             Err(AzureError::Unauthorized { expired: false }) => {
                 self.fail(
                     CheckName::ProjectsVisible,
