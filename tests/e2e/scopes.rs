@@ -135,3 +135,21 @@ async fn installing_hooks_outside_the_scopes_names_the_scope_and_without_edit_su
     assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
 }
 on_both_backends!(installing_hooks_outside_the_scopes_names_the_scope_and_without_edit_subscriptions_is_forbidden);
+
+async fn the_advisory_checks_evaluate_only_the_projects_the_integration_may_use(app: TestApp) {
+    // Contribute denied on Platform only.
+    let token = format!("repoV2/{PLATFORM_PROJECT_ID}");
+    app.fake.set_permission(DEFAULT_ORG, Ace::new(&User::dana(), GIT_NAMESPACE, &token, GIT_GENERIC_CONTRIBUTE, false));
+    let create = |projects: Value| {
+        json!({ "i": { "name": format!("scoped-{}", uuid::Uuid::new_v4()), "organizationUrl": app.org_url(),
+            "flavor": "SERVICES", "personalAccessToken": DEFAULT_PAT, "accessibleProjects": projects } })
+    };
+    let verification = |body: &Value| body["data"]["createAzureDevOpsIntegration"]["verification"].clone();
+    let website_only = app.gql(&queries::create(), create(json!(["Website"]))).await;
+    assert_eq!(check(&verification(&website_only), "CODE_WRITE")["ok"], true, "{website_only}");
+    let every_project = app.gql(&queries::create(), create(Value::Null)).await;
+    let code_write = check(&verification(&every_project), "CODE_WRITE").clone();
+    assert_eq!(code_write["ok"], false, "{every_project}");
+    assert!(code_write["message"].as_str().unwrap_or_default().contains("Platform"), "{every_project}");
+}
+on_both_backends!(the_advisory_checks_evaluate_only_the_projects_the_integration_may_use);

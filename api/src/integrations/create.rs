@@ -137,6 +137,7 @@ fn target(parsed: &ParsedCreate) -> VerifyTarget {
         flavor: parsed.org.flavor(),
         pat: parsed.pat.as_ref().map(|t| t.secret().clone()),
         oauth: parsed.oauth.as_ref().map(credentials::oauth_credentials),
+        accessible_projects: parsed.projects.as_ref().map(|p| p.as_slice().to_vec()),
     }
 }
 

@@ -38,6 +38,7 @@ pub fn target_of(keyring: &Keyring, m: &entity::integration::Model) -> Result<Ve
         flavor: Flavor::parse(&m.flavor).unwrap_or(Flavor::Services),
         pat,
         oauth,
+        accessible_projects: rows::accessible_projects(m),
     })
 }
 

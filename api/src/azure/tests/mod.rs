@@ -31,7 +31,13 @@ fn url(s: &str) -> Url {
 }
 
 fn pat_target(fake: &FakeAzure, org: &str, flavor: Flavor, pat: &str) -> VerifyTarget {
-    VerifyTarget { org_url: url(&fake.org_url(org)), flavor, pat: Some(SecretString::from(pat)), oauth: None }
+    VerifyTarget {
+        org_url: url(&fake.org_url(org)),
+        flavor,
+        pat: Some(SecretString::from(pat)),
+        oauth: None,
+        accessible_projects: None,
+    }
 }
 
 fn oauth_app(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> OAuthAppCredentials {

@@ -15,6 +15,7 @@ fn oauth_only(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> 
         flavor: Flavor::Services,
         pat: None,
         oauth: Some(oauth_app(fake, tenant, client_id, secret)),
+        accessible_projects: None,
     }
 }
 

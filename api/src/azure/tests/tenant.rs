@@ -18,6 +18,7 @@ fn target(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> Veri
         flavor: Flavor::Services,
         pat: None,
         oauth: Some(oauth_app(fake, tenant, client_id, secret)),
+        accessible_projects: None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Advisory checks, reported but never failing a verification: CODE_WRITE, SERVICE_HOOKS_MANAGE.
 //!
 //! Both ask `permissionevaluationbatch` about the identity on each project in scope (the projects
-//! PROJECTS_VISIBLE listed), on the project's own token: permissions are inherited downward, so
+//! PROJECTS_VISIBLE listed, narrowed to the integration's allow-list when it has one), on the project's own token: permissions are inherited downward, so
 //! the root tokens `repoV2` and `PublisherSecurity` do not see an Allow granted per project
 //! (docs/azure-devops-wire.md §3.15).
 
@@ -130,7 +130,14 @@ impl Run<'_> {
 
     /// One batch: `bits` of `namespace` on `{root}/{projectId}` for each project in scope.
     async fn evaluate(&self, credential: &Credential, namespace: &str, root: &str, bits: i32) -> Verdict {
-        let projects: Vec<&(String, String)> = self.projects.iter().take(MAX_PROJECTS).collect();
+        let in_scope = |name: &str| {
+            self.target
+                .accessible_projects
+                .as_ref()
+                .is_none_or(|list| list.iter().any(|p| p.eq_ignore_ascii_case(name)))
+        };
+        let projects: Vec<&(String, String)> =
+            self.projects.iter().filter(|(_, name)| in_scope(name)).take(MAX_PROJECTS).collect();
         if projects.is_empty() {
             return Verdict::NoProjects;
         }

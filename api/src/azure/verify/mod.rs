@@ -42,6 +42,9 @@ pub struct VerifyTarget {
     pub flavor: Flavor,
     pub pat: Option<SecretString>,
     pub oauth: Option<OAuthAppCredentials>,
+    /// The integration's project allow-list (names); `None` = every project the credential sees.
+    /// The advisory checks evaluate these projects only.
+    pub accessible_projects: Option<Vec<String>>,
 }
 
 /// Runs every check that applies to `target` and sums them up.
