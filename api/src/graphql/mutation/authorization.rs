@@ -191,7 +191,11 @@ fn rejected(e: &AzureError, m: &integration::Model) -> ApiError {
             ApiError::validation(
                 "token",
                 format!("Azure DevOps does not accept this personal access token for {}", m.organization),
-                Some("check that the token is for this organization and not revoked (personalAccessTokenUrl)"),
+                Some(
+                    "check that the token is for this organization and not revoked; a global \"All accessible \
+                     organizations\" token no longer works since 2026-12-01: create one for this organization \
+                     (personalAccessTokenUrl)",
+                ),
             )
         }
         AzureError::RateLimited { retry_after } => {
