@@ -188,16 +188,7 @@ pub fn to_html(text: &str) -> String {
         if i > 0 {
             out.push_str("<br>");
         }
-        for c in line.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&#39;"),
-                c => out.push(c),
-            }
-        }
+        crate::domain::html::push_escaped(&mut out, line);
     }
     out
 }

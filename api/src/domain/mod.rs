@@ -6,6 +6,7 @@
 pub mod entra_ids;
 pub mod error;
 pub mod flavor;
+pub mod html;
 pub mod integration_name;
 pub mod labels;
 pub mod oauth_app;

@@ -30,6 +30,17 @@ fn url(s: &str) -> Url {
     Url::parse(s).unwrap()
 }
 
+/// An OAuth-only target on the seeded organization.
+fn oauth_only(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> VerifyTarget {
+    VerifyTarget {
+        org_url: url(&fake.org_url(fake_azure::DEFAULT_ORG)),
+        flavor: Flavor::Services,
+        pat: None,
+        oauth: Some(oauth_app(fake, tenant, client_id, secret)),
+        accessible_projects: None,
+    }
+}
+
 fn pat_target(fake: &FakeAzure, org: &str, flavor: Flavor, pat: &str) -> VerifyTarget {
     VerifyTarget {
         org_url: url(&fake.org_url(org)),

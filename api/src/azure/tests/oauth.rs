@@ -5,19 +5,9 @@ use fake_azure::{
 };
 use url::Url;
 
-use super::{check, client, oauth_app, pat_target};
-use crate::azure::{CheckName, VerificationCode, VerifyTarget, verify};
+use super::{check, client, oauth_app, oauth_only, pat_target};
+use crate::azure::{CheckName, VerificationCode, verify};
 use crate::domain::flavor::Flavor;
-
-fn oauth_only(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> VerifyTarget {
-    VerifyTarget {
-        org_url: Url::parse(&fake.org_url(DEFAULT_ORG)).unwrap(),
-        flavor: Flavor::Services,
-        pat: None,
-        oauth: Some(oauth_app(fake, tenant, client_id, secret)),
-        accessible_projects: None,
-    }
-}
 
 #[tokio::test]
 async fn a_valid_oauth_app_alone_verifies_and_the_org_is_reached_anonymously() {

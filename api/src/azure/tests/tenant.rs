@@ -5,22 +5,11 @@ use fake_azure::{
 };
 use url::Url;
 
-use super::{check, client, oauth_app};
+use super::{check, client, oauth_only};
 use crate::azure::tenant::{self, OrgTenant, TenantError};
-use crate::azure::{CheckName, VerificationCode, VerifyTarget, verify};
-use crate::domain::flavor::Flavor;
+use crate::azure::{CheckName, VerificationCode, verify};
 
 const OTHER_TENANT: &str = "7c0d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f";
-
-fn target(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> VerifyTarget {
-    VerifyTarget {
-        org_url: Url::parse(&fake.org_url(DEFAULT_ORG)).unwrap(),
-        flavor: Flavor::Services,
-        pat: None,
-        oauth: Some(oauth_app(fake, tenant, client_id, secret)),
-        accessible_projects: None,
-    }
-}
 
 #[tokio::test]
 async fn the_tenant_comes_from_one_anonymous_head_and_is_cached() {
@@ -49,7 +38,7 @@ async fn a_microsoft_account_organization_and_a_server_are_told_apart() {
 #[tokio::test]
 async fn an_app_in_the_organizations_tenant_passes_the_tenant_check() {
     let fake = FakeAzure::start().await;
-    let v = verify(&client(), &target(&fake, DEFAULT_TENANT, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)).await;
+    let v = verify(&client(), &oauth_only(&fake, DEFAULT_TENANT, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)).await;
     assert!(v.ok, "{v:#?}");
     assert!(check(&v, CheckName::OrganizationTenant).ok);
 }
@@ -63,7 +52,7 @@ async fn an_app_in_another_tenant_fails_with_tenant_mismatch() {
         secret_expired: false,
     };
     fake.add_entra_app(OTHER_TENANT, app.clone());
-    let v = verify(&client(), &target(&fake, OTHER_TENANT, &app.client_id, &app.client_secret)).await;
+    let v = verify(&client(), &oauth_only(&fake, OTHER_TENANT, &app.client_id, &app.client_secret)).await;
     assert!(!v.ok);
     assert_eq!(v.code, VerificationCode::TenantMismatch, "{v:#?}");
     assert!(check(&v, CheckName::OauthAppValid).ok);
@@ -74,7 +63,7 @@ async fn an_app_in_another_tenant_fails_with_tenant_mismatch() {
 async fn a_microsoft_account_organization_is_a_pat_only_warning_that_does_not_fail() {
     let fake = FakeAzure::start().await;
     fake.set_org_backed_by_microsoft_accounts(DEFAULT_ORG);
-    let v = verify(&client(), &target(&fake, DEFAULT_TENANT, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)).await;
+    let v = verify(&client(), &oauth_only(&fake, DEFAULT_TENANT, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)).await;
     assert!(v.ok, "{v:#?}");
     let c = check(&v, CheckName::OrganizationTenant);
     assert_eq!((c.ok, c.code), (false, Some(VerificationCode::OrganizationPatOnly)));
