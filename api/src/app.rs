@@ -12,13 +12,13 @@ use tokio::net::TcpListener;
 use crate::auth::TokenService;
 use crate::azure::{AzureClient, AzureConfig};
 use crate::bootstrap;
+use crate::browse::Upstream;
+use crate::browse::fetch::RetryPolicy;
 use crate::config::Config;
 use crate::crypto::{Keyring, keyring_from_sources};
 use crate::graphql::{self, handler};
 use crate::state::AppState;
 use crate::store;
-use crate::upstream::Upstream;
-use crate::upstream::fetch::RetryPolicy;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -154,7 +154,7 @@ fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/oauth/azure-devops/callback", get(crate::user_auth::callback::callback))
+        .route("/oauth/azure-devops/callback", get(crate::user_authorizations::callback::callback))
         .route("/metrics", get(crate::metrics::render))
         .with_state(state.clone())
         .merge(gql)

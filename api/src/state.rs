@@ -8,10 +8,10 @@ use url::Url;
 use crate::auth::TokenService;
 use crate::auth::rate_limit::TokenRateLimit;
 use crate::azure::AzureClient;
+use crate::browse::Upstream;
 use crate::config::Config;
 use crate::crypto::Keyring;
-use crate::upstream::Upstream;
-use crate::user_auth::access::RefreshFlights;
+use crate::user_authorizations::access::RefreshFlights;
 use crate::webhooks::group_commit::IngestQueue;
 use crate::webhooks::known_integrations::KnownIntegrations;
 

@@ -37,9 +37,9 @@ pub fn target(state: &AppState, m: &integration::Model) -> Result<Target, ApiErr
 }
 
 /// An Azure DevOps failure as a GraphQL error (the message never holds a secret); the one
-/// table in `upstream::errors`.
+/// table in `browse::errors`.
 pub fn upstream_error(e: AzureError) -> ApiError {
-    crate::upstream::errors::to_hooks_error(&e)
+    crate::browse::errors::to_hooks_error(&e)
 }
 
 /// The live state of a hook, as `serviceHooks` shows it.

@@ -8,9 +8,9 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 use super::automations::matches;
 use super::events::EventKind;
+use crate::browse::invalidate::invalidate_repository;
 use crate::state::AppState;
 use crate::store::{deliveries, outbox};
-use crate::upstream::invalidate::invalidate_repository;
 
 /// The outcome routing gives a delivery of `kind` (about `repository_id`) before automations.
 pub fn decide(kind: EventKind, repository_id: Option<&str>) -> (&'static str, String) {

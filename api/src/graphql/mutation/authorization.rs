@@ -18,7 +18,7 @@ use crate::graphql::types::user_authorization::UserAuthorization;
 use crate::state::AppState;
 use crate::store;
 use crate::store::user_authorizations::{self as auths, Owner, Secrets};
-use crate::user_auth::start;
+use crate::user_authorizations::start;
 
 /// Starts connecting the caller's Azure DevOps account through the integration's OAuth app.
 #[derive(InputObject)]

@@ -1,6 +1,6 @@
 //! Acting on repositories as the caller: `createBranch`, `createPullRequest`,
 //! `addPullRequestComment`, `cloneCredentials`. Writes use the caller's own authorization
-//! (ADMIN callers without one fall back to the integration PAT); see `upstream::credential`.
+//! (ADMIN callers without one fall back to the integration PAT); see `browse::credential`.
 
 use std::sync::Arc;
 
@@ -14,6 +14,11 @@ use crate::auth::Principal;
 use crate::azure::git_write::{self, NewPullRequest};
 use crate::azure::wire_git::{GitRef, GitRepository};
 use crate::azure::{AzureError, Credential};
+use crate::browse::credential::Purpose;
+use crate::browse::invalidate::invalidate_repository;
+use crate::browse::repositories;
+use crate::browse::scope::Scope;
+use crate::browse::write_errors::to_write_error;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::browse::comment::Comment;
@@ -22,11 +27,6 @@ use crate::graphql::types::browse::repository::Branch;
 use crate::state::AppState;
 use crate::store;
 use crate::store::user_authorizations::{self as auths, Owner};
-use crate::upstream::credential::Purpose;
-use crate::upstream::invalidate::invalidate_repository;
-use crate::upstream::repositories;
-use crate::upstream::scope::Scope;
-use crate::upstream::write_errors::to_write_error;
 
 /// The repository a write targets, read with the caller's write credential.
 struct Target {

@@ -6,13 +6,13 @@ use sea_orm::TransactionTrait;
 use super::authorization::integration_of;
 use super::repository_inputs::{AddWorkItemCommentInput, AddWorkItemCommentPayload, CommentFormat};
 use crate::azure::work_items::{self, SentAs, WorkItemComment};
+use crate::browse::credential::Purpose;
+use crate::browse::scope::Scope;
+use crate::browse::write_errors::to_write_error;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::browse::comment::Comment;
 use crate::store;
-use crate::upstream::credential::Purpose;
-use crate::upstream::scope::Scope;
-use crate::upstream::write_errors::to_write_error;
 
 /// A work item comment as a `Comment` (no thread).
 pub fn comment_of(c: WorkItemComment) -> Comment {

@@ -2,14 +2,14 @@
 
 use async_graphql::{Context, ID, Object};
 
+use crate::browse::credential::Purpose;
+use crate::browse::repositories;
+use crate::browse::scope::Scope;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::browse::repository::Repository;
 use crate::store;
-use crate::upstream::credential::Purpose;
-use crate::upstream::repositories;
-use crate::upstream::scope::Scope;
 
 #[derive(Default)]
 pub struct BrowseQuery;

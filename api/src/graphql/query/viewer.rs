@@ -3,6 +3,9 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 
+use crate::browse::credential::Purpose;
+use crate::browse::repositories;
+use crate::browse::scope::Scope;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::node::{Kind, decode_any};
@@ -14,9 +17,6 @@ use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::graphql::types::node::Node;
 use crate::graphql::types::viewer::Viewer;
 use crate::store;
-use crate::upstream::credential::Purpose;
-use crate::upstream::repositories;
-use crate::upstream::scope::Scope;
 
 #[derive(Default)]
 pub struct ViewerQuery;

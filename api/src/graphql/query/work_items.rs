@@ -3,17 +3,17 @@
 use async_graphql::{Context, ID, Object};
 
 use crate::azure::work_items;
+use crate::browse::credential::Purpose;
+use crate::browse::errors::to_api_error;
+use crate::browse::pages::from_token_page;
+use crate::browse::paging::window;
+use crate::browse::scope::Scope;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::mutation::authorization::integration_of;
 use crate::graphql::mutation::work_items::comment_of;
 use crate::graphql::types::browse::comment::Comment;
 use crate::graphql::types::browse::connection::{UpstreamConnection, build};
-use crate::upstream::credential::Purpose;
-use crate::upstream::errors::to_api_error;
-use crate::upstream::pages::from_token_page;
-use crate::upstream::paging::window;
-use crate::upstream::scope::Scope;
 
 #[derive(Default)]
 pub struct WorkItemQuery;

@@ -12,16 +12,16 @@ use super::browse::repository::Repository;
 use super::enums::{AzureDevOpsFlavor, IntegrationStatus};
 use super::user_authorization::UserAuthorization;
 use super::verification::Verification;
+use crate::browse::credential::Purpose;
+use crate::browse::paging::window;
+use crate::browse::scope::Scope;
+use crate::browse::{projects, repositories};
 use crate::domain::flavor::Flavor;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::node::{Kind, encode};
 use crate::store::integrations as rows;
 use crate::store::user_authorizations::{self as auths, Owner};
-use crate::upstream::credential::Purpose;
-use crate::upstream::paging::window;
-use crate::upstream::scope::Scope;
-use crate::upstream::{projects, repositories};
 
 /// A link between this platform and one Azure DevOps organization (or Server collection).
 pub struct AzureDevOpsIntegration(pub Arc<Model>);

@@ -3,7 +3,7 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{OutputType, SimpleObject};
 
-use crate::upstream::pages::PageOut;
+use crate::browse::pages::PageOut;
 
 /// Extra fields of connections over Azure DevOps lists.
 #[derive(SimpleObject)]

@@ -7,12 +7,12 @@ use async_graphql::{Context, Enum, Object};
 use super::comment::{Comment, flatten};
 use super::connection::{UpstreamConnection, build};
 use crate::azure::wire_git::{GitPullRequest, GitRepository, short_branch};
+use crate::browse::pages::from_whole_list;
+use crate::browse::paging::window;
+use crate::browse::pull_requests;
+use crate::browse::scope::Scope;
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::upstream::pages::from_whole_list;
-use crate::upstream::paging::window;
-use crate::upstream::pull_requests;
-use crate::upstream::scope::Scope;
 
 /// Which pull requests to list; `pullRequests(status)` defaults to ACTIVE.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

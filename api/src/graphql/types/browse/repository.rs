@@ -7,12 +7,12 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use super::connection::{UpstreamConnection, build};
 use super::pull_request::{PullRequest, PullRequestStatus};
 use crate::azure::wire_git::{GitRef, GitRepository, short_branch};
+use crate::browse::paging::window;
+use crate::browse::scope::Scope;
+use crate::browse::{pull_requests, repositories};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::node::{Kind, encode};
-use crate::upstream::paging::window;
-use crate::upstream::scope::Scope;
-use crate::upstream::{pull_requests, repositories};
 
 /// A Git repository in Azure DevOps, read with the caller's credential choice.
 pub struct Repository {

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::integrations as rows;
 use crate::store::user_authorizations::{self as auths, Owner, STATUS_ACTIVE};
-use crate::user_auth::{self, access};
+use crate::user_authorizations::{self, access};
 
 /// What the call is for: reads may use the integration's credential; writes act as the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,14 +79,14 @@ async fn needs_connection(
     m: &entity::integration::Model,
     message: String,
 ) -> ApiError {
-    let url = match user_auth::entra_app(state, m) {
-        Ok(Some(_)) => match user_auth::start::start(state, &state.db, principal, m, None).await {
+    let url = match user_authorizations::entra_app(state, m) {
+        Ok(Some(_)) => match user_authorizations::start::start(state, &state.db, principal, m, None).await {
             Ok(started) => Some(started.authorization_url),
             Err(_) => None,
         },
         _ => None,
     };
-    user_auth::needs_connection(m, message, url)
+    user_authorizations::needs_connection(m, message, url)
 }
 
 /// The identity of the integration's own PAT (users' identities are `user:...`).
