@@ -76,7 +76,7 @@ enum CliRole {
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
     let file = cli.config.clone().unwrap_or_else(|| PathBuf::from("vcslink.toml"));
-    if let Err(e) = crate::config_file::load(&file, cli.config.is_some()) {
+    if let Err(e) = crate::config::file::load(&file, cli.config.is_some()) {
         eprintln!("configuration error: {e}");
         return ExitCode::from(2);
     }

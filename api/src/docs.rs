@@ -5,12 +5,12 @@ use secrecy::ExposeSecret;
 
 use crate::azure::verification::VerificationCode;
 use crate::config::Config;
-use crate::config_keys::{self, KEYS};
+use crate::config::keys::{self, KEYS};
 
 /// A generated table by name.
 pub fn table(name: &str) -> Option<String> {
     match name {
-        "config" => Some(config_keys::markdown_table()),
+        "config" => Some(keys::markdown_table()),
         "troubleshooting" => Some(troubleshooting()),
         "errors" => Some(error_codes()),
         _ => None,

@@ -7,8 +7,6 @@ pub mod bootstrap;
 pub mod browse;
 pub mod cli;
 pub mod config;
-pub mod config_file;
-pub mod config_keys;
 pub mod crypto;
 pub mod docs;
 pub mod domain;

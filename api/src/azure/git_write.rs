@@ -9,7 +9,7 @@ use super::client::{AzureClient, Call, Credential};
 use super::error::AzureError;
 use super::versions::Negotiated;
 use super::wire::ListEnvelope;
-use super::wire_git::{CommentThread, GitPullRequest, GitRef, ThreadComment};
+use super::wire::git::{CommentThread, GitPullRequest, GitRef, ThreadComment};
 
 /// The object id Azure DevOps uses for "no ref yet".
 pub const ZERO_ID: &str = "0000000000000000000000000000000000000000";

@@ -15,7 +15,7 @@ use super::client::{AzureClient, Call, api_url};
 use super::credential::Credential;
 use super::error::AzureError;
 use super::versions::{Negotiated, with_fallback};
-use super::wire_git::{GitRepository, Project};
+use super::wire::git::{GitRepository, Project};
 
 /// The username vcslink asks Azure DevOps to send (ignored on receipt).
 pub const BASIC_AUTH_USERNAME: &str = "vcslink";

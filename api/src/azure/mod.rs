@@ -23,7 +23,6 @@ pub mod verify;
 pub mod versions;
 pub mod whoami;
 pub mod wire;
-pub mod wire_git;
 pub mod work_items;
 
 #[cfg(test)]

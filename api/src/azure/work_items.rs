@@ -11,7 +11,7 @@ use url::Url;
 use super::client::{AzureClient, Call, Credential};
 use super::error::AzureError;
 use super::versions::{ApiVersion, CommentsApi, Negotiated};
-use super::wire_git::IdentityRef;
+use super::wire::git::IdentityRef;
 
 /// Reference: <https://learn.microsoft.com/en-us/rest/api/azure/devops/wit/comments/get-comments?view=azure-devops-rest-7.1>
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

@@ -4,7 +4,7 @@ use super::pages::{PageOut, from_token_page, from_whole_list};
 use super::paging::Window;
 use super::scope::Scope;
 use crate::azure::wire::ListEnvelope;
-use crate::azure::wire_git::Project;
+use crate::azure::wire::git::Project;
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -4,7 +4,7 @@ use super::pages::{PageOut, from_offset_page};
 use super::paging::Window;
 use super::scope::Scope;
 use crate::azure::wire::ListEnvelope;
-use crate::azure::wire_git::{CommentThread, GitPullRequest, GitRepository};
+use crate::azure::wire::git::{CommentThread, GitPullRequest, GitRepository};
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -5,7 +5,7 @@ use super::pages::{PageOut, from_token_page, from_whole_list};
 use super::paging::Window;
 use super::scope::Scope;
 use crate::azure::wire::ListEnvelope;
-use crate::azure::wire_git::{GitRef, GitRepository};
+use crate::azure::wire::git::{GitRef, GitRepository};
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -12,7 +12,7 @@ use super::authorization::integration_of;
 use super::repository_inputs::*;
 use crate::auth::Principal;
 use crate::azure::git_write::{self, NewPullRequest};
-use crate::azure::wire_git::{GitRef, GitRepository};
+use crate::azure::wire::git::{GitRef, GitRepository};
 use crate::azure::{AzureError, Credential};
 use crate::browse::credential::Purpose;
 use crate::browse::invalidate::invalidate_repository;
@@ -258,7 +258,7 @@ impl RepositoryActionMutation {
                     .negotiated(&t.scope.integration, reply)
                     .await
                     .map_err(|e| to_write_error(&e, "pull request thread"))?;
-                let thread = crate::azure::wire_git::CommentThread { id: thread_id, ..Default::default() };
+                let thread = crate::azure::wire::git::CommentThread { id: thread_id, ..Default::default() };
                 Comment::from_thread(&thread, &c)
             }
         };

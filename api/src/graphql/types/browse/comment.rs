@@ -2,7 +2,7 @@
 
 use async_graphql::SimpleObject;
 
-use crate::azure::wire_git::{CommentThread, ThreadComment};
+use crate::azure::wire::git::{CommentThread, ThreadComment};
 
 /// A comment. Pull-request threads are flattened in order: thread by thread, comment by comment.
 #[derive(SimpleObject, Clone)]

@@ -2,7 +2,7 @@
 
 use async_graphql::{ID, SimpleObject};
 
-use crate::azure::wire_git;
+use crate::azure::wire::git as wire_git;
 
 /// An Azure DevOps project the credential sees (and `accessibleProjects` allows).
 #[derive(SimpleObject, Clone)]

@@ -6,7 +6,7 @@ use async_graphql::{Context, Enum, Object};
 
 use super::comment::{Comment, flatten};
 use super::connection::{UpstreamConnection, build};
-use crate::azure::wire_git::{GitPullRequest, GitRepository, short_branch};
+use crate::azure::wire::git::{GitPullRequest, GitRepository, short_branch};
 use crate::browse::pages::from_whole_list;
 use crate::browse::paging::window;
 use crate::browse::pull_requests;

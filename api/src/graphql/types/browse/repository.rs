@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 
 use super::connection::{UpstreamConnection, build};
 use super::pull_request::{PullRequest, PullRequestStatus};
-use crate::azure::wire_git::{GitRef, GitRepository, short_branch};
+use crate::azure::wire::git::{GitRef, GitRepository, short_branch};
 use crate::browse::paging::window;
 use crate::browse::scope::Scope;
 use crate::browse::{pull_requests, repositories};

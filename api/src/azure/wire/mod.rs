@@ -3,6 +3,8 @@
 //! Every field the services may omit is an `Option` or defaulted: real answers vary by version
 //! and flavor (see docs/azure-devops-wire.md).
 
+pub mod git;
+
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,8 @@
-//! The server's configuration: the only place that reads environment variables.
+//! The server's configuration: the only place that reads environment variables (and, through
+//! [`file`], `vcslink.toml`); [`keys`] documents every setting.
+
+pub mod file;
+pub mod keys;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -231,7 +235,7 @@ impl Config {
 
 /// The environment's value, else `vcslink.toml`'s.
 fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).or_else(|| crate::config_file::value(name))
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).or_else(|| file::value(name))
 }
 
 fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::config::ConfigError;
-use crate::config_keys::KEYS;
+use crate::config::keys::KEYS;
 
 static FILE_VALUES: OnceLock<HashMap<String, String>> = OnceLock::new();
 
