@@ -127,7 +127,7 @@ impl App {
         tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.state.public_url, "serving");
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let checkpointer = crate::store::checkpoint::spawn(self.state.db.clone(), stopped.clone());
-        let worker = crate::webhooks::dispatch::spawn(self.state.clone(), stopped);
+        let worker = crate::automations::dispatch::spawn(self.state.clone(), stopped);
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
         let _ = stop_worker.send(true);
         let _ = worker.await;

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod automations;
 pub mod azure;
 pub mod bootstrap;
 pub mod browse;
@@ -16,6 +17,7 @@ pub mod http;
 pub mod integrations;
 pub mod memory;
 pub mod metrics;
+pub mod service_hooks;
 pub mod state;
 pub mod store;
 pub mod telemetry;

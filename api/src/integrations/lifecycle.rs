@@ -63,7 +63,7 @@ pub async fn rotate_webhook_password(
     txn.commit().await?;
     state.known_integrations.forget(id).await;
     let hooks = store::service_hooks::list(&state.db, id).await?;
-    let updated = crate::webhooks::hooks::update_password(state, &model, &hooks, &secret).await;
+    let updated = crate::service_hooks::subscriptions::update_password(state, &model, &hooks, &secret).await;
     Ok((model, generated.then_some(secret), updated))
 }
 
@@ -78,8 +78,11 @@ pub async fn unlink(
 ) -> Result<i32, ApiError> {
     let current = rows::get(&state.db, &p.tenant_id, id).await?.ok_or(ApiError::not_found("integration"))?;
     let hooks = store::service_hooks::list(&state.db, id).await?;
-    let removed =
-        if remove_service_hooks { crate::webhooks::hooks::remove_all(state, &current, &hooks).await? } else { 0 };
+    let removed = if remove_service_hooks {
+        crate::service_hooks::subscriptions::remove_all(state, &current, &hooks).await?
+    } else {
+        0
+    };
     let txn = state.db.begin().await?;
     let current = rows::get(&txn, &p.tenant_id, id).await?.ok_or(ApiError::not_found("integration"))?;
     rows::delete(&txn, &p.tenant_id, id).await?;

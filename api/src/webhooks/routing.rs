@@ -6,8 +6,8 @@
 use entity::{automation, webhook_delivery as delivery};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
-use super::automations::matches;
 use super::events::EventKind;
+use crate::automations::matching::matches;
 use crate::browse::invalidate::invalidate_repository;
 use crate::state::AppState;
 use crate::store::{deliveries, outbox};

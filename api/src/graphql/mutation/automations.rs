@@ -3,12 +3,12 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::automations::admin::{self as automation_admin, CreateAutomation};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::automation::Automation;
 use crate::graphql::types::delivery::WebhookEventType;
-use crate::webhooks::automation_admin::{self, CreateAutomation};
 
 #[derive(Default)]
 pub struct AutomationMutation;

@@ -7,8 +7,8 @@ use crate::graphql::context;
 use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::delivery::WebhookEventType;
 use crate::graphql::types::service_hook::ServiceHookSubscription;
+use crate::service_hooks::install;
 use crate::webhooks::events::EventKind;
-use crate::webhooks::install;
 
 #[derive(Default)]
 pub struct ServiceHookMutation;

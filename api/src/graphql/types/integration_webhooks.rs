@@ -9,9 +9,9 @@ use super::delivery::{WebhookDelivery, WebhookEventType};
 use super::service_hook::ServiceHookSubscription;
 use crate::error::ApiError;
 use crate::graphql::context;
+use crate::service_hooks::subscriptions::{self as hooks, Live};
 use crate::store;
 use crate::webhooks::events::EventKind;
-use crate::webhooks::hooks::{self, Live};
 
 /// `AzureDevOpsIntegration.deliveries`: ADMIN only (payloads are the organization's data).
 pub async fn deliveries(

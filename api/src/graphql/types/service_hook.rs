@@ -6,8 +6,8 @@ use entity::service_hook::Model;
 
 use super::delivery::WebhookEventType;
 use crate::graphql::node::{Kind, encode};
+use crate::service_hooks::subscriptions::Live;
 use crate::webhooks::events::EventKind;
-use crate::webhooks::hooks::Live;
 
 /// A subscription's state in Azure DevOps, read live.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

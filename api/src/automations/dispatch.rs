@@ -13,13 +13,13 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use super::automations::sign;
-use super::events::{Commit, short_branch};
+use super::matching::sign;
 use crate::azure::check_url;
 use crate::azure::guard::GuardedResolver;
 use crate::graphql::node::{Kind, encode};
 use crate::state::AppState;
 use crate::store::{automations as automation_rows, outbox};
+use crate::webhooks::events::{Commit, short_branch};
 
 /// How long a claimed send belongs to its worker.
 const LEASE: Duration = Duration::from_secs(60);

@@ -3,13 +3,13 @@
 use sea_orm::TransactionTrait;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::events::EventKind;
 use crate::azure::check_url;
 use crate::domain::WebhookPassword;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::automations::{self as rows, NewAutomation};
 use crate::store::{self, audit::Actor, integrations};
+use crate::webhooks::events::EventKind;
 
 /// The raw `CreateAutomationInput`, event types already mapped.
 pub struct CreateAutomation {

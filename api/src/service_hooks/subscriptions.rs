@@ -6,13 +6,13 @@
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use super::events::EventKind;
 use crate::azure::hooks::{Subscription, SubscriptionRequest};
 use crate::azure::versions::Negotiated;
 use crate::azure::{AzureError, Credential};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::integrations as rows;
+use crate::webhooks::events::EventKind;
 use entity::{integration, service_hook};
 
 /// Where and how to call Azure DevOps for one integration.

@@ -2,15 +2,15 @@
 
 use sea_orm::TransactionTrait;
 
-use super::events::EventKind;
-use super::hook_target;
-use super::hooks::{self, Live, request_for, upstream_error};
+use super::subscriptions::{self as hooks, Live, request_for, upstream_error};
+use super::target;
 use crate::azure::AzureError;
 use crate::azure::hooks::SubscriptionRequest;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::service_hooks::{self as store_hooks, NewHook};
 use crate::store::{self, audit::Actor, integrations as rows};
+use crate::webhooks::events::EventKind;
 use entity::service_hook;
 
 /// Creates one subscription per event (default: every subscribable event) on `project`
@@ -112,7 +112,7 @@ pub async fn install(
 /// Azure DevOps delivers only to a public HTTPS endpoint: refuse before asking it to.
 async fn check_public_url(state: &AppState) -> Result<(), ApiError> {
     let public = url::Url::parse(&state.public_url).map_err(ApiError::internal)?;
-    Ok(hook_target::check(&public, state.config.allow_private_upstreams).await?)
+    Ok(target::check(&public, state.config.allow_private_upstreams).await?)
 }
 
 fn not_found_as_validation(e: AzureError, field: &str, message: &str) -> ApiError {

@@ -1,0 +1,6 @@
+//! Automations: which stored deliveries trigger them, their administration, and the outbox worker
+//! that sends them, signed, to their targets.
+
+pub mod admin;
+pub mod dispatch;
+pub mod matching;

@@ -1,0 +1,6 @@
+//! Service hook subscriptions at Azure DevOps, managed for the user: install, live state, repair,
+//! password updates and removal, toward a public HTTPS endpoint Azure DevOps accepts.
+
+pub mod install;
+pub mod subscriptions;
+pub mod target;
