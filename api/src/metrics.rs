@@ -83,6 +83,12 @@ pub fn webhook_commit_batch(deliveries: usize) {
     metrics::histogram!("vcslink_webhook_commit_batch_size").record(deliveries as f64);
 }
 
+/// Deliveries waiting for a webhook writer: `+1` as one is queued, `-n` as a writer takes `n`.
+pub fn webhook_queue_depth(change: i64) {
+    let gauge = metrics::gauge!("vcslink_webhook_queue_depth");
+    if change >= 0 { gauge.increment(change as f64) } else { gauge.decrement(change.unsigned_abs() as f64) }
+}
+
 /// One automation send: `result` = sent, retry, failed.
 pub fn outbox_send(result: &'static str) {
     metrics::counter!("vcslink_outbox_sends_total", "result" => result).increment(1);

@@ -24,6 +24,11 @@ async fn hold_write_lock(app: &TestApp, side: &DatabaseConnection) -> DatabaseTr
     txn
 }
 
+/// One unlabelled metric of a Prometheus text, 0 when absent.
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse::<f64>().ok())).unwrap_or(0.0)
+}
+
 /// `(count, sum)` of the server's commit batch sizes.
 async fn batches(app: &TestApp, base: &str) -> (f64, f64) {
     let text = app.http.get(format!("{base}/metrics")).send().await.expect("metrics").text().await.expect("text");
@@ -57,7 +62,19 @@ async fn a_burst_shares_commits_and_no_delivery_is_answered_before_its_commit(ap
     let (http, e) = (app.http.clone(), endpoint.clone());
     let quarantined = tokio::spawn(async move { post(&http, &e, Some(&p), b"[1, 2]".to_vec()).await });
 
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Wait (on the server's own counters, not the clock) until every accepted delivery reached a
+    // writer: taken into a batch (blocked at the lock) or queued behind it.
+    let reached = |text: &str| {
+        metric(text, "vcslink_webhook_commit_batch_size_sum") + metric(text, "vcslink_webhook_queue_depth")
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = app.http.get(format!("{base}/metrics")).send().await.expect("metrics").text().await.expect("text");
+        if reached(&text) >= (N + 1) as f64 || std::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(sends.iter().all(|s| !s.is_finished()), "a delivery was answered while its commit could not happen");
     lock.rollback().await.expect("release the lock");
 

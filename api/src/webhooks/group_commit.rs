@@ -81,6 +81,7 @@ impl IngestQueue {
             .send(Job { submission, reply })
             .await
             .map_err(|_| IngestError::Unavailable("the webhook writer has stopped".into()))?;
+        crate::metrics::webhook_queue_depth(1);
         answer.await.map_err(|_| IngestError::Unavailable("the webhook writer dropped the delivery".into()))?
     }
 }
@@ -90,6 +91,7 @@ async fn writer(db: DatabaseConnection, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
     // The next batch is whatever queued meanwhile, taken by whichever writer is free first.
     while rx.lock().await.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let jobs = std::mem::take(&mut batch);
+        crate::metrics::webhook_queue_depth(-(jobs.len() as i64));
         crate::metrics::webhook_commit_batch(jobs.len());
         // A panic drops the batch's replies (each answers 503, so Azure DevOps retries) and the
         // writer goes on with the next batch.
