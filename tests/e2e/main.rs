@@ -11,6 +11,7 @@ mod automations;
 mod browse;
 mod browser;
 mod cli;
+mod descriptions;
 mod docs;
 mod group_commit;
 mod hook_targets;

@@ -100,7 +100,7 @@ impl AuthorizationMutation {
     async fn start_azure_dev_ops_authorization(
         &self,
         ctx: &Context<'_>,
-        input: StartAzureDevOpsAuthorizationInput,
+        #[graphql(desc = "The integration and where the browser returns.")] input: StartAzureDevOpsAuthorizationInput,
     ) -> Result<StartAzureDevOpsAuthorizationPayload, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
@@ -131,7 +131,7 @@ impl AuthorizationMutation {
     async fn set_personal_access_token(
         &self,
         ctx: &Context<'_>,
-        input: SetPersonalAccessTokenInput,
+        #[graphql(desc = "The integration and the caller's personal access token.")] input: SetPersonalAccessTokenInput,
     ) -> Result<SetPersonalAccessTokenPayload, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
@@ -156,7 +156,7 @@ impl AuthorizationMutation {
     async fn disconnect_azure_dev_ops(
         &self,
         ctx: &Context<'_>,
-        input: DisconnectAzureDevOpsInput,
+        #[graphql(desc = "The integration to disconnect from.")] input: DisconnectAzureDevOpsInput,
     ) -> Result<DisconnectAzureDevOpsPayload, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;

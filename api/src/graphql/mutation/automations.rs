@@ -73,7 +73,7 @@ impl AutomationMutation {
     async fn create_automation(
         &self,
         ctx: &Context<'_>,
-        input: CreateAutomationInput,
+        #[graphql(desc = "Which deliveries, and where to forward them.")] input: CreateAutomationInput,
     ) -> Result<CreateAutomationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
@@ -100,7 +100,7 @@ impl AutomationMutation {
     async fn delete_automation(
         &self,
         ctx: &Context<'_>,
-        input: DeleteAutomationInput,
+        #[graphql(desc = "The automation to delete.")] input: DeleteAutomationInput,
     ) -> Result<DeleteAutomationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;

@@ -17,7 +17,9 @@ pub struct OAuthAppInput {
     pub tenant_id: Option<String>,
     /// `https://login.microsoftonline.com/{tenant}/v2.0`.
     pub issuer_url: Option<String>,
+    /// The authorization endpoint; omitted: derived from the tenant.
     pub authorization_url: Option<String>,
+    /// The token endpoint; omitted: derived from the tenant.
     pub token_url: Option<String>,
     /// Application (client) ID.
     pub client_id: String,
@@ -41,11 +43,14 @@ impl From<OAuthAppInput> for OAuthAppFields {
     }
 }
 
+/// A new integration: the organization, its credentials and the webhook password.
 #[derive(InputObject)]
 pub struct CreateAzureDevOpsIntegrationInput {
     /// Unique per tenant (case-insensitive), 1–100 characters.
     pub name: String,
+    /// Free text for people; omitted: none.
     pub description: Option<String>,
+    /// Free labels for filtering (stored lower-case, sorted); omitted: none.
     pub labels: Option<Vec<String>>,
     /// Make this the tenant's default integration (clears the flag elsewhere).
     pub is_default: Option<bool>,
@@ -69,9 +74,11 @@ pub struct CreateAzureDevOpsIntegrationInput {
     pub validate_only: bool,
     /// The same key with the same input returns the same integration; with other input, CONFLICT.
     pub idempotency_key: Option<String>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// The created integration, its verification, and the webhook password when generated.
 #[derive(SimpleObject)]
 pub struct CreateAzureDevOpsIntegrationPayload {
     /// Null only with `validateOnly`.
@@ -80,16 +87,22 @@ pub struct CreateAzureDevOpsIntegrationPayload {
     pub webhook_password: Option<String>,
     /// Null when `verify: false`.
     pub verification: Option<Verification>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// Changes to an integration: omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateAzureDevOpsIntegrationInput {
+    /// The integration's global ID.
     pub id: ID,
+    /// The new name, unique per tenant (case-insensitive); omitted: unchanged.
     pub name: Option<String>,
     /// Null clears it.
     pub description: MaybeUndefined<String>,
+    /// Replaces every label; omitted: unchanged.
     pub labels: Option<Vec<String>>,
+    /// True makes it the tenant's default (clears the flag elsewhere); omitted: unchanged.
     pub is_default: Option<bool>,
     /// Null: every project the credential sees.
     pub accessible_projects: MaybeUndefined<Vec<String>>,
@@ -97,65 +110,93 @@ pub struct UpdateAzureDevOpsIntegrationInput {
     pub personal_access_token: MaybeUndefined<String>,
     /// Null removes the OAuth app (a PAT must remain).
     pub oauth_app: MaybeUndefined<OAuthAppInput>,
+    /// A new Service Hook HTTP Basic password, effective at once with no grace window
+    /// (`rotateWebhookPassword` keeps one and updates installed hooks); omitted: unchanged.
     pub webhook_password: Option<String>,
+    /// Verify the resulting credentials against Azure DevOps before storing.
     #[graphql(default = true)]
     pub verify: bool,
+    /// Check everything, store nothing.
     #[graphql(default = false)]
     pub validate_only: bool,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// The integration after the update.
 #[derive(SimpleObject)]
 pub struct UpdateAzureDevOpsIntegrationPayload {
     /// Null only with `validateOnly`.
     pub integration: Option<AzureDevOpsIntegration>,
+    /// Null when `verify: false`.
     pub verification: Option<Verification>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// Which integration to verify.
 #[derive(InputObject)]
 pub struct VerifyAzureDevOpsIntegrationInput {
+    /// The integration's global ID.
     pub id: ID,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// The integration with its new verification.
 #[derive(SimpleObject)]
 pub struct VerifyAzureDevOpsIntegrationPayload {
+    /// The integration, its status updated.
     pub integration: AzureDevOpsIntegration,
+    /// What the verification found.
     pub verification: Verification,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// Which integration's webhook password to rotate, and to what.
 #[derive(InputObject)]
 pub struct RotateWebhookPasswordInput {
+    /// The integration's global ID.
     pub id: ID,
     /// The new password (16–256 characters); generated and returned once when omitted.
     pub webhook_password: Option<String>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// The integration after the rotation.
 #[derive(SimpleObject)]
 pub struct RotateWebhookPasswordPayload {
+    /// The integration.
     pub integration: AzureDevOpsIntegration,
     /// Only when generated here; shown exactly once.
     pub webhook_password: Option<String>,
     /// How many installed service hooks now send the new password.
     pub updated_service_hooks: i32,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// Which integration to unlink.
 #[derive(InputObject)]
 pub struct UnlinkAzureDevOpsIntegrationInput {
+    /// The integration's global ID.
     pub id: ID,
     /// Delete the service-hook subscriptions vcslink installed in Azure DevOps.
     #[graphql(default = true)]
     pub remove_service_hooks: bool,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// What the unlink removed.
 #[derive(SimpleObject)]
 pub struct UnlinkAzureDevOpsIntegrationPayload {
+    /// The global ID of the integration deleted.
     pub unlinked_id: ID,
+    /// How many service-hook subscriptions were deleted in Azure DevOps (0 with `removeServiceHooks: false`).
     pub removed_service_hooks: i32,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }

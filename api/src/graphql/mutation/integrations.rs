@@ -30,7 +30,7 @@ impl IntegrationMutation {
     async fn create_azure_dev_ops_integration(
         &self,
         ctx: &Context<'_>,
-        input: CreateAzureDevOpsIntegrationInput,
+        #[graphql(desc = "The organization, its credentials and options.")] input: CreateAzureDevOpsIntegrationInput,
     ) -> Result<CreateAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
@@ -63,7 +63,7 @@ impl IntegrationMutation {
     async fn update_azure_dev_ops_integration(
         &self,
         ctx: &Context<'_>,
-        input: UpdateAzureDevOpsIntegrationInput,
+        #[graphql(desc = "The integration and the fields to change.")] input: UpdateAzureDevOpsIntegrationInput,
     ) -> Result<UpdateAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
@@ -92,7 +92,7 @@ impl IntegrationMutation {
     async fn verify_azure_dev_ops_integration(
         &self,
         ctx: &Context<'_>,
-        input: VerifyAzureDevOpsIntegrationInput,
+        #[graphql(desc = "The integration to verify.")] input: VerifyAzureDevOpsIntegrationInput,
     ) -> Result<VerifyAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
@@ -110,7 +110,7 @@ impl IntegrationMutation {
     async fn rotate_webhook_password(
         &self,
         ctx: &Context<'_>,
-        input: RotateWebhookPasswordInput,
+        #[graphql(desc = "The integration and, optionally, the new password.")] input: RotateWebhookPasswordInput,
     ) -> Result<RotateWebhookPasswordPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
@@ -131,7 +131,7 @@ impl IntegrationMutation {
     async fn unlink_azure_dev_ops_integration(
         &self,
         ctx: &Context<'_>,
-        input: UnlinkAzureDevOpsIntegrationInput,
+        #[graphql(desc = "The integration to unlink.")] input: UnlinkAzureDevOpsIntegrationInput,
     ) -> Result<UnlinkAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;

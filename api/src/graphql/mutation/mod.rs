@@ -14,6 +14,7 @@ pub mod work_items;
 
 use async_graphql::MergedObject;
 
+/// Writes: each takes one `input` and returns a payload echoing its `clientMutationId`.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     tokens::TokenMutation,

@@ -101,7 +101,7 @@ impl RepositoryActionMutation {
     async fn create_branch(
         &self,
         ctx: &Context<'_>,
-        input: CreateBranchInput,
+        #[graphql(desc = "The repository, the branch name and where it starts.")] input: CreateBranchInput,
     ) -> Result<CreateBranchPayload, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
@@ -169,7 +169,7 @@ impl RepositoryActionMutation {
     async fn create_pull_request(
         &self,
         ctx: &Context<'_>,
-        input: CreatePullRequestInput,
+        #[graphql(desc = "The repository, the branches and the pull request's text.")] input: CreatePullRequestInput,
     ) -> Result<CreatePullRequestPayload, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
@@ -228,7 +228,7 @@ impl RepositoryActionMutation {
     async fn add_pull_request_comment(
         &self,
         ctx: &Context<'_>,
-        input: AddPullRequestCommentInput,
+        #[graphql(desc = "The pull request and the comment.")] input: AddPullRequestCommentInput,
     ) -> Result<AddPullRequestCommentPayload, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
@@ -272,7 +272,7 @@ impl RepositoryActionMutation {
     async fn clone_credentials(
         &self,
         ctx: &Context<'_>,
-        input: CloneCredentialsInput,
+        #[graphql(desc = "The repository to clone.")] input: CloneCredentialsInput,
     ) -> Result<CloneCredentialsPayload, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;

@@ -64,7 +64,7 @@ impl ServiceHookMutation {
     async fn install_service_hooks(
         &self,
         ctx: &Context<'_>,
-        input: InstallServiceHooksInput,
+        #[graphql(desc = "Where to install, and for which events.")] input: InstallServiceHooksInput,
     ) -> Result<InstallServiceHooksPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
@@ -86,7 +86,7 @@ impl ServiceHookMutation {
     async fn repair_service_hooks(
         &self,
         ctx: &Context<'_>,
-        input: RepairServiceHooksInput,
+        #[graphql(desc = "The integration whose hooks to repair.")] input: RepairServiceHooksInput,
     ) -> Result<RepairServiceHooksPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;

@@ -16,29 +16,40 @@ use sea_orm::TransactionTrait;
 pub struct CreateApiTokenInput {
     /// The platform user the token acts for (created on first use).
     pub user: String,
+    /// What the token may do: ADMIN or MEMBER.
     pub role: Role,
     /// A label for people, e.g. "ci-runner".
     pub name: Option<String>,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// The created token: its metadata, and its value once.
 #[derive(SimpleObject)]
 pub struct CreateApiTokenPayload {
+    /// The token's metadata.
     pub api_token: ApiToken,
     /// The token value, shown exactly once: store it now.
     pub token: String,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// Which API token to revoke.
 #[derive(InputObject)]
 pub struct RevokeApiTokenInput {
+    /// The token's global ID.
     pub id: ID,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
+/// The revoked token's ID.
 #[derive(SimpleObject)]
 pub struct RevokeApiTokenPayload {
+    /// The global ID of the token revoked.
     pub revoked_id: ID,
+    /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
 
@@ -51,7 +62,7 @@ impl TokenMutation {
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
-        input: CreateApiTokenInput,
+        #[graphql(desc = "The user, role and name of the new token.")] input: CreateApiTokenInput,
     ) -> Result<CreateApiTokenPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
@@ -83,7 +94,7 @@ impl TokenMutation {
     async fn revoke_api_token(
         &self,
         ctx: &Context<'_>,
-        input: RevokeApiTokenInput,
+        #[graphql(desc = "The token to revoke.")] input: RevokeApiTokenInput,
     ) -> Result<RevokeApiTokenPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;

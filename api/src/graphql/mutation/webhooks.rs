@@ -35,7 +35,7 @@ impl WebhookMutation {
     async fn replay_delivery(
         &self,
         ctx: &Context<'_>,
-        input: ReplayDeliveryInput,
+        #[graphql(desc = "The delivery to route again.")] input: ReplayDeliveryInput,
     ) -> Result<ReplayDeliveryPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;

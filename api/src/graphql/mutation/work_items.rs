@@ -37,7 +37,7 @@ impl WorkItemMutation {
     async fn add_work_item_comment(
         &self,
         ctx: &Context<'_>,
-        input: AddWorkItemCommentInput,
+        #[graphql(desc = "The work item and the comment.")] input: AddWorkItemCommentInput,
     ) -> Result<AddWorkItemCommentPayload, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;

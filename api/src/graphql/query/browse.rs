@@ -34,8 +34,8 @@ impl BrowseQuery {
     async fn repository(
         &self,
         ctx: &Context<'_>,
-        integration_id: ID,
-        full_name: String,
+        #[graphql(desc = "The integration to read through (global ID).")] integration_id: ID,
+        #[graphql(desc = "`organization/project/repository`, e.g. `contoso/Platform/api-gateway`.")] full_name: String,
     ) -> Result<Option<Repository>, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;

@@ -22,10 +22,11 @@ impl IntegrationQuery {
     async fn azure_dev_ops_integrations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
-        labels: Option<Vec<String>>,
-        status: Option<IntegrationStatus>,
+        #[graphql(desc = "Only integrations carrying every one of these labels (case-insensitive); null: any.")] labels: Option<Vec<String>>,
+        #[graphql(desc = "Only integrations in this status; null: any.")] status: Option<IntegrationStatus>,
     ) -> Result<Connection<String, AzureDevOpsIntegration, Counted>, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
@@ -55,7 +56,7 @@ impl IntegrationQuery {
     async fn azure_dev_ops_integration(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The integration's global ID.")] id: ID,
     ) -> Result<Option<AzureDevOpsIntegration>, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;

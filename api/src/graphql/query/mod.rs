@@ -8,6 +8,7 @@ mod work_items;
 
 use async_graphql::MergedObject;
 
+/// Reads: the caller, integrations, what Azure DevOps holds, and the audit log.
 #[derive(MergedObject, Default)]
 pub struct Query(
     viewer::ViewerQuery,

@@ -38,7 +38,8 @@ impl ViewerQuery {
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<Connection<String, ApiToken, Counted>, ApiError> {
         let p = context::admin(ctx)?;
@@ -56,7 +57,11 @@ impl ViewerQuery {
     }
 
     /// Any object by its global ID; null when it does not exist (or belongs to another tenant).
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>, ApiError> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's global ID.")] id: ID,
+    ) -> Result<Option<Node>, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
         let Some((kind, raw)) = decode_any(id.as_str()) else { return Ok(None) };

@@ -25,10 +25,11 @@ impl WorkItemQuery {
     async fn work_item_comments(
         &self,
         ctx: &Context<'_>,
-        integration_id: ID,
-        project: String,
-        work_item_id: i64,
-        first: Option<i32>,
+        #[graphql(desc = "The integration to read through (global ID).")] integration_id: ID,
+        #[graphql(desc = "The project name.")] project: String,
+        #[graphql(desc = "The work item id.")] work_item_id: i64,
+        #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<Comment>, ApiError> {
         let p = context::principal(ctx)?;

@@ -36,13 +36,14 @@ struct Cursor {
     seen: HashMap<String, DateTime<Utc>>,
 }
 
+/// Live streams over `/graphql/ws`.
 #[SubscriptionObject]
 impl Subscription {
     /// ADMIN: every delivery stored for the integration from now on (duplicates are not new).
     async fn webhook_deliveries(
         &self,
         ctx: &Context<'_>,
-        integration_id: ID,
+        #[graphql(desc = "The integration whose deliveries to stream (global ID).")] integration_id: ID,
     ) -> Result<impl Stream<Item = WebhookDelivery> + use<>, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?.clone();

@@ -15,12 +15,15 @@ pub struct ApiToken {
     pub user: String,
 }
 
+/// An API token of the tenant, described without its value (shown once, by `createApiToken`).
 #[Object]
 impl ApiToken {
+    /// Global ID.
     pub async fn id(&self) -> ID {
         encode(Kind::ApiToken, &self.row.id)
     }
 
+    /// The name given at creation; null when none was given.
     async fn name(&self) -> Option<&str> {
         self.row.name.as_deref()
     }
@@ -30,10 +33,12 @@ impl ApiToken {
         &self.user
     }
 
+    /// What the token may do: ADMIN or MEMBER.
     async fn role(&self) -> Role {
         AuthRole::parse(&self.row.role).unwrap_or(AuthRole::Member).into()
     }
 
+    /// When the token was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at
     }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 /// Who did what to which object, and when.
 #[derive(SimpleObject)]
 pub struct AuditEvent {
+    /// The event's id (raw, not a global ID: audit events are not nodes).
     pub id: ID,
     /// e.g. `integration.create`, `integration.unlink`, `api_token.revoke`.
     pub action: String,
@@ -15,6 +16,7 @@ pub struct AuditEvent {
     pub target_id: Option<String>,
     /// JSON object with non-secret details (names, changed fields, outcomes).
     pub details: String,
+    /// When it happened.
     pub created_at: DateTime<Utc>,
 }
 

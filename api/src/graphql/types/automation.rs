@@ -13,6 +13,8 @@ use crate::webhooks::events::EventKind;
 /// `X-Vcslink-Signature: sha256=<HMAC-SHA256 of the body with the secret>`.
 pub struct Automation(pub Model);
 
+/// Where matching deliveries are forwarded: deliveries matching every filter are POSTed as JSON to
+/// `targetUrl`, signed with `X-Vcslink-Signature: sha256=<HMAC-SHA256 of the body with the secret>`.
 #[Object]
 impl Automation {
     /// Global ID.

@@ -87,6 +87,7 @@ pub struct WebhookCommit {
 /// One Service Hook delivery as received: stored before it was acknowledged.
 pub struct WebhookDelivery(pub Model);
 
+/// One Service Hook delivery as received: stored before it was acknowledged.
 #[Object]
 impl WebhookDelivery {
     /// Global ID.

@@ -48,12 +48,17 @@ pub struct SecretInfo {
 pub struct OAuthAppInfo {
     /// The Entra tenant (GUID or domain): as given, or the organization's own when the input omitted it.
     pub tenant_id: String,
+    /// The token issuer, `https://login.microsoftonline.com/{tenant}/v2.0` unless given.
     pub issuer_url: String,
+    /// Where users are sent to authorize (derived from the tenant unless given).
     pub authorization_url: String,
+    /// Where codes and refresh tokens are exchanged (derived from the tenant unless given).
     pub token_url: String,
     /// Application (client) ID.
     pub client_id: String,
+    /// The client secret, described without its value.
     pub client_secret: SecretInfo,
+    /// The scopes requested when a user authorizes.
     pub scopes: Vec<String>,
     /// The redirect URI to register on the app: `{VCSLINK_PUBLIC_URL}/oauth/azure-devops/callback`.
     pub redirect_uri: String,
@@ -64,11 +69,13 @@ pub struct OAuthAppInfo {
 pub struct WebhookInfo {
     /// `{VCSLINK_PUBLIC_URL}/webhooks/azure-devops/{id}`; Azure DevOps sends HTTP Basic with the webhook password.
     pub endpoint_url: String,
+    /// Whether a webhook password is stored (always true for an integration created here). Never the value.
     pub password_set: bool,
     /// When the last delivery arrived; null before the first.
     pub last_delivery_at: Option<DateTime<Utc>>,
 }
 
+/// A link between this platform and one Azure DevOps organization (or Server collection).
 #[Object]
 impl AzureDevOpsIntegration {
     /// Global ID.
@@ -81,6 +88,7 @@ impl AzureDevOpsIntegration {
         &self.0.name
     }
 
+    /// Free text for people; null when none was given.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -95,6 +103,7 @@ impl AzureDevOpsIntegration {
         self.0.is_default
     }
 
+    /// Azure DevOps Services or Azure DevOps Server.
     async fn flavor(&self) -> AzureDevOpsFlavor {
         Flavor::parse(&self.0.flavor).unwrap_or(Flavor::Services).into()
     }
@@ -147,6 +156,7 @@ impl AzureDevOpsIntegration {
         }))
     }
 
+    /// Where Service Hooks deliver, and whether the webhook password is set.
     async fn webhook(&self, ctx: &Context<'_>) -> Result<WebhookInfo, ApiError> {
         let state = context::state(ctx)?;
         Ok(WebhookInfo {
@@ -160,7 +170,8 @@ impl AzureDevOpsIntegration {
     async fn projects(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<Project>, ApiError> {
         let state = context::state(ctx)?;
@@ -176,9 +187,13 @@ impl AzureDevOpsIntegration {
     async fn repositories(
         &self,
         ctx: &Context<'_>,
-        project: Option<String>,
+        #[graphql(desc = "Only this project (name or id); null: every project the integration sees.")] project: Option<
+            String,
+        >,
+        #[graphql(desc = "Only repositories whose name contains this text (case-insensitive); null: all.")]
         search: Option<String>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<Repository>, ApiError> {
         let state = context::state(ctx)?;
@@ -189,6 +204,7 @@ impl AzureDevOpsIntegration {
         Ok(browse_build(page, w.had_after, |r| Repository::new(scope.clone(), r)))
     }
 
+    /// UNVERIFIED, HEALTHY or FAILING, from the last verification.
     async fn status(&self) -> IntegrationStatus {
         IntegrationStatus::parse(&self.0.status)
     }
@@ -199,10 +215,12 @@ impl AzureDevOpsIntegration {
         serde_json::from_str(json).ok().map(Verification)
     }
 
+    /// When the integration was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 
+    /// When the integration was last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -236,9 +254,12 @@ impl AzureDevOpsIntegration {
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
-        event_type: Option<super::delivery::WebhookEventType>,
+        #[graphql(desc = "Only deliveries of this event type; null: every type.")] event_type: Option<
+            super::delivery::WebhookEventType,
+        >,
     ) -> Result<
         async_graphql::connection::Connection<String, super::delivery::WebhookDelivery, super::connection::Counted>,
         ApiError,

@@ -11,7 +11,7 @@ use super::service_hook::ServiceHookSubscription;
 
 /// An object with a global ID, fetchable by `node(id)`.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"))]
+#[graphql(field(name = "id", ty = "ID", desc = "Global ID, as `node(id)` takes it."))]
 pub enum Node {
     AzureDevOpsIntegration(AzureDevOpsIntegration),
     ApiToken(Box<ApiToken>),

@@ -34,6 +34,7 @@ pub struct ServiceHookSubscription {
     pub live: Live,
 }
 
+/// A Service Hook subscription vcslink manages for an integration, with its live state in Azure DevOps.
 #[Object]
 impl ServiceHookSubscription {
     /// Global ID.

@@ -8,6 +8,7 @@ use crate::azure::verification as v;
 /// The outcome of verifying an integration against Azure DevOps / Entra ID.
 pub struct Verification(pub v::Verification);
 
+/// The outcome of verifying an integration against Azure DevOps / Entra ID.
 #[Object]
 impl Verification {
     /// True when every required check passed.
@@ -15,6 +16,7 @@ impl Verification {
         self.0.ok
     }
 
+    /// When the verification ran.
     async fn checked_at(&self) -> DateTime<Utc> {
         self.0.checked_at
     }
@@ -55,6 +57,7 @@ impl Verification {
 /// One step of a verification.
 pub struct VerificationCheck(pub v::VerificationCheck);
 
+/// One step of a verification.
 #[Object]
 impl VerificationCheck {
     /// ORGANIZATION_REACHABLE, CREDENTIAL_VALID, PROJECTS_VISIBLE, CODE_WRITE, SERVICE_HOOKS_MANAGE,
@@ -63,6 +66,7 @@ impl VerificationCheck {
         self.0.name.as_str()
     }
 
+    /// True when the step passed.
     async fn ok(&self) -> bool {
         self.0.ok
     }
@@ -72,6 +76,7 @@ impl VerificationCheck {
         self.0.code.map(|c| c.as_str())
     }
 
+    /// One sentence for a person: what the step found.
     async fn message(&self) -> &str {
         &self.0.message
     }

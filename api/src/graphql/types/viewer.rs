@@ -11,6 +11,7 @@ pub struct Viewer {
     pub tenant: String,
     /// The platform user the token acts for.
     pub user: String,
+    /// What the token may do: ADMIN or MEMBER.
     pub role: Role,
     /// The token's name, when it has one.
     pub token_name: Option<String>,

@@ -13,9 +13,11 @@ pub struct Comment {
     pub thread_id: Option<i64>,
     /// The comment this one replies to, when it is a reply.
     pub parent_comment_id: Option<i64>,
+    /// The comment's text, as Azure DevOps returns it; empty when it has none.
     pub content: String,
     /// The author's sign-in name (or display name).
     pub author: String,
+    /// When it was published (ISO 8601, as Azure DevOps gives it); null when Azure DevOps does not say.
     pub published_at: Option<String>,
     /// True for comments Azure DevOps generated (votes, pushes, merge attempts), not people.
     pub is_system: bool,

@@ -9,7 +9,9 @@ use crate::azure::wire::git as wire_git;
 pub struct Project {
     /// The project's GUID in Azure DevOps.
     pub id: ID,
+    /// The project name.
     pub name: String,
+    /// The project description; null when it has none.
     pub description: Option<String>,
     /// `private` or `public`.
     pub visibility: String,

@@ -17,8 +17,11 @@ use crate::graphql::context;
 /// Which pull requests to list; `pullRequests(status)` defaults to ACTIVE.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum PullRequestStatus {
+    /// Open.
     Active,
+    /// Merged.
     Completed,
+    /// Closed without merging.
     Abandoned,
     /// Every status.
     All,
@@ -50,6 +53,7 @@ pub struct PullRequest {
     pub pr: GitPullRequest,
 }
 
+/// A pull request of a repository.
 #[Object]
 impl PullRequest {
     /// The pull request id, as shown in Azure DevOps (`!318`).
@@ -57,18 +61,22 @@ impl PullRequest {
         self.pr.pull_request_id
     }
 
+    /// The title.
     async fn title(&self) -> &str {
         &self.pr.title
     }
 
+    /// The description (markdown); null when empty.
     async fn description(&self) -> Option<&str> {
         self.pr.description.as_deref().filter(|d| !d.is_empty())
     }
 
+    /// ACTIVE, COMPLETED or ABANDONED (never ALL).
     async fn status(&self) -> PullRequestStatus {
         PullRequestStatus::parse(&self.pr.status)
     }
 
+    /// True for a draft pull request.
     async fn is_draft(&self) -> bool {
         self.pr.is_draft.unwrap_or(false)
     }
@@ -100,7 +108,8 @@ impl PullRequest {
     async fn comments(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<Comment>, ApiError> {
         let state = context::state(ctx)?;

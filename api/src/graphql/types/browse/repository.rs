@@ -29,7 +29,9 @@ impl Repository {
 /// A branch: `name` is short (`main`), `refName` full (`refs/heads/main`).
 #[derive(SimpleObject, Clone)]
 pub struct Branch {
+    /// The short name, e.g. `main`.
     pub name: String,
+    /// The full ref name, e.g. `refs/heads/main`.
     pub ref_name: String,
     /// The commit the branch points at.
     pub object_id: String,
@@ -41,6 +43,7 @@ impl From<GitRef> for Branch {
     }
 }
 
+/// A Git repository in Azure DevOps, read with the caller's credential choice.
 #[Object]
 impl Repository {
     /// Global ID (integration + Azure DevOps repository id).
@@ -48,6 +51,7 @@ impl Repository {
         encode(Kind::Repository, &format!("{}:{}", self.scope.integration.id, self.repo.id))
     }
 
+    /// The repository name.
     async fn name(&self) -> &str {
         &self.repo.name
     }
@@ -57,6 +61,7 @@ impl Repository {
         format!("{}/{}/{}", self.scope.integration.organization, self.repo.project.name, self.repo.name)
     }
 
+    /// The name of the project holding it.
     async fn project(&self) -> &str {
         &self.repo.project.name
     }
@@ -66,6 +71,7 @@ impl Repository {
         self.repo.default_branch.as_deref().map(short_branch)
     }
 
+    /// The repository's page in Azure DevOps.
     async fn web_url(&self) -> String {
         self.repo.web_url.clone().unwrap_or_else(|| {
             format!("{}/{}/_git/{}", self.scope.integration.organization_url, self.repo.project.name, self.repo.name)
@@ -77,6 +83,7 @@ impl Repository {
         self.repo.remote_url.clone().unwrap_or_default()
     }
 
+    /// The SSH clone URL; null when Azure DevOps gives none.
     async fn ssh_url(&self) -> Option<&str> {
         self.repo.ssh_url.as_deref()
     }
@@ -90,7 +97,8 @@ impl Repository {
     async fn branches(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<Branch>, ApiError> {
         let state = context::state(ctx)?;
@@ -103,8 +111,9 @@ impl Repository {
     async fn pull_requests(
         &self,
         ctx: &Context<'_>,
-        status: Option<PullRequestStatus>,
-        first: Option<i32>,
+        #[graphql(desc = "Which pull requests; null: ACTIVE.")] status: Option<PullRequestStatus>,
+        #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<PullRequest>, ApiError> {
         let state = context::state(ctx)?;
@@ -115,7 +124,11 @@ impl Repository {
     }
 
     /// One pull request by number; null when there is none in this repository.
-    async fn pull_request(&self, ctx: &Context<'_>, number: i32) -> Result<Option<PullRequest>, ApiError> {
+    async fn pull_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pull request number (`!318` → 318).")] number: i32,
+    ) -> Result<Option<PullRequest>, ApiError> {
         let state = context::state(ctx)?;
         let pr = pull_requests::get(state, &self.scope, &self.repo, i64::from(number)).await?;
         Ok(pr.map(|pr| PullRequest { scope: self.scope.clone(), repo: self.repo.clone(), pr }))
