@@ -10,6 +10,7 @@ use crate::app::{self, App};
 use crate::auth::{Role, api_token};
 use crate::config::Config;
 use crate::crypto::{KeyFile, MasterKey};
+use crate::domain::global_id;
 use crate::{graphql, store, telemetry};
 
 #[derive(Parser)]
@@ -153,7 +154,7 @@ async fn token_create(
     println!(
         "created {} token {} for {tenant}/{user}",
         role.as_str(),
-        graphql::node::encode(graphql::node::Kind::ApiToken, &row.id).0
+        global_id::encode(global_id::Kind::ApiToken, &row.id)
     );
     println!("{value}");
     Ok(())
@@ -161,8 +162,8 @@ async fn token_create(
 
 async fn token_revoke(config: Config, id: String) -> Result<(), String> {
     let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
-    let raw = match graphql::node::decode_any(&id) {
-        Some((graphql::node::Kind::ApiToken, raw)) => raw,
+    let raw = match global_id::decode_any(&id) {
+        Some((global_id::Kind::ApiToken, raw)) => raw,
         _ => id.clone(),
     };
     if store::tokens::revoke(&db, &raw).await.map_err(|e| e.to_string())? {

@@ -6,6 +6,7 @@
 use async_graphql::ErrorExtensions;
 
 use crate::domain::error::InvalidInput;
+use crate::domain::global_id::UnknownId;
 
 /// The machine-readable codes clients branch on (`extensions.code`).
 pub mod code {
@@ -94,6 +95,12 @@ impl ApiError {
 impl From<InvalidInput> for ApiError {
     fn from(e: InvalidInput) -> Self {
         ApiError::Validation(e)
+    }
+}
+
+impl From<UnknownId> for ApiError {
+    fn from(e: UnknownId) -> Self {
+        ApiError::not_found(e.what)
     }
 }
 

@@ -68,7 +68,7 @@ async fn a_sealed_blob_moved_to_another_row_does_not_open() {
     let app = spawn_app().await;
     let (id_a, _) = create_with_secrets(&app, "a", None).await;
     let (id_b, _) = create_with_secrets(&app, "b", None).await;
-    let raw = |gid: &str| vcslink_api::graphql::node::decode_any(gid).expect("our id").1;
+    let raw = |gid: &str| vcslink_api::domain::global_id::decode_any(gid).expect("our id").1;
     let (a, b) = (raw(&id_a), raw(&id_b));
     let db = Database::connect(&app.config.database_url).await.expect("db");
     let backend = db.get_database_backend();
@@ -147,7 +147,7 @@ async fn a_rotate_key_that_fails_midway_leaves_every_secret_readable_under_the_o
     let (broken, _) = create_with_secrets(&app, "broken", None).await;
     app.stop_server().await;
     // Corrupt one blob so that re-sealing stops midway through the rows.
-    let raw = vcslink_api::graphql::node::decode_any(&broken).expect("our id").1;
+    let raw = vcslink_api::domain::global_id::decode_any(&broken).expect("our id").1;
     let db = Database::connect(&app.config.database_url).await.expect("db");
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),

@@ -5,11 +5,11 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::azure::check_url;
 use crate::domain::WebhookPassword;
+use crate::domain::service_hook::EventKind;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::automations::{self as rows, NewAutomation};
 use crate::store::{self, audit::Actor, integrations};
-use crate::webhooks::events::EventKind;
 
 /// The raw `CreateAutomationInput`, event types already mapped.
 pub struct CreateAutomation {

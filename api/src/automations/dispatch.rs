@@ -16,10 +16,10 @@ use tokio::sync::watch;
 use super::matching::sign;
 use crate::azure::check_url;
 use crate::azure::guard::GuardedResolver;
-use crate::graphql::node::{Kind, encode};
+use crate::domain::global_id::{Kind, encode};
+use crate::domain::service_hook::{Commit, short_branch};
 use crate::state::AppState;
 use crate::store::{automations as automation_rows, outbox};
-use crate::webhooks::events::{Commit, short_branch};
 
 /// How long a claimed send belongs to its worker.
 const LEASE: Duration = Duration::from_secs(60);

@@ -3,9 +3,9 @@
 use entity::{automation, webhook_delivery as delivery};
 use sha2::{Digest, Sha256};
 
+use crate::domain::service_hook::comments;
+use crate::domain::service_hook::{EventKind, short_branch};
 use crate::store::automations as rows;
-use crate::webhooks::comments;
-use crate::webhooks::events::{EventKind, short_branch};
 
 /// Whether `d` passes every filter of `a`. Names compare case-insensitively; `repository` also
 /// matches the repository id; the branch glob applies to the pushed branch or a PR's target;

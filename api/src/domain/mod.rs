@@ -6,6 +6,7 @@
 pub mod entra_ids;
 pub mod error;
 pub mod flavor;
+pub mod global_id;
 pub mod html;
 pub mod integration_name;
 pub mod labels;
@@ -14,6 +15,7 @@ pub mod organization_url;
 pub mod pat_scopes;
 pub mod project_names;
 pub mod secrets;
+pub mod service_hook;
 
 pub use entra_ids::{ClientId, TenantId};
 pub use error::InvalidInput;

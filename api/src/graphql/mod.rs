@@ -4,7 +4,6 @@ pub mod context;
 pub mod extension;
 pub mod handler;
 pub mod mutation;
-pub mod node;
 pub mod query;
 pub mod subscription;
 pub mod types;

@@ -6,11 +6,11 @@ use super::subscriptions::{self as hooks, Live, request_for, upstream_error};
 use super::target;
 use crate::azure::AzureError;
 use crate::azure::hooks::SubscriptionRequest;
+use crate::domain::service_hook::EventKind;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::service_hooks::{self as store_hooks, NewHook};
 use crate::store::{self, audit::Actor, integrations as rows};
-use crate::webhooks::events::EventKind;
 use entity::service_hook;
 
 /// Creates one subscription per event (default: every subscribable event) on `project`

@@ -9,10 +9,10 @@ use url::Url;
 use crate::azure::hooks::{Subscription, SubscriptionRequest};
 use crate::azure::versions::Negotiated;
 use crate::azure::{AzureError, Credential};
+use crate::domain::service_hook::EventKind;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::integrations as rows;
-use crate::webhooks::events::EventKind;
 use entity::{integration, service_hook};
 
 /// Where and how to call Azure DevOps for one integration.

@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::new_id;
 use super::pagination::{Page, PageRequest};
-use crate::webhooks::events::Normalized;
+use crate::domain::service_hook::Normalized;
 
 /// Outcomes of routing a delivery.
 pub const RECEIVED: &str = "RECEIVED";

@@ -15,10 +15,10 @@ use futures::FutureExt;
 use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr, TransactionTrait};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use super::events::Normalized;
 use super::ingest::IngestError;
 use super::known_integrations::Known;
 use super::routing;
+use crate::domain::service_hook::Normalized;
 use crate::store::deliveries::{self, NewDelivery, Stored};
 
 /// The most deliveries one transaction stores.

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::body::{HEAD_BYTES, Received};
-use super::events::{self, EventKind, Normalized};
 use super::group_commit::{Committed, Submission};
 use super::known_integrations::Known;
 use super::{mentions, routing};
+use crate::domain::service_hook::{self, EventKind, Normalized};
 use crate::state::AppState;
 
 /// What happened to an accepted delivery.
@@ -66,7 +66,7 @@ pub fn normalize(received: Received, cap: usize) -> (Normalized, String) {
             ),
         )
     } else {
-        events::parse(&received.bytes)
+        service_hook::parse(&received.bytes)
     };
     if let Some(reason) = normalized.quarantine.as_mut() {
         reason.push_str(&format!("; {} bytes, SHA-256 {}", received.size, received.sha256));

@@ -1,11 +1,8 @@
-//! Azure DevOps Service Hook deliveries: the HTTP route (Basic auth; store, then ack), envelope
-//! parsing, group commit, and routing of stored deliveries.
+//! Azure DevOps Service Hook deliveries: the HTTP route (Basic auth; store, then ack), group
+//! commit, and routing of stored deliveries; the envelope itself is parsed in
+//! [`crate::domain::service_hook`].
 
-pub mod actor;
 pub mod body;
-pub mod comments;
-pub mod event_kind;
-pub mod events;
 pub mod group_commit;
 pub mod ingest;
 pub mod known_integrations;
@@ -13,6 +10,3 @@ pub mod mentions;
 pub mod replay;
 pub mod route;
 pub mod routing;
-
-#[cfg(test)]
-mod events_props;

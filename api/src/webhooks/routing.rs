@@ -6,9 +6,9 @@
 use entity::{automation, webhook_delivery as delivery};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
-use super::events::EventKind;
 use crate::automations::matching::matches;
 use crate::browse::invalidate::invalidate_repository;
+use crate::domain::service_hook::EventKind;
 use crate::state::AppState;
 use crate::store::{deliveries, outbox};
 

@@ -4,9 +4,9 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::automations::admin::{self as automation_admin, CreateAutomation};
+use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::automation::Automation;
 use crate::graphql::types::delivery::WebhookEventType;
 

@@ -4,9 +4,9 @@ use async_graphql::{Context, Object};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::integration_inputs::*;
+use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::graphql::types::verification::Verification;
 use crate::integrations::update::{Patch, UpdateInput};

@@ -2,13 +2,13 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
+use crate::domain::global_id::{Kind, decode};
+use crate::domain::service_hook::EventKind;
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::delivery::WebhookEventType;
 use crate::graphql::types::service_hook::ServiceHookSubscription;
 use crate::service_hooks::install;
-use crate::webhooks::events::EventKind;
 
 #[derive(Default)]
 pub struct ServiceHookMutation;

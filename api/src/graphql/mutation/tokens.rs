@@ -3,9 +3,9 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use crate::auth::api_token;
+use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::api_token::ApiToken;
 use crate::graphql::types::enums::Role;
 use crate::store;

@@ -2,9 +2,9 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
+use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::delivery::WebhookDelivery;
 use crate::webhooks::replay;
 

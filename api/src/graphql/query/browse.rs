@@ -5,9 +5,9 @@ use async_graphql::{Context, ID, Object};
 use crate::browse::credential::Purpose;
 use crate::browse::repositories;
 use crate::browse::scope::Scope;
+use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::browse::repository::Repository;
 use crate::store;
 

@@ -3,9 +3,9 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 
+use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::connection::{self, Counted};
 use crate::graphql::types::enums::IntegrationStatus;
 use crate::graphql::types::integration::AzureDevOpsIntegration;

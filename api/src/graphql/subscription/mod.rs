@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use futures::Stream;
 use futures::stream::{self, StreamExt};
 
+use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, decode};
 use crate::graphql::types::delivery::WebhookDelivery;
 use crate::state::AppState;
 use crate::store;

@@ -6,7 +6,7 @@ use entity::api_token::Model;
 
 use super::enums::Role;
 use crate::auth::Role as AuthRole;
-use crate::graphql::node::{Kind, encode};
+use crate::domain::global_id::{Kind, encode};
 
 /// An API token of the tenant. Its value is shown once, by `createApiToken`.
 pub struct ApiToken {
@@ -20,7 +20,7 @@ pub struct ApiToken {
 impl ApiToken {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode(Kind::ApiToken, &self.row.id)
+        encode(Kind::ApiToken, &self.row.id).into()
     }
 
     /// The name given at creation; null when none was given.

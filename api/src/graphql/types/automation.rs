@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use entity::automation::Model;
 
 use super::delivery::WebhookEventType;
-use crate::graphql::node::{Kind, encode};
+use crate::domain::global_id::{Kind, encode};
+use crate::domain::service_hook::EventKind;
 use crate::store::automations as rows;
-use crate::webhooks::events::EventKind;
 
 /// Deliveries matching every filter are POSTed as JSON to `targetUrl`, signed with
 /// `X-Vcslink-Signature: sha256=<HMAC-SHA256 of the body with the secret>`.
@@ -19,7 +19,7 @@ pub struct Automation(pub Model);
 impl Automation {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode(Kind::Automation, &self.0.id)
+        encode(Kind::Automation, &self.0.id).into()
     }
 
     /// A name for people.
@@ -99,7 +99,7 @@ pub struct AutomationRun {
 impl From<entity::automation_outbox::Model> for AutomationRun {
     fn from(m: entity::automation_outbox::Model) -> Self {
         AutomationRun {
-            automation_id: encode(Kind::Automation, &m.automation_id),
+            automation_id: encode(Kind::Automation, &m.automation_id).into(),
             status: match m.status.as_str() {
                 "SENT" => AutomationRunStatus::Sent,
                 "FAILED" => AutomationRunStatus::Failed,

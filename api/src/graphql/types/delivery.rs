@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use entity::webhook_delivery::Model;
 
 use super::automation::AutomationRun;
+use crate::domain::global_id::{Kind, encode};
+use crate::domain::service_hook::{Commit, EventKind, short_branch};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, encode};
-use crate::webhooks::events::{self, Commit, EventKind};
 
 /// The Azure DevOps events vcslink understands; anything else is stored as `OTHER`.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -92,7 +92,7 @@ pub struct WebhookDelivery(pub Model);
 impl WebhookDelivery {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode(Kind::WebhookDelivery, &self.0.id)
+        encode(Kind::WebhookDelivery, &self.0.id).into()
     }
 
     /// The envelope's `id`: deliveries of the same event share it (the dedup key).
@@ -163,12 +163,12 @@ impl WebhookDelivery {
 
     /// Short branch name of `ref` (`main`); null when none.
     async fn branch(&self) -> Option<&str> {
-        self.0.ref_name.as_deref().map(events::short_branch)
+        self.0.ref_name.as_deref().map(short_branch)
     }
 
     /// A pull request's source branch, short (`feature/x`); null for other events.
     async fn source_branch(&self) -> Option<&str> {
-        self.0.source_ref_name.as_deref().map(events::short_branch)
+        self.0.source_ref_name.as_deref().map(short_branch)
     }
 
     /// Pushed commits (empty when none).

@@ -17,9 +17,9 @@ use crate::browse::paging::window;
 use crate::browse::scope::Scope;
 use crate::browse::{projects, repositories};
 use crate::domain::flavor::Flavor;
+use crate::domain::global_id::{Kind, encode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, encode};
 use crate::store::integrations as rows;
 use crate::store::user_authorizations::{self as auths, Owner};
 
@@ -80,7 +80,7 @@ pub struct WebhookInfo {
 impl AzureDevOpsIntegration {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode(Kind::AzureDevOpsIntegration, &self.0.id)
+        encode(Kind::AzureDevOpsIntegration, &self.0.id).into()
     }
 
     /// Unique per tenant (case-insensitive).

@@ -7,11 +7,11 @@ use entity::integration::Model;
 use super::connection::{self, Counted};
 use super::delivery::{WebhookDelivery, WebhookEventType};
 use super::service_hook::ServiceHookSubscription;
+use crate::domain::service_hook::EventKind;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::service_hooks::subscriptions::{self as hooks, Live};
 use crate::store;
-use crate::webhooks::events::EventKind;
 
 /// `AzureDevOpsIntegration.deliveries`: ADMIN only (payloads are the organization's data).
 pub async fn deliveries(

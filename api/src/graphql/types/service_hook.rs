@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use entity::service_hook::Model;
 
 use super::delivery::WebhookEventType;
-use crate::graphql::node::{Kind, encode};
+use crate::domain::global_id::{Kind, encode};
+use crate::domain::service_hook::EventKind;
 use crate::service_hooks::subscriptions::Live;
-use crate::webhooks::events::EventKind;
 
 /// A subscription's state in Azure DevOps, read live.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub struct ServiceHookSubscription {
 impl ServiceHookSubscription {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode(Kind::ServiceHookSubscription, &self.row.id)
+        encode(Kind::ServiceHookSubscription, &self.row.id).into()
     }
 
     /// The subscription id in Azure DevOps (changes when a repair re-creates it).

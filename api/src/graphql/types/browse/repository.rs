@@ -10,9 +10,9 @@ use crate::azure::wire::git::{GitRef, GitRepository, short_branch};
 use crate::browse::paging::window;
 use crate::browse::scope::Scope;
 use crate::browse::{pull_requests, repositories};
+use crate::domain::global_id::{Kind, encode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::node::{Kind, encode};
 
 /// A Git repository in Azure DevOps, read with the caller's credential choice.
 pub struct Repository {
@@ -48,7 +48,7 @@ impl From<GitRef> for Branch {
 impl Repository {
     /// Global ID (integration + Azure DevOps repository id).
     pub async fn id(&self) -> ID {
-        encode(Kind::Repository, &format!("{}:{}", self.scope.integration.id, self.repo.id))
+        encode(Kind::Repository, &format!("{}:{}", self.scope.integration.id, self.repo.id)).into()
     }
 
     /// The repository name.

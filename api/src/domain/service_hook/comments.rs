@@ -8,7 +8,7 @@
 use chrono::DateTime;
 use serde_json::Value;
 
-use super::events::s;
+use super::envelope::s;
 
 /// Whether `comment` (the event's `resource.comment`) is an edit of an earlier comment.
 pub fn is_edit(comment: &Value, message_text: &Value) -> bool {

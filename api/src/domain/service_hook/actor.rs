@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use super::events::s;
+use super::envelope::s;
 
 /// The identity reference of whoever acted on `pr`, per the rules above; `None` when unknown.
 pub fn of_update<'a>(message_text: &Value, pr: &'a Value) -> Option<&'a Value> {

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-pub use super::event_kind::EventKind;
+use super::event_kind::EventKind;
 
 /// A pushed commit, as the ledger shows it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -52,7 +52,7 @@ pub struct Normalized {
     pub comment_edited: bool,
     /// Identity ids (lower case) mentioned as `@<GUID>` in the comment.
     pub mentions: Vec<String>,
-    /// JSON object id → display name of the mentions resolved before storing ([`super::mentions`]).
+    /// JSON object id → display name of the mentions resolved before storing ([`crate::webhooks::mentions`]).
     pub mention_names: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
     /// Why the delivery is set aside (kept, acknowledged, not routed); `None` when usable.
@@ -278,5 +278,5 @@ pub fn short_branch(ref_name: &str) -> &str {
 }
 
 #[cfg(test)]
-#[path = "events_tests.rs"]
+#[path = "envelope_tests.rs"]
 mod tests;

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::events::parse;
+use super::envelope::parse;
 
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
