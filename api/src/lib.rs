@@ -1,5 +1,6 @@
 //! vcslink: a GraphQL API server connecting a platform to Azure DevOps.
 
+pub mod acting;
 pub mod app;
 pub mod auth;
 pub mod automations;

@@ -1,4 +1,5 @@
-//! House rules no lint can check here: resolvers never return `async_graphql::Result`.
+//! House rules no lint can check here: resolvers never return `async_graphql::Result`, and
+//! open no transaction (`begin()` lives in the capability services, not in `graphql/`).
 //!
 //! (clippy's `disallowed-types` also fires inside async-graphql's macro expansions, so the ban
 //! lives in this test instead.)
@@ -27,6 +28,24 @@ fn resolvers_return_api_error_not_async_graphql_result() {
             assert!(
                 !text.contains(b),
                 "{} uses {b}: return Result<T, ApiError> so the error keeps its code",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn resolvers_open_no_transaction_the_work_lives_in_its_capability() {
+    let mut files = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("api/src/graphql"), &mut files);
+    assert!(!files.is_empty(), "no sources found under api/src/graphql");
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for b in ["begin()", "TransactionTrait"] {
+            assert!(
+                !text.contains(b),
+                "{} uses {b}: a resolver is guard → parse → service → output; open the transaction in the \
+                 capability's service",
                 file.display()
             );
         }

@@ -3,6 +3,7 @@
 pub mod api_token;
 pub mod principal;
 pub mod rate_limit;
+pub mod token_admin;
 
 pub use api_token::{TokenService, hash_token, new_token_value};
 pub use principal::{Principal, Role};

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod callback;
+pub mod connect;
 pub mod pages;
 pub mod start;
 

@@ -4,12 +4,9 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::integration;
-use sea_orm::TransactionTrait;
 use secrecy::SecretString;
 
 use crate::auth::Principal;
-use crate::azure::whoami::whoami;
-use crate::azure::{AzureError, Credential};
 use crate::domain::global_id::{Kind, decode};
 use crate::domain::secrets::PersonalAccessToken;
 use crate::error::ApiError;
@@ -17,8 +14,7 @@ use crate::graphql::context;
 use crate::graphql::types::user_authorization::UserAuthorization;
 use crate::state::AppState;
 use crate::store;
-use crate::store::user_authorizations::{self as auths, Owner, Secrets};
-use crate::user_authorizations::start;
+use crate::user_authorizations::connect;
 
 /// Starts connecting the caller's Azure DevOps account through the integration's OAuth app.
 #[derive(InputObject)]
@@ -105,23 +101,12 @@ impl AuthorizationMutation {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
         let m = integration_of(state, p, &input.integration_id).await?;
-        let txn = state.db.begin().await?;
-        let started = start::start(state, &txn, p, &m, input.return_url.as_deref()).await?;
-        store::audit::record(&txn, &context::actor(p), "user_authorization.start", Some(&m.id), serde_json::json!({}))
-            .await?;
-        txn.commit().await?;
-        let mut warnings = Vec::new();
-        if started.missing_offline_access {
-            warnings.push(
-                "the OAuth app's scopes lack offline_access: no refresh token will be issued, so you will \
-                 have to connect again when the access token expires (about an hour)"
-                    .to_owned(),
-            );
-        }
+        let return_url = input.return_url.as_deref();
+        let started = connect::start_oauth(state, p, &context::actor(p), &m, return_url).await?;
         Ok(StartAzureDevOpsAuthorizationPayload {
+            warnings: connect::warnings(&started),
             authorization_url: started.authorization_url,
             expires_at: started.expires_at,
-            warnings,
             client_mutation_id: input.client_mutation_id,
         })
     }
@@ -137,15 +122,7 @@ impl AuthorizationMutation {
         let state = context::state(ctx)?;
         let token = PersonalAccessToken::parse_field("token", &SecretString::from(input.token))?;
         let m = integration_of(state, p, &input.integration_id).await?;
-        let org_url = url::Url::parse(&m.organization_url).map_err(ApiError::internal)?;
-        let credential = Credential::from_secret(token.secret().clone());
-        let who = whoami(&state.azure, &org_url, &credential).await.map_err(|e| rejected(&e, &m))?;
-        let txn = state.db.begin().await?;
-        let owner = Owner { tenant_id: &p.tenant_id, user_id: &p.user_id, integration_id: &m.id };
-        let row = auths::put(&txn, &state.keyring, owner, Secrets::Pat(token.secret()), &[], &who).await?;
-        let details = serde_json::json!({ "method": auths::METHOD_PAT, "authenticatedAs": who });
-        store::audit::record(&txn, &context::actor(p), "user_authorization.connect", Some(&m.id), details).await?;
-        txn.commit().await?;
+        let row = connect::set_personal_access_token(state, p, &context::actor(p), &m, &token).await?;
         Ok(SetPersonalAccessTokenPayload {
             authorization: UserAuthorization::from(&row),
             client_mutation_id: input.client_mutation_id,
@@ -161,46 +138,7 @@ impl AuthorizationMutation {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
         let m = integration_of(state, p, &input.integration_id).await?;
-        let txn = state.db.begin().await?;
-        let owner = Owner { tenant_id: &p.tenant_id, user_id: &p.user_id, integration_id: &m.id };
-        let disconnected = auths::delete(&txn, owner).await?;
-        if disconnected {
-            store::audit::record(
-                &txn,
-                &context::actor(p),
-                "user_authorization.disconnect",
-                Some(&m.id),
-                serde_json::json!({}),
-            )
-            .await?;
-        }
-        txn.commit().await?;
+        let disconnected = connect::disconnect(state, p, &context::actor(p), &m).await?;
         Ok(DisconnectAzureDevOpsPayload { disconnected, client_mutation_id: input.client_mutation_id })
-    }
-}
-
-/// Azure DevOps did not accept the token: a `VALIDATION` error on `token`, never echoing it.
-fn rejected(e: &AzureError, m: &integration::Model) -> ApiError {
-    match e {
-        AzureError::Unauthorized { expired: true } => ApiError::validation(
-            "token",
-            "Azure DevOps says this personal access token has expired",
-            Some("create a new token on the Personal Access Tokens page (personalAccessTokenUrl)"),
-        ),
-        AzureError::Unauthorized { .. } | AzureError::Forbidden { .. } | AzureError::InvalidCredential => {
-            ApiError::validation(
-                "token",
-                format!("Azure DevOps does not accept this personal access token for {}", m.organization),
-                Some(
-                    "check that the token is for this organization and not revoked; a global \"All accessible \
-                     organizations\" token no longer works since 2026-12-01: create one for this organization \
-                     (personalAccessTokenUrl)",
-                ),
-            )
-        }
-        AzureError::RateLimited { retry_after } => {
-            ApiError::RateLimited { retry_after_seconds: retry_after.map(|d| d.as_secs()).unwrap_or(60) }
-        }
-        other => ApiError::UpstreamUnavailable { message: format!("the token could not be checked: {other}") },
     }
 }

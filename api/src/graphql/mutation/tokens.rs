@@ -1,15 +1,14 @@
 //! `createApiToken`, `revokeApiToken`.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use secrecy::ExposeSecret;
 
-use crate::auth::api_token;
+use crate::auth::token_admin;
 use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::api_token::ApiToken;
 use crate::graphql::types::enums::Role;
-use crate::store;
-use sea_orm::TransactionTrait;
 
 /// A new API token for a user of the caller's tenant.
 #[derive(InputObject)]
@@ -66,26 +65,11 @@ impl TokenMutation {
     ) -> Result<CreateApiTokenPayload, ApiError> {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
-        let user = input.user.trim();
-        if user.is_empty() || user.chars().count() > 200 || user.chars().any(char::is_control) {
-            return Err(ApiError::validation("user", "user must be 1 to 200 printable characters", None));
-        }
-        let name = input.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-        if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
-            return Err(ApiError::validation("name", "name must be at most 200 characters", None));
-        }
-        let value = api_token::new_token_value();
-        let txn = state.db.begin().await?;
-        let u = store::tenants::ensure_user(&txn, &p.tenant_id, user).await?;
-        let row = api_token::issue(&txn, &p.tenant_id, &u.id, input.role.into(), name, &value)
-            .await
-            .map_err(ApiError::internal)?;
-        let details = serde_json::json!({ "user": user, "role": row.role, "name": row.name });
-        store::audit::record(&txn, &context::actor(p), "api_token.create", Some(&row.id), details).await?;
-        txn.commit().await?;
+        let issued =
+            token_admin::issue(&state.db, &context::actor(p), &input.user, input.role.into(), input.name).await?;
         Ok(CreateApiTokenPayload {
-            api_token: ApiToken { row, user: u.name },
-            token: value,
+            api_token: ApiToken { row: issued.row, user: issued.user },
+            token: issued.value.expose_secret().to_owned(),
             client_mutation_id: input.client_mutation_id,
         })
     }
@@ -99,16 +83,7 @@ impl TokenMutation {
         let p = context::admin(ctx)?;
         let state = context::state(ctx)?;
         let raw = decode(Kind::ApiToken, &input.id, "API token")?;
-        let txn = state.db.begin().await?;
-        let row = store::tokens::by_id(&txn, &raw)
-            .await?
-            .filter(|t| t.tenant_id == p.tenant_id)
-            .ok_or(ApiError::not_found("API token"))?;
-        store::tokens::revoke(&txn, &row.id).await?;
-        store::audit::record(&txn, &context::actor(p), "api_token.revoke", Some(&row.id), serde_json::json!({}))
-            .await?;
-        txn.commit().await?;
-        state.tokens.forget(&row.id);
+        token_admin::revoke(&state.db, &state.tokens, &context::actor(p), &raw).await?;
         Ok(RevokeApiTokenPayload { revoked_id: input.id, client_mutation_id: input.client_mutation_id })
     }
 }

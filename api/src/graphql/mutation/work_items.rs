@@ -1,18 +1,15 @@
 //! `addWorkItemComment`: a comment on a work item, as the caller.
 
 use async_graphql::{Context, Object};
-use sea_orm::TransactionTrait;
 
 use super::authorization::integration_of;
 use super::repository_inputs::{AddWorkItemCommentInput, AddWorkItemCommentPayload, CommentFormat};
-use crate::azure::work_items::{self, SentAs, WorkItemComment};
-use crate::browse::credential::Purpose;
-use crate::browse::scope::Scope;
-use crate::browse::write_errors::to_write_error;
+use crate::acting;
+use crate::acting::work_items::NewWorkItemComment;
+use crate::azure::work_items::{SentAs, WorkItemComment};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::browse::comment::Comment;
-use crate::store;
 
 /// A work item comment as a `Comment` (no thread).
 pub fn comment_of(c: WorkItemComment) -> Comment {
@@ -41,36 +38,9 @@ impl WorkItemMutation {
     ) -> Result<AddWorkItemCommentPayload, ApiError> {
         let p = context::principal(ctx)?;
         let state = context::state(ctx)?;
-        if input.text.trim().is_empty() {
-            return Err(ApiError::validation("text", "text must not be empty", None));
-        }
-        let project = input.project.trim().to_owned();
-        if project.is_empty() {
-            return Err(ApiError::validation("project", "project must not be empty", None));
-        }
+        let new = NewWorkItemComment::parse(&input.project, input.work_item_id, &input.text)?;
         let m = integration_of(state, p, &input.integration_id).await?;
-        let scope = Scope::open(state, p, m, Purpose::Write).await?;
-        if !scope.allows(&project) {
-            return Err(ApiError::not_found("work item"));
-        }
-        let add = |v| {
-            work_items::add_comment(
-                &state.azure,
-                (&scope.org_url, v),
-                &project,
-                input.work_item_id,
-                &input.text,
-                &scope.chosen.credential,
-            )
-        };
-        let added =
-            state.upstream.negotiated(&scope.integration, add).await.map_err(|e| to_write_error(&e, "work item"))?;
-        let txn = state.db.begin().await?;
-        let details =
-            serde_json::json!({ "project": project, "workItemId": input.work_item_id, "as": scope.chosen.identity });
-        store::audit::record(&txn, &context::actor(p), "work_item.add_comment", Some(&scope.integration.id), details)
-            .await?;
-        txn.commit().await?;
+        let added = acting::work_items::add_comment(state, p, &context::actor(p), m, new).await?;
         let format = match added.sent_as {
             SentAs::Markdown => CommentFormat::Markdown,
             SentAs::Html => CommentFormat::Html,

@@ -1,0 +1,87 @@
+//! `createBranch`: a branch created as the caller, from a branch or a commit.
+
+use entity::integration;
+
+use super::{Target, audit, forget, target};
+use crate::auth::Principal;
+use crate::azure::git_write;
+use crate::azure::wire::git::GitRef;
+use crate::browse::write_errors::to_write_error;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::audit::Actor;
+
+/// A branch name without `refs/heads/`; `VALIDATION` on `name` when git would refuse it.
+pub fn parse_name(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim().trim_start_matches("refs/heads/").to_owned();
+    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || "~^:?*[\\".contains(c)) || name.contains("..") {
+        return Err(ApiError::validation("name", "not a valid branch name", Some("e.g. feature/rate-limit")));
+    }
+    Ok(name)
+}
+
+fn is_commit_id(s: &str) -> bool {
+    s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Creates branch `name` of `repository` at `from` (a branch or a 40-hex commit id).
+/// An existing branch is `CONFLICT`.
+pub async fn create(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    m: integration::Model,
+    repository: &str,
+    name: &str,
+    from: &str,
+) -> Result<GitRef, ApiError> {
+    let t = target(state, p, m, repository).await?;
+    let from = from.trim();
+    let object_id = if is_commit_id(from) { from.to_ascii_lowercase() } else { head_of(state, &t, from).await? };
+    let create = |v| {
+        git_write::create_branch(
+            &state.azure,
+            (&t.scope.org_url, v),
+            &t.project,
+            &t.repo.name,
+            name,
+            &object_id,
+            t.credential(),
+        )
+    };
+    let update =
+        state.upstream.negotiated(&t.scope.integration, create).await.map_err(|e| to_write_error(&e, "repository"))?;
+    match update.update_status.as_deref() {
+        Some("succeeded") => {}
+        Some("staleOldObjectId") | Some("refNameConflict") => {
+            return Err(ApiError::Conflict { message: format!("branch {name} already exists"), hint: None });
+        }
+        Some("unresolvableToCommit") => {
+            return Err(ApiError::validation("from", format!("{from} is not a commit of the repository"), None));
+        }
+        Some("invalidRefName") => {
+            return Err(ApiError::validation("name", "Azure DevOps refuses this branch name", None));
+        }
+        other => {
+            return Err(ApiError::Forbidden {
+                message: format!("Azure DevOps refused to create the branch ({})", other.unwrap_or("unknown")),
+            });
+        }
+    }
+    forget(state, &t);
+    audit(state, actor, "repository.create_branch", &t, serde_json::json!({ "branch": name })).await?;
+    Ok(GitRef { name: update.name, object_id: update.new_object_id })
+}
+
+/// The commit branch `from` points at; `VALIDATION` on `from` when there is no such branch.
+async fn head_of(state: &AppState, t: &Target, from: &str) -> Result<String, ApiError> {
+    let branch = from.trim_start_matches("refs/heads/");
+    let org = &t.scope.org_url;
+    let head = |v| git_write::branch_head(&state.azure, (org, v), &t.project, &t.repo.name, branch, t.credential());
+    state
+        .upstream
+        .negotiated(&t.scope.integration, head)
+        .await
+        .map_err(|e| to_write_error(&e, "repository"))?
+        .ok_or_else(|| ApiError::validation("from", format!("no branch named {branch}"), None))
+}

@@ -1,0 +1,92 @@
+//! Acting in Azure DevOps as the caller: branches, pull requests, comments, clone credentials and
+//! work item comments. The write counterpart of `browse/`: writes use the caller's own
+//! authorization (ADMIN callers without one fall back to the integration PAT; see
+//! `browse::credential`), invalidate what `browse/` cached, and are audited.
+
+pub mod branches;
+pub mod clone;
+pub mod pull_requests;
+pub mod work_items;
+
+use std::sync::Arc;
+
+use entity::integration;
+use sea_orm::TransactionTrait;
+
+use crate::auth::Principal;
+use crate::azure::Credential;
+use crate::azure::wire::git::GitRepository;
+use crate::browse::credential::Purpose;
+use crate::browse::invalidate::invalidate_repository;
+use crate::browse::repositories;
+use crate::browse::scope::Scope;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store;
+use crate::store::audit::Actor;
+
+/// The repository a write targets, read with the caller's write credential.
+pub struct Target {
+    pub scope: Arc<Scope>,
+    pub repo: GitRepository,
+    pub project: String,
+}
+
+impl Target {
+    fn credential(&self) -> &Credential {
+        &self.scope.chosen.credential
+    }
+}
+
+/// `organization/project/repository` of `m`'s organization, as the caller.
+pub async fn target(
+    state: &AppState,
+    p: &Principal,
+    m: integration::Model,
+    repository: &str,
+) -> Result<Target, ApiError> {
+    let parts: Vec<&str> = repository.trim().split('/').collect();
+    let [org, project, name] = parts.as_slice() else {
+        return Err(ApiError::validation(
+            "repository",
+            "expected organization/project/repository",
+            Some("e.g. contoso/Platform/api-gateway"),
+        ));
+    };
+    if org.is_empty() || project.is_empty() || name.is_empty() {
+        return Err(ApiError::validation("repository", "expected organization/project/repository", None));
+    }
+    if !m.organization.eq_ignore_ascii_case(org) {
+        return Err(ApiError::validation(
+            "repository",
+            format!("the integration is for organization {}, not {org}", m.organization),
+            None,
+        ));
+    }
+    let scope = Scope::open(state, p, m, Purpose::Write).await?;
+    let repo = repositories::get(state, &scope, project, name).await?.ok_or(ApiError::not_found("repository"))?;
+    Ok(Target { scope, project: repo.project.name.clone(), repo })
+}
+
+/// Records `action` on the target's integration, naming the repository and whom it acted as.
+async fn audit(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    target: &Target,
+    details: serde_json::Value,
+) -> Result<(), ApiError> {
+    let txn = state.db.begin().await?;
+    let mut details = details;
+    details["repository"] = serde_json::json!(format!("{}/{}", target.project, target.repo.name));
+    details["as"] = serde_json::json!(target.scope.chosen.identity);
+    store::audit::record(&txn, actor, action, Some(&target.scope.integration.id), details).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Drops `browse/`'s cached reads of the target repository (by id and by name).
+fn forget(state: &AppState, t: &Target) {
+    invalidate_repository(state, &t.scope.integration.id, &t.repo.id);
+    invalidate_repository(state, &t.scope.integration.id, &t.repo.name);
+}
