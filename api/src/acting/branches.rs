@@ -85,3 +85,28 @@ async fn head_of(state: &AppState, t: &Target, from: &str) -> Result<String, Api
         .map_err(|e| to_write_error(&e, "repository"))?
         .ok_or_else(|| ApiError::validation("from", format!("no branch named {branch}"), None))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_branch_name_loses_its_refs_heads_prefix() {
+        assert_eq!(parse_name(" refs/heads/feature/rate-limit ").ok().as_deref(), Some("feature/rate-limit"));
+    }
+
+    #[test]
+    fn names_git_refuses_are_rejected() {
+        for bad in ["", "refs/heads/", "a b", "a..b", "a~1", "a^", "a:b", "a?", "a*", "a[b", "a\\b"] {
+            assert!(parse_name(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn only_forty_hex_digits_are_a_commit_id() {
+        assert!(is_commit_id(&format!("{}0", "aB3".repeat(13))));
+        assert!(!is_commit_id("main"));
+        assert!(!is_commit_id(&"g".repeat(40)));
+        assert!(!is_commit_id(&"a".repeat(39)));
+    }
+}

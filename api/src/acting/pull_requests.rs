@@ -137,3 +137,31 @@ pub async fn comment(
     audit(state, actor, "repository.add_pull_request_comment", &t, details).await?;
     Ok((thread, comment))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branches_become_full_ref_names_and_a_blank_description_is_none() {
+        let body = parse_new(" Add it ", Some("  ".into()), "feature/x", "refs/heads/main", None).expect("valid");
+        assert_eq!(body.title, "Add it");
+        assert_eq!(body.source_ref_name, "refs/heads/feature/x");
+        assert_eq!(body.target_ref_name, "refs/heads/main");
+        assert_eq!(body.description, None);
+        assert!(!body.is_draft);
+    }
+
+    #[test]
+    fn a_title_must_be_1_to_400_characters() {
+        assert!(parse_new("  ", None, "a", "b", None).is_err());
+        assert!(parse_new(&"é".repeat(400), None, "a", "b", None).is_ok());
+        assert!(parse_new(&"é".repeat(401), None, "a", "b", None).is_err());
+    }
+
+    #[test]
+    fn a_blank_comment_is_rejected() {
+        assert!(NewComment::parse(1, None, " \n").is_err());
+        assert!(NewComment::parse(1, Some(7), "looks good").is_ok());
+    }
+}

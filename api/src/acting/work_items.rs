@@ -66,3 +66,16 @@ pub async fn add_comment(
     txn.commit().await?;
     Ok(added)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_project_must_not_be_blank() {
+        assert!(NewWorkItemComment::parse("Platform", 1, " ").is_err());
+        assert!(NewWorkItemComment::parse(" ", 1, "hello").is_err());
+        let ok = NewWorkItemComment::parse(" Platform ", 1, "hello").expect("valid");
+        assert_eq!(ok.project, "Platform");
+    }
+}
