@@ -9,16 +9,24 @@ use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
-use crate::auth::TokenService;
+use crate::auth::rate_limit::TokenRateLimit;
+use crate::auth::{TokenService, Tokens};
+use crate::automations::{Automations, handle::AutomationsConfig};
 use crate::azure::{AzureClient, AzureConfig};
 use crate::bootstrap;
-use crate::browse::Upstream;
 use crate::browse::fetch::RetryPolicy;
+use crate::browse::{Browse, Upstream};
+use crate::capabilities::Capabilities;
 use crate::config::Config;
-use crate::crypto::{Keyring, keyring_from_sources};
+use crate::crypto::{KeyFile, KeySource, Keyring, keyring_from_sources};
 use crate::graphql::{self, handler};
-use crate::state::AppState;
+use crate::integrations::{Integrations, handle::IntegrationsConfig};
+use crate::service_hooks::ServiceHooks;
 use crate::store;
+use crate::user_authorizations::{Accounts, handle::AccountsConfig};
+use crate::webhooks::group_commit::IngestQueue;
+use crate::webhooks::known_integrations::KnownIntegrations;
+use crate::webhooks::{Inbox, handle::InboxConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -40,13 +48,19 @@ pub enum StartError {
 pub struct App {
     listener: TcpListener,
     router: Router,
-    state: AppState,
+    caps: Capabilities,
+    public_url: String,
+    /// How often service hooks still holding an old webhook password are retried.
+    hook_retry_every: std::time::Duration,
+    /// The keyring every capability seals with, and how often it re-reads the key file.
+    keyring: Arc<Keyring>,
+    key_reload_every: std::time::Duration,
 }
 
 /// Opens the database (creating a SQLite data dir when needed) and runs the migrations.
 pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartError> {
     if config.is_sqlite() {
-        std::fs::create_dir_all(&config.data_dir)
+        crate::private_files::ensure_private_dir(&config.data_dir)
             .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
     }
     let db = store::connect(&config.database_url).await?;
@@ -57,14 +71,17 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartE
 /// The keyring from `VCSLINK_MASTER_KEY`(`_OLD`) or the key file (created 0600 when absent).
 pub fn load_keyring(config: &Config) -> Result<Keyring, StartError> {
     use secrecy::ExposeSecret;
-    std::fs::create_dir_all(&config.data_dir)
+    crate::private_files::ensure_private_dir(&config.data_dir)
         .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
-    let (keyring, _) = keyring_from_sources(
+    let (keyring, source) = keyring_from_sources(
         config.master_key.as_ref().map(|k| k.expose_secret()),
         config.master_key_old.as_ref().map(|k| k.expose_secret()),
         &config.key_file(),
     )?;
-    Ok(keyring)
+    Ok(match source {
+        KeySource::File { .. } => keyring.reloading_from(KeyFile::new(config.key_file())),
+        KeySource::Env => keyring,
+    })
 }
 
 impl App {
@@ -91,32 +108,26 @@ impl App {
             ..AzureConfig::default()
         })
         .map_err(|e| StartError::Upstream(e.to_string()))?;
-        let upstream = Upstream::new(config.upstream_cache_ttl, RetryPolicy::default());
-        let state = AppState {
-            upstream,
-            tokens: TokenService::new(db.clone(), config.token_cache_ttl),
-            rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.token_rate_limit),
-            webhook_rate_limit: crate::auth::rate_limit::TokenRateLimit::new(config.webhook_rate_limit),
-            ingest: crate::webhooks::group_commit::IngestQueue::spawn(writer_db.unwrap_or_else(|| db.clone())),
-            known_integrations: Default::default(),
-            mention_names: Default::default(),
-            db,
+        let caps = capabilities(&config, db, writer_db, keyring.clone(), azure, Arc::from(public_url.as_str()));
+        let router = router(caps.clone(), &config.cors_origins);
+        Ok(App {
+            listener,
+            router,
+            caps,
+            public_url,
+            hook_retry_every: config.service_hook_retry_interval,
             keyring,
-            azure,
-            config: Arc::new(config),
-            public_url: public_url.into(),
-            refresh_flights: Default::default(),
-        };
-        let router = router(state.clone());
-        Ok(App { listener, router, state })
+            key_reload_every: config.key_reload_interval,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    pub fn state(&self) -> &AppState {
-        &self.state
+    /// The database the server uses (tests and the benchmark read and seed it directly).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.caps.db
     }
 
     /// Serves until `shutdown` resolves, then drains in-flight requests.
@@ -124,13 +135,20 @@ impl App {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.state.public_url, "serving");
+        tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.public_url, "serving");
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
-        let checkpointer = crate::store::checkpoint::spawn(self.state.db.clone(), stopped.clone());
-        let worker = crate::automations::dispatch::spawn(self.state.clone(), stopped);
+        let checkpointer = crate::store::checkpoint::spawn(self.caps.db.clone(), stopped.clone());
+        let worker = crate::automations::dispatch::spawn(self.caps.automations.clone(), stopped.clone());
+        let janitor = crate::user_authorizations::janitor::spawn(self.caps.accounts.clone(), stopped.clone());
+        let key_reload = crate::crypto::reload::spawn(self.keyring.clone(), self.key_reload_every, stopped.clone());
+        let hook_retry =
+            crate::service_hooks::password::spawn(self.caps.service_hooks.clone(), self.hook_retry_every, stopped);
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
         let _ = stop_worker.send(true);
         let _ = worker.await;
+        let _ = hook_retry.await;
+        let _ = janitor.await;
+        let _ = key_reload.await;
         if let Some(checkpointer) = checkpointer {
             let _ = checkpointer.await;
         }
@@ -143,20 +161,113 @@ impl App {
     }
 }
 
-fn router(state: AppState) -> Router {
-    let schema = graphql::schema(Some(state.clone()));
+/// Builds every capability's handle; the only place that sees the configuration whole.
+fn capabilities(
+    config: &Config,
+    db: DatabaseConnection,
+    writer_db: Option<DatabaseConnection>,
+    keyring: Arc<Keyring>,
+    azure: AzureClient,
+    public_url: Arc<str>,
+) -> Capabilities {
+    let upstream = Upstream::new(config.upstream_cache_ttl, RetryPolicy::default());
+    let known_integrations = KnownIntegrations::default();
+    let accounts = Accounts {
+        db: db.clone(),
+        keyring: keyring.clone(),
+        azure: azure.clone(),
+        public_url: public_url.clone(),
+        refresh_flights: Default::default(),
+        config: Arc::new(AccountsConfig {
+            oauth_state_ttl: config.oauth_state_ttl,
+            oauth_refresh_margin: config.oauth_refresh_margin,
+            oauth_return_origins: config.oauth_return_origins.clone(),
+        }),
+    };
+    let browse = Browse {
+        db: db.clone(),
+        keyring: keyring.clone(),
+        azure: azure.clone(),
+        upstream: upstream.clone(),
+        accounts: accounts.clone(),
+    };
+    let service_hooks = ServiceHooks {
+        db: db.clone(),
+        keyring: keyring.clone(),
+        azure: azure.clone(),
+        upstream: upstream.clone(),
+        public_url,
+        allow_private_upstreams: config.allow_private_upstreams,
+    };
+    let integrations = Integrations {
+        db: db.clone(),
+        keyring: keyring.clone(),
+        azure: azure.clone(),
+        known_integrations: known_integrations.clone(),
+        service_hooks: service_hooks.clone(),
+        config: Arc::new(IntegrationsConfig {
+            allow_private_upstreams: config.allow_private_upstreams,
+            allow_custom_oauth_hosts: config.allow_custom_oauth_hosts,
+            webhook_password_grace: config.webhook_password_grace,
+            entra_authority: config.entra_authority.clone(),
+        }),
+    };
+    let inbox = Inbox {
+        db: db.clone(),
+        keyring: keyring.clone(),
+        azure,
+        ingest: IngestQueue::spawn(writer_db.unwrap_or_else(|| db.clone())),
+        known_integrations: known_integrations.clone(),
+        mention_names: Default::default(),
+        webhook_rate_limit: TokenRateLimit::new(config.webhook_rate_limit),
+        upstream,
+        config: Arc::new(InboxConfig {
+            webhook_max_body_bytes: config.webhook_max_body_bytes,
+            vssps_url: config.vssps_url.clone(),
+        }),
+    };
+    let automations = Automations {
+        db: db.clone(),
+        keyring,
+        known_integrations,
+        config: Arc::new(AutomationsConfig {
+            allow_private_upstreams: config.allow_private_upstreams,
+            automation_max_attempts: config.automation_max_attempts,
+            automation_retry_base: config.automation_retry_base,
+            outbox_poll_interval: config.outbox_poll_interval,
+        }),
+    };
+    let tokens = Tokens {
+        service: TokenService::new(db.clone(), config.token_cache_ttl),
+        rate_limit: TokenRateLimit::new(config.token_rate_limit),
+    };
+    Capabilities {
+        db,
+        tokens,
+        accounts,
+        browse,
+        service_hooks,
+        integrations,
+        inbox,
+        automations,
+        introspection: config.introspection,
+    }
+}
+
+fn router(caps: Capabilities, cors_origins: &[String]) -> Router {
+    let schema = graphql::schema(Some(caps.clone()));
     let gql = Router::new()
         .route("/graphql", get(crate::http::playground::page).post(handler::graphql))
         .route("/graphql/assets/{name}", get(crate::http::playground::asset))
         .route("/graphql/ws", get(handler::subscriptions))
-        .with_state((state.clone(), schema));
-    let cors = crate::http::cors::layer(&state.config.cors_origins);
+        .with_state((caps.clone(), schema));
+    let cors = crate::http::cors::layer(cors_origins);
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/oauth/azure-devops/callback", get(crate::user_authorizations::callback::callback))
         .route("/metrics", get(crate::metrics::render))
-        .with_state(state.clone())
+        .with_state(caps.clone())
         .merge(gql)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::http::MAX_BODY))
         // Outside that limit: the webhook route streams its body and keeps an oversized one
@@ -164,7 +275,7 @@ fn router(state: AppState) -> Router {
         .merge(
             Router::new()
                 .route("/webhooks/azure-devops/{integration_id}", post(crate::webhooks::route::receive))
-                .with_state(state),
+                .with_state(caps),
         );
     if let Some(cors) = cors {
         router = router.layer(cors);
@@ -176,8 +287,8 @@ fn router(state: AppState) -> Router {
         .layer(crate::http::request_id::set())
 }
 
-async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if store::ping(&state.db).await {
+async fn readyz(State(db): State<DatabaseConnection>) -> (StatusCode, &'static str) {
+    if store::ping(&db).await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")

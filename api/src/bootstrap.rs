@@ -1,8 +1,6 @@
 //! First start: the `default` tenant, its `admin` user and a first ADMIN token, printed once.
 
-use std::io::Write;
-
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 
 use crate::auth::{Role, api_token};
@@ -31,36 +29,35 @@ pub async fn first_admin(db: &DatabaseConnection, config: &Config) -> Result<Opt
         Some(t) => t.expose_secret().to_owned(),
         None => api_token::new_token_value(),
     };
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let tenant = store::tenants::ensure_tenant(&txn, DEFAULT_TENANT).await?;
     let user = store::tenants::ensure_user(&txn, &tenant.id, DEFAULT_ADMIN).await?;
     api_token::issue(&txn, &tenant.id, &user.id, Role::Admin, Some("bootstrap".into()), &value).await?;
     txn.commit().await?;
     if config.bootstrap_token.is_none() {
         let path = config.admin_token_file();
-        write_private(&path, &value)
+        crate::private_files::replace_private_text(&path, &value)
             .map_err(|source| BootstrapError::Write { path: path.display().to_string(), source })?;
-        // Printed once, on purpose: this is the only way an operator learns the first token.
-        println!(
-            "First admin API token (tenant {DEFAULT_TENANT}, user {DEFAULT_ADMIN}), also written to {}:",
-            path.display()
-        );
-        println!("{value}");
+        show_once(config, &path, &value);
     }
     tracing::info!(tenant = DEFAULT_TENANT, user = DEFAULT_ADMIN, "created the first admin token");
     Ok(Some(value))
 }
 
-/// Writes `content` to a new file readable by its owner only.
-pub fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+/// Shows the first token once, on purpose: this is how an operator learns it. On a terminal it is
+/// printed; with JSON logs stdout is a log pipeline, so the token goes only to the controlling
+/// terminal when there is one, and the log names the file, never the token.
+fn show_once(config: &Config, path: &std::path::Path, value: &str) {
+    use std::io::{IsTerminal as _, Write as _};
+    let text = format!(
+        "First admin API token (tenant {DEFAULT_TENANT}, user {DEFAULT_ADMIN}), also written to {}:\n{value}\n",
+        path.display()
+    );
+    if std::io::stdout().is_terminal() || !config.log_json {
+        print!("{text}");
+        return;
     }
-    let mut f = opts.open(path)?;
-    writeln!(f, "{content}")?;
-    f.sync_all()
+    let on_tty =
+        std::fs::OpenOptions::new().write(true).open("/dev/tty").and_then(|mut tty| tty.write_all(text.as_bytes()));
+    tracing::info!(path = %path.display(), shown_on_terminal = on_tty.is_ok(), "the first admin token is in the token file");
 }

@@ -4,12 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sea_orm::TransactionTrait;
 
 use crate::app::{self, App};
 use crate::auth::{Role, api_token};
 use crate::config::Config;
-use crate::crypto::{KeyFile, MasterKey};
 use crate::domain::global_id;
 use crate::{graphql, store, telemetry};
 
@@ -35,8 +33,13 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Re-seal every secret under a new master key (the old one from VCSLINK_MASTER_KEY_OLD or the key file).
-    RotateKey,
+    /// Re-seal every secret under a new master key (from VCSLINK_MASTER_KEY, or a new one added to
+    /// the key file), keeping the previous key; `--finish` drops the previous key once no secret names it.
+    RotateKey {
+        /// Re-seal what still names a previous key, then drop the previous keys if none does.
+        #[arg(long)]
+        finish: bool,
+    },
     /// Print the effective configuration, secrets masked.
     CheckConfig,
     /// Print a generated docs table: `config`, `troubleshooting` or `errors`.
@@ -96,7 +99,8 @@ pub async fn run() -> ExitCode {
             token_create(config, tenant, role, user, name).await
         }
         Command::Token { command: TokenCommand::Revoke { id } } => token_revoke(config, id).await,
-        Command::RotateKey => rotate_key(config).await,
+        Command::RotateKey { finish: false } => crate::rotation::rotate(&config).await.map(|done| println!("{done}")),
+        Command::RotateKey { finish: true } => crate::rotation::finish(&config).await.map(|done| println!("{done}")),
         Command::PrintSchema { output, check } => print_schema(output, check),
         Command::CheckConfig => {
             print!("{}", crate::docs::effective_config(&config));
@@ -143,7 +147,7 @@ async fn token_create(
         CliRole::Member => Role::Member,
     };
     let value = api_token::new_token_value();
-    let txn = db.begin().await.map_err(|e| e.to_string())?;
+    let txn = crate::store::begin_write(&db).await.map_err(|e| e.to_string())?;
     let t = store::tenants::ensure_tenant(&txn, &tenant).await.map_err(|e| e.to_string())?;
     let u = store::tenants::ensure_user(&txn, &t.id, &user).await.map_err(|e| e.to_string())?;
     let row = api_token::issue(&txn, &t.id, &u.id, role, name, &value).await.map_err(|e| e.to_string())?;
@@ -172,38 +176,6 @@ async fn token_revoke(config: Config, id: String) -> Result<(), String> {
     } else {
         Err(format!("no active token {id}"))
     }
-}
-
-/// With `VCSLINK_MASTER_KEY` set, re-seals under it (old key from `VCSLINK_MASTER_KEY_OLD`). Without,
-/// generates a new key: the key file first holds new and old key, then every blob is re-sealed in one
-/// transaction, then the old key is dropped from the file. A failure at any step leaves every secret
-/// readable.
-async fn rotate_key(config: Config) -> Result<(), String> {
-    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
-    if config.master_key.is_some() {
-        let keyring = app::load_keyring(&config).map_err(|e| e.to_string())?;
-        let n = store::rotate::reseal_all(&db, &keyring).await.map_err(|e| e.to_string())?;
-        println!("re-sealed {n} secrets under key {}", keyring.current().key_id_hex());
-        return Ok(());
-    }
-    let file = KeyFile::new(config.key_file());
-    let old = file.load().map_err(|e| e.to_string())?;
-    let new_key = MasterKey::generate();
-    let mut keys: Vec<&MasterKey> = vec![&new_key];
-    keys.extend(old.keys());
-    file.write_atomic(&keys).map_err(|e| e.to_string())?;
-    let keyring = old.rotated(new_key.clone());
-    let n = match store::rotate::reseal_all(&db, &keyring).await {
-        Ok(n) => n,
-        Err(e) => {
-            // Nothing was written (one transaction): put the old key file back as it was.
-            file.write_atomic(&old.keys()).map_err(|w| format!("{e}; restoring the key file also failed: {w}"))?;
-            return Err(format!("{e}; nothing was changed, every secret stays sealed under the old key"));
-        }
-    };
-    file.write_atomic(&[&new_key]).map_err(|e| e.to_string())?;
-    println!("re-sealed {n} secrets under new key {}", new_key.key_id_hex());
-    Ok(())
 }
 
 fn print_schema(output: Option<PathBuf>, check: bool) -> Result<(), String> {

@@ -77,6 +77,7 @@ pub fn effective_config(c: &Config) -> String {
         ("VCSLINK_MASTER_KEY_OLD", set(&c.master_key_old).into()),
         ("VCSLINK_BOOTSTRAP_TOKEN", set(&c.bootstrap_token).into()),
         ("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", c.allow_private_upstreams.to_string()),
+        ("VCSLINK_ALLOW_CUSTOM_OAUTH_HOSTS", c.allow_custom_oauth_hosts.to_string()),
         ("VCSLINK_ENTRA_AUTHORITY", c.entra_authority.to_string()),
         ("VCSLINK_PROFILE_URL", c.profile_url.to_string()),
         ("VCSLINK_VSSPS_URL", c.vssps_url.to_string()),
@@ -89,9 +90,11 @@ pub fn effective_config(c: &Config) -> String {
         ("VCSLINK_WEBHOOK_RATE_LIMIT", c.webhook_rate_limit.to_string()),
         ("VCSLINK_WEBHOOK_MAX_BODY_BYTES", c.webhook_max_body_bytes.to_string()),
         ("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS", c.webhook_password_grace.as_secs().to_string()),
+        ("VCSLINK_SERVICE_HOOK_RETRY_SECONDS", c.service_hook_retry_interval.as_secs().to_string()),
         ("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", c.upstream_timeout.as_secs().to_string()),
         ("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS", c.upstream_connect_timeout.as_secs().to_string()),
         ("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS", c.upstream_cache_ttl.as_secs().to_string()),
+        ("VCSLINK_KEY_RELOAD_SECONDS", c.key_reload_interval.as_secs().to_string()),
     ];
     let mut out = String::new();
     for k in KEYS {

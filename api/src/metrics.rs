@@ -72,10 +72,16 @@ pub fn upstream_request(endpoint: String, status: String, seconds: f64) {
 }
 
 /// One webhook delivery: `event_type` as stored (`CODE_PUSHED`, ..., `OTHER`, or `-` when refused),
-/// `outcome` = stored, duplicate, unauthorized, gone, malformed, too_large, unavailable.
+/// `outcome` = stored, quarantined, duplicate, rate_limited, unauthorized, gone, unavailable.
 pub fn webhook_delivery(event_type: &'static str, outcome: &'static str) {
     metrics::counter!("vcslink_webhook_deliveries_total", "event_type" => event_type, "outcome" => outcome)
         .increment(1);
+}
+
+/// One OAuth callback: `outcome` = connected, bad_state, declined, refused, no_code,
+/// integration_changed, upstream_unavailable, not_member, internal.
+pub fn oauth_callback(outcome: &'static str) {
+    metrics::counter!("vcslink_oauth_callbacks_total", "outcome" => outcome).increment(1);
 }
 
 /// One group commit of the webhook writer: how many deliveries it stored or refused together.

@@ -45,7 +45,7 @@ pub async fn start(config: Config, client: &reqwest::Client) -> (Server, f64) {
     let started = Instant::now();
     let app = App::build(config).await.expect("server builds");
     let base = format!("http://127.0.0.1:{}", app.port());
-    let db = app.state().db.clone();
+    let db = app.db().clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let serving = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;

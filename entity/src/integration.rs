@@ -44,6 +44,9 @@ pub struct Model {
     pub last_verification: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// How users may connect: `OAUTH`, `PERSONAL_ACCESS_TOKEN`, comma-separated; NULL: every way
+    /// the integration can offer.
+    pub user_authorization_methods: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

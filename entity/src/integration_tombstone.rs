@@ -1,4 +1,5 @@
-//! What remains of an unlinked integration: its id, so webhook deliveries get 410 Gone.
+//! What remains of an unlinked integration: its id and keyed fingerprints of the webhook passwords
+//! it accepted, so a delivery that knows one gets 410 Gone (and anyone else 401).
 
 use sea_orm::entity::prelude::*;
 
@@ -9,6 +10,8 @@ pub struct Model {
     pub id: String,
     pub tenant_id: String,
     pub unlinked_at: DateTimeUtc,
+    /// Comma-separated keyed fingerprints (HMAC, see `crypto::mac`); `None` for older tombstones.
+    pub webhook_password_fingerprints: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

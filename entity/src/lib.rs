@@ -8,6 +8,7 @@ pub mod idempotency_key;
 pub mod integration;
 pub mod integration_tombstone;
 pub mod oauth_state;
+pub mod parked_authorization;
 pub mod service_hook;
 pub mod tenant;
 pub mod user;

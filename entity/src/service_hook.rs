@@ -17,6 +17,9 @@ pub struct Model {
     pub project: String,
     pub repository_id: Option<String>,
     pub repository: Option<String>,
+    /// Set while Azure DevOps still holds an older webhook password for the subscription (its
+    /// update failed); the server retries until it succeeds.
+    pub password_pending_since: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

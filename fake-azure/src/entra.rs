@@ -142,6 +142,12 @@ fn authorize(shared: &Shared, req: &Req, tid: &str) -> Response {
     if let Some(error) = world.deny_next_authorization.take() {
         return fail(&error, "AADSTS65004: User declined to consent to access the app.");
     }
+    // The prompt values the authorize endpoint knows (docs/azure-devops-wire.md §5.1); others are refused.
+    if let Some(prompt) = req.q("prompt")
+        && !matches!(prompt, "login" | "none" | "consent" | "select_account")
+    {
+        return fail("invalid_request", &format!("AADSTS90023: Invalid prompt value '{prompt}'."));
+    }
     if req.q("response_type") != Some("code") {
         return fail(
             "unsupported_response_type",

@@ -210,6 +210,7 @@ fn route(ctx: &mut Ctx) -> Response {
         ["_apis", "identities"] => identities::read(ctx),
         ["_apis", "security", "permissionevaluationbatch"] => security::evaluate(ctx),
         ["_apis", "wit", "workitems", _, "comments", ..] => wit::route(ctx, None),
+        ["_apis", "wit", "workitems", _] => wit::work_item(ctx, 3),
         [project, "_apis", area, ..] if *area == "git" || *area == "wit" => {
             let Some(p) = ctx.org().project(project).map(|p| p.id.clone()) else {
                 return errors::project_not_found(&ctx.rest[0]);
@@ -217,7 +218,10 @@ fn route(ctx: &mut Ctx) -> Response {
             match t.as_slice() {
                 [_, _, "git", ..] => git::route(ctx, Some(p), 3),
                 [_, _, "wit", "workitems", _, "comments", ..] => wit::route(ctx, Some(p)),
-                [_, _, "wit", "workitems", _] => wit::patch_work_item(ctx, p),
+                [_, _, "wit", "workitems", _] if ctx.req.method == axum::http::Method::PATCH => {
+                    wit::patch_work_item(ctx)
+                }
+                [_, _, "wit", "workitems", _] => wit::work_item(ctx, 4),
                 _ => errors::route_not_found(&ctx.req.path),
             }
         }

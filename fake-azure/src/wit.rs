@@ -39,10 +39,10 @@ pub fn route(ctx: &mut Ctx, project: Option<String>) -> Response {
     if let Some(refused) = crate::auth::require_scope(ctx, &[scope]) {
         return refused;
     }
+    // Work item ids are organization-wide: the project in the URL (already checked to exist)
+    // does not restrict which item answers, as the real service's own samples show (see `work_item`).
     let raw_id = ctx.rest[at].clone();
-    let found = raw_id.parse::<u32>().ok().filter(|id| {
-        ctx.org().work_items.get(id).is_some_and(|w| project.as_deref().is_none_or(|p| w.project_id == p))
-    });
+    let found = raw_id.parse::<u32>().ok().filter(|id| ctx.org().work_items.contains_key(id));
     let Some(id) = found else {
         return errors::work_item_not_found(&raw_id);
     };
@@ -186,7 +186,7 @@ fn list_revisions(ctx: &mut Ctx, id: u32) -> Response {
 
 /// `PATCH {project}/_apis/wit/workitems/{id}`: only `add /fields/System.History` is applied (it
 /// becomes a discussion comment, HTML); the body must be `application/json-patch+json`.
-pub fn patch_work_item(ctx: &mut Ctx, project: String) -> Response {
+pub fn patch_work_item(ctx: &mut Ctx) -> Response {
     if ctx.req.method != Method::PATCH {
         return errors::method_not_allowed();
     }
@@ -198,8 +198,7 @@ pub fn patch_work_item(ctx: &mut Ctx, project: String) -> Response {
         return errors::unsupported_media_type(&content_type, "PATCH", "application/json-patch+json");
     }
     let raw_id = ctx.rest[4].clone();
-    let found =
-        raw_id.parse::<u32>().ok().filter(|id| ctx.org().work_items.get(id).is_some_and(|w| w.project_id == project));
+    let found = raw_id.parse::<u32>().ok().filter(|id| ctx.org().work_items.contains_key(id));
     let Some(id) = found else {
         return errors::work_item_not_found(&raw_id);
     };
@@ -240,6 +239,51 @@ pub fn patch_work_item(ctx: &mut Ctx, project: String) -> Response {
             "System.ChangedDate": iso(now),
         },
         "url": format!("{pb}/{}/_apis/wit/workItems/{}", wi.project_id, wi.id),
+    });
+    json(StatusCode::OK, &body)
+}
+
+/// Fields `GET …/workitems/{id}` can answer with here; any other name in `fields` is refused as
+/// the real service refuses a field it does not know.
+const FIELDS: [&str; 4] = ["System.Id", "System.TeamProject", "System.AreaPath", "System.WorkItemType"];
+
+/// `GET [{project}/]_apis/wit/workitems/{id}[?fields=…]` at a released version: the item of that id
+/// in the organization, whatever project the URL names. Microsoft's "Get work item" sample asks
+/// under `Fabrikam-Fiber-Git` and is answered with an item whose `System.TeamProject` is
+/// `MyAgilePrj2` (learn.microsoft.com/rest/api/azure/devops/wit/work-items/get-work-item, 7.1).
+pub fn work_item(ctx: &mut Ctx, at: usize) -> Response {
+    if ctx.req.method != Method::GET {
+        return errors::method_not_allowed();
+    }
+    if let Some(refused) = crate::auth::require_scope(ctx, &["vso.work"]) {
+        return refused;
+    }
+    let raw_id = ctx.rest[at].clone();
+    let Some(wi) = raw_id.parse::<u32>().ok().and_then(|id| ctx.org().work_items.get(&id)) else {
+        return errors::work_item_not_found(&raw_id);
+    };
+    let project = ctx.org().project_by_id(&wi.project_id).map(|p| p.name.clone()).unwrap_or_default();
+    let all = [
+        ("System.Id", json!(wi.id)),
+        ("System.TeamProject", json!(project)),
+        ("System.AreaPath", json!(project)),
+        ("System.WorkItemType", json!("Bug")),
+    ];
+    let wanted: Option<Vec<String>> = ctx.req.q("fields").map(|f| f.split(',').map(|n| n.trim().to_owned()).collect());
+    if let Some(unknown) = wanted.iter().flatten().find(|n| !FIELDS.iter().any(|f| f.eq_ignore_ascii_case(n))) {
+        return errors::bad_request(&format!("TF51535: Cannot find field {unknown}."));
+    }
+    let fields: serde_json::Map<String, Value> = all
+        .into_iter()
+        .filter(|(name, _)| wanted.as_ref().is_none_or(|w| w.iter().any(|n| n.eq_ignore_ascii_case(name))))
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect();
+    let pb = ctx.public_base();
+    let body = json!({
+        "id": wi.id,
+        "rev": wi.comments.len() + 1,
+        "fields": fields,
+        "url": format!("{pb}/_apis/wit/workItems/{}", wi.id),
     });
     json(StatusCode::OK, &body)
 }

@@ -7,6 +7,10 @@ mod m20261122_000002_integrations;
 mod m20261122_000003_user_authorizations;
 mod m20261122_000004_webhooks;
 mod m20261202_000005_delivery_details;
+mod m20261202_000009_hook_password_pending;
+mod m20261202_000010_parked_authorizations;
+mod m20261202_000011_tombstone_password;
+mod m20261203_000012_user_authorization_methods;
 
 pub struct Migrator;
 
@@ -19,6 +23,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_user_authorizations::Migration),
             Box::new(m20261122_000004_webhooks::Migration),
             Box::new(m20261202_000005_delivery_details::Migration),
+            Box::new(m20261202_000009_hook_password_pending::Migration),
+            Box::new(m20261202_000010_parked_authorizations::Migration),
+            Box::new(m20261202_000011_tombstone_password::Migration),
+            Box::new(m20261203_000012_user_authorization_methods::Migration),
         ]
     }
 }

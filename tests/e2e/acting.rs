@@ -1,46 +1,20 @@
 //! Acting as the user: branches, pull requests, comments, work item comments and clone
 //! credentials go to Azure DevOps with the caller's own token; without one, the hint.
 
-use fake_azure::{DEFAULT_ORG, Pat, RecordedRequest, User};
+use fake_azure::{DEFAULT_ORG, Pat, User};
 use serde_json::{Value, json};
 
-use crate::authorization::{VIEWER_AUTH, connect, oauth_integration, viewer_auth};
-use crate::on_both_backends;
-use crate::support::{TestApp, error_code};
+use crate::support::acting::{
+    COMMENT, CREATE_BRANCH, CREATE_PR, REPO, WI_COMMENTS, auth_of, bearer_after_connect, last,
+};
+use crate::support::authorizations::{DISCONNECT, SET_PAT, VIEWER_AUTH, connect, viewer_auth};
+use crate::support::integrations::oauth_integration;
+use crate::support::{TestApp, captured_logs, error_code, on_both_backends};
 
-pub const REPO: &str = "contoso/Platform/api-gateway";
-pub const CREATE_BRANCH: &str = "mutation($i: CreateBranchInput!) { createBranch(input: $i) { \
-    branch { name refName objectId } clientMutationId } }";
-pub const CREATE_PR: &str = "mutation($i: CreatePullRequestInput!) { createPullRequest(input: $i) { \
-    pullRequest { number title description isDraft sourceBranch targetBranch createdBy status } clientMutationId } }";
-pub const COMMENT: &str = "mutation($i: AddPullRequestCommentInput!) { addPullRequestComment(input: $i) { \
-    comment { id threadId parentCommentId content author } clientMutationId } }";
-pub const WI_COMMENT: &str = "mutation($i: AddWorkItemCommentInput!) { addWorkItemComment(input: $i) { \
+const WI_COMMENT: &str = "mutation($i: AddWorkItemCommentInput!) { addWorkItemComment(input: $i) { \
     comment { id threadId content author } clientMutationId } }";
-pub const WI_COMMENTS: &str = "query($id: ID!) { workItemComments(integrationId: $id, project: \"Platform\", workItemId: 4521) { \
-    totalCount edges { node { id content author } } } }";
-pub const CLONE: &str = "mutation($i: CloneCredentialsInput!) { cloneCredentials(input: $i) { \
+const CLONE: &str = "mutation($i: CloneCredentialsInput!) { cloneCredentials(input: $i) { \
     cloneUrl username password expiresAt clientMutationId } }";
-
-/// The `Authorization` header value of a recorded request.
-pub fn auth_of(r: &RecordedRequest) -> String {
-    r.header("authorization").unwrap_or_default().to_owned()
-}
-
-/// The last request whose method is `method` and path ends with `suffix`.
-pub fn last(app: &TestApp, method: &str, suffix: &str) -> RecordedRequest {
-    app.fake
-        .requests()
-        .into_iter()
-        .rev()
-        .find(|r| r.method == method && r.path.to_ascii_lowercase().ends_with(&suffix.to_ascii_lowercase()))
-        .unwrap_or_else(|| panic!("no {method} …{suffix}"))
-}
-
-/// The bearer header the callback used to learn who connected (the user's first access token).
-pub fn bearer_after_connect(app: &TestApp) -> String {
-    auth_of(&last(app, "GET", "/_apis/connectionData"))
-}
 
 async fn a_connected_user_acts_with_their_own_token(app: TestApp) {
     let id = oauth_integration(&app, "oauth", true).await;
@@ -156,10 +130,20 @@ async fn a_connected_user_acts_with_their_own_token(app: TestApp) {
     assert_eq!(cc["username"], "lee@contoso.com");
     assert!(cc["expiresAt"].as_str().is_some());
     let password = cc["password"].as_str().unwrap_or("");
-    assert!(
-        !password.is_empty() && !crate::support::captured_logs().contains(password),
-        "clone password in a log line"
-    );
+    assert!(!password.is_empty() && !captured_logs().contains(password), "clone password in a log line");
+
+    // Every clone credential handed out is audited with the token that asked for it.
+    let alice_token = app.gql_as(Some(&alice), "{ viewer { tokenId } }", json!({})).await;
+    let events = app.gql("{ auditEvents(first: 50) { nodes { action actor actorTokenId } } }", json!({})).await;
+    let cloned: Vec<&Value> = events["data"]["auditEvents"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter(|e| e["action"] == "repository.clone_credentials")
+        .collect();
+    assert_eq!(cloned.len(), 1, "{events}");
+    assert_eq!(cloned[0]["actor"], "alice");
+    assert_eq!(cloned[0]["actorTokenId"], alice_token["data"]["viewer"]["tokenId"]);
 }
 on_both_backends!(a_connected_user_acts_with_their_own_token);
 
@@ -204,9 +188,7 @@ async fn two_users_stay_apart(app: TestApp) {
     let alice_bearer = bearer_after_connect(&app);
     let bob_pat = "bobpat0123456789abcdefghijklmnopqrstuvwxyz01234567";
     app.fake.add_pat(DEFAULT_ORG, bob_pat, Pat::full(User::lee()));
-    let set = app
-        .gql_as(Some(&bob), crate::authorization::SET_PAT, json!({ "i": { "integrationId": id, "token": bob_pat } }))
-        .await;
+    let set = app.gql_as(Some(&bob), SET_PAT, json!({ "i": { "integrationId": id, "token": bob_pat } })).await;
     assert!(set.get("errors").is_none(), "{set}");
     assert_eq!(viewer_auth(&app, &alice, &id).await["method"], "OAUTH");
     assert_eq!(viewer_auth(&app, &bob, &id).await["method"], "PERSONAL_ACCESS_TOKEN");
@@ -228,7 +210,7 @@ async fn two_users_stay_apart(app: TestApp) {
     assert_eq!(by("alice/x"), Some(alice_bearer.clone()));
     assert!(by("bob/x").is_some_and(|a| a.starts_with("Basic ")));
     // Bob disconnecting leaves Alice connected; Bob is back to the hint.
-    app.gql_as(Some(&bob), crate::authorization::DISCONNECT, json!({ "i": { "integrationId": id } })).await;
+    app.gql_as(Some(&bob), DISCONNECT, json!({ "i": { "integrationId": id } })).await;
     assert_eq!(viewer_auth(&app, &alice, &id).await["method"], "OAUTH");
     let denied = app
         .gql_as(

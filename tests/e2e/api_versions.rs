@@ -5,9 +5,8 @@
 use fake_azure::{DEFAULT_ORG, DEFAULT_PAT, Pat, RecordedRequest, ServerOptions, ServerRelease, User};
 use serde_json::{Value, json};
 
-use crate::acting::{COMMENT, CREATE_BRANCH, CREATE_PR};
-use crate::queries;
-use crate::support::{Backend, TestApp, public_url, spawn_with};
+use crate::support::acting::{COMMENT, CREATE_BRANCH, CREATE_PR};
+use crate::support::{Backend, TestApp, public_url, queries, spawn_with};
 
 const COLLECTION: &str = "DefaultCollection";
 const WI_COMMENT: &str = "mutation($i: AddWorkItemCommentInput!) { addWorkItemComment(input: $i) { \

@@ -1,86 +1,14 @@
 //! Users authorize themselves: the OAuth round trip over HTTP, state misuse, consent denied,
 //! return URLs, personal PATs, disconnecting, and two users kept apart.
 
-use fake_azure::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PAT, DEFAULT_TENANT, Pat, User};
-use serde_json::{Value, json};
+use fake_azure::{DEFAULT_CLIENT_ID, DEFAULT_TENANT, Pat, User};
+use serde_json::json;
 
-use crate::on_both_backends;
-use crate::queries;
-use crate::support::{Backend, TestApp, error_code, spawn_with};
-
-pub const START: &str = "mutation($i: StartAzureDevOpsAuthorizationInput!) { startAzureDevOpsAuthorization(input: $i) { \
-    authorizationUrl expiresAt warnings clientMutationId } }";
-pub const VIEWER_AUTH: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { viewerAuthorization { \
-    method status authenticatedAs expiresAt scopes refreshable } } }";
-pub const SET_PAT: &str = "mutation($i: SetPersonalAccessTokenInput!) { setPersonalAccessToken(input: $i) { \
-    authorization { method status authenticatedAs expiresAt scopes } clientMutationId } }";
-pub const DISCONNECT: &str = "mutation($i: DisconnectAzureDevOpsInput!) { disconnectAzureDevOps(input: $i) { \
-    disconnected clientMutationId } }";
-
-/// An integration with the fake's OAuth app, and the integration PAT when `with_pat`.
-pub async fn oauth_integration(app: &TestApp, name: &str, with_pat: bool) -> String {
-    let mut input = json!({ "name": name, "organizationUrl": app.org_url(), "flavor": "SERVICES",
-        "oauthApp": { "tenantId": DEFAULT_TENANT, "clientId": DEFAULT_CLIENT_ID, "clientSecret": DEFAULT_CLIENT_SECRET } });
-    if with_pat {
-        input["personalAccessToken"] = json!(DEFAULT_PAT);
-    }
-    let body = app.gql(&queries::create(), json!({ "i": input })).await;
-    body.pointer("/data/createAzureDevOpsIntegration/integration/id")
-        .and_then(Value::as_str)
-        .expect("created")
-        .to_owned()
-}
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
-}
-
-/// The callback's answer: status, `Location` (when redirected) and body.
-pub struct Callback {
-    pub status: u16,
-    pub location: Option<String>,
-    pub body: String,
-    pub url: String,
-}
-
-/// Starts the flow as `token` and returns the authorization URL.
-pub async fn start(app: &TestApp, token: &str, integration: &str, return_url: Option<&str>) -> Value {
-    app.gql_as(
-        Some(token),
-        START,
-        json!({ "i": { "integrationId": integration, "returnUrl": return_url, "clientMutationId": "s1" } }),
-    )
-    .await
-}
-
-/// What a browser does: open the authorize URL on Entra, follow its redirect to our callback.
-pub async fn follow(authorization_url: &str) -> Callback {
-    let http = no_redirects();
-    let entra = http.get(authorization_url).send().await.expect("authorize");
-    assert_eq!(entra.status().as_u16(), 302, "Entra redirects back");
-    let back = entra.headers()["location"].to_str().expect("location").to_owned();
-    get_callback(&back).await
-}
-
-pub async fn get_callback(url: &str) -> Callback {
-    let r = no_redirects().get(url).send().await.expect("callback");
-    let status = r.status().as_u16();
-    let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    Callback { status, location, body: r.text().await.unwrap_or_default(), url: url.to_owned() }
-}
-
-/// The whole round trip for `token`; returns the callback's answer.
-pub async fn connect(app: &TestApp, token: &str, integration: &str) -> Callback {
-    let started = start(app, token, integration, None).await;
-    let url = started["data"]["startAzureDevOpsAuthorization"]["authorizationUrl"].as_str().expect("url").to_owned();
-    follow(&url).await
-}
-
-pub async fn viewer_auth(app: &TestApp, token: &str, integration: &str) -> Value {
-    let body = app.gql_as(Some(token), VIEWER_AUTH, json!({ "id": integration })).await;
-    assert!(body.get("errors").is_none(), "{body}");
-    body["data"]["azureDevOpsIntegration"]["viewerAuthorization"].clone()
-}
+use crate::support::authorizations::{
+    DISCONNECT, PENDING, SET_PAT, complete, connect, count_rows, follow, get_callback, handle_of, start, viewer_auth,
+};
+use crate::support::integrations::oauth_integration;
+use crate::support::{Backend, TestApp, captured_responses, error_code, on_both_backends, spawn_with};
 
 async fn the_oauth_round_trip_connects_the_caller(app: TestApp) {
     let id = oauth_integration(&app, "oauth", false).await;
@@ -96,9 +24,22 @@ async fn the_oauth_round_trip_connects_the_caller(app: TestApp) {
     assert_eq!(q["redirect_uri"], format!("{}/oauth/azure-devops/callback", app.base));
     assert!(q["scope"].contains("offline_access"));
 
+    assert_eq!(q["prompt"], "select_account", "the user sees which account is being connected");
+
     let cb = follow(url.as_str()).await;
     assert_eq!(cb.status, 200, "{}", cb.body);
-    assert!(cb.body.contains("Azure DevOps is connected"), "{}", cb.body);
+    assert!(cb.body.contains("dana@contoso.com"), "the page names the account: {}", cb.body);
+    let handle = handle_of(&cb).expect("the page shows the handle");
+    assert!(viewer_auth(&app, &alice, &id).await.is_null(), "nothing is connected before completion");
+    let pending = app.gql_as(Some(&alice), PENDING, json!({ "h": handle })).await;
+    let pending = &pending["data"]["pendingAzureDevOpsAuthorization"];
+    assert_eq!(pending["authenticatedAs"], "dana@contoso.com", "{pending}");
+    assert_eq!(pending["integration"]["id"], id.as_str());
+    let done = complete(&app, &alice, &handle).await;
+    assert_eq!(done["data"]["completeAzureDevOpsAuthorization"]["authorization"]["method"], "OAUTH", "{done}");
+    assert_eq!(done["data"]["completeAzureDevOpsAuthorization"]["clientMutationId"], "c1");
+    let again = complete(&app, &alice, &handle).await;
+    assert_eq!(error_code(&again), Some("NOT_FOUND"), "a handle is single use: {again}");
 
     let auth = viewer_auth(&app, &alice, &id).await;
     assert_eq!(auth["method"], "OAUTH");
@@ -156,23 +97,62 @@ async fn declined_consent_stores_nothing_and_says_what_to_do() {
     assert!(viewer_auth(&app, &alice, &id).await.is_null());
 }
 
-#[tokio::test]
-async fn a_state_lands_on_the_user_who_started_it_only() {
-    let app = spawn_with(Backend::Sqlite, |_| {}).await.expect("app");
+/// The attack: a MEMBER starts a flow and forwards the genuine Microsoft link to a colleague, who
+/// is already signed in and consented, so one click finishes it. The tokens land on nobody.
+async fn a_forwarded_link_files_the_colleagues_tokens_under_nobody(app: TestApp) {
     let id = oauth_integration(&app, "oauth", false).await;
-    let alice = app.token("alice", "MEMBER").await;
-    let bob = app.token("bob", "MEMBER").await;
-    // Alice starts; whoever's browser finishes it, the tokens are Alice's, never Bob's.
-    let started = start(&app, &alice, &id, None).await;
-    let url = started["data"]["startAzureDevOpsAuthorization"]["authorizationUrl"].as_str().expect("url").to_owned();
+    let mallory = app.token("mallory", "MEMBER").await;
+    let lee = app.token("lee", "MEMBER").await;
+    let started = start(&app, &mallory, &id, Some(&format!("{}/settings", app.base))).await;
+    let link = started["data"]["startAzureDevOpsAuthorization"]["authorizationUrl"].as_str().expect("url").to_owned();
+
+    // Lee's browser opens the link and signs in as Lee.
     app.fake.set_sign_in_user(DEFAULT_TENANT, User::lee());
-    assert_eq!(follow(&url).await.status, 200);
-    assert_eq!(viewer_auth(&app, &alice, &id).await["authenticatedAs"], "lee@contoso.com");
-    assert!(viewer_auth(&app, &bob, &id).await.is_null());
+    let cb = follow(&link).await;
+    assert_eq!(cb.status, 303, "{}", cb.body);
+    let handle = handle_of(&cb).expect("the redirect carries the handle to Lee's browser");
+    assert!(viewer_auth(&app, &mallory, &id).await.is_null(), "the starter got nothing");
+    assert!(viewer_auth(&app, &lee, &id).await.is_null(), "the callback stored nothing for Lee either");
+
+    // Lee's platform session completes it: refused, it is not Lee's flow.
+    let by_lee = complete(&app, &lee, &handle).await;
+    assert_eq!(error_code(&by_lee), Some("NOT_FOUND"), "{by_lee}");
+    let peek = app.gql_as(Some(&lee), PENDING, json!({ "h": handle })).await;
+    assert!(peek["data"]["pendingAzureDevOpsAuthorization"].is_null(), "{peek}");
+    // Without the handle (it went to Lee's browser) Mallory has nothing to complete; a guess fails.
+    let guess = complete(&app, &mallory, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
+    assert_eq!(error_code(&guess), Some("NOT_FOUND"), "{guess}");
+    assert!(viewer_auth(&app, &mallory, &id).await.is_null());
+    assert!(viewer_auth(&app, &lee, &id).await.is_null());
+
     // A made-up state finds nothing.
     let forged = get_callback(&format!("{}/oauth/azure-devops/callback?code=x&state=forged", app.base)).await;
     assert_eq!(forged.status, 400);
-    assert!(viewer_auth(&app, &bob, &id).await.is_null());
+    assert_eq!(count_rows(&app, "user_authorizations").await, 0, "no token was stored for anyone");
+}
+on_both_backends!(a_forwarded_link_files_the_colleagues_tokens_under_nobody);
+
+#[tokio::test]
+async fn a_parked_grant_nobody_completes_is_purged_with_its_tokens() {
+    let ttl = std::time::Duration::from_millis(400);
+    let app = spawn_with(Backend::Sqlite, |c| c.oauth_state_ttl = ttl).await.expect("app");
+    let id = oauth_integration(&app, "oauth", false).await;
+    let alice = app.token("alice", "MEMBER").await;
+    let started = start(&app, &alice, &id, None).await;
+    let link = started["data"]["startAzureDevOpsAuthorization"]["authorizationUrl"].as_str().expect("url").to_owned();
+    let cb = follow(&link).await;
+    let handle = handle_of(&cb).expect("handle");
+    assert_eq!(count_rows(&app, "parked_authorizations").await, 1);
+    // The janitor runs as often as a flow lives: the row goes without anyone asking.
+    let mut waited = std::time::Duration::ZERO;
+    while count_rows(&app, "parked_authorizations").await > 0 && waited < std::time::Duration::from_secs(10) {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += std::time::Duration::from_millis(100);
+    }
+    assert_eq!(count_rows(&app, "parked_authorizations").await, 0, "purged, tokens and all");
+    let late = complete(&app, &alice, &handle).await;
+    assert_eq!(error_code(&late), Some("NOT_FOUND"), "{late}");
+    assert!(viewer_auth(&app, &alice, &id).await.is_null());
 }
 
 #[tokio::test]
@@ -189,7 +169,10 @@ async fn the_return_url_must_be_on_an_allowed_origin() {
     let url = ok["data"]["startAzureDevOpsAuthorization"]["authorizationUrl"].as_str().expect("url").to_owned();
     let cb = follow(&url).await;
     assert_eq!(cb.status, 303, "{}", cb.body);
-    assert_eq!(cb.location.as_deref(), Some("https://app.example.com/settings?tab=vcs"));
+    let location = cb.location.clone().unwrap_or_default();
+    assert!(location.starts_with("https://app.example.com/settings?tab=vcs&vcslink_authorization="), "{location}");
+    let done = complete(&app, &alice, &handle_of(&cb).expect("handle")).await;
+    assert!(done.get("errors").is_none(), "{done}");
     assert_eq!(viewer_auth(&app, &alice, &id).await["method"], "OAUTH");
 }
 
@@ -228,6 +211,6 @@ async fn a_personal_pat_is_checked_stored_and_disconnected(app: TestApp) {
     assert!(viewer_auth(&app, &alice, &id).await.is_null());
     let again = app.gql_as(Some(&alice), DISCONNECT, json!({ "i": { "integrationId": id } })).await;
     assert_eq!(again["data"]["disconnectAzureDevOps"]["disconnected"], false);
-    assert!(!crate::support::captured_responses().contains(lee_pat), "a personal PAT in a response");
+    assert!(!captured_responses().contains(lee_pat), "a personal PAT in a response");
 }
 on_both_backends!(a_personal_pat_is_checked_stored_and_disconnected);

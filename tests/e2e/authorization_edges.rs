@@ -4,10 +4,10 @@
 use fake_azure::{DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_TENANT, EntraApp};
 use serde_json::{Value, json};
 
-use crate::acting::{CREATE_BRANCH, REPO, auth_of, bearer_after_connect, last};
-use crate::authorization::{START, connect, follow, oauth_integration, start, viewer_auth};
-use crate::queries;
-use crate::support::{error_code, spawn_app};
+use crate::support::acting::{CREATE_BRANCH, REPO, auth_of, bearer_after_connect, last};
+use crate::support::authorizations::{START, connect, follow, follow_and_complete, start, viewer_auth};
+use crate::support::integrations::oauth_integration;
+use crate::support::{error_code, queries, spawn_app};
 
 #[tokio::test]
 async fn an_app_without_offline_access_is_reported_not_ignored() {
@@ -31,7 +31,7 @@ async fn an_app_without_offline_access_is_reported_not_ignored() {
     let warnings = started["data"]["startAzureDevOpsAuthorization"]["warnings"].as_array().cloned().unwrap_or_default();
     assert!(warnings.iter().any(|w| w.as_str().unwrap_or("").contains("offline_access")), "{started}");
     let url = started["data"]["startAzureDevOpsAuthorization"]["authorizationUrl"].as_str().expect("url").to_owned();
-    let cb = follow(&url).await;
+    let cb = follow_and_complete(&app, &alice, &url).await;
     assert_eq!(cb.status, 200);
     assert!(cb.body.contains("no refresh token"), "{}", cb.body);
     assert_eq!(viewer_auth(&app, &alice, &id).await["refreshable"], false);

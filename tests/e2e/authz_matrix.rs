@@ -21,6 +21,7 @@ const fn rule(field: &'static str, admin_only: bool, tenant_scoped: bool) -> Rul
 const RULES: &[Rule] = &[
     // Queries.
     rule("viewer", false, false),
+    rule("pendingAzureDevOpsAuthorization", false, true),
     rule("apiTokens", true, false),
     rule("node", false, true),
     rule("azureDevOpsIntegrations", false, false),
@@ -37,6 +38,7 @@ const RULES: &[Rule] = &[
     rule("rotateWebhookPassword", true, true),
     rule("unlinkAzureDevOpsIntegration", true, true),
     rule("startAzureDevOpsAuthorization", false, true),
+    rule("completeAzureDevOpsAuthorization", false, true),
     rule("setPersonalAccessToken", false, true),
     rule("disconnectAzureDevOps", false, true),
     rule("createBranch", false, true),
@@ -138,7 +140,7 @@ fn show(code: &Option<String>) -> &str {
 async fn integration(app: &TestApp) -> String {
     let body = app
         .gql(
-            &crate::queries::create(),
+            &crate::support::queries::create(),
             json!({ "i": { "name": format!("matrix-{}", uuid::Uuid::new_v4().simple()), "organizationUrl": app.org_url(),
                 "flavor": "SERVICES", "personalAccessToken": fake_azure::DEFAULT_PAT, "verify": false } }),
         )

@@ -1,71 +1,16 @@
 //! Automations: the filter matrix, HMAC signatures checked by a receiver, retries after failures,
 //! and the outbox resumed after a restart.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::{HeaderMap, StatusCode};
 use fake_azure::payloads::{Event, Payload};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::support::automations::{CREATE, Receiver, create, fast};
+use crate::support::integrations::webhook_integration;
+use crate::support::webhooks::deliver;
 use crate::support::{Backend, TestApp, error_code, spawn_with};
-use crate::webhooks::{deliver, integration};
-
-/// A request the receiver got.
-#[derive(Clone, Debug)]
-pub struct Received {
-    pub path: String,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-/// A loopback HTTP receiver that answers 500 to the first `fail_first` requests per path.
-#[derive(Clone)]
-pub struct Receiver {
-    pub base: String,
-    seen: Arc<Mutex<Vec<(Received, u16)>>>,
-    fail_first: Arc<Mutex<usize>>,
-}
-
-impl Receiver {
-    pub async fn start(fail_first: usize) -> Receiver {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let r = Receiver { base, seen: Arc::default(), fail_first: Arc::new(Mutex::new(fail_first)) };
-        let state = r.clone();
-        let app =
-            axum::Router::new().fallback(move |uri: axum::http::Uri, headers: HeaderMap, body: axum::body::Bytes| {
-                let state = state.clone();
-                async move {
-                    let path = uri.path().to_owned();
-                    let mut seen = state.seen.lock().unwrap_or_else(|e| e.into_inner());
-                    let earlier = seen.iter().filter(|(x, _)| x.path == path).count();
-                    let fail = earlier < *state.fail_first.lock().unwrap_or_else(|e| e.into_inner());
-                    let status = if fail { 500 } else { 200 };
-                    seen.push((Received { path, headers, body: body.to_vec() }, status));
-                    StatusCode::from_u16(status).unwrap_or(StatusCode::OK)
-                }
-            });
-        tokio::spawn(async move { axum::serve(listener, app).await.ok() });
-        r
-    }
-
-    pub fn got(&self, path: &str) -> Vec<(Received, u16)> {
-        self.seen.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|(r, _)| r.path == path).cloned().collect()
-    }
-
-    pub async fn wait_for(&self, path: &str, successes: usize) -> Vec<(Received, u16)> {
-        for _ in 0..200 {
-            let got = self.got(path);
-            if got.iter().filter(|(_, s)| *s == 200).count() >= successes {
-                return got;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("{path}: expected {successes} successful sends, got {:?}", self.got(path).len());
-    }
-}
 
 /// HMAC-SHA256 written out here, independent of the server's implementation.
 fn hmac_sha256(key: &[u8], msg: &[u8]) -> String {
@@ -81,23 +26,9 @@ fn hmac_sha256(key: &[u8], msg: &[u8]) -> String {
     hex::encode(Sha256::digest(&opad))
 }
 
-pub fn fast(c: &mut vcslink_api::config::Config) {
-    c.automation_retry_base = Duration::from_millis(50);
-    c.outbox_poll_interval = Duration::from_millis(50);
-}
-
-const CREATE: &str = "mutation($i: CreateAutomationInput!) { createAutomation(input: $i) { clientMutationId secret \
-    automation { id name eventTypes project repository branch triggerPhrase targetUrl secretSet } } }";
-
-pub async fn create(app: &TestApp, input: Value) -> Value {
-    let body = app.gql(CREATE, json!({ "i": input })).await;
-    assert!(body.get("errors").is_none(), "{body}");
-    body["data"]["createAutomation"].clone()
-}
-
 async fn filter_matrix_signatures_and_retries(app: TestApp) {
     let receiver = Receiver::start(2).await;
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let a = create(
         &app,
         json!({ "integrationId": id, "name": "release pushes", "eventTypes": ["CODE_PUSHED"],
@@ -226,7 +157,7 @@ async fn automations_filter_sign_and_retry_on_postgres() {
 async fn a_pending_send_is_resumed_after_a_restart() {
     let receiver = Receiver::start(usize::MAX).await;
     let mut app = spawn_with(Backend::Sqlite, fast).await.expect("sqlite");
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     create(
         &app,
         json!({ "integrationId": id, "name": "all pushes", "eventTypes": ["CODE_PUSHED"],
@@ -243,7 +174,7 @@ async fn a_pending_send_is_resumed_after_a_restart() {
     }
     app.stop_server().await;
     // The receiver recovers while no server runs; the next process picks the send up.
-    *receiver.fail_first.lock().unwrap_or_else(|e| e.into_inner()) = 0;
+    receiver.stop_failing();
     app.restart().await;
     let got = receiver.wait_for("/r", 1).await;
     assert!(

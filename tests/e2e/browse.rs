@@ -7,20 +7,8 @@ use std::time::Duration;
 use fake_azure::{Behaviour, DEFAULT_PAT};
 use serde_json::{Value, json};
 
-use crate::on_both_backends;
-use crate::queries;
-use crate::support::{TestApp, error_code};
-
-/// An integration on the fake's `contoso` with its full-scope PAT (not verified: no calls made).
-pub async fn integration(app: &TestApp, extra: Value) -> String {
-    let mut input = json!({ "name": format!("browse-{}", uuid::Uuid::new_v4()), "organizationUrl": app.org_url(),
-        "flavor": "SERVICES", "personalAccessToken": DEFAULT_PAT, "verify": false });
-    if let (Some(i), Some(e)) = (input.as_object_mut(), extra.as_object()) {
-        i.extend(e.clone());
-    }
-    let body = app.gql(&queries::create(), json!({ "i": input })).await;
-    body.pointer("/data/createAzureDevOpsIntegration/integration/id").and_then(Value::as_str).expect("id").to_owned()
-}
+use crate::support::integrations::pat_integration;
+use crate::support::{TestApp, error_code, on_both_backends, queries};
 
 /// Walks a connection to its end through `pageInfo.endCursor`; returns every node's `key` and the page count.
 async fn walk(app: &TestApp, query: &str, vars: Value, path: &str, key: &str) -> (Vec<String>, usize) {
@@ -66,7 +54,7 @@ async fn every_list_walks_to_its_end_without_loss_or_repeat(app: TestApp) {
         app.fake.add_branch("contoso", "api-gateway", &branch, None);
         app.fake.add_pull_request("contoso", "api-gateway", &branch, "main", &format!("Change {n}"));
     }
-    let id = integration(&app, json!({})).await;
+    let id = pat_integration(&app, json!({})).await;
 
     let (projects, pages) =
         walk(&app, PROJECTS, json!({ "id": id }), "/data/azureDevOpsIntegration/projects", "name").await;
@@ -108,7 +96,7 @@ async fn repositories_pull_requests_and_comments_carry_their_fields(app: TestApp
     app.fake.make_repository_empty("contoso", "empty-repo");
     app.fake.add_repository("contoso", "Website", "old-repo");
     app.fake.disable_repository("contoso", "old-repo");
-    let id = integration(&app, json!({})).await;
+    let id = pat_integration(&app, json!({})).await;
 
     let body = app.gql(REPOS, json!({ "id": id, "project": "Website", "first": 10 })).await;
     let repos = body["data"]["azureDevOpsIntegration"]["repositories"].clone();
@@ -166,7 +154,7 @@ async fn repositories_pull_requests_and_comments_carry_their_fields(app: TestApp
 on_both_backends!(repositories_pull_requests_and_comments_carry_their_fields);
 
 async fn accessible_projects_limit_everything_and_invisible_repositories_are_null(app: TestApp) {
-    let id = integration(&app, json!({ "accessibleProjects": ["Website"] })).await;
+    let id = pat_integration(&app, json!({ "accessibleProjects": ["Website"] })).await;
     let projects = app.gql(PROJECTS, json!({ "id": id })).await;
     let names: Vec<&str> = projects["data"]["azureDevOpsIntegration"]["projects"]["edges"]
         .as_array()
@@ -186,6 +174,30 @@ async fn accessible_projects_limit_everything_and_invisible_repositories_are_nul
     let malformed = app.gql(REPO, json!({ "id": id, "name": "contoso/www" })).await;
     assert_eq!(error_code(&malformed), Some("VALIDATION"));
     assert_eq!(malformed["errors"][0]["extensions"]["field"], "fullName");
+
+    // Work item ids are organization-wide: an item is reached only through its own project.
+    app.fake.add_work_item("contoso", "Website", 9001);
+    let wi = "query($id: ID!, $p: String!, $w: Int!) { workItemComments(integrationId: $id, project: $p, workItemId: $w) { totalCount } }";
+    let own = app.gql(wi, json!({ "id": id, "p": "Website", "w": 9001 })).await;
+    assert!(own.get("errors").is_none(), "{own}");
+    let smuggled = app.gql(wi, json!({ "id": id, "p": "Website", "w": 4521 })).await;
+    assert_eq!(error_code(&smuggled), Some("NOT_FOUND"), "a Platform item read through Website: {smuggled}");
+    let add = "mutation($i: AddWorkItemCommentInput!) { addWorkItemComment(input: $i) { comment { id } } }";
+    let posted = app
+        .gql(add, json!({ "i": { "integrationId": id, "project": "Website", "workItemId": 4521, "text": "hi" } }))
+        .await;
+    assert_eq!(error_code(&posted), Some("NOT_FOUND"), "{posted}");
+    assert!(
+        !app.fake
+            .requests()
+            .iter()
+            .any(|r| r.method == "POST" && r.path.to_ascii_lowercase().contains("/workitems/4521"))
+    );
+    let everywhere = pat_integration(&app, json!({})).await;
+    let mismatched = app.gql(wi, json!({ "id": everywhere, "p": "Website", "w": 4521 })).await;
+    assert_eq!(error_code(&mismatched), Some("NOT_FOUND"), "{mismatched}");
+    let matched = app.gql(wi, json!({ "id": everywhere, "p": "platform", "w": 4521 })).await;
+    assert!(matched.get("errors").is_none(), "{matched}");
 }
 on_both_backends!(accessible_projects_limit_everything_and_invisible_repositories_are_null);
 
@@ -193,18 +205,18 @@ const ONE_REPO: &str =
     "query($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { name } }";
 
 async fn faults_are_retried_or_reported_with_their_codes(app: TestApp) {
-    let id = integration(&app, json!({})).await;
+    let id = pat_integration(&app, json!({})).await;
     // 429 then OK: waited out (Retry-After within the cap).
     app.fake.set_behaviour("contoso", Behaviour::Sequence(vec![Behaviour::RateLimited { retry_after_secs: 1 }]));
     let body = app.gql(ONE_REPO, json!({ "id": id })).await;
     assert_eq!(body["data"]["repository"]["name"], "api-gateway", "{body}");
     // 503 twice then OK: retried.
-    let other = integration(&app, json!({})).await;
+    let other = pat_integration(&app, json!({})).await;
     app.fake.set_behaviour("contoso", Behaviour::Sequence(vec![Behaviour::ServerError, Behaviour::ServerError]));
     let body = app.gql(ONE_REPO, json!({ "id": other })).await;
     assert_eq!(body["data"]["repository"]["name"], "api-gateway", "{body}");
     // A long Retry-After: RATE_LIMITED with retryAfterSeconds.
-    let third = integration(&app, json!({})).await;
+    let third = pat_integration(&app, json!({})).await;
     app.fake.set_behaviour("contoso", Behaviour::RateLimited { retry_after_secs: 120 });
     let body = app.gql(ONE_REPO, json!({ "id": third })).await;
     assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body}");
@@ -232,7 +244,7 @@ async fn the_cache_and_single_flight_bound_upstream_calls(app: TestApp) {
     for n in 0..49 {
         app.fake.add_repository("contoso", "Platform", &format!("many-{n:02}"));
     }
-    let id = integration(&app, json!({})).await;
+    let id = pat_integration(&app, json!({})).await;
     let query = REPOS;
     let vars = json!({ "id": id, "project": "Platform", "first": 50 });
     app.fake.clear_requests();
@@ -248,7 +260,7 @@ async fn the_cache_and_single_flight_bound_upstream_calls(app: TestApp) {
     app.gql(query, vars.clone()).await;
     assert_eq!(app.fake.requests().len(), 0, "a warm-cache repeat costs no call");
 
-    let other = integration(&app, json!({})).await;
+    let other = pat_integration(&app, json!({})).await;
     app.fake.set_behaviour("contoso", Behaviour::Slow(Duration::from_millis(300)));
     app.fake.clear_requests();
     let vars = json!({ "id": other, "project": "Platform", "first": 50 });
@@ -267,7 +279,7 @@ async fn an_expired_cache_entry_is_revalidated_with_its_etag() {
     .await
     .expect("sqlite");
     app.fake.set_etags(true);
-    let id = integration(&app, json!({})).await;
+    let id = pat_integration(&app, json!({})).await;
     let first = app.gql(ONE_REPO, json!({ "id": id })).await;
     assert_eq!(first["data"]["repository"]["name"], "api-gateway");
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -282,7 +294,7 @@ async fn an_expired_cache_entry_is_revalidated_with_its_etag() {
 #[tokio::test]
 async fn a_reset_connection_is_retried() {
     let app = crate::support::spawn_app().await;
-    let id = integration(&app, json!({})).await;
+    let id = pat_integration(&app, json!({})).await;
     app.fake.set_behaviour("contoso", Behaviour::Sequence(vec![Behaviour::ResetConnection]));
     let body = app.gql(ONE_REPO, json!({ "id": id })).await;
     assert_eq!(body["data"]["repository"]["name"], "api-gateway", "{body}");
@@ -292,7 +304,7 @@ async fn a_reset_connection_is_retried() {
 async fn html_invalid_json_and_oversized_answers_are_clear_errors_not_crashes() {
     let app = crate::support::spawn_app().await;
     for behaviour in [Behaviour::HtmlInsteadOfJson, Behaviour::InvalidJson, Behaviour::Oversized(9 * 1024 * 1024)] {
-        let id = integration(&app, json!({})).await;
+        let id = pat_integration(&app, json!({})).await;
         app.fake.set_behaviour("contoso", behaviour.clone());
         let started = std::time::Instant::now();
         let body = app.gql(ONE_REPO, json!({ "id": id })).await;
@@ -307,7 +319,7 @@ async fn html_invalid_json_and_oversized_answers_are_clear_errors_not_crashes() 
 #[tokio::test]
 async fn a_redirect_is_never_followed() {
     let app = crate::support::spawn_app().await;
-    let id = integration(&app, json!({})).await;
+    let id = pat_integration(&app, json!({})).await;
     app.fake.set_behaviour("contoso", Behaviour::Redirect("http://169.254.169.254/latest/meta-data".into()));
     app.fake.clear_requests();
     let body = app.gql(ONE_REPO, json!({ "id": id })).await;

@@ -54,6 +54,56 @@ async fn a_first_start_creates_the_key_file_and_admin_token_owner_only() {
     assert_eq!(body["data"]["viewer"], json!({ "tenant": "default", "user": "admin", "role": "ADMIN" }));
 }
 
+/// With JSON logs stdout is a log pipeline: the first token goes to its file only (a symlink
+/// planted at that path is replaced, not followed) and the data directory is 0700.
+#[tokio::test]
+async fn with_json_logs_the_first_token_stays_out_of_stdout_and_the_data_dir_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("data dir");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::write(&elsewhere, "untouched").expect("elsewhere");
+    std::os::unix::fs::symlink(&elsewhere, data.join("admin-token")).expect("symlink");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+        .arg("serve")
+        .env("VCSLINK_DATA_DIR", &data)
+        .env_remove("VCSLINK_DATABASE_URL")
+        .env_remove("VCSLINK_BOOTSTRAP_TOKEN")
+        .env_remove("VCSLINK_MASTER_KEY")
+        .env("VCSLINK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("VCSLINK_LOG", "info")
+        .env("VCSLINK_LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start vcslink");
+    let http = reqwest::Client::new();
+    let ready = format!("http://127.0.0.1:{port}/readyz");
+    for _ in 0..200 {
+        if http.get(&ready).send().await.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    child.start_kill().expect("kill");
+    let out = child.wait_with_output().await.expect("output");
+    let token_file = data.join("admin-token");
+    assert!(!std::fs::symlink_metadata(&token_file).expect("token file").file_type().is_symlink());
+    let token = std::fs::read_to_string(&token_file).expect("token").trim().to_owned();
+    assert!(token.starts_with("vcs_"), "{token}");
+    assert_eq!(std::fs::read_to_string(&elsewhere).expect("elsewhere"), "untouched");
+    let logs = [out.stdout, out.stderr].concat();
+    let logs = String::from_utf8_lossy(&logs);
+    assert!(logs.contains("the first admin token is in the token file"), "{logs}");
+    assert!(!logs.contains(&token), "the token reached the log pipeline: {logs}");
+    assert_eq!(std::fs::metadata(&data).expect("data").permissions().mode() & 0o777, 0o700);
+    assert_eq!(std::fs::metadata(&token_file).expect("meta").permissions().mode() & 0o777, 0o600);
+}
+
 #[tokio::test]
 async fn check_config_reads_vcslink_toml_lets_the_environment_win_and_masks_secrets() {
     let dir = tempfile::tempdir().expect("tmp");

@@ -9,9 +9,9 @@ use std::time::Duration;
 use fake_azure::payloads::{Event, Payload};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
-use crate::on_both_backends;
-use crate::support::{Backend, TestApp};
-use crate::webhooks::{deliveries, integration};
+use crate::support::integrations::webhook_integration;
+use crate::support::webhooks::deliveries;
+use crate::support::{Backend, TestApp, on_both_backends};
 
 /// Takes the write lock of the deliveries table in a transaction of a side connection.
 async fn hold_write_lock(app: &TestApp, side: &DatabaseConnection) -> DatabaseTransaction {
@@ -41,7 +41,7 @@ async fn batches(app: &TestApp, base: &str) -> (f64, f64) {
 }
 
 async fn a_burst_shares_commits_and_no_delivery_is_answered_before_its_commit(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let (_child, base) = app.spawn_process(&[]).await;
     let endpoint = format!("{base}/webhooks/{}", endpoint.split_once("/webhooks/").expect("path").1);
     let side = Database::connect(&app.config.database_url).await.expect("side connection");
@@ -94,7 +94,7 @@ async fn a_burst_shares_commits_and_no_delivery_is_answered_before_its_commit(ap
 on_both_backends!(a_burst_shares_commits_and_no_delivery_is_answered_before_its_commit);
 
 async fn a_delivery_that_cannot_be_stored_does_not_fail_the_rest_of_its_batch(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let side = Database::connect(&app.config.database_url).await.expect("side connection");
     // The database refuses one event id, as it might refuse a row for a reason of its own.
     let refuse = match app.backend {

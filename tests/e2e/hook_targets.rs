@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
+use crate::support::integrations::webhook_integration;
 use crate::support::{TestApp, error_code, spawn_app};
-use crate::webhooks::integration;
 
 const INSTALL: &str =
     "mutation($i: InstallServiceHooksInput!) { installServiceHooks(input: $i) { serviceHooks { eventType } } }";
@@ -25,7 +25,7 @@ async fn strict(app: &mut TestApp, public: &str) {
 #[tokio::test]
 async fn a_public_url_azure_devops_would_refuse_is_a_validation_error_naming_vcslink_public_url() {
     let mut app = spawn_app().await;
-    let (id, _, _) = integration(&app).await;
+    let (id, _, _) = webhook_integration(&app).await;
     for public in [
         "http://hooks.example.net",
         "https://127.0.0.1:8443",
@@ -49,7 +49,7 @@ async fn a_public_url_azure_devops_would_refuse_is_a_validation_error_naming_vcs
 async fn with_the_lab_switch_a_loopback_target_reaches_the_fake_which_refuses_it_as_azure_devops_does() {
     // spawn_app runs with VCSLINK_ALLOW_PRIVATE_UPSTREAMS=true and a loopback http:// public URL.
     let app = spawn_app().await;
-    let (id, endpoint, _) = integration(&app).await;
+    let (id, endpoint, _) = webhook_integration(&app).await;
     assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
     let install = app.gql(INSTALL, json!({ "i": { "integrationId": id, "project": "Platform" } })).await;
     assert!(error_code(&install).is_some(), "the fake refused the target: {install}");
@@ -60,7 +60,7 @@ async fn with_the_lab_switch_a_loopback_target_reaches_the_fake_which_refuses_it
 #[tokio::test]
 async fn a_public_https_url_installs_hooks() {
     let mut app = spawn_app().await;
-    let (id, _, _) = integration(&app).await;
+    let (id, _, _) = webhook_integration(&app).await;
     // Lab switch on (the fake is on loopback), public URL public: the fake accepts it.
     app.config.public_url = Some(url::Url::parse(crate::support::PUBLIC_URL).expect("url"));
     app.restart().await;

@@ -4,9 +4,7 @@ use base64::Engine;
 use fake_azure::DEFAULT_PAT;
 use serde_json::{Value, json};
 
-use crate::on_both_backends;
-use crate::queries;
-use crate::support::{TestApp, error_code};
+use crate::support::{TestApp, error_code, on_both_backends, queries};
 
 async fn an_integration_lives_its_whole_life_over_graphql(app: TestApp) {
     // Arrange / Act: create with the fake's valid PAT.

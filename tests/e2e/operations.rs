@@ -2,12 +2,14 @@
 
 use serde_json::json;
 
-use crate::support::{ADMIN_TOKEN, Backend, spawn_app, spawn_with};
+use crate::support::integrations::{pat_integration, webhook_integration};
+use crate::support::webhooks::deliver;
+use crate::support::{ADMIN_TOKEN, Backend, queries, spawn_app, spawn_with};
 
 #[tokio::test]
 async fn metrics_count_graphql_operations_upstream_calls_and_caches() {
     let app = spawn_app().await;
-    let id = crate::browse::integration(&app, json!({})).await;
+    let id = pat_integration(&app, json!({})).await;
     let q =
         "query Repo($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { name } }";
     for _ in 0..2 {
@@ -110,12 +112,12 @@ async fn a_token_over_its_rate_limit_is_told_when_to_retry() {
 #[tokio::test]
 async fn the_audit_log_names_who_did_what_without_secrets() {
     let app = spawn_app().await;
-    let id = crate::browse::integration(&app, json!({ "name": "audited" })).await;
-    app.gql(crate::queries::UNLINK, json!({ "id": id })).await;
+    let id = pat_integration(&app, json!({ "name": "audited" })).await;
+    app.gql(queries::UNLINK, json!({ "id": id })).await;
     app.token("someone", "MEMBER").await;
     let body = app
         .gql(
-            "{ auditEvents(first: 10) { totalCount edges { node { action actor targetId details createdAt } } } }",
+            "{ auditEvents(first: 10) { totalCount edges { node { action actor actorTokenId targetId details createdAt } } } }",
             json!({}),
         )
         .await;
@@ -128,6 +130,13 @@ async fn the_audit_log_names_who_did_what_without_secrets() {
     assert_eq!(actions, ["api_token.create", "integration.unlink", "integration.create"], "{body}");
     assert!(body["data"]["auditEvents"]["edges"][0]["node"]["actor"] == "admin");
     assert!(!body.to_string().contains(fake_azure::DEFAULT_PAT));
+
+    // An ADMIN minting a token for someone else is recorded with the acting token's id.
+    let me = app.gql("{ viewer { tokenId } }", json!({})).await;
+    let minted = &body["data"]["auditEvents"]["edges"][0]["node"];
+    assert_eq!(minted["actorTokenId"], me["data"]["viewer"]["tokenId"], "{body}");
+    let details: serde_json::Value = serde_json::from_str(minted["details"].as_str().expect("details")).expect("json");
+    assert_eq!(details["user"], "someone");
     let member = app.token("m", "MEMBER").await;
     let denied = app.gql_as(Some(&member), "{ auditEvents { totalCount } }", json!({})).await;
     assert_eq!(crate::support::error_code(&denied), Some("FORBIDDEN"));
@@ -137,14 +146,11 @@ async fn the_audit_log_names_who_did_what_without_secrets() {
 async fn webhook_deliveries_are_counted_by_event_type_and_outcome() {
     use fake_azure::payloads::{Event, Payload};
     let app = spawn_app().await;
-    let (_, endpoint, password) = crate::webhooks::integration(&app).await;
+    let (_, endpoint, password) = webhook_integration(&app).await;
     let push = Payload::new(Event::Push, &app.fake.base_url()).body();
-    assert_eq!(crate::webhooks::deliver(&app, &endpoint, Some(&password), push.clone()).await.status(), 200);
-    assert_eq!(crate::webhooks::deliver(&app, &endpoint, Some(&password), push).await.status(), 200);
-    assert_eq!(
-        crate::webhooks::deliver(&app, &endpoint, Some("wrong-password-0000000000"), b"{}".to_vec()).await.status(),
-        401
-    );
+    assert_eq!(deliver(&app, &endpoint, Some(&password), push.clone()).await.status(), 200);
+    assert_eq!(deliver(&app, &endpoint, Some(&password), push).await.status(), 200);
+    assert_eq!(deliver(&app, &endpoint, Some("wrong-password-0000000000"), b"{}".to_vec()).await.status(), 401);
     let text = app.http.get(format!("{}/metrics", app.base)).send().await.expect("metrics").text().await.expect("text");
     assert!(text.contains("vcslink_webhook_deliveries_total{event_type=\"CODE_PUSHED\",outcome=\"stored\"}"), "{text}");
     assert!(
@@ -158,11 +164,11 @@ async fn webhook_deliveries_are_counted_by_event_type_and_outcome() {
 async fn a_flood_of_deliveries_to_one_integration_is_asked_to_retry_with_503() {
     use fake_azure::payloads::{Event, Payload};
     let app = spawn_with(Backend::Sqlite, |c| c.webhook_rate_limit = 1).await.expect("sqlite");
-    let (_, endpoint, password) = crate::webhooks::integration(&app).await;
+    let (_, endpoint, password) = webhook_integration(&app).await;
     let mut statuses = Vec::new();
     for _ in 0..4 {
         let body = Payload::new(Event::Push, &app.fake.base_url()).body();
-        let resp = crate::webhooks::deliver(&app, &endpoint, Some(&password), body).await;
+        let resp = deliver(&app, &endpoint, Some(&password), body).await;
         if resp.status() == 503 {
             assert!(resp.headers().get("retry-after").is_some(), "503 carries Retry-After");
         }

@@ -2,37 +2,14 @@
 //! version compare-and-swap, and no user secret in the database file, a response or a log line.
 
 use fake_azure::{DEFAULT_ORG, Pat, User};
-use sea_orm::{ConnectionTrait, Database, EntityTrait, Statement};
+use sea_orm::{Database, EntityTrait};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
-use crate::acting::{CREATE_BRANCH, REPO, WI_COMMENTS, auth_of, bearer_after_connect, last};
-use crate::authorization::{SET_PAT, connect, oauth_integration, viewer_auth};
-use crate::on_both_backends;
-use crate::support::{TestApp, captured_logs, captured_responses, error_code, spawn_app};
-
-/// Makes every stored access token look expired to the server.
-pub async fn expire_in_db(app: &TestApp) {
-    let db = Database::connect(&app.config.database_url).await.expect("db");
-    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => "UPDATE user_authorizations SET expires_at = $1",
-        _ => "UPDATE user_authorizations SET expires_at = ?",
-    };
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, [past.into()])).await.expect("update");
-}
-
-pub fn refresh_grants(app: &TestApp) -> usize {
-    app.fake
-        .requests()
-        .iter()
-        .filter(|r| {
-            r.path.ends_with("/oauth2/v2.0/token")
-                && String::from_utf8_lossy(&r.body).contains("grant_type=refresh_token")
-        })
-        .count()
-}
+use crate::support::acting::{CREATE_BRANCH, REPO, WI_COMMENTS, auth_of, bearer_after_connect, last};
+use crate::support::authorizations::{SET_PAT, connect, expire_in_db, refresh_grants, viewer_auth};
+use crate::support::integrations::oauth_integration;
+use crate::support::{TestApp, captured_logs, captured_responses, error_code, on_both_backends, spawn_app};
 
 async fn an_expiring_token_is_refreshed_once_under_concurrency(app: TestApp) {
     let id = oauth_integration(&app, "oauth", false).await;

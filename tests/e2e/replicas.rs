@@ -1,13 +1,14 @@
-//! Two replicas on one database: OAuth started on one finishes on the other; a token revoked on
+//! Two replicas on one database: OAuth started on one finishes on the other and completes on the
+//! first; a token revoked on
 //! one is refused by the other within the token-cache TTL.
 
 use std::time::Duration;
 
 use serde_json::json;
 
-use crate::authorization::{get_callback, oauth_integration, start, viewer_auth};
-use crate::on_both_backends;
-use crate::support::{TestApp, error_code, spawn_with};
+use crate::support::authorizations::{complete, get_callback, handle_of, start, viewer_auth};
+use crate::support::integrations::oauth_integration;
+use crate::support::{TestApp, error_code, on_both_backends, spawn_with};
 
 /// A second server on `a`'s database, data dir (key file), public URL and fake Azure DevOps.
 async fn second_replica(a: &TestApp) -> TestApp {
@@ -38,6 +39,10 @@ async fn oauth_started_on_one_replica_finishes_on_the_other(a: TestApp) {
     // The load balancer sends the browser's callback to the other replica.
     let callback = get_callback(&location.replacen(&a.base, &b.base, 1)).await;
     assert_eq!(callback.status, 200, "{}", callback.body);
+    // The platform completes it on the first replica again.
+    let handle = handle_of(&callback).expect("handle");
+    let done = complete(&a, &alice, &handle).await;
+    assert!(done.get("errors").is_none(), "{done}");
     let seen_on_a = viewer_auth(&a, &alice, &id).await;
     assert_eq!(seen_on_a["method"], "OAUTH", "{seen_on_a}");
 }

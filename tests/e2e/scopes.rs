@@ -8,9 +8,8 @@ use fake_azure::{
 };
 use serde_json::{Value, json};
 
-use crate::on_both_backends;
-use crate::queries;
-use crate::support::{TestApp, error_code};
+use crate::support::integrations::webhook_integration;
+use crate::support::{TestApp, error_code, on_both_backends, queries};
 
 const PROJECTS: &str =
     "query($id: ID!) { azureDevOpsIntegration(id: $id) { projects(first: 5) { edges { node { name } } } } }";
@@ -119,7 +118,7 @@ const INSTALL: &str = "mutation($i: InstallServiceHooksInput!) { installServiceH
     serviceHooks { subscriptionId state } } }";
 
 async fn installing_hooks_outside_the_scopes_names_the_scope_and_without_edit_subscriptions_is_forbidden(app: TestApp) {
-    let (id, _, _) = crate::webhooks::integration(&app).await;
+    let (id, _, _) = webhook_integration(&app).await;
     let input = json!({ "i": { "integrationId": id, "project": "Platform", "repository": "api-gateway" } });
     // Work Items only: the repository and the code events are out of the token's scopes.
     app.fake.add_pat(DEFAULT_ORG, DEFAULT_PAT, Pat::with_scopes(User::dana(), &["vso.project", "vso.work_write"]));

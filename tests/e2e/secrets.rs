@@ -4,9 +4,7 @@ use fake_azure::DEFAULT_PAT;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::json;
 
-use crate::on_both_backends;
-use crate::queries;
-use crate::support::{Backend, TestApp, captured_logs, captured_responses, spawn_app};
+use crate::support::{Backend, TestApp, captured_logs, captured_responses, on_both_backends, queries, spawn_app};
 
 const CLIENT_SECRET: &str = fake_azure::DEFAULT_CLIENT_SECRET;
 
@@ -116,7 +114,11 @@ async fn rotate_key_reseals_every_secret_under_a_new_key() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let after = std::fs::read_to_string(&key_file).expect("key file");
     assert_ne!(before, after);
-    assert_eq!(after.lines().count(), 1, "the old key is gone from the file");
+    assert_eq!(key_lines(&after), 2, "the previous key stays until --finish");
+    let out = app.cli(&["rotate-key", "--finish"], &[("VCSLINK_KEY_RELOAD_SECONDS", "1")]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dropped"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(key_lines(&std::fs::read_to_string(&key_file).expect("key file")), 1, "the old key is gone");
     app.restart().await;
     let v = app.gql(queries::VERIFY, json!({ "id": id })).await;
     assert_eq!(v["data"]["verifyAzureDevOpsIntegration"]["verification"]["ok"], true, "{v}");
@@ -165,4 +167,94 @@ async fn a_rotate_key_that_fails_midway_leaves_every_secret_readable_under_the_o
     app.restart().await;
     let v = app.gql(queries::VERIFY, json!({ "id": good })).await;
     assert_eq!(v["data"]["verifyAzureDevOpsIntegration"]["verification"]["ok"], true, "{v}");
+}
+
+/// How many keys a key file's text lists (comments aside).
+fn key_lines(text: &str) -> usize {
+    text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count()
+}
+
+/// A running server creating and using secrets while another process rotates the master key:
+/// every secret opens before, during and after the rotation, and after a restart.
+async fn rotate_key_under_load_with_a_running_server(mut app: TestApp) {
+    // The server re-reads its key file often; `rotate-key --finish` waits a little longer.
+    app.config.key_reload_interval = std::time::Duration::from_millis(300);
+    app.config.token_rate_limit = 0;
+    app.restart().await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        ids.push(create_with_secrets(&app, &format!("before-{n}"), None).await.0);
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load = {
+        let (stop, base, org) = (stop.clone(), app.base.clone(), app.org_url());
+        tokio::spawn(async move { keep_sealing_and_opening(&base, &org, &stop).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let fast = [("VCSLINK_KEY_RELOAD_SECONDS", "1")];
+    let out = app.cli(&["rotate-key"], &fast).await;
+    assert!(out.status.success(), "rotate-key: {}", String::from_utf8_lossy(&out.stderr));
+    let out = app.cli(&["rotate-key", "--finish"], &fast).await;
+    assert!(
+        out.status.success(),
+        "--finish: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (created, failures) = load.await.expect("load");
+    assert!(failures.is_empty(), "secrets that did not open during the rotation: {failures:?}");
+    assert!(created.len() >= 3, "the load kept sealing new secrets: {}", created.len());
+    assert_eq!(key_lines(&std::fs::read_to_string(app.data_dir.join("master.key")).expect("key file")), 1);
+    ids.extend(created);
+    for id in &ids {
+        let v = app.gql(queries::VERIFY, json!({ "id": id })).await;
+        assert_eq!(v["data"]["verifyAzureDevOpsIntegration"]["verification"]["ok"], true, "after: {v}");
+    }
+    app.restart().await;
+    for id in &ids {
+        let v = app.gql(queries::VERIFY, json!({ "id": id })).await;
+        assert_eq!(v["data"]["verifyAzureDevOpsIntegration"]["verification"]["ok"], true, "after a restart: {v}");
+    }
+}
+on_both_backends!(rotate_key_under_load_with_a_running_server);
+
+/// Until `stop`: creates an integration (a PAT and a webhook password sealed) and verifies it at
+/// once (its PAT opened). Returns the integrations created and every failure seen.
+async fn keep_sealing_and_opening(
+    base: &str,
+    org: &str,
+    stop: &std::sync::atomic::AtomicBool,
+) -> (Vec<String>, Vec<String>) {
+    let http = reqwest::Client::new();
+    let gql = |query: String, variables: serde_json::Value| {
+        let req = http.post(format!("{base}/graphql")).bearer_auth(crate::support::ADMIN_TOKEN);
+        async move {
+            let resp = req.json(&json!({ "query": query, "variables": variables })).send().await;
+            match resp {
+                Ok(r) => r.json::<serde_json::Value>().await.unwrap_or_default(),
+                Err(e) => json!({ "errors": [{ "message": e.to_string() }] }),
+            }
+        }
+    };
+    let (mut created, mut failures) = (Vec::new(), Vec::new());
+    let mut n = 0;
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        n += 1;
+        let input = json!({ "i": { "name": format!("during-{n}"), "organizationUrl": org, "flavor": "SERVICES",
+            "personalAccessToken": DEFAULT_PAT, "verify": false } });
+        let body = gql(queries::create(), input).await;
+        let Some(id) = body.pointer("/data/createAzureDevOpsIntegration/integration/id").and_then(|v| v.as_str())
+        else {
+            failures.push(format!("create: {body}"));
+            continue;
+        };
+        let v = gql(queries::VERIFY.to_owned(), json!({ "id": id })).await;
+        if v.pointer("/data/verifyAzureDevOpsIntegration/verification/ok") != Some(&json!(true)) {
+            failures.push(format!("verify {id}: {v}"));
+        }
+        created.push(id.to_owned());
+    }
+    (created, failures)
 }

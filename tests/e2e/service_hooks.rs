@@ -7,8 +7,9 @@ use fake_azure::payloads::{Event, Payload};
 use fake_azure::{API_GATEWAY_REPO_ID, DEFAULT_ORG, PLATFORM_PROJECT_ID};
 use serde_json::{Value, json};
 
+use crate::support::integrations::webhook_integration;
+use crate::support::webhooks::deliver;
 use crate::support::{Backend, TestApp, error_code, spawn_with};
-use crate::webhooks::{deliver, integration};
 
 const HOOKS: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { serviceHooks { \
     id subscriptionId eventType rawEventType project repository state stateMessage createdAt } } }";
@@ -24,7 +25,7 @@ fn states(list: &[Value]) -> Vec<String> {
 }
 
 async fn hooks_live_their_whole_life(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let install = "mutation($i: InstallServiceHooksInput!) { installServiceHooks(input: $i) { clientMutationId \
                    serviceHooks { subscriptionId eventType project repository state } } }";
 
@@ -112,7 +113,7 @@ async fn hooks_live_their_whole_life(app: TestApp) {
     // Unlink removes them (one already gone counts as removed).
     let gone = app.fake.hook_subscriptions(DEFAULT_ORG)[2]["id"].as_str().expect("id").to_owned();
     app.fake.remove_hook(DEFAULT_ORG, &gone);
-    let body = app.gql(crate::queries::UNLINK, json!({ "id": id })).await;
+    let body = app.gql(crate::support::queries::UNLINK, json!({ "id": id })).await;
     assert!(body.get("errors").is_none(), "{body}");
     assert_eq!(body["data"]["unlinkAzureDevOpsIntegration"]["removedServiceHooks"], 6);
     assert!(app.fake.hook_subscriptions(DEFAULT_ORG).is_empty());

@@ -5,12 +5,14 @@ use std::time::Duration;
 use fake_azure::Behaviour;
 use serde_json::json;
 
-use crate::support::{ADMIN_TOKEN, spawn_app};
+use crate::support::integrations::{pat_integration, webhook_integration};
+use crate::support::webhooks::{deliveries, nodes};
+use crate::support::{ADMIN_TOKEN, on_both_backends, spawn_app};
 
 #[tokio::test]
 async fn sigterm_drains_the_request_in_flight_then_exits_zero() {
     let app = spawn_app().await;
-    let id = crate::browse::integration(&app, json!({})).await;
+    let id = pat_integration(&app, json!({})).await;
     let (mut child, base) = app.spawn_process(&[("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", "true")]).await;
     // A request that takes a second upstream, in flight when SIGTERM arrives.
     app.fake.set_behaviour("contoso", Behaviour::Slow(Duration::from_millis(1200)));
@@ -41,7 +43,7 @@ async fn kill_dash_nine_under_webhook_load_loses_no_acknowledged_delivery(app: c
 
     use fake_azure::payloads::{Event, Payload};
 
-    let (id, endpoint, password) = crate::webhooks::integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let (mut child, base) = app.spawn_process(&[("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", "true")]).await;
     let url = format!("{base}/webhooks/{}", endpoint.split_once("/webhooks/").expect("path").1);
     let acked = Arc::new(AtomicUsize::new(0));
@@ -69,12 +71,11 @@ async fn kill_dash_nine_under_webhook_load_loses_no_acknowledged_delivery(app: c
             acknowledged.push(event_id);
         }
     }
-    let stored = crate::webhooks::deliveries(&app, &id, None).await;
-    let ids: Vec<String> =
-        crate::webhooks::nodes(&stored).iter().filter_map(|n| n["eventId"].as_str().map(str::to_owned)).collect();
+    let stored = deliveries(&app, &id, None).await;
+    let ids: Vec<String> = nodes(&stored).iter().filter_map(|n| n["eventId"].as_str().map(str::to_owned)).collect();
     for event_id in &acknowledged {
         assert!(ids.contains(event_id), "acknowledged delivery {event_id} was lost");
     }
     eprintln!("kill -9 under load: {} acknowledged, {} stored", acknowledged.len(), ids.len());
 }
-crate::on_both_backends!(kill_dash_nine_under_webhook_load_loses_no_acknowledged_delivery);
+on_both_backends!(kill_dash_nine_under_webhook_load_loses_no_acknowledged_delivery);

@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+use crate::support::integrations::webhook_integration;
+use crate::support::webhooks::deliver;
 use crate::support::{ADMIN_TOKEN, TestApp};
-use crate::webhooks::{deliver, integration};
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -32,14 +33,15 @@ async fn subscribe(app: &TestApp, token: &str, integration_id: &str) -> Ws {
     let init = json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {token}")}});
     ws.send(Message::text(init.to_string())).await.expect("init");
     assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
-    let q = "subscription($id: ID!) { webhookDeliveries(integrationId: $id) { eventId eventType branch } }";
+    let q = "subscription($id: ID!) { webhookDeliveries(integrationId: $id) { eventId eventType branch \
+        automationRuns { status } } }";
     let sub = json!({"id": "1", "type": "subscribe", "payload": {"query": q, "variables": {"id": integration_id}}});
     ws.send(Message::text(sub.to_string())).await.expect("subscribe");
     ws
 }
 
 async fn new_deliveries_are_streamed(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let mut ws = subscribe(&app, ADMIN_TOKEN, &id).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let p = Payload::new(Event::Push, "https://dev.azure.com/contoso");
@@ -51,6 +53,7 @@ async fn new_deliveries_are_streamed(app: TestApp) {
     assert_eq!(first["type"], "next", "{first}");
     assert_eq!(first["payload"]["data"]["webhookDeliveries"]["eventId"], p.id.as_str());
     assert_eq!(first["payload"]["data"]["webhookDeliveries"]["branch"], "main");
+    assert_eq!(first["payload"]["data"]["webhookDeliveries"]["automationRuns"], json!([]), "{first}");
     let second = next_json(&mut ws).await;
     assert_eq!(second["payload"]["data"]["webhookDeliveries"]["eventId"], q.id.as_str(), "the duplicate is not new");
 
@@ -61,4 +64,4 @@ async fn new_deliveries_are_streamed(app: TestApp) {
     assert_eq!(answer["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN", "{answer}");
     assert!(answer["payload"]["data"].is_null());
 }
-crate::on_both_backends!(new_deliveries_are_streamed);
+crate::support::on_both_backends!(new_deliveries_are_streamed);

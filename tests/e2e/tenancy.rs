@@ -2,8 +2,7 @@
 
 use serde_json::json;
 
-use crate::queries;
-use crate::support::{ADMIN_TOKEN, error_code, spawn_app};
+use crate::support::{ADMIN_TOKEN, error_code, queries, spawn_app};
 
 #[tokio::test]
 async fn without_a_token_everything_is_unauthenticated() {

@@ -4,12 +4,12 @@
 use fake_azure::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ORG, DEFAULT_TENANT, EntraApp, EntraFault};
 use serde_json::{Value, json};
 
-use crate::acting::WI_COMMENTS;
-use crate::authorization::{connect, follow, oauth_integration, start, viewer_auth};
-use crate::on_both_backends;
-use crate::queries;
-use crate::refresh::{expire_in_db, refresh_grants};
-use crate::support::{TestApp, error_code, spawn_app};
+use crate::support::acting::WI_COMMENTS;
+use crate::support::authorizations::{
+    connect, expire_in_db, follow, follow_and_complete, refresh_grants, start, viewer_auth,
+};
+use crate::support::integrations::oauth_integration;
+use crate::support::{TestApp, error_code, on_both_backends, queries, spawn_app};
 
 const OTHER_TENANT: &str = "7c0d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f";
 
@@ -153,7 +153,7 @@ async fn refusals_that_need_a_new_sign_in_expire_the_authorization_with_a_reconn
     app.fake.set_user_grant_fault(None);
     let denied = app.gql_as(Some(&alice), WI_COMMENTS, json!({ "id": id })).await;
     let link = denied["errors"][0]["extensions"]["authorizationUrl"].as_str().expect("link").to_owned();
-    assert_eq!(follow(&link).await.status, 200);
+    assert_eq!(follow_and_complete(&app, &alice, &link).await.status, 200);
     assert_eq!(viewer_auth(&app, &alice, &id).await["status"], "ACTIVE");
 }
 on_both_backends!(refusals_that_need_a_new_sign_in_expire_the_authorization_with_a_reconnect_link);

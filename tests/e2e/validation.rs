@@ -3,8 +3,7 @@
 use fake_azure::DEFAULT_PAT;
 use serde_json::{Value, json};
 
-use crate::queries;
-use crate::support::{TestApp, error_code, spawn_app};
+use crate::support::{TestApp, error_code, queries, spawn_app};
 
 async fn create(app: &TestApp, input: Value) -> Value {
     app.gql(&queries::create(), json!({ "i": input })).await

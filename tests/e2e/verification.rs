@@ -5,9 +5,7 @@ use std::time::Duration;
 use fake_azure::{Behaviour, EntraApp, Pat, ServerOptions, ServerRelease, User};
 use serde_json::{Value, json};
 
-use crate::on_both_backends;
-use crate::queries;
-use crate::support::TestApp;
+use crate::support::{TestApp, on_both_backends, queries};
 
 /// Creates an integration and returns (payload verification, stored status).
 async fn create(app: &TestApp, input: Value) -> (Value, String) {

@@ -3,13 +3,14 @@
 
 use fake_azure::payloads::{Event, Payload};
 
-use crate::on_both_backends;
-use crate::support::TestApp;
-use crate::webhooks::{deliver, deliveries, integration, nodes};
+use crate::support::automations::{Receiver, create, fast};
+use crate::support::integrations::webhook_integration;
+use crate::support::webhooks::{deliver, deliveries, nodes};
+use crate::support::{TestApp, on_both_backends};
 
 async fn a_database_fault_answers_503_with_retry_after_and_the_retry_is_stored(app: TestApp) {
     use sea_orm::{ConnectionTrait, Database};
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let side = Database::connect(&app.config.database_url).await.expect("side connection");
     // The ledger table disappears under the server: every insert fails, as when the database is down.
     side.execute_unprepared("ALTER TABLE webhook_deliveries RENAME TO webhook_deliveries_away").await.expect("rename");
@@ -29,7 +30,7 @@ on_both_backends!(a_database_fault_answers_503_with_retry_after_and_the_retry_is
 #[tokio::test]
 async fn an_acknowledged_delivery_survives_a_restart() {
     let mut app = crate::support::spawn_app().await;
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let p = Payload::new(Event::WorkItemCommented, "https://dev.azure.com/contoso");
     assert_eq!(deliver(&app, &endpoint, Some(&password), p.body()).await.status(), 200);
     app.restart().await;
@@ -40,7 +41,7 @@ async fn an_acknowledged_delivery_survives_a_restart() {
 #[tokio::test]
 async fn an_acknowledged_delivery_survives_kill_dash_nine() {
     let app = crate::support::spawn_app().await;
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     // A second server process on the same database and data dir, killed with SIGKILL after the 200.
     let (mut child, base) = app.spawn_process(&[]).await;
     let path = endpoint.split_once("/webhooks/").expect("path").1;
@@ -54,9 +55,8 @@ async fn an_acknowledged_delivery_survives_kill_dash_nine() {
 }
 
 async fn two_replicas_store_each_event_once_and_send_each_once(app: TestApp) {
-    use crate::automations::{Receiver, create};
     let receiver = Receiver::start(0).await;
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     create(
         &app,
         serde_json::json!({ "integrationId": id, "name": "pushes", "eventTypes": ["CODE_PUSHED"],
@@ -102,13 +102,13 @@ async fn two_replicas_store_each_event_once_and_send_each_once(app: TestApp) {
 
 #[tokio::test]
 async fn two_replicas_store_once_and_send_once_on_sqlite() {
-    let app = crate::support::spawn_with(crate::support::Backend::Sqlite, crate::automations::fast).await;
+    let app = crate::support::spawn_with(crate::support::Backend::Sqlite, fast).await;
     two_replicas_store_each_event_once_and_send_each_once(app.expect("sqlite")).await;
 }
 
 #[tokio::test]
 async fn two_replicas_store_once_and_send_once_on_postgres() {
-    if let Some(app) = crate::support::spawn_with(crate::support::Backend::Postgres, crate::automations::fast).await {
+    if let Some(app) = crate::support::spawn_with(crate::support::Backend::Postgres, fast).await {
         two_replicas_store_each_event_once_and_send_each_once(app).await;
     }
 }

@@ -8,11 +8,10 @@ use fake_azure::{ALL_SCOPES, DEFAULT_ORG, Pat, User};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::automations::{Receiver, create};
-use crate::on_both_backends;
-use crate::queries;
-use crate::support::{Backend, TestApp, spawn_with};
-use crate::webhooks::{deliver, deliveries, integration, nodes};
+use crate::support::automations::{Receiver, create};
+use crate::support::integrations::webhook_integration;
+use crate::support::webhooks::{deliver, deliveries, nodes};
+use crate::support::{Backend, TestApp, on_both_backends, queries, spawn_with};
 
 const BASE: &str = "https://dev.azure.com/contoso";
 
@@ -25,7 +24,7 @@ fn sha256(body: &[u8]) -> String {
 }
 
 async fn authenticated_bodies_that_cannot_be_used_are_acknowledged_and_quarantined(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let not_json = b"<html>not json</html>".to_vec();
     let array = b"[1,2]".to_vec();
     let no_id = json!({"eventType": "git.push", "publisherId": "tfs", "resource": {}}).to_string().into_bytes();
@@ -76,7 +75,7 @@ on_both_backends!(authenticated_bodies_that_cannot_be_used_are_acknowledged_and_
 
 async fn oversized_bodies_are_kept_with_their_size_hash_and_first_64_kib(backend: Backend) {
     let Some(app) = spawn_with(backend, |c| c.webhook_max_body_bytes = 2 * 1024 * 1024).await else { return };
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     // Over the cap: acknowledged, kept QUARANTINED.
     let mut big = b"{\"id\":\"big\",\"eventType\":\"git.push\",\"resource\":{},\"pad\":\"".to_vec();
     big.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
@@ -128,7 +127,7 @@ async fn ledger(app: &TestApp, id: &str) -> Value {
 
 async fn an_edited_comment_is_recorded_as_an_edit_and_triggers_nothing(app: TestApp) {
     let receiver = Receiver::start(0).await;
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     create(
         &app,
         json!({ "integrationId": id, "name": "retry bot", "eventTypes": ["PULL_REQUEST_COMMENTED"],

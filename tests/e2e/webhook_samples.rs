@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use fake_azure::payloads::{Event, sample};
 use serde_json::{Value, json};
 
-use crate::on_both_backends;
-use crate::support::TestApp;
-use crate::webhooks::{deliver, deliveries, integration, nodes};
+use crate::support::integrations::webhook_integration;
+use crate::support::webhooks::{deliver, deliveries, nodes};
+use crate::support::{TestApp, on_both_backends};
 
 fn graphql_event_type(event: Event) -> &'static str {
     match event {
@@ -137,7 +137,7 @@ fn instant(v: &Value) -> DateTime<Utc> {
 }
 
 async fn microsofts_sample_payloads_parse_to_what_they_say(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     for event in Event::ALL {
         let resp = deliver(&app, &endpoint, Some(&password), sample(event).to_vec()).await;
         assert_eq!(resp.status(), 200, "{event:?}");

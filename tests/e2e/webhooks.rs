@@ -2,65 +2,15 @@
 //! both resource versions, dedup (also concurrent), durability, 503 on a database fault, 410 after unlink.
 
 use fake_azure::payloads::{Event, Payload};
-use fake_azure::{API_GATEWAY_REPO_ID, DEFAULT_PAT, PLATFORM_PROJECT_ID};
+use fake_azure::{API_GATEWAY_REPO_ID, PLATFORM_PROJECT_ID};
 use serde_json::{Value, json};
 
-use crate::on_both_backends;
-use crate::queries;
-use crate::support::{TestApp, error_code};
-
-/// An integration on the fake's `contoso`: (global id, webhook endpoint, webhook password).
-pub async fn integration(app: &TestApp) -> (String, String, String) {
-    let body = app
-        .gql(
-            &queries::create(),
-            json!({ "i": { "name": format!("hooks-{}", uuid::Uuid::new_v4().simple()), "organizationUrl": app.org_url(),
-                "flavor": "SERVICES", "personalAccessToken": DEFAULT_PAT } }),
-        )
-        .await;
-    let p = &body["data"]["createAzureDevOpsIntegration"];
-    let id = p["integration"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
-    let endpoint = p["integration"]["webhook"]["endpointUrl"].as_str().expect("endpoint").to_owned();
-    let password = p["webhookPassword"].as_str().expect("password").to_owned();
-    (id, endpoint, password)
-}
-
-/// Posts `body` as Azure DevOps would, with HTTP Basic `ado-hook:{password}`.
-pub async fn deliver(app: &TestApp, endpoint: &str, password: Option<&str>, body: Vec<u8>) -> reqwest::Response {
-    let mut req = app
-        .http
-        .post(app.local(endpoint))
-        .header("content-type", "application/json; charset=utf-8")
-        .header("X-VSS-ActivityId", uuid::Uuid::new_v4().to_string())
-        .body(body);
-    if let Some(pw) = password {
-        req = req.basic_auth("ado-hook", Some(pw));
-    }
-    req.send().await.expect("delivery request")
-}
-
-pub const DELIVERY_FIELDS: &str = "id eventId eventType rawEventType notificationId subscriptionId publisherId \
-    resourceVersion organization project projectId repository repositoryId ref branch sourceBranch \
-    commits { id message author } pullRequestNumber workItemId actor actorUser commentText commentEdited createdAt receivedAt \
-    duplicateCount outcome outcomeMessage processedAt payload";
-
-/// The integration's deliveries (newest first).
-pub async fn deliveries(app: &TestApp, id: &str, event_type: Option<&str>) -> Value {
-    let q = format!(
-        "query($id: ID!, $t: WebhookEventType) {{ azureDevOpsIntegration(id: $id) {{ \
-         deliveries(first: 100, eventType: $t) {{ totalCount edges {{ node {{ {DELIVERY_FIELDS} }} }} }} }} }}"
-    );
-    let body = app.gql(&q, json!({ "id": id, "t": event_type })).await;
-    assert!(body.get("errors").is_none(), "{body}");
-    body["data"]["azureDevOpsIntegration"]["deliveries"].clone()
-}
-
-pub fn nodes(conn: &Value) -> Vec<Value> {
-    conn["edges"].as_array().map(|e| e.iter().map(|x| x["node"].clone()).collect()).unwrap_or_default()
-}
+use crate::support::integrations::webhook_integration;
+use crate::support::webhooks::{deliver, deliveries, nodes};
+use crate::support::{TestApp, error_code, on_both_backends, queries};
 
 async fn every_event_type_in_both_resource_versions_is_stored_and_normalized(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let bases = ["https://dev.azure.com/contoso", "https://Contoso.visualstudio.com"];
     let mut sent = Vec::new();
     for event in Event::ALL {
@@ -152,7 +102,7 @@ async fn every_event_type_in_both_resource_versions_is_stored_and_normalized(app
 on_both_backends!(every_event_type_in_both_resource_versions_is_stored_and_normalized);
 
 async fn refused_deliveries_store_nothing(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let body = Payload::new(Event::Push, "https://dev.azure.com/contoso").body();
 
     let wrong = deliver(&app, &endpoint, Some("not-the-password-at-all"), body.clone()).await;
@@ -175,7 +125,7 @@ async fn refused_deliveries_store_nothing(app: TestApp) {
 on_both_backends!(refused_deliveries_store_nothing);
 
 async fn a_duplicate_is_acknowledged_counted_and_processed_once(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let p = Payload::new(Event::PullRequestCreated, "https://dev.azure.com/contoso").without_notification_id();
     for _ in 0..2 {
         assert_eq!(deliver(&app, &endpoint, Some(&password), p.body()).await.status(), 200);
@@ -200,7 +150,7 @@ on_both_backends!(a_duplicate_is_acknowledged_counted_and_processed_once);
 /// A push drops the cached answers about its repository at once: the next query asks Azure DevOps
 /// again and sees the pushed branch (without the push, the cache answers for its whole TTL).
 async fn a_push_drops_the_cached_answers_about_its_repository(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let query = "query($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { branches(first: 100) { edges { node { name } } } } }";
     let has_pushed = |body: &Value| {
         nodes(&body["data"]["repository"]["branches"])
@@ -221,18 +171,26 @@ async fn a_push_drops_the_cached_answers_about_its_repository(app: TestApp) {
 on_both_backends!(a_push_drops_the_cached_answers_about_its_repository);
 
 async fn an_unlinked_integration_answers_gone(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     let body = app.gql(queries::UNLINK, json!({ "id": id })).await;
     assert!(body.get("errors").is_none(), "{body}");
     let resp =
         deliver(&app, &endpoint, Some(&password), Payload::new(Event::Push, "https://dev.azure.com/contoso").body())
             .await;
     assert_eq!(resp.status(), 410);
+
+    // Without its password an unlinked id looks like an id that never existed: no enumeration.
+    let push = || Payload::new(Event::Push, "https://dev.azure.com/contoso").body();
+    assert_eq!(deliver(&app, &endpoint, Some("not-the-password"), push()).await.status(), 401);
+    assert_eq!(deliver(&app, &endpoint, None, push()).await.status(), 401);
+    let (base, _) = endpoint.rsplit_once('/').expect("endpoint ends with the integration id");
+    let never = format!("{base}/00000000-0000-4000-8000-000000000000");
+    assert_eq!(deliver(&app, &never, Some(&password), push()).await.status(), 401);
 }
 on_both_backends!(an_unlinked_integration_answers_gone);
 
 async fn the_ledger_pages_and_a_replay_routes_again(app: TestApp) {
-    let (id, endpoint, password) = integration(&app).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
     for _ in 0..5 {
         let p = Payload::new(Event::Push, "https://dev.azure.com/contoso");
         assert_eq!(deliver(&app, &endpoint, Some(&password), p.body()).await.status(), 200);

@@ -6,9 +6,9 @@ use super::{Target, audit, forget, target};
 use crate::auth::Principal;
 use crate::azure::git_write;
 use crate::azure::wire::git::GitRef;
-use crate::browse::write_errors::to_write_error;
+use crate::browse::Browse;
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::error::{Call, from_azure};
 use crate::store::audit::Actor;
 
 /// A branch name without `refs/heads/`; `VALIDATION` on `name` when git would refuse it.
@@ -27,7 +27,7 @@ fn is_commit_id(s: &str) -> bool {
 /// Creates branch `name` of `repository` at `from` (a branch or a 40-hex commit id).
 /// An existing branch is `CONFLICT`.
 pub async fn create(
-    state: &AppState,
+    state: &Browse,
     p: &Principal,
     actor: &Actor,
     m: integration::Model,
@@ -49,8 +49,11 @@ pub async fn create(
             t.credential(),
         )
     };
-    let update =
-        state.upstream.negotiated(&t.scope.integration, create).await.map_err(|e| to_write_error(&e, "repository"))?;
+    let update = state
+        .upstream
+        .negotiated(&t.scope.integration, create)
+        .await
+        .map_err(|e| from_azure(&e, Call::Write { what: "repository" }))?;
     match update.update_status.as_deref() {
         Some("succeeded") => {}
         Some("staleOldObjectId") | Some("refNameConflict") => {
@@ -65,6 +68,7 @@ pub async fn create(
         other => {
             return Err(ApiError::Forbidden {
                 message: format!("Azure DevOps refused to create the branch ({})", other.unwrap_or("unknown")),
+                hint: None,
             });
         }
     }
@@ -74,7 +78,7 @@ pub async fn create(
 }
 
 /// The commit branch `from` points at; `VALIDATION` on `from` when there is no such branch.
-async fn head_of(state: &AppState, t: &Target, from: &str) -> Result<String, ApiError> {
+async fn head_of(state: &Browse, t: &Target, from: &str) -> Result<String, ApiError> {
     let branch = from.trim_start_matches("refs/heads/");
     let org = &t.scope.org_url;
     let head = |v| git_write::branch_head(&state.azure, (org, v), &t.project, &t.repo.name, branch, t.credential());
@@ -82,7 +86,7 @@ async fn head_of(state: &AppState, t: &Target, from: &str) -> Result<String, Api
         .upstream
         .negotiated(&t.scope.integration, head)
         .await
-        .map_err(|e| to_write_error(&e, "repository"))?
+        .map_err(|e| from_azure(&e, Call::Write { what: "repository" }))?
         .ok_or_else(|| ApiError::validation("from", format!("no branch named {branch}"), None))
 }
 

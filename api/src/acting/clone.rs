@@ -7,8 +7,8 @@ use secrecy::SecretString;
 use super::{audit, target};
 use crate::auth::Principal;
 use crate::azure::Credential;
+use crate::browse::Browse;
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::store::audit::Actor;
 use crate::store::user_authorizations::{self as auths, Owner};
 
@@ -26,7 +26,7 @@ pub struct CloneCredentials {
 /// The caller's clone credentials for `repository`, never the integration's PAT:
 /// `NOT_AUTHORIZED_UPSTREAM` when the caller has not connected their own account.
 pub async fn credentials(
-    state: &AppState,
+    state: &Browse,
     p: &Principal,
     actor: &Actor,
     m: integration::Model,

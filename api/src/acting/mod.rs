@@ -11,17 +11,15 @@ pub mod work_items;
 use std::sync::Arc;
 
 use entity::integration;
-use sea_orm::TransactionTrait;
 
 use crate::auth::Principal;
 use crate::azure::Credential;
 use crate::azure::wire::git::GitRepository;
+use crate::browse::Browse;
 use crate::browse::credential::Purpose;
-use crate::browse::invalidate::invalidate_repository;
 use crate::browse::repositories;
 use crate::browse::scope::Scope;
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::store;
 use crate::store::audit::Actor;
 
@@ -40,7 +38,7 @@ impl Target {
 
 /// `organization/project/repository` of `m`'s organization, as the caller.
 pub async fn target(
-    state: &AppState,
+    state: &Browse,
     p: &Principal,
     m: integration::Model,
     repository: &str,
@@ -70,13 +68,13 @@ pub async fn target(
 
 /// Records `action` on the target's integration, naming the repository and whom it acted as.
 async fn audit(
-    state: &AppState,
+    state: &Browse,
     actor: &Actor,
     action: &str,
     target: &Target,
     details: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::store::begin_write(&state.db).await?;
     let mut details = details;
     details["repository"] = serde_json::json!(format!("{}/{}", target.project, target.repo.name));
     details["as"] = serde_json::json!(target.scope.chosen.identity);
@@ -86,7 +84,7 @@ async fn audit(
 }
 
 /// Drops `browse/`'s cached reads of the target repository (by id and by name).
-fn forget(state: &AppState, t: &Target) {
-    invalidate_repository(state, &t.scope.integration.id, &t.repo.id);
-    invalidate_repository(state, &t.scope.integration.id, &t.repo.name);
+fn forget(state: &Browse, t: &Target) {
+    state.upstream.cache.invalidate_repository(&t.scope.integration.id, &t.repo.id);
+    state.upstream.cache.invalidate_repository(&t.scope.integration.id, &t.repo.name);
 }

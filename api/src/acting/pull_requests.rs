@@ -7,9 +7,9 @@ use crate::auth::Principal;
 use crate::azure::AzureError;
 use crate::azure::git_write::{self, NewPullRequest};
 use crate::azure::wire::git::{CommentThread, GitPullRequest, ThreadComment};
-use crate::browse::write_errors::to_write_error;
+use crate::browse::Browse;
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::error::{Call, from_azure};
 use crate::store::audit::Actor;
 
 /// The pull request to open; `VALIDATION` on `title` unless it is 1 to 400 characters.
@@ -36,7 +36,7 @@ pub fn parse_new(
 
 /// Opens `body` in `repository`. An active one for the same branches is `CONFLICT` naming its number.
 pub async fn create(
-    state: &AppState,
+    state: &Browse,
     p: &Principal,
     actor: &Actor,
     m: integration::Model,
@@ -50,7 +50,7 @@ pub async fn create(
     let pr = match state.upstream.negotiated(&t.scope.integration, create).await {
         Ok(pr) => pr,
         Err(AzureError::Upstream { status: 409, .. }) => return Err(already_open(state, &t, body).await),
-        Err(e) => return Err(to_write_error(&e, "repository")),
+        Err(e) => return Err(from_azure(&e, Call::Write { what: "repository" })),
     };
     forget(state, &t);
     audit(state, actor, "repository.create_pull_request", &t, serde_json::json!({ "number": pr.pull_request_id }))
@@ -59,7 +59,7 @@ pub async fn create(
 }
 
 /// The `CONFLICT` of a pull request that is already open, naming it when Azure DevOps tells.
-async fn already_open(state: &AppState, t: &Target, body: &NewPullRequest) -> ApiError {
+async fn already_open(state: &Browse, t: &Target, body: &NewPullRequest) -> ApiError {
     let version = state.upstream.api_version(&t.scope.integration);
     let existing = git_write::active_pull_request(
         &state.azure,
@@ -100,7 +100,7 @@ impl<'a> NewComment<'a> {
 /// Adds `new` to a pull request of `repository`; returns the thread (only its id for a reply)
 /// and the comment.
 pub async fn comment(
-    state: &AppState,
+    state: &Browse,
     p: &Principal,
     actor: &Actor,
     m: integration::Model,
@@ -117,7 +117,7 @@ pub async fn comment(
                 .upstream
                 .negotiated(&t.scope.integration, open)
                 .await
-                .map_err(|e| to_write_error(&e, "pull request"))?;
+                .map_err(|e| from_azure(&e, Call::Write { what: "pull request" }))?;
             let first =
                 thread.comments.first().cloned().ok_or_else(|| ApiError::internal("thread without a comment"))?;
             (thread, first)
@@ -128,7 +128,7 @@ pub async fn comment(
                 .upstream
                 .negotiated(&t.scope.integration, reply)
                 .await
-                .map_err(|e| to_write_error(&e, "pull request thread"))?;
+                .map_err(|e| from_azure(&e, Call::Write { what: "pull request thread" }))?;
             (CommentThread { id: thread_id, ..Default::default() }, c)
         }
     };

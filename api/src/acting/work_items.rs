@@ -1,15 +1,14 @@
 //! `addWorkItemComment`: a comment on a work item, as the caller.
 
 use entity::integration;
-use sea_orm::TransactionTrait;
 
 use crate::auth::Principal;
 use crate::azure::work_items::{self, Added};
+use crate::browse::Browse;
 use crate::browse::credential::Purpose;
 use crate::browse::scope::Scope;
-use crate::browse::write_errors::to_write_error;
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::error::{Call, from_azure};
 use crate::store;
 use crate::store::audit::Actor;
 
@@ -35,33 +34,35 @@ impl<'a> NewWorkItemComment<'a> {
 }
 
 /// Adds the comment: markdown where the organization supports it, else the text as HTML.
-/// A project outside the integration's accessible projects is `NOT_FOUND`.
+/// A project outside the integration's accessible projects, or a work item that lives in another
+/// project than `project`, is `NOT_FOUND`.
 pub async fn add_comment(
-    state: &AppState,
+    state: &Browse,
     p: &Principal,
     actor: &Actor,
     m: integration::Model,
     new: NewWorkItemComment<'_>,
 ) -> Result<Added, ApiError> {
     let scope = Scope::open(state, p, m, Purpose::Write).await?;
-    if !scope.allows(&new.project) {
-        return Err(ApiError::not_found("work item"));
-    }
+    let project = crate::browse::work_items::project_of(state, &scope, &new.project, new.work_item_id).await?;
     let add = |v| {
         work_items::add_comment(
             &state.azure,
             (&scope.org_url, v),
-            &new.project,
+            &project,
             new.work_item_id,
             new.text,
             &scope.chosen.credential,
         )
     };
-    let added =
-        state.upstream.negotiated(&scope.integration, add).await.map_err(|e| to_write_error(&e, "work item"))?;
-    let txn = state.db.begin().await?;
+    let added = state
+        .upstream
+        .negotiated(&scope.integration, add)
+        .await
+        .map_err(|e| from_azure(&e, Call::Write { what: "work item" }))?;
+    let txn = crate::store::begin_write(&state.db).await?;
     let details =
-        serde_json::json!({ "project": new.project, "workItemId": new.work_item_id, "as": scope.chosen.identity });
+        serde_json::json!({ "project": project, "workItemId": new.work_item_id, "as": scope.chosen.identity });
     store::audit::record(&txn, actor, "work_item.add_comment", Some(&scope.integration.id), details).await?;
     txn.commit().await?;
     Ok(added)

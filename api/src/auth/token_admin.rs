@@ -1,6 +1,6 @@
 //! Issuing and revoking a tenant's API tokens (the ADMIN `createApiToken` / `revokeApiToken` work), audited.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use secrecy::SecretString;
 
 use super::api_token::{self, TokenService};
@@ -34,7 +34,7 @@ pub async fn issue(
         return Err(ApiError::validation("name", "name must be at most 200 characters", None));
     }
     let value = api_token::new_token_value();
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let u = store::tenants::ensure_user(&txn, &actor.tenant_id, user).await?;
     let row = api_token::issue(&txn, &actor.tenant_id, &u.id, role, name, &value).await.map_err(ApiError::internal)?;
     let details = serde_json::json!({ "user": user, "role": row.role, "name": row.name });
@@ -46,7 +46,7 @@ pub async fn issue(
 /// Revokes the actor's tenant's token `id` (a raw id), at once in this replica's cache.
 /// `NOT_FOUND` when the tenant has no such token.
 pub async fn revoke(db: &DatabaseConnection, tokens: &TokenService, actor: &Actor, id: &str) -> Result<(), ApiError> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = store::tokens::by_id(&txn, id)
         .await?
         .filter(|t| t.tenant_id == actor.tenant_id)

@@ -13,12 +13,12 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use super::matching::sign;
+use super::signing::sign;
+use crate::automations::Automations;
 use crate::azure::check_url;
 use crate::azure::guard::GuardedResolver;
 use crate::domain::global_id::{Kind, encode};
 use crate::domain::service_hook::{Commit, short_branch};
-use crate::state::AppState;
 use crate::store::{automations as automation_rows, outbox};
 
 /// How long a claimed send belongs to its worker.
@@ -27,7 +27,7 @@ const LEASE: Duration = Duration::from_secs(60);
 const BATCH: u64 = 16;
 
 /// Starts the worker; it stops when `stop` turns true.
-pub fn spawn(state: AppState, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(state: Automations, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let http = match client(&state) {
             Ok(c) => c,
@@ -53,7 +53,7 @@ pub fn spawn(state: AppState, mut stop: watch::Receiver<bool>) -> tokio::task::J
     })
 }
 
-fn client(state: &AppState) -> Result<reqwest::Client, reqwest::Error> {
+fn client(state: &Automations) -> Result<reqwest::Client, reqwest::Error> {
     let allow_private = state.config.allow_private_upstreams;
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
@@ -67,7 +67,7 @@ fn client(state: &AppState) -> Result<reqwest::Client, reqwest::Error> {
 }
 
 /// One round: claims due sends and attempts each; returns how many were attempted.
-pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, DbErr> {
+pub async fn tick(state: &Automations, http: &reqwest::Client) -> Result<usize, DbErr> {
     let now = Utc::now();
     let lease = chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::seconds(60));
     let ids = outbox::claim(&state.db, now, now + lease, BATCH).await?;
@@ -78,7 +78,7 @@ pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, DbE
     Ok(ids.len())
 }
 
-async fn attempt(state: &AppState, http: &reqwest::Client, id: &str) -> Result<(), DbErr> {
+async fn attempt(state: &Automations, http: &reqwest::Client, id: &str) -> Result<(), DbErr> {
     let Some(row) = outbox::get(&state.db, id).await? else { return Ok(()) };
     let a = automation::Entity::find_by_id(row.automation_id.clone()).one(&state.db).await?;
     let d = delivery::Entity::find_by_id(row.delivery_id.clone()).one(&state.db).await?;
@@ -110,7 +110,7 @@ async fn attempt(state: &AppState, http: &reqwest::Client, id: &str) -> Result<(
 
 /// POSTs the signed event; the HTTP status, or why there was none.
 async fn send(
-    state: &AppState,
+    state: &Automations,
     http: &reqwest::Client,
     a: &automation::Model,
     d: &delivery::Model,

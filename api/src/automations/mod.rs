@@ -3,4 +3,7 @@
 
 pub mod admin;
 pub mod dispatch;
-pub mod matching;
+pub mod handle;
+pub mod signing;
+
+pub use handle::Automations;

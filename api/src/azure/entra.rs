@@ -62,19 +62,24 @@ fn url_err(e: impl std::fmt::Display) -> AzureError {
     AzureError::InvalidUrl { reason: e.to_string() }
 }
 
-/// The authorize URL for `state`, with a fresh S256 PKCE challenge.
-pub fn authorize_url(app: &EntraApp, state: &str) -> Result<AuthorizeRequest, AzureError> {
+/// The sign-in URL for `state`: code flow with a fresh S256 PKCE challenge, `prompt=select_account` (the user sees which account is
+/// being connected, even when already signed in), and `login_hint` when the platform knows it.
+pub fn authorize_url(app: &EntraApp, state: &str, login_hint: Option<&str>) -> Result<AuthorizeRequest, AzureError> {
     let client = BasicClient::new(ClientId::new(app.client_id.clone()))
         .set_auth_uri(AuthUrl::from_url(app.authorization_url.clone()))
         .set_redirect_uri(RedirectUrl::new(app.redirect_uri.clone()).map_err(url_err)?);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let state = state.to_owned();
-    let (url, _) = client
+    let mut request = client
         .authorize_url(move || CsrfToken::new(state))
         .add_scopes(app.scopes.iter().cloned().map(Scope::new))
         .add_extra_param("response_mode", "query")
-        .set_pkce_challenge(challenge)
-        .url();
+        .add_extra_param("prompt", "select_account")
+        .set_pkce_challenge(challenge);
+    if let Some(hint) = login_hint {
+        request = request.add_extra_param("login_hint", hint.to_owned());
+    }
+    let (url, _) = request.url();
     Ok(AuthorizeRequest { url, verifier: SecretString::from(verifier.secret().as_str()) })
 }
 
@@ -170,7 +175,7 @@ mod tests {
             scopes: vec!["a/vso.code".into(), "offline_access".into()],
             redirect_uri: "https://vcs.example/oauth/azure-devops/callback".into(),
         };
-        let r = authorize_url(&app, "st4te").unwrap();
+        let r = authorize_url(&app, "st4te", Some("dana@contoso.com")).unwrap();
         let q: std::collections::HashMap<_, _> = r.url.query_pairs().into_owned().collect();
         assert_eq!(q["state"], "st4te");
         assert_eq!(q["code_challenge_method"], "S256");

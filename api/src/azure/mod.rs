@@ -13,6 +13,7 @@ pub mod git_write;
 pub mod guard;
 pub mod hooks;
 pub mod identities;
+pub mod needed_scope;
 pub mod oauth_http;
 pub mod pacing;
 pub mod profile;

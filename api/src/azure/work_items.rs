@@ -59,6 +59,18 @@ fn work_item_url(
     version: ApiVersion,
     query: &[(&str, &str)],
 ) -> Result<Url, AzureError> {
+    url_of(org, &[project], id, tail, version, query)
+}
+
+/// `{org}/{scope...}/_apis/wit/workItems/{id}/{tail...}?{query}&api-version=…`.
+fn url_of(
+    org: &Url,
+    scope: &[&str],
+    id: i64,
+    tail: &[&str],
+    version: ApiVersion,
+    query: &[(&str, &str)],
+) -> Result<Url, AzureError> {
     let mut url = org.clone();
     let id = id.to_string();
     {
@@ -66,7 +78,8 @@ fn work_item_url(
             .path_segments_mut()
             .map_err(|_| AzureError::InvalidUrl { reason: "organization URL has no path".into() })?;
         path.pop_if_empty();
-        path.extend([project, "_apis", "wit", "workItems", &id]);
+        path.extend(scope);
+        path.extend(["_apis", "wit", "workItems", &id]);
         path.extend(tail);
     }
     {
@@ -75,6 +88,36 @@ fn work_item_url(
         q.append_pair("api-version", &version.to_string());
     }
     Ok(url)
+}
+
+/// The work item's own project (`System.TeamProject`). Work item ids are organization-wide and
+/// the project in a work-item URL does not restrict which item answers (Microsoft's "Get work
+/// item" sample asks under `Fabrikam-Fiber-Git` and gets an item of `MyAgilePrj2`), so a caller
+/// limited to some projects must be checked against this. Reference:
+/// <https://learn.microsoft.com/en-us/rest/api/azure/devops/wit/work-items/get-work-item?view=azure-devops-rest-7.1>
+pub async fn team_project(
+    client: &AzureClient,
+    (org, version): (&Url, Negotiated),
+    id: i64,
+    credential: &Credential,
+) -> Result<String, AzureError> {
+    let url = url_of(org, &[], id, &[], version.released(), &[("fields", "System.TeamProject")])?;
+    let item: ProjectOf = client.send(Call::get(url, credential)).await?.json()?;
+    item.fields.team_project.ok_or_else(|| AzureError::InvalidResponse {
+        reason: "the work item came without its System.TeamProject field".into(),
+    })
+}
+
+#[derive(Deserialize)]
+struct ProjectOf {
+    #[serde(default)]
+    fields: ProjectField,
+}
+
+#[derive(Default, Deserialize)]
+struct ProjectField {
+    #[serde(rename = "System.TeamProject")]
+    team_project: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -8,8 +8,8 @@ use secrecy::SecretString;
 
 use crate::auth::Principal;
 use crate::azure::Credential;
+use crate::browse::Browse;
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::store::integrations as rows;
 use crate::store::user_authorizations::{self as auths, Owner, STATUS_ACTIVE};
 use crate::user_authorizations::{self, access};
@@ -31,7 +31,7 @@ pub struct Chosen {
 
 /// Chooses the credential for `principal` acting on integration `m`.
 pub async fn choose(
-    state: &AppState,
+    state: &Browse,
     principal: &Principal,
     m: &entity::integration::Model,
     purpose: Purpose,
@@ -43,7 +43,7 @@ pub async fn choose(
         // never sees answers cached for the previous one.
         let identity = format!("user:{}:{}:{}", principal.user_id, access::method_tag(&row), row.authenticated_as);
         if row.status == STATUS_ACTIVE {
-            match access::credential(state, m, row).await {
+            match access::credential(&state.accounts, m, row).await {
                 Ok(credential) => return Ok(Chosen { credential, identity }),
                 Err(ApiError::ConnectAzureDevOps { message, .. }) => failure = Some(message),
                 Err(other) => return Err(other),
@@ -72,18 +72,23 @@ pub async fn choose(
     }
 }
 
-/// `NOT_AUTHORIZED_UPSTREAM` with a fresh authorization URL when the integration has an OAuth app.
+/// `NOT_AUTHORIZED_UPSTREAM` with a fresh authorization URL when the integration has an OAuth app
+/// and lets users connect through it.
 async fn needs_connection(
-    state: &AppState,
+    state: &Browse,
     principal: &Principal,
     m: &entity::integration::Model,
     message: String,
 ) -> ApiError {
-    let url = match user_authorizations::entra_app(state, m) {
-        Ok(Some(_)) => match user_authorizations::start::start(state, &state.db, principal, m, None).await {
-            Ok(started) => Some(started.authorization_url),
-            Err(_) => None,
-        },
+    let oauth_allowed = crate::store::integrations::user_authorization_methods(m).oauth;
+    let url = match user_authorizations::entra_app(&state.accounts, m) {
+        Ok(Some(_)) if oauth_allowed => {
+            match user_authorizations::start::start(&state.accounts, &state.db, principal, m, Default::default()).await
+            {
+                Ok(started) => Some(started.authorization_url),
+                Err(_) => None,
+            }
+        }
         _ => None,
     };
     user_authorizations::needs_connection(m, message, url)

@@ -5,16 +5,16 @@
 
 pub mod cache;
 pub mod credential;
-pub mod errors;
 pub mod fetch;
-pub mod invalidate;
+pub mod handle;
 pub mod pages;
-pub mod paging;
 pub mod projects;
 pub mod pull_requests;
 pub mod repositories;
 pub mod scope;
-pub mod write_errors;
+pub mod work_items;
+
+pub use handle::Browse;
 
 use std::future::Future;
 use std::time::Duration;

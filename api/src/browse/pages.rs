@@ -1,10 +1,29 @@
-//! Cutting one GraphQL page out of what Azure DevOps returned, with a cursor per item.
+//! Cutting one GraphQL page out of what each Azure DevOps list offers: a continuation token, an
+//! offset, or a whole list paged here; each item comes with the [`Position`] just after it.
+//!
+//! A position names a place as (upstream token of the page it came from, items to skip in that
+//! page), so serving one page never fetches all pages. This is browse's half of pagination: the
+//! cursor text and the `first`/`after` checks are `graphql/pagination.rs`.
 
-use super::paging::{Position, Window};
+/// A place in an Azure DevOps list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    /// The continuation token that fetched the page (None: the first page).
+    pub token: Option<String>,
+    /// Items of that page (or, for offset lists, of the whole list) already consumed.
+    pub skip: u32,
+}
 
-/// One page of items, each with the cursor that points just after it.
+/// A checked page request: at most `first` items after `after`.
+#[derive(Clone, Debug)]
+pub struct Window {
+    pub first: u32,
+    pub after: Position,
+}
+
+/// One page of items, each with the position just after it.
 pub struct PageOut<T> {
-    pub items: Vec<(String, T)>,
+    pub items: Vec<(Position, T)>,
     pub has_next: bool,
     pub total: Option<i64>,
 }
@@ -16,7 +35,7 @@ pub fn from_token_page<T>(window: &Window, fetched: Vec<T>, next_token: Option<S
     let mut items = Vec::new();
     for (i, item) in fetched.into_iter().enumerate().skip(skip).take(window.first as usize) {
         let pos = Position { token: window.after.token.clone(), skip: (i + 1) as u32 };
-        items.push((pos.encode(), item));
+        items.push((pos, item));
     }
     let consumed = skip + items.len();
     let has_next = consumed < fetched_len || next_token.is_some();
@@ -24,7 +43,7 @@ pub fn from_token_page<T>(window: &Window, fetched: Vec<T>, next_token: Option<S
     if consumed >= fetched_len
         && let (Some(token), Some(last)) = (next_token, items.last_mut())
     {
-        last.0 = Position { token: Some(token), skip: 0 }.encode();
+        last.0 = Position { token: Some(token), skip: 0 };
     }
     PageOut { items, has_next, total: None }
 }
@@ -37,7 +56,7 @@ pub fn from_offset_page<T>(window: &Window, fetched: Vec<T>) -> PageOut<T> {
         .into_iter()
         .take(window.first as usize)
         .enumerate()
-        .map(|(i, item)| (Position { token: None, skip: (base + i + 1) as u32 }.encode(), item))
+        .map(|(i, item)| (Position { token: None, skip: (base + i + 1) as u32 }, item))
         .collect();
     PageOut { items, has_next, total: None }
 }
@@ -56,7 +75,7 @@ mod tests {
     use super::*;
 
     fn w(first: u32, after: Option<Position>) -> Window {
-        Window { first, had_after: after.is_some(), after: after.unwrap_or_default() }
+        Window { first, after: after.unwrap_or_default() }
     }
 
     #[test]
@@ -64,9 +83,8 @@ mod tests {
         let page = from_token_page(&w(2, None), vec![1, 2], Some("t2".into()));
         assert_eq!(page.items.iter().map(|i| i.1).collect::<Vec<_>>(), [1, 2]);
         assert!(page.has_next);
-        let last = Position::decode(&page.items[1].0).expect("cursor");
-        assert_eq!(last, Position { token: Some("t2".into()), skip: 0 });
-        let mid = Position::decode(&page.items[0].0).expect("cursor");
+        assert_eq!(page.items[1].0, Position { token: Some("t2".into()), skip: 0 });
+        let mid = page.items[0].0.clone();
         let again = from_token_page(&w(2, Some(mid)), vec![1, 2, 3], None);
         assert_eq!(again.items.iter().map(|i| i.1).collect::<Vec<_>>(), [2, 3]);
         assert!(!again.has_next);

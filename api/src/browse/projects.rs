@@ -1,14 +1,13 @@
 //! Projects: `GET {org}/_apis/projects` paged by `$top` + continuation token, or the allow-list.
 
-use super::pages::{PageOut, from_token_page, from_whole_list};
-use super::paging::Window;
+use super::pages::{PageOut, Window, from_token_page, from_whole_list};
 use super::scope::Scope;
 use crate::azure::wire::ListEnvelope;
 use crate::azure::wire::git::Project;
+use crate::browse::Browse;
 use crate::error::ApiError;
-use crate::state::AppState;
 
-pub async fn page(state: &AppState, scope: &Scope, window: &Window) -> Result<PageOut<Project>, ApiError> {
+pub async fn page(state: &Browse, scope: &Scope, window: &Window) -> Result<PageOut<Project>, ApiError> {
     if let Some(allowed) = scope.allow_list() {
         // A short allow-list: one call per allowed project, paged here.
         let mut found = Vec::new();

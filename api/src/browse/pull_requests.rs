@@ -1,16 +1,15 @@
 //! Pull requests (offset-paged by `$top`/`$skip`), one by number, and its comment threads.
 
-use super::pages::{PageOut, from_offset_page};
-use super::paging::Window;
+use super::pages::{PageOut, Window, from_offset_page};
 use super::scope::Scope;
 use crate::azure::wire::ListEnvelope;
 use crate::azure::wire::git::{CommentThread, GitPullRequest, GitRepository};
+use crate::browse::Browse;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// `searchCriteria.status`: `active`, `completed`, `abandoned` or `all`.
 pub async fn page(
-    state: &AppState,
+    state: &Browse,
     scope: &Scope,
     repo: &GitRepository,
     status: &str,
@@ -27,7 +26,7 @@ pub async fn page(
 }
 
 pub async fn get(
-    state: &AppState,
+    state: &Browse,
     scope: &Scope,
     repo: &GitRepository,
     number: i64,
@@ -40,7 +39,7 @@ pub async fn get(
 
 /// Every thread of the pull request, oldest first.
 pub async fn threads(
-    state: &AppState,
+    state: &Browse,
     scope: &Scope,
     repo: &GitRepository,
     number: i64,

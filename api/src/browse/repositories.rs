@@ -1,18 +1,17 @@
 //! Repositories (whole lists, paged here), one repository by name, and its branches (refs paged by
 //! `$top` + continuation token).
 
-use super::pages::{PageOut, from_token_page, from_whole_list};
-use super::paging::Window;
+use super::pages::{PageOut, Window, from_token_page, from_whole_list};
 use super::scope::Scope;
 use crate::azure::wire::ListEnvelope;
 use crate::azure::wire::git::{GitRef, GitRepository};
+use crate::browse::Browse;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// The repositories of `project` (or of every project), filtered by the allow-list and by a
 /// case-insensitive `search` in the name, ordered by project then name.
 pub async fn list(
-    state: &AppState,
+    state: &Browse,
     scope: &Scope,
     project: Option<&str>,
     search: Option<&str>,
@@ -40,7 +39,7 @@ pub async fn list(
     Ok(repos)
 }
 
-async fn fetch(state: &AppState, scope: &Scope, segments: &[&str]) -> Result<Vec<GitRepository>, ApiError> {
+async fn fetch(state: &Browse, scope: &Scope, segments: &[&str]) -> Result<Vec<GitRepository>, ApiError> {
     Ok(scope
         .get::<ListEnvelope<GitRepository>>(state, segments, &[], None)
         .await?
@@ -49,7 +48,7 @@ async fn fetch(state: &AppState, scope: &Scope, segments: &[&str]) -> Result<Vec
 }
 
 pub async fn page(
-    state: &AppState,
+    state: &Browse,
     scope: &Scope,
     project: Option<&str>,
     search: Option<&str>,
@@ -59,12 +58,7 @@ pub async fn page(
 }
 
 /// One repository by project and name (or id); `None` when missing, invisible or not allowed.
-pub async fn get(
-    state: &AppState,
-    scope: &Scope,
-    project: &str,
-    name: &str,
-) -> Result<Option<GitRepository>, ApiError> {
+pub async fn get(state: &Browse, scope: &Scope, project: &str, name: &str) -> Result<Option<GitRepository>, ApiError> {
     if !scope.allows(project) {
         return Ok(None);
     }
@@ -77,7 +71,7 @@ pub async fn get(
 
 /// One page of the repository's branches (`refs?filter=heads/`).
 pub async fn branches(
-    state: &AppState,
+    state: &Browse,
     scope: &Scope,
     repo: &GitRepository,
     window: &Window,
@@ -95,7 +89,7 @@ pub async fn branches(
 }
 
 /// One repository by its GUID, at organization level (for `node(id)`).
-pub async fn get_by_id(state: &AppState, scope: &Scope, id: &str) -> Result<Option<GitRepository>, ApiError> {
+pub async fn get_by_id(state: &Browse, scope: &Scope, id: &str) -> Result<Option<GitRepository>, ApiError> {
     let repo =
         scope.get::<GitRepository>(state, &["_apis", "git", "repositories", id], &[], Some(id)).await?.map(|f| f.value);
     Ok(repo.filter(|r| scope.allows(&r.project.name)))

@@ -6,16 +6,19 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::credential::{self, Chosen, Purpose};
-use super::errors::{NeededScope, failing_code, missing_scope, to_api_error};
 use super::fetch::{self, Target};
 use crate::auth::Principal;
 use crate::azure::AzureError;
-use crate::azure::verification::{CheckName, Verification, VerificationCheck};
+use crate::azure::needed_scope::NeededScope;
+use crate::azure::verification::{CheckName, Verification, VerificationCheck, VerificationCode};
 use crate::azure::versions::Negotiated;
 use crate::azure::whoami::connection_data;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::browse::Browse;
+use crate::error::{ApiError, Call, from_azure, missing_scope};
 use crate::store::integrations as rows;
+
+/// A read's row of the error table (a 404 is `None`, answered before the table is asked).
+const READ: Call<'static> = Call::Read { what: "Azure DevOps resource" };
 
 /// The newest api-version vcslink speaks (`Negotiated::LATEST`); kept for callers that print it.
 pub const API_VERSION: &str = "7.1";
@@ -36,7 +39,7 @@ pub struct Fetched<T> {
 
 impl Scope {
     pub async fn open(
-        state: &AppState,
+        state: &Browse,
         principal: &Principal,
         integration: entity::integration::Model,
         purpose: Purpose,
@@ -78,7 +81,7 @@ impl Scope {
     /// integration FAILING (when it is the integration's own).
     pub async fn get<T: DeserializeOwned>(
         &self,
-        state: &AppState,
+        state: &Browse,
         segments: &[&str],
         query: &[(&str, String)],
         repository: Option<&str>,
@@ -114,7 +117,7 @@ impl Scope {
     /// (docs/azure-devops-wire.md §2.3), which never flips a working integration to FAILING. Only a
     /// credential that `connectionData` refuses too marks the integration FAILING (when it is
     /// the integration's own). One extra call, on 401s only.
-    async fn on_failure(&self, state: &AppState, e: &AzureError, segments: &[&str]) -> ApiError {
+    async fn on_failure(&self, state: &Browse, e: &AzureError, segments: &[&str]) -> ApiError {
         if matches!(e, AzureError::Unauthorized { expired: false }) {
             let version = state.upstream.api_version(&self.integration);
             let recheck = connection_data(&state.azure, &self.org_url, &self.chosen.credential, version).await;
@@ -128,15 +131,15 @@ impl Scope {
                 // connectionData could not say (unreachable, throttled): do not flip on a guess.
                 Err(other) => {
                     tracing::warn!(error = %other, "could not re-check the credential with connectionData");
-                    return to_api_error(e);
+                    return from_azure(e, READ);
                 }
             }
         }
         self.mark_failing(state, e).await;
-        to_api_error(e)
+        from_azure(e, READ)
     }
 
-    async fn mark_failing(&self, state: &AppState, e: &AzureError) {
+    async fn mark_failing(&self, state: &Browse, e: &AzureError) {
         let Some(code) = failing_code(e) else { return };
         if !self.chosen.is_integration_credential() {
             return;
@@ -156,9 +159,31 @@ impl Scope {
         };
         let Ok(json) = serde_json::to_string(&v) else { return };
         if let Ok(Some(current)) = rows::get(&state.db, &self.integration.tenant_id, &self.integration.id).await
-            && let Err(e) = rows::set_verification(&state.db, current, "FAILING", json).await
+            && let Err(e) =
+                rows::set_verification(&state.db, current, crate::domain::integration::Status::Failing, json).await
         {
             tracing::warn!(error = %e, "could not mark the integration FAILING");
         }
+    }
+}
+
+/// The verification code a rejected credential earns the integration (it is marked FAILING).
+/// Only for a credential that `connectionData` refuses too (see `Scope::on_failure`).
+fn failing_code(e: &AzureError) -> Option<VerificationCode> {
+    match e {
+        AzureError::Unauthorized { expired: true } => Some(VerificationCode::PatExpired),
+        AzureError::Unauthorized { expired: false } | AzureError::IisBasicAuth => Some(VerificationCode::PatInvalid),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_refused_credential_earns_a_failing_code() {
+        assert_eq!(failing_code(&AzureError::Unauthorized { expired: true }), Some(VerificationCode::PatExpired));
+        assert_eq!(failing_code(&AzureError::Forbidden { message: String::new() }), None);
     }
 }

@@ -47,6 +47,11 @@ pub const KEYS: &[Key] = &[
         "false",
         "allow http:// and loopback/private/link-local upstream hosts (tests, labs)",
     ),
+    key(
+        "VCSLINK_ALLOW_CUSTOM_OAUTH_HOSTS",
+        "false",
+        "accept OAuth apps whose authorizationUrl/tokenUrl are not on VCSLINK_ENTRA_AUTHORITY's host",
+    ),
     key("VCSLINK_ENTRA_AUTHORITY", "https://login.microsoftonline.com", "Entra ID authority base"),
     key("VCSLINK_PROFILE_URL", "https://app.vssps.visualstudio.com", "Azure DevOps profile service base"),
     key(
@@ -67,7 +72,12 @@ pub const KEYS: &[Key] = &[
     key(
         "VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS",
         "86400",
-        "how long the previous webhook password is still accepted after rotateWebhookPassword",
+        "how long the previous webhook password is still accepted after it changes (rotate or update)",
+    ),
+    key(
+        "VCSLINK_SERVICE_HOOK_RETRY_SECONDS",
+        "60",
+        "how often service hooks that could not take a new webhook password are retried",
     ),
     key(
         "VCSLINK_WEBHOOK_RATE_LIMIT",
@@ -85,6 +95,11 @@ pub const KEYS: &[Key] = &[
         "VCSLINK_UPSTREAM_CACHE_TTL_SECONDS",
         "30",
         "how long an Azure DevOps answer is served from the in-memory cache",
+    ),
+    key(
+        "VCSLINK_KEY_RELOAD_SECONDS",
+        "30",
+        "how often a running server re-reads the key file (also on SIGHUP, and at once for a blob under a key it lacks); `rotate-key --finish` waits this long after a rotation",
     ),
 ];
 

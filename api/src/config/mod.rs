@@ -23,6 +23,8 @@ pub struct Config {
     pub master_key_old: Option<SecretString>,
     pub bootstrap_token: Option<SecretString>,
     pub allow_private_upstreams: bool,
+    /// Accept OAuth authorization/token URLs off the Entra authority's host.
+    pub allow_custom_oauth_hosts: bool,
     pub entra_authority: Url,
     pub profile_url: Url,
     /// The Azure DevOps Services identity host (`VCSLINK_VSSPS_URL`): `{vssps_url}/{organization}/_apis/identities`.
@@ -46,6 +48,9 @@ pub struct Config {
     pub oauth_refresh_margin: Duration,
     /// How long an Azure DevOps answer is served from the cache.
     pub upstream_cache_ttl: Duration,
+    /// How often a running server re-reads the key file (and `rotate-key --finish` waits that
+    /// long after a rotation before it drops the previous key).
+    pub key_reload_interval: Duration,
     /// Whether to create the `default` tenant and its first admin token when the database has no tenant.
     pub bootstrap: bool,
     /// How long the previous webhook password is still accepted after a rotation.
@@ -60,6 +65,8 @@ pub struct Config {
     pub automation_max_attempts: u32,
     /// How often the outbox worker looks for due sends (it is also woken by new deliveries).
     pub outbox_poll_interval: Duration,
+    /// How often service hooks still holding an old webhook password are retried.
+    pub service_hook_retry_interval: Duration,
 }
 
 /// A configuration value that does not parse.
@@ -83,6 +90,7 @@ impl Config {
             master_key_old: None,
             bootstrap_token: None,
             allow_private_upstreams: false,
+            allow_custom_oauth_hosts: false,
             entra_authority: fixed_url("https://login.microsoftonline.com"),
             profile_url: fixed_url("https://app.vssps.visualstudio.com"),
             vssps_url: fixed_url("https://vssps.dev.azure.com"),
@@ -98,6 +106,7 @@ impl Config {
             oauth_state_ttl: Duration::from_secs(600),
             oauth_refresh_margin: Duration::from_secs(300),
             upstream_cache_ttl: Duration::from_secs(30),
+            key_reload_interval: Duration::from_secs(30),
             bootstrap: true,
             webhook_password_grace: Duration::from_secs(24 * 3600),
             webhook_rate_limit: 200,
@@ -105,6 +114,7 @@ impl Config {
             automation_retry_base: Duration::from_secs(2),
             automation_max_attempts: 8,
             outbox_poll_interval: Duration::from_secs(1),
+            service_hook_retry_interval: Duration::from_secs(60),
         }
     }
 
@@ -140,6 +150,9 @@ impl Config {
         }
         if let Some(v) = var("VCSLINK_ALLOW_PRIVATE_UPSTREAMS") {
             config.allow_private_upstreams = parse_bool("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_ALLOW_CUSTOM_OAUTH_HOSTS") {
+            config.allow_custom_oauth_hosts = parse_bool("VCSLINK_ALLOW_CUSTOM_OAUTH_HOSTS", &v)?;
         }
         if let Some(v) = var("VCSLINK_ENTRA_AUTHORITY") {
             config.entra_authority = parse_url("VCSLINK_ENTRA_AUTHORITY", &v)?;
@@ -188,6 +201,12 @@ impl Config {
         }
         if let Some(v) = var("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS") {
             config.upstream_cache_ttl = seconds("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_KEY_RELOAD_SECONDS") {
+            config.key_reload_interval = seconds("VCSLINK_KEY_RELOAD_SECONDS", &v)?.max(Duration::from_secs(1));
+        }
+        if let Some(v) = var("VCSLINK_SERVICE_HOOK_RETRY_SECONDS") {
+            config.service_hook_retry_interval = seconds("VCSLINK_SERVICE_HOOK_RETRY_SECONDS", &v)?;
         }
         if let Some(v) = var("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS") {
             config.webhook_password_grace = seconds("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS", &v)?;

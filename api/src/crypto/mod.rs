@@ -7,11 +7,13 @@
 
 mod key_file;
 mod keyring;
+pub mod mac;
 mod master_key;
+pub mod reload;
 mod sealed;
 
 pub use key_file::{KeyFile, KeySource, keyring_from_sources};
-pub use keyring::Keyring;
+pub use keyring::{Keyring, Reloaded};
 pub use master_key::{KEY_LEN, KeyError, MasterKey};
 pub use sealed::{Aad, FORMAT_V1, SealError, SecretBytes};
 

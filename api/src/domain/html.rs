@@ -23,10 +23,12 @@ pub fn push_escaped(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn markup_characters_are_escaped() {
         assert_eq!(
-            super::escape(r#"<a href="x">Tom & 'Jerry'</a>"#),
+            escape(r#"<a href="x">Tom & 'Jerry'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
         );
     }

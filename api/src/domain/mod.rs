@@ -3,11 +3,13 @@
 //! Pure: no database, no transport. Every parser returns [`InvalidInput`] naming the GraphQL input
 //! field and, where a person can act, a hint.
 
+pub mod automation;
 pub mod entra_ids;
 pub mod error;
 pub mod flavor;
 pub mod global_id;
 pub mod html;
+pub mod integration;
 pub mod integration_name;
 pub mod labels;
 pub mod oauth_app;
@@ -16,6 +18,7 @@ pub mod pat_scopes;
 pub mod project_names;
 pub mod secrets;
 pub mod service_hook;
+pub mod user_authorization_methods;
 
 pub use entra_ids::{ClientId, TenantId};
 pub use error::InvalidInput;

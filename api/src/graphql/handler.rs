@@ -12,19 +12,19 @@ use axum::response::Response;
 
 use super::AppSchema;
 use super::context::Caller;
-use crate::state::AppState;
+use crate::capabilities::Capabilities;
 
 /// The most operations one batched request may carry.
 pub const MAX_BATCH: usize = 10;
 
 /// Runs a GraphQL request (single or batched) as the caller named by `Authorization: Bearer`.
 pub async fn graphql(
-    State((state, schema)): State<(AppState, AppSchema)>,
+    State((caps, schema)): State<(Capabilities, AppSchema)>,
     headers: HeaderMap,
     req: GraphQLBatchRequest,
 ) -> GraphQLResponse {
     let caller = Caller(match bearer(&headers) {
-        Some(token) => match state.tokens.verify(token).await {
+        Some(token) => match caps.tokens.service.verify(token).await {
             Ok(p) => p,
             Err(e) => {
                 tracing::error!(error = %e, "token verification failed");
@@ -34,7 +34,7 @@ pub async fn graphql(
         None => None,
     });
     if let Some(p) = &caller.0
-        && let Err(wait) = state.rate_limit.check(&p.token_id)
+        && let Err(wait) = caps.tokens.rate_limit.check(&p.token_id)
     {
         let retry = wait.as_secs_f64().ceil().max(1.0) as u64;
         crate::metrics::graphql_request("rate-limited", "error", 0.0);
@@ -49,7 +49,7 @@ pub async fn graphql(
         return too_many(items.len()).into();
     }
     let started = Instant::now();
-    let resp = schema.execute_batch(batch.data(caller)).await;
+    let resp = schema.execute_batch(batch.data(caller).data(super::loaders::for_request(caps.db.clone()))).await;
     let outcome = if resp.is_ok() { "ok" } else { "error" };
     crate::metrics::graphql_request(&operation, outcome, started.elapsed().as_secs_f64());
     resp.into()
@@ -88,7 +88,7 @@ fn error_response(e: crate::error::ApiError) -> async_graphql::BatchResponse {
 /// the upgrade request's `Authorization: Bearer`, or from the `connection_init` payload
 /// (`{"Authorization": "Bearer <token>"}`), which browsers can send.
 pub async fn subscriptions(
-    State((state, schema)): State<(AppState, AppSchema)>,
+    State((caps, schema)): State<(Capabilities, AppSchema)>,
     headers: HeaderMap,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
@@ -104,7 +104,7 @@ pub async fn subscriptions(
                     .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
                     .map(|(_, t)| t.trim().to_owned());
                 let principal = match from_header.or(from_payload) {
-                    Some(token) => state.tokens.verify(&token).await.unwrap_or_else(|e| {
+                    Some(token) => caps.tokens.service.verify(&token).await.unwrap_or_else(|e| {
                         tracing::error!(error = %e, "token verification failed");
                         None
                     }),
@@ -112,6 +112,7 @@ pub async fn subscriptions(
                 };
                 let mut data = async_graphql::Data::default();
                 data.insert(Caller(principal));
+                data.insert(super::loaders::for_request(caps.db.clone()));
                 Ok(data)
             })
             .serve()

@@ -3,20 +3,22 @@
 pub mod context;
 pub mod extension;
 pub mod handler;
+pub mod loaders;
 pub mod mutation;
+pub mod pagination;
 pub mod query;
 pub mod subscription;
 pub mod types;
 
 use async_graphql::Schema;
 
-use crate::state::AppState;
+use crate::capabilities::Capabilities;
 
 pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
-/// The executable schema; `state` is absent only when printing the SDL.
-pub fn schema(state: Option<AppState>) -> AppSchema {
-    let introspection = state.as_ref().is_none_or(|s| s.config.introspection);
+/// The executable schema; `caps` is absent only when printing the SDL.
+pub fn schema(caps: Option<Capabilities>) -> AppSchema {
+    let introspection = caps.as_ref().is_none_or(|c| c.introspection);
     let mut builder = Schema::build(query::Query::default(), mutation::Mutation::default(), subscription::Subscription)
         .extension(extension::ErrorCodes)
         .limit_depth(12)
@@ -25,8 +27,8 @@ pub fn schema(state: Option<AppState>) -> AppSchema {
     if !introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    if let Some(state) = state {
-        builder = builder.data(state);
+    if let Some(caps) = caps {
+        builder = builder.data(caps);
     }
     builder.finish()
 }

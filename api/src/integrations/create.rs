@@ -1,83 +1,99 @@
 //! `createAzureDevOpsIntegration`: parse, check idempotency and name, verify, then one transaction.
 
-use sea_orm::TransactionTrait;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::parse::{CreateInput, ParsedCreate, parse_create};
-use super::{Outcome, credentials, idempotency, org_tenant, status_for};
+use super::policy::{check_credentials, check_upstream};
+use super::{Outcome, credentials, idempotency, org_tenant};
 use crate::auth::Principal;
 use crate::azure::verify::{self, VerifyTarget};
-use crate::domain::WebhookPassword;
+use crate::domain::integration::{NewIntegration, Status};
+use crate::domain::{OAuthApp, WebhookPassword};
 use crate::error::{ApiError, is_unique_violation};
-use crate::state::AppState;
+use crate::integrations::Integrations;
 use crate::store::{self, audit::Actor, integrations as rows};
 
+/// How the create runs (not part of the integration).
+pub struct Options {
+    /// Verify the credentials against Azure DevOps before storing.
+    pub verify: bool,
+    /// Check everything, store nothing.
+    pub validate_only: bool,
+    /// The same key with the same input returns the same integration.
+    pub idempotency_key: Option<String>,
+}
+
 pub async fn create(
-    state: &AppState,
+    state: &Integrations,
     p: &Principal,
     actor: &Actor,
-    mut input: CreateInput,
+    new: NewIntegration,
+    options: Options,
 ) -> Result<Outcome, ApiError> {
-    if let Some(fields) = input.oauth_app.as_mut() {
-        org_tenant::fill_tenant(state, &input.organization_url, input.flavor, fields).await?;
+    check_upstream(&new.org, state.config.allow_private_upstreams)?;
+    check_credentials(&new.org, new.pat.is_some(), new.oauth_app.is_some())?;
+    if let Some(methods) = new.user_authorization_methods {
+        methods.check(new.oauth_app.is_some())?;
     }
-    let parsed = parse_create(&input, state.entra_authority(), state.config.allow_private_upstreams)?;
-    let fingerprint = idempotency::fingerprint(&canonical(&parsed, &input));
-    if let Some(key) = &input.idempotency_key {
+    let oauth = match &new.oauth_app {
+        Some(fields) => Some(org_tenant::oauth_app(state, &new.org, fields.clone()).await?),
+        None => None,
+    };
+    let fingerprint = idempotency::Fingerprint::of(&state.keyring, &canonical(&new, oauth.as_ref()));
+    if let Some(key) = &options.idempotency_key {
         let key = check_key(key)?;
-        if let Some(id) =
-            idempotency::replay(&state.db, &p.tenant_id, idempotency::CREATE_INTEGRATION, key, &fingerprint).await?
+        if let Some(id) = idempotency::replay(
+            &state.db,
+            &state.keyring,
+            &p.tenant_id,
+            idempotency::CREATE_INTEGRATION,
+            key,
+            &fingerprint,
+        )
+        .await?
         {
             let existing = rows::get(&state.db, &p.tenant_id, &id).await?;
             let verification = existing
                 .as_ref()
                 .and_then(|m| m.last_verification.as_deref())
                 .and_then(|j| serde_json::from_str(j).ok());
-            if existing.is_some() || !input.validate_only {
-                return Ok(Outcome { integration: existing, webhook_password: None, verification });
+            if existing.is_some() || !options.validate_only {
+                return Ok(Outcome { integration: existing, verification, ..Outcome::default() });
             }
         }
     }
-    if rows::name_taken(&state.db, &p.tenant_id, parsed.name.as_str(), None).await? {
-        return Err(name_conflict(parsed.name.as_str()));
+    if rows::name_taken(&state.db, &p.tenant_id, new.name.as_str(), None).await? {
+        return Err(name_conflict(new.name.as_str()));
     }
-    let verification = if input.verify { Some(verify::verify(&state.azure, &target(&parsed)).await) } else { None };
-    if input.validate_only {
-        return Ok(Outcome { integration: None, webhook_password: None, verification });
+    let verification =
+        if options.verify { Some(verify::verify(&state.azure, &target(&new, oauth.as_ref())).await) } else { None };
+    if options.validate_only {
+        return Ok(Outcome { verification, ..Outcome::default() });
     }
 
-    let (password, generated) = match parsed.webhook_password {
-        Some(pw) => (pw, false),
+    let (password, generated) = match &new.webhook_password {
+        Some(pw) => (pw.clone(), false),
         None => (WebhookPassword::generate(), true),
     };
     let id = store::new_id();
-    let new = rows::NewIntegration {
-        id: id.clone(),
-        tenant_id: p.tenant_id.clone(),
-        name: parsed.name.as_str().to_owned(),
-        description: parsed.description.as_ref().map(|d| d.as_str().to_owned()),
-        labels: parsed.labels.as_slice().to_vec(),
-        is_default: parsed.is_default,
-        flavor: parsed.org.flavor().as_str().to_owned(),
-        organization_url: parsed.org.as_str().to_owned(),
-        organization: parsed.org.organization().to_owned(),
-        accessible_projects: parsed.projects.as_ref().map(|p| p.as_slice().to_vec()),
-        pat: parsed.pat.as_ref().map(|t| (t.secret().clone(), t.hint())),
-        oauth: parsed.oauth.as_ref().map(oauth_row),
-        webhook_password: SecretString::from(password.expose().to_owned()),
-        status: status_for(verification.as_ref()).to_owned(),
+    let row = rows::Insert {
+        id: &id,
+        tenant_id: &p.tenant_id,
+        integration: &new,
+        oauth: oauth.as_ref(),
+        webhook_password: &password,
+        status: Status::of(verification.as_ref().map(|v| v.ok)),
         last_verification: verification.as_ref().and_then(|v| serde_json::to_string(v).ok()),
     };
-    let txn = state.db.begin().await?;
-    let model = match rows::insert(&txn, &state.keyring, new).await {
+    let txn = crate::store::begin_write(&state.db).await?;
+    let model = match rows::insert(&txn, &state.keyring, row).await {
         Ok(m) => m,
-        Err(e) if is_unique_violation(&e) => return Err(name_conflict(parsed.name.as_str())),
+        Err(e) if is_unique_violation(&e) => return Err(name_conflict(new.name.as_str())),
         Err(e) => return Err(e.into()),
     };
     if model.is_default {
         rows::clear_default(&txn, &p.tenant_id, &id).await?;
     }
-    if let Some(key) = &input.idempotency_key {
+    if let Some(key) = &options.idempotency_key {
         idempotency::remember(&txn, &p.tenant_id, idempotency::CREATE_INTEGRATION, key.trim(), &fingerprint, &id)
             .await
             .map_err(|e| {
@@ -100,6 +116,7 @@ pub async fn create(
         integration: Some(model),
         webhook_password: generated.then(|| SecretString::from(password.expose().to_owned())),
         verification,
+        ..Outcome::default()
     })
 }
 
@@ -118,31 +135,19 @@ fn check_key(key: &str) -> Result<&str, ApiError> {
     Ok(key)
 }
 
-pub fn oauth_row(app: &crate::domain::oauth_app::OAuthApp) -> rows::OAuthAppRow {
-    rows::OAuthAppRow {
-        tenant_id: app.tenant_id().to_owned(),
-        issuer_url: app.issuer_url().to_string(),
-        authorization_url: app.authorization_url().to_string(),
-        token_url: app.token_url().to_string(),
-        client_id: app.client_id().to_owned(),
-        client_secret: app.client_secret().clone(),
-        client_secret_hint: app.client_secret_hint(),
-        scopes: app.scopes().to_vec(),
-    }
-}
-
-fn target(parsed: &ParsedCreate) -> VerifyTarget {
+fn target(new: &NewIntegration, oauth: Option<&OAuthApp>) -> VerifyTarget {
     VerifyTarget {
-        org_url: parsed.org.url().clone(),
-        flavor: parsed.org.flavor(),
-        pat: parsed.pat.as_ref().map(|t| t.secret().clone()),
-        oauth: parsed.oauth.as_ref().map(credentials::oauth_credentials),
-        accessible_projects: parsed.projects.as_ref().map(|p| p.as_slice().to_vec()),
+        org_url: new.org.url().clone(),
+        flavor: new.org.flavor(),
+        pat: new.pat.as_ref().map(|t| t.secret().clone()),
+        oauth: oauth.map(credentials::oauth_credentials),
+        accessible_projects: new.projects.as_ref().map(|p| p.as_slice().to_vec()),
     }
 }
 
-/// What makes two create requests "the same input": every parsed field, secrets as hashes.
-fn canonical(parsed: &ParsedCreate, input: &CreateInput) -> serde_json::Value {
+/// What makes two create requests "the same input": every parsed field, secrets as hashes (never
+/// stored as such: the fingerprint over all of it is keyed, see `idempotency::Fingerprint`).
+fn canonical(parsed: &NewIntegration, oauth: Option<&OAuthApp>) -> serde_json::Value {
     use sha2::{Digest, Sha256};
     let h = |s: &SecretString| hex::encode(Sha256::digest(s.expose_secret().as_bytes()));
     serde_json::json!({
@@ -154,10 +159,11 @@ fn canonical(parsed: &ParsedCreate, input: &CreateInput) -> serde_json::Value {
         "flavor": parsed.org.flavor().as_str(),
         "accessibleProjects": parsed.projects.as_ref().map(|p| p.as_slice()),
         "pat": parsed.pat.as_ref().map(|t| h(t.secret())),
-        "oauth": parsed.oauth.as_ref().map(|a| serde_json::json!({
+        "oauth": oauth.map(|a| serde_json::json!({
             "tenant": a.tenant_id(), "clientId": a.client_id(), "secret": h(a.client_secret()),
             "scopes": a.scopes(), "tokenUrl": a.token_url().as_str(),
         })),
-        "webhookPassword": input.webhook_password.as_ref().map(h),
+        "webhookPassword": parsed.webhook_password.as_ref().map(|pw| h(pw.secret())),
+        "userAuthorizationMethods": parsed.user_authorization_methods.map(|m| m.column()),
     })
 }

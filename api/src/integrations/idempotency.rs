@@ -1,30 +1,42 @@
 //! Idempotency keys: the same key with the same input returns the first result; with other input, CONFLICT.
 
+use crate::crypto::Keyring;
+use crate::crypto::mac::Purpose;
+use crate::error::ApiError;
 use chrono::Utc;
 use entity::idempotency_key;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
-use sha2::{Digest, Sha256};
-
-use crate::error::ApiError;
 
 pub const CREATE_INTEGRATION: &str = "createAzureDevOpsIntegration";
 
-/// SHA-256 (hex) over the canonical JSON of a parsed input.
-pub fn fingerprint(canonical: &serde_json::Value) -> String {
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+/// The canonical JSON of a parsed input (secrets in it as hashes), and its keyed fingerprint:
+/// HMAC under a key derived from the master key, so the stored value says nothing of the secrets.
+pub struct Fingerprint {
+    canonical: Vec<u8>,
+    pub value: String,
+}
+
+impl Fingerprint {
+    pub fn of(keyring: &Keyring, canonical: &serde_json::Value) -> Fingerprint {
+        let canonical = canonical.to_string().into_bytes();
+        let value = keyring.fingerprint(Purpose::Idempotency, &canonical);
+        Fingerprint { canonical, value }
+    }
 }
 
 /// The resource an earlier call with this key created, when its input was the same.
 pub async fn replay(
     db: &impl ConnectionTrait,
+    keyring: &Keyring,
     tenant_id: &str,
     scope: &str,
     key: &str,
-    fingerprint: &str,
+    fingerprint: &Fingerprint,
 ) -> Result<Option<String>, ApiError> {
     let pk = (tenant_id.to_owned(), scope.to_owned(), key.to_owned());
     let Some(row) = idempotency_key::Entity::find_by_id(pk).one(db).await? else { return Ok(None) };
-    if row.fingerprint != fingerprint {
+    // Under any key of the ring: a retry after a key rotation is still the same input.
+    if !keyring.fingerprint_matches(Purpose::Idempotency, &fingerprint.canonical, &row.fingerprint) {
         return Err(ApiError::Conflict {
             message: "this idempotencyKey was already used with different input".into(),
             hint: Some("use a new idempotencyKey for a different request, or resend the original input".into()),
@@ -38,14 +50,14 @@ pub async fn remember(
     tenant_id: &str,
     scope: &str,
     key: &str,
-    fingerprint: &str,
+    fingerprint: &Fingerprint,
     resource_id: &str,
 ) -> Result<(), DbErr> {
     let row = idempotency_key::ActiveModel {
         tenant_id: Set(tenant_id.to_owned()),
         scope: Set(scope.to_owned()),
         key: Set(key.to_owned()),
-        fingerprint: Set(fingerprint.to_owned()),
+        fingerprint: Set(fingerprint.value.clone()),
         resource_id: Set(resource_id.to_owned()),
         created_at: Set(Utc::now()),
     };

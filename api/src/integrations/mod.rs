@@ -5,29 +5,30 @@
 
 pub mod create;
 pub mod credentials;
+pub mod handle;
 pub mod idempotency;
 pub mod lifecycle;
 pub mod org_tenant;
-pub mod parse;
+pub mod policy;
 pub mod update;
+pub mod webhook_password;
+
+pub use handle::Integrations;
 
 use secrecy::SecretString;
 
 use crate::azure::verification::Verification;
+use crate::service_hooks::password::Pushed;
 
 /// The outcome of a create or update: the stored row (absent with `validateOnly`), the one-time
 /// generated webhook password, and the verification when one ran.
+#[derive(Default)]
 pub struct Outcome {
     pub integration: Option<entity::integration::Model>,
     pub webhook_password: Option<SecretString>,
     pub verification: Option<Verification>,
-}
-
-/// `HEALTHY`/`FAILING` from a verification, `UNVERIFIED` without one.
-pub fn status_for(v: Option<&Verification>) -> &'static str {
-    match v {
-        None => "UNVERIFIED",
-        Some(v) if v.ok => "HEALTHY",
-        Some(_) => "FAILING",
-    }
+    /// When the webhook password changed: what the installed subscriptions did.
+    pub service_hooks: Option<Pushed>,
+    /// Users' OAuth grants expired because the OAuth app was replaced or removed.
+    pub expired_user_authorizations: u64,
 }

@@ -1,31 +1,39 @@
-//! An OAuth app's tenant, filled from the organization's resource tenant when the input names
-//! none (neither `tenantId` nor `issuerUrl`): Azure DevOps accepts user tokens from that tenant only.
+//! An OAuth app settled for an organization: its tenant filled from the organization's resource
+//! tenant when the input names none (neither `tenantId` nor `issuerUrl`; Azure DevOps accepts user
+//! tokens from that tenant only), then parsed and its endpoints checked.
 
 use crate::azure::tenant::{self, OrgTenant};
 use crate::domain::OrganizationUrl;
 use crate::domain::flavor::Flavor;
-use crate::domain::oauth_app::OAuthAppFields;
+use crate::domain::oauth_app::{OAuthApp, OAuthAppFields};
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::integrations::Integrations;
 
-use super::parse::check_upstream;
+use super::policy::{check_oauth_hosts, check_oauth_urls, check_upstream};
 
 const FIELD: &str = "oauthApp.tenantId";
 
-/// Sets `fields.tenant_id` to the organization's tenant when it is missing. Leaves invalid
-/// organization URLs and Server collections alone: parsing the input reports those.
-pub async fn fill_tenant(
-    state: &AppState,
-    organization_url: &str,
-    flavor: Option<Flavor>,
-    fields: &mut OAuthAppFields,
-) -> Result<(), ApiError> {
+/// The OAuth app `fields` describe, for organization `org`.
+pub async fn oauth_app(
+    state: &Integrations,
+    org: &OrganizationUrl,
+    mut fields: OAuthAppFields,
+) -> Result<OAuthApp, ApiError> {
+    fill_tenant(state, org, &mut fields).await?;
+    let app = OAuthApp::parse(fields, state.entra_authority())?;
+    check_oauth_urls(&app, state.config.allow_private_upstreams)?;
+    check_oauth_hosts(&app, state.entra_authority(), state.config.allow_custom_oauth_hosts)?;
+    Ok(app)
+}
+
+/// Sets `fields.tenant_id` to the organization's tenant when it is missing. Leaves Server
+/// collections alone: parsing the app reports the missing tenant.
+async fn fill_tenant(state: &Integrations, org: &OrganizationUrl, fields: &mut OAuthAppFields) -> Result<(), ApiError> {
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
     if !blank(&fields.tenant_id) || !blank(&fields.issuer_url) {
         return Ok(());
     }
-    let Ok(org) = OrganizationUrl::parse(organization_url, flavor) else { return Ok(()) };
-    if org.flavor() != Flavor::Services || check_upstream(&org, state.config.allow_private_upstreams).is_err() {
+    if org.flavor() != Flavor::Services || check_upstream(org, state.config.allow_private_upstreams).is_err() {
         return Ok(());
     }
     match tenant::discover(&state.azure, org.url()).await {

@@ -1,14 +1,12 @@
 //! `installServiceHooks` and `repairServiceHooks`.
 
-use sea_orm::TransactionTrait;
-
 use super::subscriptions::{self as hooks, Live, request_for, upstream_error};
 use super::target;
 use crate::azure::AzureError;
 use crate::azure::hooks::SubscriptionRequest;
 use crate::domain::service_hook::EventKind;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::error::{ApiError, Call, from_azure};
+use crate::service_hooks::ServiceHooks;
 use crate::store::service_hooks::{self as store_hooks, NewHook};
 use crate::store::{self, audit::Actor, integrations as rows};
 use entity::service_hook;
@@ -16,7 +14,7 @@ use entity::service_hook;
 /// Creates one subscription per event (default: every subscribable event) on `project`
 /// (and `repository`), skipping those already installed; returns the project's hooks with their state.
 pub async fn install(
-    state: &AppState,
+    state: &ServiceHooks,
     actor: &Actor,
     integration_id: &str,
     project: &str,
@@ -71,7 +69,7 @@ pub async fn install(
             }
         }
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::store::begin_write(&state.db).await?;
     let mut rows_out = Vec::new();
     for (event_type, subscription_id) in &created {
         let row = store_hooks::insert(
@@ -110,22 +108,19 @@ pub async fn install(
 }
 
 /// Azure DevOps delivers only to a public HTTPS endpoint: refuse before asking it to.
-async fn check_public_url(state: &AppState) -> Result<(), ApiError> {
+async fn check_public_url(state: &ServiceHooks) -> Result<(), ApiError> {
     let public = url::Url::parse(&state.public_url).map_err(ApiError::internal)?;
-    Ok(target::check(&public, state.config.allow_private_upstreams).await?)
+    Ok(target::check(&public, state.allow_private_upstreams).await?)
 }
 
-fn not_found_as_validation(e: AzureError, field: &str, message: &str) -> ApiError {
-    match e {
-        AzureError::NotFound { .. } => ApiError::validation(field, message, None),
-        other => upstream_error(other),
-    }
+fn not_found_as_validation(e: AzureError, field: &'static str, message: &'static str) -> ApiError {
+    from_azure(&e, Call::HookInput { field, message })
 }
 
 /// Re-creates missing subscriptions and re-enables disabled ones; returns every hook with its
 /// state after the repair, and how many were repaired.
 pub async fn repair(
-    state: &AppState,
+    state: &ServiceHooks,
     actor: &Actor,
     integration_id: &str,
 ) -> Result<(Vec<(service_hook::Model, Live)>, i32), ApiError> {
@@ -172,7 +167,7 @@ pub async fn repair(
             _ => out.push((h, l)),
         }
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::store::begin_write(&state.db).await?;
     for (h, subscription_id) in recreated {
         out.push((store_hooks::set_subscription_id(&txn, h, subscription_id).await?, Live::Present("enabled".into())));
     }

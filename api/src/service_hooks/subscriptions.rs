@@ -10,8 +10,8 @@ use crate::azure::hooks::{Subscription, SubscriptionRequest};
 use crate::azure::versions::Negotiated;
 use crate::azure::{AzureError, Credential};
 use crate::domain::service_hook::EventKind;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::error::{ApiError, Call, from_azure};
+use crate::service_hooks::ServiceHooks;
 use crate::store::integrations as rows;
 use entity::{integration, service_hook};
 
@@ -24,7 +24,7 @@ pub struct Target {
 }
 
 /// The integration's organization URL and PAT (hooks are managed with the integration's identity).
-pub fn target(state: &AppState, m: &integration::Model) -> Result<Target, ApiError> {
+pub fn target(state: &ServiceHooks, m: &integration::Model) -> Result<Target, ApiError> {
     let base = Url::parse(&m.organization_url).map_err(ApiError::internal)?;
     let api_version = state.upstream.api_version(m);
     let pat = rows::open_pat(&state.keyring, m).map_err(ApiError::internal)?.ok_or_else(|| {
@@ -36,10 +36,10 @@ pub fn target(state: &AppState, m: &integration::Model) -> Result<Target, ApiErr
     Ok(Target { base, api_version, credential: Credential::from_secret(pat) })
 }
 
-/// An Azure DevOps failure as a GraphQL error (the message never holds a secret); the one
-/// table in `browse::errors`.
+/// An Azure DevOps failure while managing hooks as a GraphQL error (the message never holds a
+/// secret); a row of the one table, [`from_azure`].
 pub fn upstream_error(e: AzureError) -> ApiError {
-    crate::browse::errors::to_hooks_error(&e)
+    from_azure(&e, Call::Hooks)
 }
 
 /// The live state of a hook, as `serviceHooks` shows it.
@@ -64,7 +64,7 @@ impl Live {
 }
 
 /// The subscription request for a stored hook, with `password`.
-pub fn request_for(state: &AppState, h: &service_hook::Model, password: &SecretString) -> SubscriptionRequest {
+pub fn request_for(state: &ServiceHooks, h: &service_hook::Model, password: &SecretString) -> SubscriptionRequest {
     let version = EventKind::from_event_type(&h.event_type).resource_version();
     SubscriptionRequest::webhook(
         &h.event_type,
@@ -77,7 +77,7 @@ pub fn request_for(state: &AppState, h: &service_hook::Model, password: &SecretS
 }
 
 /// Asks Azure DevOps for each hook's state; failures become `Unknown`, not errors.
-pub async fn live_states(state: &AppState, t: &Target, hooks: &[service_hook::Model]) -> Vec<Live> {
+pub async fn live_states(state: &ServiceHooks, t: &Target, hooks: &[service_hook::Model]) -> Vec<Live> {
     let mut out = Vec::with_capacity(hooks.len());
     for h in hooks {
         let live = match state.azure.get_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id).await {
@@ -90,33 +90,9 @@ pub async fn live_states(state: &AppState, t: &Target, hooks: &[service_hook::Mo
     out
 }
 
-/// Puts `password` on every installed subscription that still exists, keeping its status;
-/// returns how many were updated. Failures are logged: `repairServiceHooks` catches up later.
-pub async fn update_password(
-    state: &AppState,
-    m: &integration::Model,
-    hooks: &[service_hook::Model],
-    password: &SecretString,
-) -> i32 {
-    let Ok(t) = target(state, m) else { return 0 };
-    let mut updated = 0;
-    for (h, live) in hooks.iter().zip(live_states(state, &t, hooks).await) {
-        let Live::Present(status) = live else { continue };
-        let mut req = request_for(state, h, password);
-        req.status = Some(status);
-        match state.azure.replace_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id, &req).await {
-            Ok(_) => updated += 1,
-            Err(e) => {
-                tracing::warn!(subscription = %h.subscription_id, error = %e, "could not update the hook password")
-            }
-        }
-    }
-    updated
-}
-
 /// Deletes every installed subscription in Azure DevOps (a 404 counts as gone); returns the count.
 pub async fn remove_all(
-    state: &AppState,
+    state: &ServiceHooks,
     m: &integration::Model,
     hooks: &[service_hook::Model],
 ) -> Result<i32, ApiError> {

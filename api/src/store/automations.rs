@@ -6,42 +6,35 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::crypto::{Aad, Keyring, SealError};
+use crate::domain::automation::NewAutomation;
 
 pub const TABLE: &str = "automations";
 pub const SECRET: &str = "secret_sealed";
 
-/// A new automation, secret in the clear until sealed here.
-pub struct NewAutomation {
-    pub id: String,
-    pub tenant_id: String,
-    pub integration_id: String,
-    pub name: String,
-    pub event_types: Vec<String>,
-    pub project: Option<String>,
-    pub repository: Option<String>,
-    pub branch: Option<String>,
-    pub trigger_phrase: Option<String>,
-    pub target_url: String,
-    pub secret: SecretString,
+/// A new row: the parsed automation, its integration and its signing secret (sealed on write).
+pub struct Insert<'a> {
+    pub id: &'a str,
+    pub tenant_id: &'a str,
+    pub integration_id: &'a str,
+    pub automation: &'a NewAutomation,
+    pub secret: &'a SecretString,
 }
 
-pub async fn insert(
-    db: &impl ConnectionTrait,
-    keyring: &Keyring,
-    n: NewAutomation,
-) -> Result<automation::Model, DbErr> {
-    let sealed = keyring.seal_str(&Aad::new(TABLE, SECRET, &n.id), n.secret.expose_secret());
+pub async fn insert(db: &impl ConnectionTrait, keyring: &Keyring, n: Insert<'_>) -> Result<automation::Model, DbErr> {
+    let sealed = keyring.seal_str(&Aad::new(TABLE, SECRET, n.id), n.secret.expose_secret());
+    let a = n.automation;
+    let kinds: Vec<&str> = a.event_types.iter().map(|k| k.as_str()).collect();
     let row = automation::ActiveModel {
-        id: Set(n.id),
-        tenant_id: Set(n.tenant_id),
-        integration_id: Set(n.integration_id),
-        name: Set(n.name),
-        event_types: Set(serde_json::to_string(&n.event_types).unwrap_or_else(|_| "[]".into())),
-        project: Set(n.project),
-        repository: Set(n.repository),
-        branch: Set(n.branch),
-        trigger_phrase: Set(n.trigger_phrase),
-        target_url: Set(n.target_url),
+        id: Set(n.id.to_owned()),
+        tenant_id: Set(n.tenant_id.to_owned()),
+        integration_id: Set(n.integration_id.to_owned()),
+        name: Set(a.name.clone()),
+        event_types: Set(serde_json::to_string(&kinds).unwrap_or_else(|_| "[]".into())),
+        project: Set(a.project.clone()),
+        repository: Set(a.repository.clone()),
+        branch: Set(a.branch.clone()),
+        trigger_phrase: Set(a.trigger_phrase.clone()),
+        target_url: Set(a.target_url.to_string()),
         secret_sealed: Set(Some(sealed)),
         created_at: Set(Utc::now()),
     };
@@ -52,6 +45,20 @@ pub async fn insert(
 pub async fn list(db: &impl ConnectionTrait, integration_id: &str) -> Result<Vec<automation::Model>, DbErr> {
     automation::Entity::find()
         .filter(automation::Column::IntegrationId.eq(integration_id))
+        .order_by_asc(automation::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The automations of several of the tenant's integrations in one query, oldest first (as [`list`]).
+pub async fn list_for_integrations(
+    db: &impl ConnectionTrait,
+    tenant_id: &str,
+    integration_ids: &[&str],
+) -> Result<Vec<automation::Model>, DbErr> {
+    automation::Entity::find()
+        .filter(automation::Column::TenantId.eq(tenant_id))
+        .filter(automation::Column::IntegrationId.is_in(integration_ids.iter().copied()))
         .order_by_asc(automation::Column::Id)
         .all(db)
         .await

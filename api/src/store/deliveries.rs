@@ -156,24 +156,24 @@ pub async fn touch_last_delivery(
         .map(|_| ())
 }
 
-/// Records the routing outcome of a delivery.
+/// Records the outcome of routing a stored delivery again; returns when it was processed.
 pub async fn set_outcome(
     db: &impl ConnectionTrait,
     id: &str,
     outcome: &str,
     message: Option<String>,
-) -> Result<(), DbErr> {
+) -> Result<DateTime<Utc>, DbErr> {
+    let now = Utc::now();
     delivery::Entity::update_many()
         .col_expr(delivery::Column::Outcome, Expr::value(outcome))
         .col_expr(delivery::Column::OutcomeMessage, Expr::value(message))
-        .col_expr(delivery::Column::ProcessedAt, Expr::value(Some(Utc::now())))
+        .col_expr(delivery::Column::ProcessedAt, Expr::value(Some(now)))
         .filter(delivery::Column::Id.eq(id))
         .exec(db)
         .await
-        .map(|_| ())
+        .map(|_| now)
 }
 
-/// One delivery of the tenant.
 pub async fn get(db: &impl ConnectionTrait, tenant_id: &str, id: &str) -> Result<Option<delivery::Model>, DbErr> {
     delivery::Entity::find_by_id(id.to_owned()).filter(delivery::Column::TenantId.eq(tenant_id)).one(db).await
 }

@@ -9,41 +9,53 @@ use sea_orm::{
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::crypto::{Aad, Keyring, SealError};
+use crate::domain::integration::{IntegrationChanges, NewIntegration, Status};
+use crate::domain::user_authorization_methods::UserAuthorizationMethods;
+use crate::domain::{OAuthApp, PersonalAccessToken, WebhookPassword};
 
 pub const TABLE: &str = "integrations";
 pub const PAT: &str = "pat_sealed";
 pub const CLIENT_SECRET: &str = "oauth_client_secret_sealed";
 pub const WEBHOOK_PASSWORD: &str = "webhook_password_sealed";
 
-/// The OAuth app columns, with the client secret still in the clear (sealed on write).
-pub struct OAuthAppRow {
-    pub tenant_id: String,
-    pub issuer_url: String,
-    pub authorization_url: String,
-    pub token_url: String,
-    pub client_id: String,
-    pub client_secret: SecretString,
-    pub client_secret_hint: String,
-    pub scopes: Vec<String>,
+/// A new row: the parsed integration and what the lifecycle decided around it.
+pub struct Insert<'a> {
+    pub id: &'a str,
+    pub tenant_id: &'a str,
+    pub integration: &'a NewIntegration,
+    /// The OAuth app, settled (its tenant discovered when the input named none).
+    pub oauth: Option<&'a OAuthApp>,
+    pub webhook_password: &'a WebhookPassword,
+    pub status: Status,
+    /// The verification outcome as stored JSON, when one ran.
+    pub last_verification: Option<String>,
 }
 
-/// Everything a new integration row holds; secrets in the clear until `insert` seals them.
-pub struct NewIntegration {
-    pub id: String,
-    pub tenant_id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub labels: Vec<String>,
-    pub is_default: bool,
-    pub flavor: String,
-    pub organization_url: String,
-    pub organization: String,
-    pub accessible_projects: Option<Vec<String>>,
-    pub pat: Option<(SecretString, String)>,
-    pub oauth: Option<OAuthAppRow>,
-    pub webhook_password: SecretString,
-    pub status: String,
-    pub last_verification: Option<String>,
+/// An update: the parsed changes, the settled OAuth app when it changes, the verification.
+pub struct Update<'a> {
+    pub changes: &'a IntegrationChanges,
+    /// `Some(None)` removes the OAuth app, `Some(Some(_))` replaces it.
+    pub oauth: Option<Option<&'a OAuthApp>>,
+    /// The new status and stored verification JSON, when one ran.
+    pub verification: Option<(Status, String)>,
+}
+
+/// The `status` column's value.
+pub fn status_column(status: Status) -> &'static str {
+    match status {
+        Status::Unverified => "UNVERIFIED",
+        Status::Healthy => "HEALTHY",
+        Status::Failing => "FAILING",
+    }
+}
+
+/// The row's status (an unknown value reads as never verified).
+pub fn status(m: &integration::Model) -> Status {
+    match m.status.as_str() {
+        "HEALTHY" => Status::Healthy,
+        "FAILING" => Status::Failing,
+        _ => Status::Unverified,
+    }
 }
 
 fn seal(keyring: &Keyring, column: &'static str, id: &str, secret: &SecretString) -> Vec<u8> {
@@ -54,110 +66,132 @@ fn json_list(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
 }
 
-pub async fn insert(
-    db: &impl ConnectionTrait,
-    keyring: &Keyring,
-    n: NewIntegration,
-) -> Result<integration::Model, DbErr> {
+pub async fn insert(db: &impl ConnectionTrait, keyring: &Keyring, n: Insert<'_>) -> Result<integration::Model, DbErr> {
     let now = Utc::now();
+    let i = n.integration;
     let mut row = integration::ActiveModel {
-        id: Set(n.id.clone()),
-        tenant_id: Set(n.tenant_id),
-        name_key: Set(n.name.to_lowercase()),
-        name: Set(n.name),
-        description: Set(n.description),
-        labels: Set(json_list(&n.labels)),
-        is_default: Set(n.is_default),
-        flavor: Set(n.flavor),
-        organization_url: Set(n.organization_url),
-        organization: Set(n.organization),
-        accessible_projects: Set(n.accessible_projects.as_deref().map(json_list)),
-        pat_sealed: Set(None),
-        pat_hint: Set(None),
-        pat_set_at: Set(None),
-        pat_expires_at: Set(None),
-        oauth_tenant_id: Set(None),
-        oauth_issuer_url: Set(None),
-        oauth_authorization_url: Set(None),
-        oauth_token_url: Set(None),
-        oauth_client_id: Set(None),
-        oauth_client_secret_sealed: Set(None),
-        oauth_client_secret_hint: Set(None),
-        oauth_client_secret_set_at: Set(None),
-        oauth_scopes: Set(None),
-        webhook_password_sealed: Set(seal(keyring, WEBHOOK_PASSWORD, &n.id, &n.webhook_password)),
+        id: Set(n.id.to_owned()),
+        tenant_id: Set(n.tenant_id.to_owned()),
+        name_key: Set(i.name.as_str().to_lowercase()),
+        name: Set(i.name.as_str().to_owned()),
+        description: Set(i.description.as_ref().map(|d| d.as_str().to_owned())),
+        labels: Set(json_list(i.labels.as_slice())),
+        is_default: Set(i.is_default),
+        flavor: Set(i.org.flavor().as_str().to_owned()),
+        organization_url: Set(i.org.as_str().to_owned()),
+        organization: Set(i.org.organization().to_owned()),
+        accessible_projects: Set(i.projects.as_ref().map(|p| json_list(p.as_slice()))),
+        user_authorization_methods: Set(i.user_authorization_methods.map(UserAuthorizationMethods::column)),
+        webhook_password_sealed: Set(Vec::new()),
         webhook_password_set_at: Set(now),
         last_delivery_at: Set(None),
-        status: Set(n.status),
+        status: Set(status_column(n.status).to_owned()),
         last_verification: Set(n.last_verification),
         created_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     };
-    if let Some((pat, hint)) = &n.pat {
-        set_pat(&mut row, keyring, &n.id, Some((pat, hint)), now);
-    }
-    if let Some(app) = &n.oauth {
-        set_oauth(&mut row, keyring, &n.id, Some(app), now);
-    }
+    set_pat(&mut row, keyring, n.id, i.pat.as_ref(), now);
+    set_oauth(&mut row, keyring, n.id, n.oauth, now);
+    set_webhook_password(&mut row, keyring, n.id, n.webhook_password);
     integration::Entity::insert(row).exec_with_returning(db).await
 }
 
+/// Applies `u` to the row (every changed column, secrets sealed) and saves it.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    current: integration::Model,
+    u: Update<'_>,
+) -> Result<integration::Model, DbErr> {
+    let id = current.id.clone();
+    let now = Utc::now();
+    let c = u.changes;
+    let mut row = current.into_active_model();
+    if let Some(n) = &c.name {
+        row.name = Set(n.as_str().to_owned());
+        row.name_key = Set(n.as_str().to_lowercase());
+    }
+    if let Some(d) = c.description.clone().into_change() {
+        row.description = Set(d.map(|d| d.as_str().to_owned()));
+    }
+    if let Some(l) = &c.labels {
+        row.labels = Set(json_list(l.as_slice()));
+    }
+    if let Some(d) = c.is_default {
+        row.is_default = Set(d);
+    }
+    if let Some(p) = c.projects.clone().into_change() {
+        row.accessible_projects = Set(p.map(|p| json_list(p.as_slice())));
+    }
+    if let Some(methods) = c.user_authorization_methods.clone().into_change() {
+        row.user_authorization_methods = Set(methods.map(UserAuthorizationMethods::column));
+    }
+    if let Some(pat) = c.pat.clone().into_change() {
+        set_pat(&mut row, keyring, &id, pat.as_ref(), now);
+    }
+    if let Some(app) = u.oauth {
+        set_oauth(&mut row, keyring, &id, app, now);
+    }
+    if let Some(pw) = &c.webhook_password {
+        set_webhook_password(&mut row, keyring, &id, pw);
+    }
+    if let Some((status, json)) = u.verification {
+        row.status = Set(status_column(status).to_owned());
+        row.last_verification = Set(Some(json));
+    }
+    save(db, row).await
+}
+
 /// Sets (or with `None` clears) the PAT columns of a row being written.
-pub fn set_pat(
+fn set_pat(
     row: &mut integration::ActiveModel,
     keyring: &Keyring,
     id: &str,
-    pat: Option<(&SecretString, &String)>,
+    pat: Option<&PersonalAccessToken>,
     now: DateTime<Utc>,
 ) {
-    match pat {
-        Some((pat, hint)) => {
-            row.pat_sealed = Set(Some(seal(keyring, PAT, id, pat)));
-            row.pat_hint = Set(Some(hint.clone()));
-            row.pat_set_at = Set(Some(now));
-        }
-        None => {
-            row.pat_sealed = Set(None);
-            row.pat_hint = Set(None);
-            row.pat_set_at = Set(None);
-        }
-    }
+    row.pat_sealed = Set(pat.map(|t| seal(keyring, PAT, id, t.secret())));
+    row.pat_hint = Set(pat.map(PersonalAccessToken::hint));
+    row.pat_set_at = Set(pat.map(|_| now));
     row.pat_expires_at = Set(None);
 }
 
 /// Sets (or with `None` clears) the OAuth app columns of a row being written.
-pub fn set_oauth(
+fn set_oauth(
     row: &mut integration::ActiveModel,
     keyring: &Keyring,
     id: &str,
-    app: Option<&OAuthAppRow>,
+    app: Option<&OAuthApp>,
     now: DateTime<Utc>,
 ) {
-    let Some(app) = app else {
-        row.oauth_tenant_id = Set(None);
-        row.oauth_issuer_url = Set(None);
-        row.oauth_authorization_url = Set(None);
-        row.oauth_token_url = Set(None);
-        row.oauth_client_id = Set(None);
-        row.oauth_client_secret_sealed = Set(None);
-        row.oauth_client_secret_hint = Set(None);
-        row.oauth_client_secret_set_at = Set(None);
-        row.oauth_scopes = Set(None);
-        return;
-    };
-    row.oauth_tenant_id = Set(Some(app.tenant_id.clone()));
-    row.oauth_issuer_url = Set(Some(app.issuer_url.clone()));
-    row.oauth_authorization_url = Set(Some(app.authorization_url.clone()));
-    row.oauth_token_url = Set(Some(app.token_url.clone()));
-    row.oauth_client_id = Set(Some(app.client_id.clone()));
-    row.oauth_client_secret_sealed = Set(Some(seal(keyring, CLIENT_SECRET, id, &app.client_secret)));
-    row.oauth_client_secret_hint = Set(Some(app.client_secret_hint.clone()));
-    row.oauth_client_secret_set_at = Set(Some(now));
-    row.oauth_scopes = Set(Some(json_list(&app.scopes)));
+    row.oauth_tenant_id = Set(app.map(|a| a.tenant_id().to_owned()));
+    row.oauth_issuer_url = Set(app.map(|a| a.issuer_url().to_string()));
+    row.oauth_authorization_url = Set(app.map(|a| a.authorization_url().to_string()));
+    row.oauth_token_url = Set(app.map(|a| a.token_url().to_string()));
+    row.oauth_client_id = Set(app.map(|a| a.client_id().to_owned()));
+    row.oauth_client_secret_sealed = Set(app.map(|a| seal(keyring, CLIENT_SECRET, id, a.client_secret())));
+    row.oauth_client_secret_hint = Set(app.map(OAuthApp::client_secret_hint));
+    row.oauth_client_secret_set_at = Set(app.map(|_| now));
+    row.oauth_scopes = Set(app.map(|a| json_list(a.scopes())));
 }
 
-pub fn set_webhook_password(row: &mut integration::ActiveModel, keyring: &Keyring, id: &str, pw: &SecretString) {
-    row.webhook_password_sealed = Set(seal(keyring, WEBHOOK_PASSWORD, id, pw));
+/// Seals a new webhook password into the row and saves it.
+pub async fn replace_webhook_password(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    current: integration::Model,
+    pw: &WebhookPassword,
+) -> Result<integration::Model, DbErr> {
+    let id = current.id.clone();
+    let mut row = current.into_active_model();
+    set_webhook_password(&mut row, keyring, &id, pw);
+    save(db, row).await
+}
+
+/// Seals a new webhook password into a row being written.
+fn set_webhook_password(row: &mut integration::ActiveModel, keyring: &Keyring, id: &str, pw: &WebhookPassword) {
+    row.webhook_password_sealed = Set(seal(keyring, WEBHOOK_PASSWORD, id, pw.secret()));
     row.webhook_password_set_at = Set(Utc::now());
 }
 
@@ -211,17 +245,23 @@ pub async fn save(db: &impl ConnectionTrait, mut row: integration::ActiveModel) 
 pub async fn set_verification(
     db: &impl ConnectionTrait,
     model: integration::Model,
-    status: &str,
+    status: Status,
     verification_json: String,
 ) -> Result<integration::Model, DbErr> {
     let mut row = model.into_active_model();
-    row.status = Set(status.to_owned());
+    row.status = Set(status_column(status).to_owned());
     row.last_verification = Set(Some(verification_json));
     save(db, row).await
 }
 
-/// Deletes the row and every secret in it, leaving a tombstone so webhooks can answer 410.
-pub async fn delete(db: &impl ConnectionTrait, tenant_id: &str, id: &str) -> Result<bool, DbErr> {
+/// Deletes the row and every secret in it, leaving a tombstone so webhooks can answer 410 to a
+/// sender that knows one of the passwords whose keyed fingerprints it keeps.
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    tenant_id: &str,
+    id: &str,
+    webhook_password_fingerprints: &[String],
+) -> Result<bool, DbErr> {
     let res = integration::Entity::delete_many()
         .filter(integration::Column::TenantId.eq(tenant_id))
         .filter(integration::Column::Id.eq(id))
@@ -234,6 +274,7 @@ pub async fn delete(db: &impl ConnectionTrait, tenant_id: &str, id: &str) -> Res
         id: Set(id.to_owned()),
         tenant_id: Set(tenant_id.to_owned()),
         unlinked_at: Set(Utc::now()),
+        webhook_password_fingerprints: Set(Some(webhook_password_fingerprints.join(","))),
     };
     integration_tombstone::Entity::insert(tomb).exec_without_returning(db).await?;
     Ok(true)
@@ -260,6 +301,12 @@ pub fn labels(m: &integration::Model) -> Vec<String> {
 
 pub fn accessible_projects(m: &integration::Model) -> Option<Vec<String>> {
     m.accessible_projects.as_deref().and_then(|s| serde_json::from_str(s).ok())
+}
+
+/// How users may connect to the integration now: the admin's choice (default: every way it can
+/// offer), never OAuth without an OAuth app.
+pub fn user_authorization_methods(m: &integration::Model) -> UserAuthorizationMethods {
+    UserAuthorizationMethods::effective(m.user_authorization_methods.as_deref(), m.oauth_client_id.is_some())
 }
 
 pub fn oauth_scopes(m: &integration::Model) -> Vec<String> {

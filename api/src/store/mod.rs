@@ -8,6 +8,7 @@ pub mod integrations;
 pub mod oauth_states;
 pub mod outbox;
 pub mod pagination;
+pub mod parked_authorizations;
 pub mod rotate;
 pub mod service_hooks;
 pub mod tenants;
@@ -15,10 +16,16 @@ pub mod tokens;
 pub mod user_authorizations;
 pub mod webhook_passwords;
 
+#[cfg(test)]
+mod tests;
+
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 /// Opens the pool. SQLite gets WAL and a busy timeout so readers never block the writer, and
 /// `synchronous=FULL`: every commit reaches the disk before it returns, so what vcslink answered
@@ -59,6 +66,18 @@ async fn open(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> 
         });
     }
     Database::connect(opts).await
+}
+
+/// Begins a transaction that writes. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock
+/// up front, waiting for it (`busy_timeout`), instead of failing with `SQLITE_BUSY` ("database is
+/// locked") when a read inside a deferred transaction must become a write while another connection
+/// writes, which no busy timeout retries. PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let immediate = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    db.begin_with_options(immediate).await
 }
 
 /// Runs every pending migration.

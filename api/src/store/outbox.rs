@@ -15,13 +15,16 @@ pub const PENDING: &str = "PENDING";
 pub const SENT: &str = "SENT";
 pub const FAILED: &str = "FAILED";
 
-/// Queues one send of `delivery_id` to `automation_id`, due now.
-pub async fn enqueue(db: &impl ConnectionTrait, delivery_id: &str, automation_id: &str) -> Result<(), DbErr> {
+/// Queues a send of `delivery_id` to each of `automation_ids`, due now, in one INSERT.
+pub async fn enqueue_all(db: &impl ConnectionTrait, delivery_id: &str, automation_ids: &[String]) -> Result<(), DbErr> {
+    if automation_ids.is_empty() {
+        return Ok(());
+    }
     let now = Utc::now();
-    let row = outbox::ActiveModel {
+    let rows = automation_ids.iter().map(|automation_id| outbox::ActiveModel {
         id: Set(new_id()),
         delivery_id: Set(delivery_id.to_owned()),
-        automation_id: Set(automation_id.to_owned()),
+        automation_id: Set(automation_id.clone()),
         status: Set(PENDING.to_owned()),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -30,8 +33,8 @@ pub async fn enqueue(db: &impl ConnectionTrait, delivery_id: &str, automation_id
         last_error: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
-    };
-    outbox::Entity::insert(row).exec_without_returning(db).await.map(|_| ())
+    });
+    outbox::Entity::insert_many(rows).exec_without_returning(db).await.map(|_| ())
 }
 
 /// Claims up to `limit` due rows until `lease_until`, counting the attempt; returns their ids.
@@ -91,10 +94,10 @@ pub async fn finish(
     q.filter(outbox::Column::Id.eq(id)).exec(db).await.map(|_| ())
 }
 
-/// The sends of one delivery, oldest first.
-pub async fn for_delivery(db: &impl ConnectionTrait, delivery_id: &str) -> Result<Vec<outbox::Model>, DbErr> {
+/// The sends of several deliveries in one query, oldest first.
+pub async fn for_deliveries(db: &impl ConnectionTrait, delivery_ids: &[&str]) -> Result<Vec<outbox::Model>, DbErr> {
     outbox::Entity::find()
-        .filter(outbox::Column::DeliveryId.eq(delivery_id))
+        .filter(outbox::Column::DeliveryId.is_in(delivery_ids.iter().copied()))
         .order_by_asc(outbox::Column::Id)
         .all(db)
         .await

@@ -1,4 +1,7 @@
-//! Keyset pagination over time-ordered ids: a cursor is the id of the last row seen.
+//! Keyset pagination over time-ordered ids: a page starts after the id of the last row seen.
+//!
+//! The store's half of pagination (the SQL side, in each aggregate's `list`); the cursor text and
+//! the `first`/`after` checks are `graphql/pagination.rs`.
 
 /// What a caller asks for: at most `first` rows after the row whose id is `after`.
 #[derive(Clone, Debug)]

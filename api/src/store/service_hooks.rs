@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::service_hook as hook;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 
 use super::new_id;
@@ -33,6 +33,7 @@ pub async fn insert(db: &impl ConnectionTrait, n: NewHook<'_>) -> Result<hook::M
         project: Set(n.project.to_owned()),
         repository_id: Set(n.repository_id.map(str::to_owned)),
         repository: Set(n.repository.map(str::to_owned)),
+        password_pending_since: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -56,8 +57,38 @@ pub async fn set_subscription_id(
 ) -> Result<hook::Model, DbErr> {
     let mut row = m.into_active_model();
     row.subscription_id = Set(subscription_id);
+    row.password_pending_since = Set(None);
     row.updated_at = Set(Utc::now());
     row.update(db).await
+}
+
+/// Marks the hooks as holding an older webhook password at Azure DevOps (`pending`), or as
+/// current again. A hook already pending keeps its first mark.
+pub async fn set_password_pending(db: &impl ConnectionTrait, ids: &[&str], pending: bool) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut update = hook::Entity::update_many()
+        .col_expr(hook::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(hook::Column::Id.is_in(ids.iter().copied()));
+    update = if pending {
+        update
+            .col_expr(hook::Column::PasswordPendingSince, Expr::value(Some(Utc::now())))
+            .filter(hook::Column::PasswordPendingSince.is_null())
+    } else {
+        update.col_expr(hook::Column::PasswordPendingSince, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+    };
+    update.exec(db).await.map(|_| ())
+}
+
+/// Hooks whose password update is pending, oldest mark first, at most `limit`.
+pub async fn password_pending(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<hook::Model>, DbErr> {
+    hook::Entity::find()
+        .filter(hook::Column::PasswordPendingSince.is_not_null())
+        .order_by_asc(hook::Column::PasswordPendingSince)
+        .limit(limit)
+        .all(db)
+        .await
 }
 
 pub async fn delete_all(db: &impl ConnectionTrait, integration_id: &str) -> Result<u64, DbErr> {

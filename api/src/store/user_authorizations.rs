@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::user_authorization::{self as ua, Model};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -46,6 +46,22 @@ pub async fn get(db: &impl ConnectionTrait, owner: Owner<'_>) -> Result<Option<M
         .filter(ua::Column::UserId.eq(owner.user_id))
         .filter(ua::Column::IntegrationId.eq(owner.integration_id))
         .one(db)
+        .await
+}
+
+/// One user's authorizations for several of the tenant's integrations, in one query (at most one
+/// row per integration: the owner is unique).
+pub async fn for_integrations(
+    db: &impl ConnectionTrait,
+    tenant_id: &str,
+    user_id: &str,
+    integration_ids: &[&str],
+) -> Result<Vec<Model>, DbErr> {
+    ua::Entity::find()
+        .filter(ua::Column::TenantId.eq(tenant_id))
+        .filter(ua::Column::UserId.eq(user_id))
+        .filter(ua::Column::IntegrationId.is_in(integration_ids.iter().copied()))
+        .all(db)
         .await
 }
 
@@ -134,6 +150,24 @@ pub async fn mark_expired(db: &impl ConnectionTrait, seen: &Model) -> Result<boo
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Expires every authorization of the integration made with `method` (`METHOD_OAUTH` or
+/// `METHOD_PAT`), dropping its secrets: their owners connect again. Returns how many.
+pub async fn expire_by_method(db: &impl ConnectionTrait, integration_id: &str, method: &str) -> Result<u64, DbErr> {
+    let result = ua::Entity::update_many()
+        .col_expr(ua::Column::Status, Expr::value(STATUS_EXPIRED))
+        .col_expr(ua::Column::AccessTokenSealed, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(ua::Column::RefreshTokenSealed, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(ua::Column::PatSealed, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(ua::Column::Version, Expr::col(ua::Column::Version).add(1))
+        .col_expr(ua::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(ua::Column::IntegrationId.eq(integration_id))
+        .filter(ua::Column::Method.eq(method))
+        .filter(ua::Column::Status.eq(STATUS_ACTIVE))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// Deletes the owner's authorization; true when there was one.

@@ -15,8 +15,10 @@ pub const PASSWORD: &str = "password_sealed";
 /// What an integration id names, for the webhook route.
 pub enum Lookup {
     Live(Box<integration::Model>),
-    /// Unlinked: deliveries get 410 Gone.
-    Unlinked,
+    /// Unlinked: deliveries that know one of these passwords (keyed fingerprints) get 410 Gone.
+    Unlinked {
+        password_fingerprints: Vec<String>,
+    },
     Unknown,
 }
 
@@ -25,8 +27,10 @@ pub async fn lookup(db: &impl ConnectionTrait, id: &str) -> Result<Lookup, DbErr
     if let Some(m) = integration::Entity::find_by_id(id.to_owned()).one(db).await? {
         return Ok(Lookup::Live(Box::new(m)));
     }
-    if integration_tombstone::Entity::find_by_id(id.to_owned()).one(db).await?.is_some() {
-        return Ok(Lookup::Unlinked);
+    if let Some(tomb) = integration_tombstone::Entity::find_by_id(id.to_owned()).one(db).await? {
+        let fingerprints = tomb.webhook_password_fingerprints.unwrap_or_default();
+        let password_fingerprints = fingerprints.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect();
+        return Ok(Lookup::Unlinked { password_fingerprints });
     }
     Ok(Lookup::Unknown)
 }

@@ -22,8 +22,8 @@ use secrecy::SecretString;
 use crate::azure::Credential;
 use crate::azure::entra::{self, EntraErrorClass, EntraFailure, GrantError};
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::store::user_authorizations::{self as auths, METHOD_PAT, STATUS_EXPIRED};
+use crate::user_authorizations::Accounts;
 
 /// One async mutex per authorization row being refreshed in this process.
 #[derive(Clone)]
@@ -52,7 +52,7 @@ pub fn expired_message(m: &integration::Model) -> String {
 }
 
 /// The credential of an ACTIVE authorization; `ConnectAzureDevOps` when it turns out expired.
-pub async fn credential(state: &AppState, m: &integration::Model, row: Model) -> Result<Credential, ApiError> {
+pub async fn credential(state: &Accounts, m: &integration::Model, row: Model) -> Result<Credential, ApiError> {
     if row.status == STATUS_EXPIRED {
         return Err(super::needs_connection(m, expired_message(m), None));
     }
@@ -63,18 +63,18 @@ pub async fn credential(state: &AppState, m: &integration::Model, row: Model) ->
     bearer(state, m, row).await.map(Credential::Bearer)
 }
 
-fn is_fresh(state: &AppState, row: &Model) -> bool {
+fn is_fresh(state: &Accounts, row: &Model) -> bool {
     let margin = chrono::Duration::from_std(state.config.oauth_refresh_margin).unwrap_or(chrono::Duration::minutes(5));
     row.expires_at.is_some_and(|at| at - Utc::now() > margin)
 }
 
-fn open_access(state: &AppState, row: &Model) -> Result<SecretString, ApiError> {
+fn open_access(state: &Accounts, row: &Model) -> Result<SecretString, ApiError> {
     auths::open_access_token(&state.keyring, row)
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::internal("OAuth row without an access token"))
 }
 
-async fn bearer(state: &AppState, m: &integration::Model, row: Model) -> Result<SecretString, ApiError> {
+async fn bearer(state: &Accounts, m: &integration::Model, row: Model) -> Result<SecretString, ApiError> {
     if is_fresh(state, &row) {
         return open_access(state, &row);
     }

@@ -2,29 +2,29 @@
 //! personal access token Azure DevOps accepted, forgetting the tokens; each audited in one transaction.
 
 use entity::{integration, user_authorization};
-use sea_orm::TransactionTrait;
 
 use super::start::{self, Started};
 use crate::auth::Principal;
+use crate::azure::Credential;
 use crate::azure::whoami::whoami;
-use crate::azure::{AzureError, Credential};
 use crate::domain::secrets::PersonalAccessToken;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::domain::user_authorization_methods::UserAuthorizationMethod;
+use crate::error::{ApiError, Call, from_azure};
 use crate::store;
 use crate::store::audit::Actor;
 use crate::store::user_authorizations::{self as auths, Owner, Secrets};
+use crate::user_authorizations::Accounts;
 
 /// Starts the OAuth flow for the caller (see `start::start`) and records it.
 pub async fn start_oauth(
-    state: &AppState,
+    state: &Accounts,
     p: &Principal,
     actor: &Actor,
     m: &integration::Model,
-    return_url: Option<&str>,
+    request: start::Request<'_>,
 ) -> Result<Started, ApiError> {
-    let txn = state.db.begin().await?;
-    let started = start::start(state, &txn, p, m, return_url).await?;
+    let txn = crate::store::begin_write(&state.db).await?;
+    let started = start::start(state, &txn, p, m, request).await?;
     store::audit::record(&txn, actor, "user_authorization.start", Some(&m.id), serde_json::json!({})).await?;
     txn.commit().await?;
     Ok(started)
@@ -44,18 +44,22 @@ pub fn warnings(started: &Started) -> Vec<String> {
 }
 
 /// Stores the caller's personal access token once Azure DevOps said whom it belongs to, replacing
-/// any previous authorization of the caller for `m`. A token Azure DevOps refuses is `VALIDATION`.
+/// any previous authorization of the caller for `m`. A token Azure DevOps refuses is `VALIDATION`;
+/// an integration that does not let users connect with one is `FORBIDDEN`.
 pub async fn set_personal_access_token(
-    state: &AppState,
+    state: &Accounts,
     p: &Principal,
     actor: &Actor,
     m: &integration::Model,
     token: &PersonalAccessToken,
 ) -> Result<user_authorization::Model, ApiError> {
+    super::methods::require(m, UserAuthorizationMethod::PersonalAccessToken)?;
     let org_url = url::Url::parse(&m.organization_url).map_err(ApiError::internal)?;
     let credential = Credential::from_secret(token.secret().clone());
-    let who = whoami(&state.azure, &org_url, &credential).await.map_err(|e| rejected(&e, m))?;
-    let txn = state.db.begin().await?;
+    let who = whoami(&state.azure, &org_url, &credential)
+        .await
+        .map_err(|e| from_azure(&e, Call::CheckToken { organization: &m.organization }))?;
+    let txn = crate::store::begin_write(&state.db).await?;
     let owner = Owner { tenant_id: &p.tenant_id, user_id: &p.user_id, integration_id: &m.id };
     let row = auths::put(&txn, &state.keyring, owner, Secrets::Pat(token.secret()), &[], &who).await?;
     let details = serde_json::json!({ "method": auths::METHOD_PAT, "authenticatedAs": who });
@@ -66,12 +70,12 @@ pub async fn set_personal_access_token(
 
 /// Deletes the caller's own tokens for `m`; false when there were none (then nothing is audited).
 pub async fn disconnect(
-    state: &AppState,
+    state: &Accounts,
     p: &Principal,
     actor: &Actor,
     m: &integration::Model,
 ) -> Result<bool, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::store::begin_write(&state.db).await?;
     let owner = Owner { tenant_id: &p.tenant_id, user_id: &p.user_id, integration_id: &m.id };
     let disconnected = auths::delete(&txn, owner).await?;
     if disconnected {
@@ -79,30 +83,4 @@ pub async fn disconnect(
     }
     txn.commit().await?;
     Ok(disconnected)
-}
-
-/// Azure DevOps did not accept the token: a `VALIDATION` error on `token`, never echoing it.
-fn rejected(e: &AzureError, m: &integration::Model) -> ApiError {
-    match e {
-        AzureError::Unauthorized { expired: true } => ApiError::validation(
-            "token",
-            "Azure DevOps says this personal access token has expired",
-            Some("create a new token on the Personal Access Tokens page (personalAccessTokenUrl)"),
-        ),
-        AzureError::Unauthorized { .. } | AzureError::Forbidden { .. } | AzureError::InvalidCredential => {
-            ApiError::validation(
-                "token",
-                format!("Azure DevOps does not accept this personal access token for {}", m.organization),
-                Some(
-                    "check that the token is for this organization and not revoked; a global \"All accessible \
-                     organizations\" token no longer works since 2026-12-01: create one for this organization \
-                     (personalAccessTokenUrl)",
-                ),
-            )
-        }
-        AzureError::RateLimited { retry_after } => {
-            ApiError::RateLimited { retry_after_seconds: retry_after.map(|d| d.as_secs()).unwrap_or(60) }
-        }
-        other => ApiError::UpstreamUnavailable { message: format!("the token could not be checked: {other}") },
-    }
 }

@@ -1,23 +1,30 @@
-//! Users' own Azure DevOps authorizations: starting the OAuth flow, finishing it at the callback,
-//! keeping access tokens fresh (single flight), and the errors that send a user to reconnect.
+//! Users' own Azure DevOps authorizations: starting the OAuth flow, parking it at the callback,
+//! completing it as the same principal, keeping access tokens fresh (single flight), and the
+//! errors that send a user to reconnect.
 //!
 //! Plain-route and resolver code both call in here; it reaches `store/` and `azure/`, never GraphQL.
 
 pub mod access;
 pub mod callback;
+pub mod callback_failure;
+pub mod complete;
 pub mod connect;
+pub mod handle;
+pub mod janitor;
+pub mod methods;
 pub mod pages;
 pub mod start;
+
+pub use handle::Accounts;
 
 use entity::integration;
 
 use crate::azure::entra::EntraApp;
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::store::integrations as rows;
 
 /// The integration's Entra app as the user flow needs it; `None` when it has none.
-pub fn entra_app(state: &AppState, m: &integration::Model) -> Result<Option<EntraApp>, ApiError> {
+pub fn entra_app(state: &Accounts, m: &integration::Model) -> Result<Option<EntraApp>, ApiError> {
     let (Some(auth), Some(token), Some(client_id)) =
         (m.oauth_authorization_url.as_deref(), m.oauth_token_url.as_deref(), m.oauth_client_id.clone())
     else {
@@ -38,17 +45,32 @@ pub fn entra_app(state: &AppState, m: &integration::Model) -> Result<Option<Entr
 }
 
 /// The error of a call that needs the caller's own Azure DevOps authorization, with the ways to
-/// get one in `extensions` (`personalAccessTokenUrl`, and `authorizationUrl` when OAuth is set up).
+/// get one that the integration allows in `extensions`: `authorizationUrl` when OAuth is allowed
+/// and one was started, `personalAccessTokenUrl` when personal access tokens are.
 pub fn needs_connection(m: &integration::Model, message: String, authorization_url: Option<String>) -> ApiError {
-    let mut links = vec![("personalAccessTokenUrl", format!("{}/_usersSettings/tokens", m.organization_url))];
-    let hint = match authorization_url {
-        Some(url) => {
+    let allowed = rows::user_authorization_methods(m);
+    let authorization_url = authorization_url.filter(|_| allowed.oauth);
+    let mut links = Vec::new();
+    if allowed.personal_access_token {
+        links.push(("personalAccessTokenUrl", format!("{}/_usersSettings/tokens", m.organization_url)));
+    }
+    let hint = match (authorization_url, allowed.personal_access_token) {
+        (Some(url), true) => {
             links.push(("authorizationUrl", url));
             "open extensions.authorizationUrl to connect your Azure DevOps account (or call \
              startAzureDevOpsAuthorization), or create a personal access token at \
              extensions.personalAccessTokenUrl and call setPersonalAccessToken"
         }
-        None => "create a personal access token at extensions.personalAccessTokenUrl and call setPersonalAccessToken",
+        (Some(url), false) => {
+            links.push(("authorizationUrl", url));
+            "open extensions.authorizationUrl to connect your Azure DevOps account (or call \
+             startAzureDevOpsAuthorization)"
+        }
+        (None, true) => {
+            "create a personal access token at extensions.personalAccessTokenUrl and call setPersonalAccessToken"
+        }
+        (None, false) if allowed.oauth => "connect your Azure DevOps account with startAzureDevOpsAuthorization",
+        (None, false) => "this integration lets no user connect: an administrator sets its userAuthorizationMethods",
     };
     ApiError::ConnectAzureDevOps { message, hint: hint.to_owned(), links }
 }

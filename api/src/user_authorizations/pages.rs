@@ -6,7 +6,13 @@ use axum::response::{IntoResponse, Response};
 pub use crate::domain::html::escape;
 
 fn page(status: StatusCode, title: &str, paragraphs: &[String]) -> Response {
-    let body: String = paragraphs.iter().map(|p| format!("<p>{}</p>", escape(p))).collect();
+    page_with(status, title, paragraphs, "")
+}
+
+/// A page of escaped paragraphs, then `html` (already escaped by the caller).
+fn page_with(status: StatusCode, title: &str, paragraphs: &[String], html: &str) -> Response {
+    let mut body: String = paragraphs.iter().map(|p| format!("<p>{}</p>", escape(p))).collect();
+    body.push_str(html);
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title></head>\
          <body><h1>{t}</h1>{body}</body></html>",
@@ -25,16 +31,20 @@ fn page(status: StatusCode, title: &str, paragraphs: &[String]) -> Response {
         .into_response()
 }
 
-/// "Azure DevOps is connected; you can close this window."
-pub fn connected(authenticated_as: &str, organization: &str, warning: Option<&str>) -> Response {
+/// "Signed in; finish in the platform with this code": the handle, for a flow without `returnUrl`.
+/// The page names the account, so the user sees what the platform will connect.
+pub fn parked(handle: &str, authenticated_as: &str, organization: &str, warning: Option<&str>) -> Response {
     let mut lines = vec![
-        format!("Azure DevOps is connected as {authenticated_as} for organization {organization}."),
-        "You can close this window.".to_owned(),
+        format!("You signed in to Azure DevOps as {authenticated_as} for organization {organization}."),
+        "Nothing is connected yet: go back to the platform you started from and complete the connection \
+         there with this one-time code (it works for that account only, once, for 10 minutes):"
+            .to_owned(),
     ];
     if let Some(w) = warning {
         lines.push(w.to_owned());
     }
-    page(StatusCode::OK, "Azure DevOps is connected", &lines)
+    let code = format!("<p><code id=\"vcslink-authorization\">{}</code></p>", escape(handle));
+    page_with(StatusCode::OK, "Finish connecting Azure DevOps", &lines, &code)
 }
 
 /// A failed authorization: what went wrong and what to do. Nothing was stored.

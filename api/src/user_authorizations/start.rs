@@ -12,9 +12,10 @@ use url::Url;
 use super::entra_app;
 use crate::auth::Principal;
 use crate::azure::entra;
+use crate::domain::user_authorization_methods::UserAuthorizationMethod;
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::store::oauth_states::{self, NewState};
+use crate::user_authorizations::Accounts;
 
 /// A started authorization.
 pub struct Started {
@@ -24,14 +25,22 @@ pub struct Started {
     pub missing_offline_access: bool,
 }
 
+/// Where the flow returns and whom Entra should suggest.
+#[derive(Clone, Copy, Default)]
+pub struct Request<'a> {
+    pub return_url: Option<&'a str>,
+    /// The account to preselect at Entra (`login_hint`), e.g. the user's e-mail.
+    pub login_hint: Option<&'a str>,
+}
+
 /// Creates the state row in `db` and returns the URL to open. `VALIDATION` when the integration
-/// has no OAuth app or `return_url` is not on an allowed origin.
+/// has no OAuth app, `return_url` is not on an allowed origin or `login_hint` is not a name.
 pub async fn start(
-    state: &AppState,
+    state: &Accounts,
     db: &impl ConnectionTrait,
     p: &Principal,
     m: &integration::Model,
-    return_url: Option<&str>,
+    request: Request<'_>,
 ) -> Result<Started, ApiError> {
     let Some(app) = entra_app(state, m)? else {
         return Err(ApiError::validation(
@@ -40,16 +49,22 @@ pub async fn start(
             Some("connect with a personal access token instead (setPersonalAccessToken)"),
         ));
     };
-    let return_url =
-        return_url.map(str::trim).filter(|s| !s.is_empty()).map(|raw| check_return_url(state, raw)).transpose()?;
+    super::methods::require(m, UserAuthorizationMethod::OAuth)?;
+    let return_url = request
+        .return_url
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|raw| check_return_url(state, raw))
+        .transpose()?;
+    let login_hint = request.login_hint.map(str::trim).filter(|s| !s.is_empty()).map(check_login_hint).transpose()?;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let state_value = URL_SAFE_NO_PAD.encode(bytes);
-    let request = entra::authorize_url(&app, &state_value).map_err(ApiError::internal)?;
+    let request = entra::authorize_url(&app, &state_value, login_hint).map_err(ApiError::internal)?;
     let now = Utc::now();
     let ttl = chrono::Duration::from_std(state.config.oauth_state_ttl).unwrap_or(chrono::Duration::minutes(10));
     let expires_at = now + ttl;
-    oauth_states::purge_expired(db, now).await?;
+    oauth_states::purge_expired(db, now - super::janitor::EXPIRED_STATES_KEPT).await?;
     oauth_states::insert(
         db,
         &state.keyring,
@@ -68,8 +83,20 @@ pub async fn start(
     Ok(Started { authorization_url: request.url.to_string(), expires_at, missing_offline_access })
 }
 
+/// `loginHint` is an account name (an e-mail or UPN): at most 256 characters, no spaces or controls.
+fn check_login_hint(hint: &str) -> Result<&str, ApiError> {
+    if hint.chars().count() > 256 || hint.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ApiError::validation(
+            "loginHint",
+            "is not an account name",
+            Some("pass the user's sign-in name, e.g. dana@contoso.com, or leave loginHint out"),
+        ));
+    }
+    Ok(hint)
+}
+
 /// `returnUrl` must be an absolute http(s) URL on the public URL's origin or a configured one.
-pub fn check_return_url(state: &AppState, raw: &str) -> Result<Url, ApiError> {
+pub fn check_return_url(state: &Accounts, raw: &str) -> Result<Url, ApiError> {
     let invalid = |msg: &str| {
         ApiError::validation(
             "returnUrl",
@@ -88,7 +115,7 @@ pub fn check_return_url(state: &AppState, raw: &str) -> Result<Url, ApiError> {
 }
 
 /// Whether `url`'s origin is the public URL's or one of `VCSLINK_OAUTH_RETURN_ORIGINS`.
-pub fn is_allowed_origin(state: &AppState, url: &Url) -> bool {
+pub fn is_allowed_origin(state: &Accounts, url: &Url) -> bool {
     let origin = url.origin().ascii_serialization();
     let public = Url::parse(&state.public_url).map(|u| u.origin().ascii_serialization()).ok();
     public.as_deref() == Some(origin.as_str())

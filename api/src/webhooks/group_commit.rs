@@ -12,14 +12,15 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use entity::webhook_delivery as delivery;
 use futures::FutureExt;
-use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::ingest::IngestError;
 use super::known_integrations::Known;
-use super::routing;
+use super::routing::Plan;
 use crate::domain::service_hook::Normalized;
 use crate::store::deliveries::{self, NewDelivery, Stored};
+use crate::store::outbox;
 
 /// The most deliveries one transaction stores.
 pub const MAX_BATCH: usize = 256;
@@ -36,6 +37,8 @@ pub struct Submission {
     pub normalized: Normalized,
     /// The body as received.
     pub payload: String,
+    /// Its final outcome and the automations that hear of it, decided before it is written.
+    pub plan: Plan,
 }
 
 /// What the writer did with a delivery, once committed.
@@ -136,20 +139,17 @@ fn answer_all(ready: Vec<Job>, outcome: Result<Vec<Committed>, DbErr>) {
     }
 }
 
-/// Stores `ready` in one transaction: the deliveries in one INSERT (or their duplicate counts), their
-/// outbox rows, and each integration's `lastDeliveryAt`.
+/// Stores `ready` in one transaction: the deliveries in one INSERT with their final outcome (or their
+/// duplicate counts), their outbox rows, and each integration's `lastDeliveryAt`.
 async fn store(db: &DatabaseConnection, ready: &[Job]) -> Result<Vec<Committed>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let items = ready
         .iter()
         .map(|Job { submission: s, .. }| NewDelivery {
             integration: &s.known.integration,
             normalized: &s.normalized,
             payload: &s.payload,
-            outcome: match &s.normalized.quarantine {
-                Some(reason) => (deliveries::QUARANTINED, reason.clone()),
-                None => routing::decide(s.normalized.kind(), s.normalized.repository_id.as_deref()),
-            },
+            outcome: (s.plan.outcome, s.plan.message.clone()),
         })
         .collect();
     let stored = deliveries::insert_or_count(&txn, items).await?;
@@ -158,10 +158,9 @@ async fn store(db: &DatabaseConnection, ready: &[Job]) -> Result<Vec<Committed>,
     for (r, stored) in ready.iter().zip(stored) {
         outcomes.push(match stored {
             Stored::New(d) => {
-                let known = &r.submission.known;
-                let d = routing::enqueue_automations(&txn, *d, &known.automations).await?;
-                latest.insert(known.integration.id.as_str(), d.received_at);
-                Committed::New(Box::new(d))
+                outbox::enqueue_all(&txn, &d.id, &r.submission.plan.automations).await?;
+                latest.insert(r.submission.known.integration.id.as_str(), d.received_at);
+                Committed::New(d)
             }
             Stored::Duplicate => Committed::Duplicate,
         });

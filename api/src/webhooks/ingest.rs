@@ -1,6 +1,7 @@
-//! Durable ingestion: authenticate, read the body, parse, then store (insert-or-ignore) and route
-//! in the writer's transaction ([`super::group_commit`]); answered only once that transaction
-//! committed. An authenticated body that cannot be used is stored QUARANTINED, never refused.
+//! Durable ingestion, decided once: authenticate, read the body, parse, plan the routing
+//! ([`super::routing::plan`]), then hand the delivery to the writer ([`super::group_commit`]), which
+//! writes it once with its final outcome; answered only once that transaction committed. An
+//! authenticated body that cannot be used is stored QUARANTINED, never refused.
 
 use std::sync::Arc;
 
@@ -9,23 +10,30 @@ use zeroize::Zeroizing;
 use super::body::{HEAD_BYTES, Received};
 use super::group_commit::{Committed, Submission};
 use super::known_integrations::Known;
+use super::matching::Facts;
 use super::{mentions, routing};
 use crate::domain::service_hook::{self, EventKind, Normalized};
-use crate::state::AppState;
+use crate::webhooks::Inbox;
 
 /// What happened to an accepted delivery.
 #[derive(Debug)]
 pub enum Ingested {
     Stored {
         delivery_id: String,
+        kind: EventKind,
+        quarantined: bool,
     },
     /// Already stored: counted, not processed again.
-    Duplicate,
+    Duplicate {
+        kind: EventKind,
+    },
 }
 
 /// Why a delivery was not stored.
 #[derive(Debug)]
 pub enum IngestError {
+    /// Too many deliveries for the integration: retry after this long.
+    RateLimited(std::time::Duration),
     /// Wrong or missing password, or an unknown integration (indistinguishable on purpose).
     Unauthorized,
     /// The integration was unlinked.
@@ -43,7 +51,7 @@ impl From<sea_orm::DbErr> for IngestError {
 
 /// Who may deliver for `integration_id`: checked before the body is read.
 pub async fn authenticate(
-    state: &AppState,
+    state: &Inbox,
     integration_id: &str,
     password: Option<Zeroizing<String>>,
 ) -> Result<Arc<Known>, IngestError> {
@@ -80,25 +88,27 @@ pub fn normalize(received: Received, cap: usize) -> (Normalized, String) {
 }
 
 /// Stores one authenticated delivery; `Ok` only once it is committed.
-pub async fn store(state: &AppState, known: Arc<Known>, received: Received) -> Result<Ingested, IngestError> {
+pub async fn store(state: &Inbox, known: Arc<Known>, received: Received) -> Result<Ingested, IngestError> {
     let (mut normalized, payload) = normalize(received, state.config.webhook_max_body_bytes);
     let kind = normalized.kind();
     if kind == EventKind::PullRequestCommented && !normalized.mentions.is_empty() && mentions::wanted(&known) {
         normalized.mention_names = mentions::resolve(state, &known, &normalized.mentions).await;
     }
-    let outcome = if normalized.quarantine.is_some() { "quarantined" } else { "stored" };
+    let quarantined = normalized.quarantine.is_some();
+    let plan = routing::plan(&Facts::from(&normalized), normalized.quarantine.as_deref(), &known.automations);
+    let invalidates = plan.invalidates.clone();
     let integration_id = known.integration.id.clone();
-    let submission = Submission { known, normalized, payload };
+    let submission = Submission { known, normalized, payload, plan };
     match state.ingest.submit(submission).await? {
         Committed::New(delivery) => {
-            crate::metrics::webhook_delivery(kind.as_str(), outcome);
-            routing::after_commit(state, &delivery);
-            Ok(Ingested::Stored { delivery_id: delivery.id })
+            if let Some(repository_id) = invalidates {
+                state.upstream.cache.invalidate_repository(&integration_id, &repository_id);
+            }
+            Ok(Ingested::Stored { delivery_id: delivery.id, kind, quarantined })
         }
         Committed::Duplicate => {
-            crate::metrics::webhook_delivery(kind.as_str(), "duplicate");
             tracing::debug!(%integration_id, "duplicate delivery counted");
-            Ok(Ingested::Duplicate)
+            Ok(Ingested::Duplicate { kind })
         }
     }
 }

@@ -77,7 +77,7 @@ impl KnownIntegrations {
         {
             return Ok(known);
         }
-        let known = Arc::new(read(db, keyring, integration_id, now).await?);
+        let known = Arc::new(read(db, keyring, integration_id, now, password).await?);
         self.known.insert(integration_id.to_owned(), known.clone()).await;
         match password {
             Some(candidate) if known.accepts(candidate, now) => Ok(known),
@@ -87,16 +87,24 @@ impl KnownIntegrations {
 }
 
 /// The integration, its passwords (opened) and automations; a password that does not open is a
-/// fault of ours.
+/// fault of ours. An unlinked integration is `Gone` only to a sender with one of its passwords:
+/// to anyone else it looks like an unknown id, so unlinked ids cannot be enumerated.
 async fn read(
     db: &impl ConnectionTrait,
     keyring: &Keyring,
     integration_id: &str,
     now: DateTime<Utc>,
+    password: Option<&str>,
 ) -> Result<Known, IngestError> {
     let model = match webhook_passwords::lookup(db, integration_id).await? {
         Lookup::Live(m) => m,
-        Lookup::Unlinked => return Err(IngestError::Gone),
+        Lookup::Unlinked { password_fingerprints } => {
+            let purpose = crate::crypto::mac::Purpose::UnlinkedWebhookPassword;
+            let knows = password.is_some_and(|p| {
+                password_fingerprints.iter().any(|f| keyring.fingerprint_matches(purpose, p.as_bytes(), f))
+            });
+            return Err(if knows { IngestError::Gone } else { IngestError::Unauthorized });
+        }
         Lookup::Unknown => return Err(IngestError::Unauthorized),
     };
     let current = rows::open_webhook_password(keyring, &model)

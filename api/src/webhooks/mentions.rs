@@ -19,9 +19,9 @@ use super::known_integrations::Known;
 use crate::azure::Credential;
 use crate::azure::identities;
 use crate::domain::flavor::Flavor;
-use crate::state::AppState;
 use crate::store::automations as rows;
 use crate::store::integrations::open_pat;
+use crate::webhooks::Inbox;
 
 const CAPACITY: u64 = 10_000;
 const FRESH_FOR: Duration = Duration::from_secs(3600);
@@ -50,7 +50,7 @@ pub fn wanted(known: &Known) -> bool {
 }
 
 /// The names of `ids` as a JSON object (id → display name), or `None` when none resolved.
-pub async fn resolve(state: &AppState, known: &Known, ids: &[String]) -> Option<String> {
+pub async fn resolve(state: &Inbox, known: &Known, ids: &[String]) -> Option<String> {
     let integration = &known.integration.id;
     let mut names = Map::new();
     let mut unknown = Vec::new();
@@ -84,7 +84,7 @@ pub async fn resolve(state: &AppState, known: &Known, ids: &[String]) -> Option<
 }
 
 /// Asks Azure DevOps; `None` when it could not answer (logged, not cached).
-async fn ask(state: &AppState, known: &Known, ids: &[String]) -> Option<Vec<(String, String)>> {
+async fn ask(state: &Inbox, known: &Known, ids: &[String]) -> Option<Vec<(String, String)>> {
     let m = &known.integration;
     let pat = match open_pat(&state.keyring, m) {
         Ok(Some(pat)) => pat,

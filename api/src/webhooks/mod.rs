@@ -2,11 +2,16 @@
 //! commit, and routing of stored deliveries; the envelope itself is parsed in
 //! [`crate::domain::service_hook`].
 
+pub mod answer;
 pub mod body;
 pub mod group_commit;
+pub mod handle;
 pub mod ingest;
 pub mod known_integrations;
+pub mod matching;
 pub mod mentions;
 pub mod replay;
 pub mod route;
 pub mod routing;
+
+pub use handle::Inbox;

@@ -1,9 +1,11 @@
 //! The caller's own Azure DevOps authorization: `startAzureDevOpsAuthorization`,
-//! `setPersonalAccessToken`, `disconnectAzureDevOps`. Any role may connect itself.
+//! `completeAzureDevOpsAuthorization`, `setPersonalAccessToken`, `disconnectAzureDevOps`. Any role
+//! may connect itself, and only itself.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::integration;
+use sea_orm::DatabaseConnection;
 use secrecy::SecretString;
 
 use crate::auth::Principal;
@@ -12,9 +14,8 @@ use crate::domain::secrets::PersonalAccessToken;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::user_authorization::UserAuthorization;
-use crate::state::AppState;
 use crate::store;
-use crate::user_authorizations::connect;
+use crate::user_authorizations::{complete, connect, start};
 
 /// Starts connecting the caller's Azure DevOps account through the integration's OAuth app.
 #[derive(InputObject)]
@@ -22,8 +23,31 @@ pub struct StartAzureDevOpsAuthorizationInput {
     /// The integration (it must have an Entra ID OAuth app).
     pub integration_id: ID,
     /// Where the browser goes after a successful authorization; must be on the public URL's
-    /// origin or one of `VCSLINK_OAUTH_RETURN_ORIGINS`. Without it a small page says it worked.
+    /// origin or one of `VCSLINK_OAUTH_RETURN_ORIGINS`; it receives the one-time handle in the
+    /// query parameter `vcslink_authorization`. Without it a small page shows the handle.
     pub return_url: Option<String>,
+    /// The account Microsoft Entra ID should preselect (`login_hint`), e.g. the user's e-mail.
+    pub login_hint: Option<String>,
+    /// The client's correlation id, echoed from input to payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Completes a sign-in as the principal who started it.
+#[derive(InputObject)]
+pub struct CompleteAzureDevOpsAuthorizationInput {
+    /// The one-time handle the callback gave (`vcslink_authorization` on `returnUrl`, or shown on
+    /// its page).
+    #[graphql(secret)]
+    pub handle: String,
+    /// The client's correlation id, echoed from input to payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// The authorization the completed sign-in became.
+#[derive(SimpleObject)]
+pub struct CompleteAzureDevOpsAuthorizationPayload {
+    /// The caller's authorization (never a token).
+    pub authorization: UserAuthorization,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
@@ -81,9 +105,9 @@ pub struct DisconnectAzureDevOpsPayload {
 }
 
 /// The tenant's integration named by a global ID, or `NOT_FOUND`.
-pub async fn integration_of(state: &AppState, p: &Principal, id: &ID) -> Result<integration::Model, ApiError> {
+pub async fn integration_of(db: &DatabaseConnection, p: &Principal, id: &ID) -> Result<integration::Model, ApiError> {
     let raw = decode(Kind::AzureDevOpsIntegration, id, "integration")?;
-    store::integrations::get(&state.db, &p.tenant_id, &raw).await?.ok_or(ApiError::not_found("integration"))
+    store::integrations::get(db, &p.tenant_id, &raw).await?.ok_or(ApiError::not_found("integration"))
 }
 
 #[derive(Default)]
@@ -92,21 +116,41 @@ pub struct AuthorizationMutation;
 #[Object]
 impl AuthorizationMutation {
     /// Starts the OAuth authorization of the caller's Azure DevOps account: open
-    /// `authorizationUrl` in a browser; the callback stores the tokens for this caller only.
+    /// `authorizationUrl` in a browser. The callback stores nothing for anyone: it hands back a
+    /// one-time handle that this caller, and only this caller, completes with
+    /// `completeAzureDevOpsAuthorization`.
     async fn start_azure_dev_ops_authorization(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The integration and where the browser returns.")] input: StartAzureDevOpsAuthorizationInput,
     ) -> Result<StartAzureDevOpsAuthorizationPayload, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
-        let m = integration_of(state, p, &input.integration_id).await?;
-        let return_url = input.return_url.as_deref();
-        let started = connect::start_oauth(state, p, &context::actor(p), &m, return_url).await?;
+        let accounts = context::accounts(ctx)?;
+        let m = integration_of(&accounts.db, p, &input.integration_id).await?;
+        let request =
+            start::Request { return_url: input.return_url.as_deref(), login_hint: input.login_hint.as_deref() };
+        let started = connect::start_oauth(accounts, p, &context::actor(p), &m, request).await?;
         Ok(StartAzureDevOpsAuthorizationPayload {
             warnings: connect::warnings(&started),
             authorization_url: started.authorization_url,
             expires_at: started.expires_at,
+            client_mutation_id: input.client_mutation_id,
+        })
+    }
+
+    /// Connects the caller with the sign-in parked under `handle`, which must be the caller's own
+    /// (same tenant and user as the start): anyone else's, an unknown, used or expired handle is
+    /// `NOT_FOUND`. Replaces any previous authorization of the caller for that integration.
+    async fn complete_azure_dev_ops_authorization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The one-time handle from the callback.")] input: CompleteAzureDevOpsAuthorizationInput,
+    ) -> Result<CompleteAzureDevOpsAuthorizationPayload, ApiError> {
+        let p = context::principal(ctx)?;
+        let accounts = context::accounts(ctx)?;
+        let row = complete::complete(accounts, p, &context::actor(p), &input.handle).await?;
+        Ok(CompleteAzureDevOpsAuthorizationPayload {
+            authorization: UserAuthorization::from(&row),
             client_mutation_id: input.client_mutation_id,
         })
     }
@@ -119,10 +163,10 @@ impl AuthorizationMutation {
         #[graphql(desc = "The integration and the caller's personal access token.")] input: SetPersonalAccessTokenInput,
     ) -> Result<SetPersonalAccessTokenPayload, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
+        let accounts = context::accounts(ctx)?;
         let token = PersonalAccessToken::parse_field("token", &SecretString::from(input.token))?;
-        let m = integration_of(state, p, &input.integration_id).await?;
-        let row = connect::set_personal_access_token(state, p, &context::actor(p), &m, &token).await?;
+        let m = integration_of(&accounts.db, p, &input.integration_id).await?;
+        let row = connect::set_personal_access_token(accounts, p, &context::actor(p), &m, &token).await?;
         Ok(SetPersonalAccessTokenPayload {
             authorization: UserAuthorization::from(&row),
             client_mutation_id: input.client_mutation_id,
@@ -136,9 +180,9 @@ impl AuthorizationMutation {
         #[graphql(desc = "The integration to disconnect from.")] input: DisconnectAzureDevOpsInput,
     ) -> Result<DisconnectAzureDevOpsPayload, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
-        let m = integration_of(state, p, &input.integration_id).await?;
-        let disconnected = connect::disconnect(state, p, &context::actor(p), &m).await?;
+        let accounts = context::accounts(ctx)?;
+        let m = integration_of(&accounts.db, p, &input.integration_id).await?;
+        let disconnected = connect::disconnect(accounts, p, &context::actor(p), &m).await?;
         Ok(DisconnectAzureDevOpsPayload { disconnected, client_mutation_id: input.client_mutation_id })
     }
 }

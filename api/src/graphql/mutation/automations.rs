@@ -1,10 +1,12 @@
 //! Automation mutations: `createAutomation`, `deleteAutomation`.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
-use crate::automations::admin::{self as automation_admin, CreateAutomation};
+use crate::automations::admin as automation_admin;
+use crate::domain::automation::{AutomationFields, NewAutomation};
 use crate::domain::global_id::{Kind, decode};
+use crate::domain::service_hook::EventKind;
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::automation::Automation;
@@ -76,19 +78,21 @@ impl AutomationMutation {
         #[graphql(desc = "Which deliveries, and where to forward them.")] input: CreateAutomationInput,
     ) -> Result<CreateAutomationPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
-        let raw = CreateAutomation {
-            integration_id: decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration")?,
-            name: input.name,
-            event_types: input.event_types.into_iter().map(Into::into).collect(),
-            project: input.project,
-            repository: input.repository,
-            branch: input.branch,
-            trigger_phrase: input.trigger_phrase,
-            target_url: input.target_url,
-            secret: input.secret.map(SecretString::from),
-        };
-        let (model, generated) = automation_admin::create(state, &context::actor(p), raw).await?;
+        let automations = context::automations(ctx)?;
+        let integration_id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration")?;
+        let kinds: Vec<EventKind> = input.event_types.iter().map(|&k| k.into()).collect();
+        let new = NewAutomation::parse(AutomationFields {
+            name: &input.name,
+            event_types: &kinds,
+            project: input.project.as_deref(),
+            repository: input.repository.as_deref(),
+            branch: input.branch.as_deref(),
+            trigger_phrase: input.trigger_phrase.as_deref(),
+            target_url: &input.target_url,
+            secret: input.secret.as_deref(),
+        })?;
+        let (model, generated) =
+            automation_admin::create(automations, &context::actor(p), &integration_id, new).await?;
         Ok(CreateAutomationPayload {
             automation: Automation(model),
             secret: generated.map(|s| s.expose_secret().to_owned()),
@@ -103,9 +107,9 @@ impl AutomationMutation {
         #[graphql(desc = "The automation to delete.")] input: DeleteAutomationInput,
     ) -> Result<DeleteAutomationPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
+        let automations = context::automations(ctx)?;
         let id = decode(Kind::Automation, &input.id, "automation")?;
-        automation_admin::delete(state, &context::actor(p), &id).await?;
+        automation_admin::delete(automations, &context::actor(p), &id).await?;
         Ok(DeleteAutomationPayload { deleted_id: input.id, client_mutation_id: input.client_mutation_id })
     }
 }

@@ -2,14 +2,20 @@
 
 use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 
+use crate::domain::integration::{IntegrationChanges, NewIntegration, Patch};
 use crate::domain::oauth_app::OAuthAppFields;
-use crate::graphql::types::enums::AzureDevOpsFlavor;
+use crate::domain::user_authorization_methods::UserAuthorizationMethods;
+use crate::domain::{
+    Description, IntegrationName, InvalidInput, Labels, OrganizationUrl, PersonalAccessToken, ProjectNames,
+    WebhookPassword,
+};
+use crate::graphql::types::enums::{AzureDevOpsFlavor, UserAuthorizationMethod};
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::graphql::types::verification::Verification;
 
 /// A Microsoft Entra ID app users authorize through. Authorization and token URLs are derived
 /// from the tenant (`VCSLINK_ENTRA_AUTHORITY/{tenant}/oauth2/v2.0/...`) unless given.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct OAuthAppInput {
     /// Directory (tenant) ID, or a verified domain; or give `issuerUrl`. Omitted: the tenant the
     /// organization names (its resource tenant). `common`, `organizations` and `consumers` are
@@ -66,6 +72,10 @@ pub struct CreateAzureDevOpsIntegrationInput {
     pub oauth_app: Option<OAuthAppInput>,
     /// Service Hook HTTP Basic password; generated (and returned once) when omitted.
     pub webhook_password: Option<String>,
+    /// How users may connect their own Azure DevOps account; omitted: every way the integration
+    /// can offer (`OAUTH` with an `oauthApp`, `PERSONAL_ACCESS_TOKEN` always), now and after
+    /// later changes. An empty list lets nobody connect.
+    pub user_authorization_methods: Option<Vec<UserAuthorizationMethod>>,
     /// Verify the credentials against Azure DevOps before storing.
     #[graphql(default = true)]
     pub verify: bool,
@@ -76,6 +86,29 @@ pub struct CreateAzureDevOpsIntegrationInput {
     pub idempotency_key: Option<String>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
+}
+
+impl CreateAzureDevOpsIntegrationInput {
+    /// Every field parsed into domain types.
+    pub fn parse(&self) -> Result<NewIntegration, InvalidInput> {
+        Ok(NewIntegration {
+            org: OrganizationUrl::parse(&self.organization_url, self.flavor.map(Into::into))?,
+            pat: self.personal_access_token.as_ref().map(PersonalAccessToken::parse).transpose()?,
+            oauth_app: self.oauth_app.clone().map(Into::into),
+            name: IntegrationName::parse(&self.name)?,
+            description: self.description.as_deref().map(Description::parse).transpose()?.flatten(),
+            labels: Labels::parse(self.labels.as_deref().unwrap_or_default())?,
+            is_default: self.is_default.unwrap_or(false),
+            projects: self.accessible_projects.as_deref().map(ProjectNames::parse).transpose()?,
+            webhook_password: self.webhook_password.as_ref().map(WebhookPassword::parse).transpose()?,
+            user_authorization_methods: self.user_authorization_methods.as_deref().map(methods),
+        })
+    }
+}
+
+/// The domain set of the GraphQL list.
+fn methods(list: &[UserAuthorizationMethod]) -> UserAuthorizationMethods {
+    UserAuthorizationMethods::from_list(&list.iter().map(|&m| m.into()).collect::<Vec<_>>())
 }
 
 /// The created integration, its verification, and the webhook password when generated.
@@ -110,9 +143,13 @@ pub struct UpdateAzureDevOpsIntegrationInput {
     pub personal_access_token: MaybeUndefined<String>,
     /// Null removes the OAuth app (a PAT must remain).
     pub oauth_app: MaybeUndefined<OAuthAppInput>,
-    /// A new Service Hook HTTP Basic password, effective at once with no grace window
-    /// (`rotateWebhookPassword` keeps one and updates installed hooks); omitted: unchanged.
+    /// A new Service Hook HTTP Basic password, as `rotateWebhookPassword` sets one: the previous
+    /// password stays accepted for the grace window and installed hooks are updated (a hook that
+    /// cannot be yet is a warning, retried later); omitted: unchanged.
     pub webhook_password: Option<String>,
+    /// How users may connect; null: every way the integration can offer; omitted: unchanged.
+    /// A method taken away expires the users' authorizations made with it.
+    pub user_authorization_methods: MaybeUndefined<Vec<UserAuthorizationMethod>>,
     /// Verify the resulting credentials against Azure DevOps before storing.
     #[graphql(default = true)]
     pub verify: bool,
@@ -123,6 +160,39 @@ pub struct UpdateAzureDevOpsIntegrationInput {
     pub client_mutation_id: Option<String>,
 }
 
+impl UpdateAzureDevOpsIntegrationInput {
+    /// Every given field parsed into domain types.
+    pub fn parse(&self) -> Result<IntegrationChanges, InvalidInput> {
+        Ok(IntegrationChanges {
+            name: self.name.as_deref().map(IntegrationName::parse).transpose()?,
+            description: match &self.description {
+                MaybeUndefined::Undefined => Patch::Keep,
+                MaybeUndefined::Null => Patch::Clear,
+                MaybeUndefined::Value(d) => Description::parse(d)?.map_or(Patch::Clear, Patch::Set),
+            },
+            labels: self.labels.as_deref().map(Labels::parse).transpose()?,
+            is_default: self.is_default,
+            projects: patch(&self.accessible_projects, |list| ProjectNames::parse(list))?,
+            pat: patch(&self.personal_access_token, PersonalAccessToken::parse)?,
+            oauth_app: patch(&self.oauth_app, |app| Ok(app.clone().into()))?,
+            webhook_password: self.webhook_password.as_ref().map(WebhookPassword::parse).transpose()?,
+            user_authorization_methods: patch(&self.user_authorization_methods, |list| Ok(methods(list)))?,
+        })
+    }
+}
+
+/// `MaybeUndefined` as a [`Patch`], the value parsed.
+fn patch<T, U>(
+    v: &MaybeUndefined<T>,
+    parse: impl FnOnce(&T) -> Result<U, InvalidInput>,
+) -> Result<Patch<U>, InvalidInput> {
+    Ok(match v {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(t) => Patch::Set(parse(t)?),
+    })
+}
+
 /// The integration after the update.
 #[derive(SimpleObject)]
 pub struct UpdateAzureDevOpsIntegrationPayload {
@@ -130,6 +200,16 @@ pub struct UpdateAzureDevOpsIntegrationPayload {
     pub integration: Option<AzureDevOpsIntegration>,
     /// Null when `verify: false`.
     pub verification: Option<Verification>,
+    /// When `webhookPassword` changed: how many installed service hooks now send the new one
+    /// (the previous password stays accepted for the grace window); null otherwise.
+    pub updated_service_hooks: Option<i32>,
+    /// How many users' authorizations expired because the OAuth app was replaced or removed (a
+    /// new client ID, tenant or endpoint) or their method was taken out of
+    /// `userAuthorizationMethods`: those users connect again.
+    pub expired_user_authorizations: i32,
+    /// What needs attention: each service hook that could not take the new webhook password yet
+    /// (the server retries it until it does).
+    pub warnings: Vec<String>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
@@ -174,6 +254,8 @@ pub struct RotateWebhookPasswordPayload {
     pub webhook_password: Option<String>,
     /// How many installed service hooks now send the new password.
     pub updated_service_hooks: i32,
+    /// Each service hook that could not take the new password yet (the server retries it until it does).
+    pub warnings: Vec<String>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }

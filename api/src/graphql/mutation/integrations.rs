@@ -1,27 +1,19 @@
 //! Integration mutations: create, update, verify, rotate the webhook password, unlink.
 
 use async_graphql::{Context, Object};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
 use super::integration_inputs::*;
+use crate::domain::WebhookPassword;
 use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::graphql::types::verification::Verification;
-use crate::integrations::update::{Patch, UpdateInput};
-use crate::integrations::{create, lifecycle, parse::CreateInput, update};
+use crate::integrations::{create, lifecycle, update};
 
 #[derive(Default)]
 pub struct IntegrationMutation;
-
-fn patch<T, U>(v: async_graphql::MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Patch<U> {
-    match v {
-        async_graphql::MaybeUndefined::Undefined => Patch::Keep,
-        async_graphql::MaybeUndefined::Null => Patch::Clear,
-        async_graphql::MaybeUndefined::Value(t) => Patch::Set(f(t)),
-    }
-}
 
 #[Object]
 impl IntegrationMutation {
@@ -33,23 +25,14 @@ impl IntegrationMutation {
         #[graphql(desc = "The organization, its credentials and options.")] input: CreateAzureDevOpsIntegrationInput,
     ) -> Result<CreateAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
-        let raw = CreateInput {
-            name: input.name,
-            description: input.description,
-            labels: input.labels,
-            is_default: input.is_default,
-            organization_url: input.organization_url,
-            flavor: input.flavor.map(Into::into),
-            accessible_projects: input.accessible_projects,
-            personal_access_token: input.personal_access_token.map(SecretString::from),
-            oauth_app: input.oauth_app.map(Into::into),
-            webhook_password: input.webhook_password.map(SecretString::from),
+        let integrations = context::integrations(ctx)?;
+        let new = input.parse()?;
+        let options = create::Options {
             verify: input.verify,
             validate_only: input.validate_only,
-            idempotency_key: input.idempotency_key,
+            idempotency_key: input.idempotency_key.clone(),
         };
-        let out = create::create(state, p, &context::actor(p), raw).await?;
+        let out = create::create(integrations, p, &context::actor(p), new, options).await?;
         Ok(CreateAzureDevOpsIntegrationPayload {
             integration: out.integration.map(AzureDevOpsIntegration::new),
             webhook_password: out.webhook_password.map(|s| s.expose_secret().to_owned()),
@@ -66,24 +49,18 @@ impl IntegrationMutation {
         #[graphql(desc = "The integration and the fields to change.")] input: UpdateAzureDevOpsIntegrationInput,
     ) -> Result<UpdateAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
-        let raw = UpdateInput {
-            id: decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?,
-            name: input.name,
-            description: patch(input.description, |d| d),
-            labels: input.labels,
-            is_default: input.is_default,
-            accessible_projects: patch(input.accessible_projects, |p| p),
-            personal_access_token: patch(input.personal_access_token, SecretString::from),
-            oauth_app: patch(input.oauth_app, Into::into),
-            webhook_password: input.webhook_password.map(SecretString::from),
-            verify: input.verify,
-            validate_only: input.validate_only,
-        };
-        let out = update::update(state, p, &context::actor(p), raw).await?;
+        let integrations = context::integrations(ctx)?;
+        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
+        let changes = input.parse()?;
+        let options = update::Options { verify: input.verify, validate_only: input.validate_only };
+        let out = update::update(integrations, p, &context::actor(p), &id, changes, options).await?;
+        let pushed = out.service_hooks;
         Ok(UpdateAzureDevOpsIntegrationPayload {
             integration: out.integration.map(AzureDevOpsIntegration::new),
             verification: out.verification.map(Verification),
+            updated_service_hooks: pushed.as_ref().map(|p| p.updated),
+            expired_user_authorizations: i32::try_from(out.expired_user_authorizations).unwrap_or(i32::MAX),
+            warnings: pushed.map(|p| p.warnings).unwrap_or_default(),
             client_mutation_id: input.client_mutation_id,
         })
     }
@@ -95,9 +72,9 @@ impl IntegrationMutation {
         #[graphql(desc = "The integration to verify.")] input: VerifyAzureDevOpsIntegrationInput,
     ) -> Result<VerifyAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
+        let integrations = context::integrations(ctx)?;
         let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
-        let (model, v) = lifecycle::verify_now(state, p, &context::actor(p), &id).await?;
+        let (model, v) = lifecycle::verify_now(integrations, p, &context::actor(p), &id).await?;
         Ok(VerifyAzureDevOpsIntegrationPayload {
             integration: AzureDevOpsIntegration::new(model),
             verification: Verification(v),
@@ -113,15 +90,16 @@ impl IntegrationMutation {
         #[graphql(desc = "The integration and, optionally, the new password.")] input: RotateWebhookPasswordInput,
     ) -> Result<RotateWebhookPasswordPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
+        let integrations = context::integrations(ctx)?;
         let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
-        let given = input.webhook_password.map(SecretString::from);
+        let given = input.webhook_password.as_deref().map(WebhookPassword::parse).transpose()?;
         let (model, generated, updated) =
-            lifecycle::rotate_webhook_password(state, p, &context::actor(p), &id, given).await?;
+            lifecycle::rotate_webhook_password(integrations, p, &context::actor(p), &id, given).await?;
         Ok(RotateWebhookPasswordPayload {
             integration: AzureDevOpsIntegration::new(model),
             webhook_password: generated.map(|s| s.expose_secret().to_owned()),
-            updated_service_hooks: updated,
+            updated_service_hooks: updated.updated,
+            warnings: updated.warnings,
             client_mutation_id: input.client_mutation_id,
         })
     }
@@ -134,9 +112,9 @@ impl IntegrationMutation {
         #[graphql(desc = "The integration to unlink.")] input: UnlinkAzureDevOpsIntegrationInput,
     ) -> Result<UnlinkAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
+        let integrations = context::integrations(ctx)?;
         let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
-        let removed = lifecycle::unlink(state, p, &context::actor(p), &id, input.remove_service_hooks).await?;
+        let removed = lifecycle::unlink(integrations, p, &context::actor(p), &id, input.remove_service_hooks).await?;
         Ok(UnlinkAzureDevOpsIntegrationPayload {
             unlinked_id: input.id,
             removed_service_hooks: removed,

@@ -28,11 +28,11 @@ impl RepositoryActionMutation {
         #[graphql(desc = "The repository, the branch name and where it starts.")] input: CreateBranchInput,
     ) -> Result<CreateBranchPayload, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
+        let browse = context::browse(ctx)?;
         let name = branches::parse_name(&input.name)?;
-        let m = integration_of(state, p, &input.integration_id).await?;
+        let m = integration_of(&browse.db, p, &input.integration_id).await?;
         let actor = context::actor(p);
-        let created = branches::create(state, p, &actor, m, &input.repository, &name, &input.from).await?;
+        let created = branches::create(browse, p, &actor, m, &input.repository, &name, &input.from).await?;
         Ok(CreateBranchPayload { branch: Branch::from(created), client_mutation_id: input.client_mutation_id })
     }
 
@@ -44,11 +44,11 @@ impl RepositoryActionMutation {
         #[graphql(desc = "The repository, the branches and the pull request's text.")] input: CreatePullRequestInput,
     ) -> Result<CreatePullRequestPayload, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
+        let browse = context::browse(ctx)?;
         let (source, target) = (&input.source_branch, &input.target_branch);
         let body = pull_requests::parse_new(&input.title, input.description, source, target, input.is_draft)?;
-        let m = integration_of(state, p, &input.integration_id).await?;
-        let (t, pr) = pull_requests::create(state, p, &context::actor(p), m, &input.repository, &body).await?;
+        let m = integration_of(&browse.db, p, &input.integration_id).await?;
+        let (t, pr) = pull_requests::create(browse, p, &context::actor(p), m, &input.repository, &body).await?;
         let pull_request = PullRequest { scope: t.scope, repo: Arc::new(t.repo), pr };
         Ok(CreatePullRequestPayload { pull_request, client_mutation_id: input.client_mutation_id })
     }
@@ -60,10 +60,10 @@ impl RepositoryActionMutation {
         #[graphql(desc = "The pull request and the comment.")] input: AddPullRequestCommentInput,
     ) -> Result<AddPullRequestCommentPayload, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
+        let browse = context::browse(ctx)?;
         let new = NewComment::parse(input.pull_request_number, input.thread_id, &input.content)?;
-        let m = integration_of(state, p, &input.integration_id).await?;
-        let (thread, c) = pull_requests::comment(state, p, &context::actor(p), m, &input.repository, new).await?;
+        let m = integration_of(&browse.db, p, &input.integration_id).await?;
+        let (thread, c) = pull_requests::comment(browse, p, &context::actor(p), m, &input.repository, new).await?;
         let comment = Comment::from_thread(&thread, &c);
         Ok(AddPullRequestCommentPayload { comment, client_mutation_id: input.client_mutation_id })
     }
@@ -75,9 +75,9 @@ impl RepositoryActionMutation {
         #[graphql(desc = "The repository to clone.")] input: CloneCredentialsInput,
     ) -> Result<CloneCredentialsPayload, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
-        let m = integration_of(state, p, &input.integration_id).await?;
-        let creds = clone::credentials(state, p, &context::actor(p), m, &input.repository).await?;
+        let browse = context::browse(ctx)?;
+        let m = integration_of(&browse.db, p, &input.integration_id).await?;
+        let creds = clone::credentials(browse, p, &context::actor(p), m, &input.repository).await?;
         Ok(CloneCredentialsPayload {
             clone_url: creds.clone_url,
             username: creds.username,

@@ -67,7 +67,7 @@ impl ServiceHookMutation {
         #[graphql(desc = "Where to install, and for which events.")] input: InstallServiceHooksInput,
     ) -> Result<InstallServiceHooksPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
+        let service_hooks = context::service_hooks(ctx)?;
         let id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration")?;
         let project = input.project.trim();
         if project.is_empty() {
@@ -75,7 +75,7 @@ impl ServiceHookMutation {
         }
         let repository = input.repository.as_deref().map(str::trim).filter(|r| !r.is_empty());
         let events = input.events.map(|e| e.into_iter().map(EventKind::from).collect());
-        let hooks = install::install(state, &context::actor(p), &id, project, repository, events).await?;
+        let hooks = install::install(service_hooks, &context::actor(p), &id, project, repository, events).await?;
         Ok(InstallServiceHooksPayload {
             service_hooks: hooks.into_iter().map(|(row, live)| ServiceHookSubscription { row, live }).collect(),
             client_mutation_id: input.client_mutation_id,
@@ -89,9 +89,9 @@ impl ServiceHookMutation {
         #[graphql(desc = "The integration whose hooks to repair.")] input: RepairServiceHooksInput,
     ) -> Result<RepairServiceHooksPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
+        let service_hooks = context::service_hooks(ctx)?;
         let id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration")?;
-        let (hooks, repaired) = install::repair(state, &context::actor(p), &id).await?;
+        let (hooks, repaired) = install::repair(service_hooks, &context::actor(p), &id).await?;
         Ok(RepairServiceHooksPayload {
             service_hooks: hooks.into_iter().map(|(row, live)| ServiceHookSubscription { row, live }).collect(),
             repaired,

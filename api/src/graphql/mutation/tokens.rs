@@ -64,9 +64,8 @@ impl TokenMutation {
         #[graphql(desc = "The user, role and name of the new token.")] input: CreateApiTokenInput,
     ) -> Result<CreateApiTokenPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
-        let issued =
-            token_admin::issue(&state.db, &context::actor(p), &input.user, input.role.into(), input.name).await?;
+        let db = context::db(ctx)?;
+        let issued = token_admin::issue(db, &context::actor(p), &input.user, input.role.into(), input.name).await?;
         Ok(CreateApiTokenPayload {
             api_token: ApiToken { row: issued.row, user: issued.user },
             token: issued.value.expose_secret().to_owned(),
@@ -81,9 +80,9 @@ impl TokenMutation {
         #[graphql(desc = "The token to revoke.")] input: RevokeApiTokenInput,
     ) -> Result<RevokeApiTokenPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
+        let tokens = context::tokens(ctx)?;
         let raw = decode(Kind::ApiToken, &input.id, "API token")?;
-        token_admin::revoke(&state.db, &state.tokens, &context::actor(p), &raw).await?;
+        token_admin::revoke(context::db(ctx)?, &tokens.service, &context::actor(p), &raw).await?;
         Ok(RevokeApiTokenPayload { revoked_id: input.id, client_mutation_id: input.client_mutation_id })
     }
 }

@@ -38,9 +38,9 @@ impl WebhookMutation {
         #[graphql(desc = "The delivery to route again.")] input: ReplayDeliveryInput,
     ) -> Result<ReplayDeliveryPayload, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
+        let inbox = context::inbox(ctx)?;
         let id = decode(Kind::WebhookDelivery, &input.id, "delivery")?;
-        let delivery = replay::replay(state, &context::actor(p), &id).await?;
+        let delivery = replay::replay(inbox, &context::actor(p), &id).await?;
         Ok(ReplayDeliveryPayload { delivery: WebhookDelivery(delivery), client_mutation_id: input.client_mutation_id })
     }
 }

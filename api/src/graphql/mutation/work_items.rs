@@ -37,10 +37,10 @@ impl WorkItemMutation {
         #[graphql(desc = "The work item and the comment.")] input: AddWorkItemCommentInput,
     ) -> Result<AddWorkItemCommentPayload, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
+        let browse = context::browse(ctx)?;
         let new = NewWorkItemComment::parse(&input.project, input.work_item_id, &input.text)?;
-        let m = integration_of(state, p, &input.integration_id).await?;
-        let added = acting::work_items::add_comment(state, p, &context::actor(p), m, new).await?;
+        let m = integration_of(&browse.db, p, &input.integration_id).await?;
+        let added = acting::work_items::add_comment(browse, p, &context::actor(p), m, new).await?;
         let format = match added.sent_as {
             SentAs::Markdown => CommentFormat::Markdown,
             SentAs::Html => CommentFormat::Html,

@@ -1,12 +1,11 @@
 //! `auditEvents`: the tenant's audit log, newest first (ADMIN).
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, Object};
 
 use crate::error::ApiError;
 use crate::graphql::context;
+use crate::graphql::pagination::{self, RowConnection};
 use crate::graphql::types::audit_event::AuditEvent;
-use crate::graphql::types::connection::{self, Counted};
 use crate::store;
 
 #[derive(Default)]
@@ -21,12 +20,12 @@ impl AuditQuery {
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
-    ) -> Result<Connection<String, AuditEvent, Counted>, ApiError> {
+    ) -> Result<RowConnection<AuditEvent>, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
-        let req = connection::page_request(first, after)?;
-        let page = store::audit::list(&state.db, &p.tenant_id, &req).await?;
-        let total = store::audit::count(&state.db, &p.tenant_id).await? as i64;
-        Ok(connection::build(page, req.after.is_some(), total, |m| m.id.clone(), AuditEvent::from))
+        let db = context::db(ctx)?;
+        let req = pagination::page_request(first, after.as_deref())?;
+        let page = store::audit::list(db, &p.tenant_id, &req).await?;
+        let total = store::audit::count(db, &p.tenant_id).await? as i64;
+        Ok(pagination::connection(page, req.after.is_some(), total, |m| m.id.clone(), AuditEvent::from))
     }
 }

@@ -38,17 +38,17 @@ impl BrowseQuery {
         #[graphql(desc = "`organization/project/repository`, e.g. `contoso/Platform/api-gateway`.")] full_name: String,
     ) -> Result<Option<Repository>, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
+        let browse = context::browse(ctx)?;
         let (org, project, name) = parse_full_name(&full_name)?;
         let Ok(raw) = decode(Kind::AzureDevOpsIntegration, &integration_id, "integration") else { return Ok(None) };
-        let Some(integration) = store::integrations::get(&state.db, &p.tenant_id, &raw).await? else {
+        let Some(integration) = store::integrations::get(&browse.db, &p.tenant_id, &raw).await? else {
             return Ok(None);
         };
         if !integration.organization.eq_ignore_ascii_case(org) {
             return Ok(None);
         }
-        let scope = Scope::open(state, p, integration, Purpose::Read).await?;
-        let repo = repositories::get(state, &scope, project, name).await?;
+        let scope = Scope::open(browse, p, integration, Purpose::Read).await?;
+        let repo = repositories::get(browse, &scope, project, name).await?;
         Ok(repo.map(|r| Repository::new(scope, r)))
     }
 }

@@ -1,12 +1,11 @@
 //! `azureDevOpsIntegrations`, `azureDevOpsIntegration`.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 
 use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::types::connection::{self, Counted};
+use crate::graphql::pagination::{self, RowConnection};
 use crate::graphql::types::enums::IntegrationStatus;
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::store;
@@ -27,16 +26,16 @@ impl IntegrationQuery {
         after: Option<String>,
         #[graphql(desc = "Only integrations carrying every one of these labels (case-insensitive); null: any.")] labels: Option<Vec<String>>,
         #[graphql(desc = "Only integrations in this status; null: any.")] status: Option<IntegrationStatus>,
-    ) -> Result<Connection<String, AzureDevOpsIntegration, Counted>, ApiError> {
+    ) -> Result<RowConnection<AzureDevOpsIntegration>, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
-        let req = connection::page_request(first, after)?;
+        let db = context::db(ctx)?;
+        let req = pagination::page_request(first, after.as_deref())?;
         let wanted: Vec<String> = labels.unwrap_or_default().iter().map(|l| l.trim().to_lowercase()).collect();
         // A tenant holds few integrations: filter in memory, then page by id.
-        let matching: Vec<_> = store::integrations::list(&state.db, &p.tenant_id)
+        let matching: Vec<_> = store::integrations::list(db, &p.tenant_id)
             .await?
             .into_iter()
-            .filter(|m| status.is_none_or(|s| m.status == s.as_str()))
+            .filter(|m| status.is_none_or(|s| store::integrations::status(m) == s.into()))
             .filter(|m| {
                 let have = store::integrations::labels(m);
                 wanted.iter().all(|w| have.contains(w))
@@ -49,7 +48,7 @@ impl IntegrationQuery {
             .take(req.first as usize + 1)
             .collect();
         let page = Page::from_overfetch(rest, req.first);
-        Ok(connection::build(page, req.after.is_some(), total, |m| m.id.clone(), AzureDevOpsIntegration::new))
+        Ok(pagination::connection(page, req.after.is_some(), total, |m| m.id.clone(), AzureDevOpsIntegration::new))
     }
 
     /// One integration by global ID; null when it does not exist (or belongs to another tenant).
@@ -59,8 +58,8 @@ impl IntegrationQuery {
         #[graphql(desc = "The integration's global ID.")] id: ID,
     ) -> Result<Option<AzureDevOpsIntegration>, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
+        let db = context::db(ctx)?;
         let Ok(raw) = decode(Kind::AzureDevOpsIntegration, &id, "integration") else { return Ok(None) };
-        Ok(store::integrations::get(&state.db, &p.tenant_id, &raw).await?.map(AzureDevOpsIntegration::new))
+        Ok(store::integrations::get(db, &p.tenant_id, &raw).await?.map(AzureDevOpsIntegration::new))
     }
 }

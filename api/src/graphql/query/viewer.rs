@@ -1,22 +1,23 @@
-//! `viewer`, `apiTokens`, `node`.
+//! `viewer`, `pendingAzureDevOpsAuthorization`, `apiTokens`, `node`.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 
 use crate::browse::credential::Purpose;
 use crate::browse::repositories;
 use crate::browse::scope::Scope;
-use crate::domain::global_id::{Kind, decode_any};
+use crate::domain::global_id::{Kind, decode_any, encode};
 use crate::error::ApiError;
 use crate::graphql::context;
+use crate::graphql::pagination::{self, RowConnection};
 use crate::graphql::types::api_token::ApiToken;
 use crate::graphql::types::browse::repository::Repository;
-use crate::graphql::types::connection::{self, Counted};
 use crate::graphql::types::delivery::WebhookDelivery;
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::graphql::types::node::Node;
+use crate::graphql::types::pending_authorization::PendingAuthorization;
 use crate::graphql::types::viewer::Viewer;
 use crate::store;
+use crate::user_authorizations::complete;
 
 #[derive(Default)]
 pub struct ViewerQuery;
@@ -31,7 +32,21 @@ impl ViewerQuery {
             user: p.user.clone(),
             role: p.role.into(),
             token_name: p.token_name.clone(),
+            token_id: encode(Kind::ApiToken, &p.token_id).into(),
         })
+    }
+
+    /// The caller's own sign-in waiting under `handle` (from the OAuth callback), to confirm the
+    /// Azure DevOps account before `completeAzureDevOpsAuthorization`; null for anyone else's, or
+    /// an unknown, used or expired handle.
+    async fn pending_azure_dev_ops_authorization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The one-time handle from the callback.", secret)] handle: String,
+    ) -> Result<Option<PendingAuthorization>, ApiError> {
+        let p = context::principal(ctx)?;
+        let accounts = context::accounts(ctx)?;
+        Ok(complete::pending(accounts, p, &handle).await?.map(PendingAuthorization))
     }
 
     /// ADMIN: the tenant's API tokens (never their values), oldest first.
@@ -41,19 +56,19 @@ impl ViewerQuery {
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
-    ) -> Result<Connection<String, ApiToken, Counted>, ApiError> {
+    ) -> Result<RowConnection<ApiToken>, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?;
-        let req = connection::page_request(first, after)?;
-        let page = store::tokens::list(&state.db, &p.tenant_id, &req).await?;
-        let total = store::tokens::count(&state.db, &p.tenant_id).await? as i64;
+        let db = context::db(ctx)?;
+        let req = pagination::page_request(first, after.as_deref())?;
+        let page = store::tokens::list(db, &p.tenant_id, &req).await?;
+        let total = store::tokens::count(db, &p.tenant_id).await? as i64;
         let mut items = Vec::with_capacity(page.items.len());
         for row in page.items {
-            let user = store::tenants::user_by_id(&state.db, &row.user_id).await?.map(|u| u.name).unwrap_or_default();
+            let user = store::tenants::user_by_id(db, &row.user_id).await?.map(|u| u.name).unwrap_or_default();
             items.push(ApiToken { row, user });
         }
         let page = store::pagination::Page { items, has_next: page.has_next };
-        Ok(connection::build(page, req.after.is_some(), total, |t| t.row.id.clone(), |t| t))
+        Ok(pagination::connection(page, req.after.is_some(), total, |t| t.row.id.clone(), |t| t))
     }
 
     /// Any object by its global ID; null when it does not exist (or belongs to another tenant).
@@ -63,19 +78,20 @@ impl ViewerQuery {
         #[graphql(desc = "The object's global ID.")] id: ID,
     ) -> Result<Option<Node>, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
+        let browse = context::browse(ctx)?;
         let Some((kind, raw)) = decode_any(id.as_str()) else { return Ok(None) };
         Ok(match kind {
-            Kind::AzureDevOpsIntegration => store::integrations::get(&state.db, &p.tenant_id, &raw)
+            Kind::AzureDevOpsIntegration => store::integrations::get(&browse.db, &p.tenant_id, &raw)
                 .await?
                 .map(|m| Node::AzureDevOpsIntegration(AzureDevOpsIntegration::new(m))),
             Kind::Repository => {
                 let Some((integration_id, repo_id)) = raw.split_once(':') else { return Ok(None) };
-                let Some(integration) = store::integrations::get(&state.db, &p.tenant_id, integration_id).await? else {
+                let Some(integration) = store::integrations::get(&browse.db, &p.tenant_id, integration_id).await?
+                else {
                     return Ok(None);
                 };
-                let scope = Scope::open(state, p, integration, Purpose::Read).await?;
-                repositories::get_by_id(state, &scope, repo_id)
+                let scope = Scope::open(browse, p, integration, Purpose::Read).await?;
+                repositories::get_by_id(browse, &scope, repo_id)
                     .await?
                     .map(|r| Node::Repository(Repository::new(scope, r)))
             }
@@ -83,9 +99,9 @@ impl ViewerQuery {
                 if !p.is_admin() {
                     return Err(ApiError::admin_only());
                 }
-                match store::tokens::by_id(&state.db, &raw).await?.filter(|t| t.tenant_id == p.tenant_id) {
+                match store::tokens::by_id(&browse.db, &raw).await?.filter(|t| t.tenant_id == p.tenant_id) {
                     Some(row) => {
-                        let user = store::tenants::user_by_id(&state.db, &row.user_id)
+                        let user = store::tenants::user_by_id(&browse.db, &row.user_id)
                             .await?
                             .map(|u| u.name)
                             .unwrap_or_default();
@@ -98,7 +114,7 @@ impl ViewerQuery {
                 if !p.is_admin() {
                     return Err(ApiError::admin_only());
                 }
-                store::deliveries::get(&state.db, &p.tenant_id, &raw)
+                store::deliveries::get(&browse.db, &p.tenant_id, &raw)
                     .await?
                     .map(|d| Node::WebhookDelivery(Box::new(WebhookDelivery(d))))
             }
@@ -114,7 +130,7 @@ impl ViewerQuery {
                 if !p.is_admin() {
                     return Err(ApiError::admin_only());
                 }
-                store::automations::get(&state.db, &p.tenant_id, &raw)
+                store::automations::get(&browse.db, &p.tenant_id, &raw)
                     .await?
                     .map(|a| Node::Automation(Box::new(crate::graphql::types::automation::Automation(a))))
             }

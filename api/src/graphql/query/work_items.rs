@@ -4,16 +4,14 @@ use async_graphql::{Context, ID, Object};
 
 use crate::azure::work_items;
 use crate::browse::credential::Purpose;
-use crate::browse::errors::to_api_error;
 use crate::browse::pages::from_token_page;
-use crate::browse::paging::window;
 use crate::browse::scope::Scope;
-use crate::error::ApiError;
+use crate::error::{ApiError, Call, from_azure};
 use crate::graphql::context;
 use crate::graphql::mutation::authorization::integration_of;
 use crate::graphql::mutation::work_items::comment_of;
+use crate::graphql::pagination::{UpstreamConnection, upstream_connection, window};
 use crate::graphql::types::browse::comment::Comment;
-use crate::graphql::types::browse::connection::{UpstreamConnection, build};
 
 #[derive(Default)]
 pub struct WorkItemQuery;
@@ -21,7 +19,7 @@ pub struct WorkItemQuery;
 #[Object]
 impl WorkItemQuery {
     /// The comments of work item `workItemId` in `project`, oldest first. `NOT_FOUND` when the
-    /// work item does not exist or the credential cannot read it.
+    /// work item does not exist, the credential cannot read it, or it lives in another project.
     async fn work_item_comments(
         &self,
         ctx: &Context<'_>,
@@ -33,32 +31,31 @@ impl WorkItemQuery {
         after: Option<String>,
     ) -> Result<UpstreamConnection<Comment>, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
-        let w = window(first, after)?;
-        let m = integration_of(state, p, &integration_id).await?;
-        let scope = Scope::open(state, p, m, Purpose::Read).await?;
-        if !scope.allows(&project) {
-            return Err(ApiError::not_found("work item"));
-        }
+        let browse = context::browse(ctx)?;
+        let w = window(first, after.as_deref())?;
+        let m = integration_of(&browse.db, p, &integration_id).await?;
+        let scope = Scope::open(browse, p, m, Purpose::Read).await?;
+        let project = crate::browse::work_items::project_of(browse, &scope, &project, work_item_id).await?;
         let top = (w.after.skip + w.first).max(1) as usize;
         let list = |v| {
             work_items::list_comments(
-                &state.azure,
+                &browse.azure,
                 (&scope.org_url, v),
-                project.trim(),
+                &project,
                 work_item_id,
                 (top, w.after.token.as_deref()),
                 &scope.chosen.credential,
             )
         };
-        let list = state.upstream.negotiated(&scope.integration, list).await.map_err(|e| match e {
-            crate::azure::AzureError::NotFound { .. } => ApiError::not_found("work item"),
-            other => to_api_error(&other),
-        })?;
+        let list = browse
+            .upstream
+            .negotiated(&scope.integration, list)
+            .await
+            .map_err(|e| from_azure(&e, Call::Read { what: "work item" }))?;
         let comments: Vec<Comment> =
             list.comments.into_iter().filter(|c| !c.is_deleted.unwrap_or(false)).map(comment_of).collect();
         let mut page = from_token_page(&w, comments, list.continuation_token);
         page.total = list.total_count;
-        Ok(build(page, w.had_after, |c| c))
+        Ok(upstream_connection(page, after.is_some(), |c| c))
     }
 }

@@ -15,7 +15,6 @@ use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::delivery::WebhookDelivery;
-use crate::state::AppState;
 use crate::store;
 
 /// How often a subscription looks for new deliveries.
@@ -27,7 +26,7 @@ const OVERLAP: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
 pub struct Subscription;
 
 struct Cursor {
-    state: AppState,
+    db: sea_orm::DatabaseConnection,
     integration_id: String,
     /// When the subscription started: nothing older is streamed.
     start: DateTime<Utc>,
@@ -46,11 +45,11 @@ impl Subscription {
         #[graphql(desc = "The integration whose deliveries to stream (global ID).")] integration_id: ID,
     ) -> Result<impl Stream<Item = WebhookDelivery> + use<>, ApiError> {
         let p = context::admin(ctx)?;
-        let state = context::state(ctx)?.clone();
+        let db = context::db(ctx)?.clone();
         let id = decode(Kind::AzureDevOpsIntegration, &integration_id, "integration")?;
-        store::integrations::get(&state.db, &p.tenant_id, &id).await?.ok_or(ApiError::not_found("integration"))?;
+        store::integrations::get(&db, &p.tenant_id, &id).await?.ok_or(ApiError::not_found("integration"))?;
         let now = Utc::now();
-        let cursor = Cursor { state, integration_id: id, start: now, since: now, seen: HashMap::new() };
+        let cursor = Cursor { db, integration_id: id, start: now, since: now, seen: HashMap::new() };
         Ok(stream::unfold(cursor, next_batch).flat_map(stream::iter))
     }
 }
@@ -59,7 +58,7 @@ async fn next_batch(mut c: Cursor) -> Option<(Vec<WebhookDelivery>, Cursor)> {
     loop {
         tokio::time::sleep(POLL).await;
         let from = c.since - OVERLAP;
-        let rows = match store::deliveries::received_since(&c.state.db, &c.integration_id, from).await {
+        let rows = match store::deliveries::received_since(&c.db, &c.integration_id, from).await {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::warn!(error = %e, "delivery subscription poll failed; retrying");

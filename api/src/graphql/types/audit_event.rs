@@ -3,6 +3,8 @@
 use async_graphql::{ID, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use crate::domain::global_id::{Kind, encode};
+
 /// Who did what to which object, and when.
 #[derive(SimpleObject)]
 pub struct AuditEvent {
@@ -12,6 +14,9 @@ pub struct AuditEvent {
     pub action: String,
     /// The platform user who acted (`cli` for the command line).
     pub actor: String,
+    /// The global ID of the API token the act was done with (see `Viewer.tokenId`); null for the
+    /// command line. An ADMIN minting a token for someone else is told apart by it.
+    pub actor_token_id: Option<ID>,
     /// The raw id of the object acted on.
     pub target_id: Option<String>,
     /// JSON object with non-secret details (names, changed fields, outcomes).
@@ -26,6 +31,7 @@ impl From<entity::audit_event::Model> for AuditEvent {
             id: ID(m.id),
             action: m.action,
             actor: m.actor,
+            actor_token_id: m.token_id.map(|t| encode(Kind::ApiToken, &t).into()),
             target_id: m.target_id,
             details: m.details,
             created_at: m.created_at,

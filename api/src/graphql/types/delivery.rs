@@ -8,10 +8,11 @@ use super::automation::AutomationRun;
 use crate::domain::global_id::{Kind, encode};
 use crate::domain::service_hook::{Commit, EventKind, short_branch};
 use crate::error::ApiError;
-use crate::graphql::context;
+use crate::graphql::loaders;
 
 /// The Azure DevOps events vcslink understands; anything else is stored as `OTHER`.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "EventKind")]
 pub enum WebhookEventType {
     /// `git.push`: code pushed to a repository.
     CodePushed,
@@ -27,34 +28,6 @@ pub enum WebhookEventType {
     WorkItemCommented,
     /// Any other event type (see `rawEventType`).
     Other,
-}
-
-impl From<EventKind> for WebhookEventType {
-    fn from(k: EventKind) -> Self {
-        match k {
-            EventKind::CodePushed => WebhookEventType::CodePushed,
-            EventKind::PullRequestCreated => WebhookEventType::PullRequestCreated,
-            EventKind::PullRequestUpdated => WebhookEventType::PullRequestUpdated,
-            EventKind::PullRequestMergeAttempted => WebhookEventType::PullRequestMergeAttempted,
-            EventKind::PullRequestCommented => WebhookEventType::PullRequestCommented,
-            EventKind::WorkItemCommented => WebhookEventType::WorkItemCommented,
-            EventKind::Other => WebhookEventType::Other,
-        }
-    }
-}
-
-impl From<WebhookEventType> for EventKind {
-    fn from(k: WebhookEventType) -> Self {
-        match k {
-            WebhookEventType::CodePushed => EventKind::CodePushed,
-            WebhookEventType::PullRequestCreated => EventKind::PullRequestCreated,
-            WebhookEventType::PullRequestUpdated => EventKind::PullRequestUpdated,
-            WebhookEventType::PullRequestMergeAttempted => EventKind::PullRequestMergeAttempted,
-            WebhookEventType::PullRequestCommented => EventKind::PullRequestCommented,
-            WebhookEventType::WorkItemCommented => EventKind::WorkItemCommented,
-            WebhookEventType::Other => EventKind::Other,
-        }
-    }
 }
 
 /// What routing did with a delivery.
@@ -254,8 +227,7 @@ impl WebhookDelivery {
 
     /// Each send to a matching automation, with its status and attempts (oldest first).
     async fn automation_runs(&self, ctx: &Context<'_>) -> Result<Vec<AutomationRun>, ApiError> {
-        let state = context::state(ctx)?;
-        let runs = crate::store::outbox::for_delivery(&state.db, &self.0.id).await?;
+        let runs = loaders::automation_runs::of(ctx, &self.0.id).await?;
         Ok(runs.into_iter().map(AutomationRun::from).collect())
     }
 }

@@ -4,9 +4,12 @@ use async_graphql::Enum;
 
 use crate::auth::Role as AuthRole;
 use crate::domain::flavor::Flavor;
+use crate::domain::integration::Status;
+use crate::domain::user_authorization_methods::UserAuthorizationMethod as Method;
 
 /// Azure DevOps Services (dev.azure.com) or a self-hosted Azure DevOps Server.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "Flavor")]
 pub enum AzureDevOpsFlavor {
     /// Azure DevOps Services: https://dev.azure.com/{organization}.
     Services,
@@ -14,26 +17,9 @@ pub enum AzureDevOpsFlavor {
     Server,
 }
 
-impl From<Flavor> for AzureDevOpsFlavor {
-    fn from(f: Flavor) -> Self {
-        match f {
-            Flavor::Services => AzureDevOpsFlavor::Services,
-            Flavor::Server => AzureDevOpsFlavor::Server,
-        }
-    }
-}
-
-impl From<AzureDevOpsFlavor> for Flavor {
-    fn from(f: AzureDevOpsFlavor) -> Self {
-        match f {
-            AzureDevOpsFlavor::Services => Flavor::Services,
-            AzureDevOpsFlavor::Server => Flavor::Server,
-        }
-    }
-}
-
 /// Whether the integration's credentials last verified.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "Status")]
 pub enum IntegrationStatus {
     /// Never verified (created or updated with `verify: false`).
     Unverified,
@@ -43,26 +29,9 @@ pub enum IntegrationStatus {
     Failing,
 }
 
-impl IntegrationStatus {
-    pub fn parse(s: &str) -> IntegrationStatus {
-        match s {
-            "HEALTHY" => IntegrationStatus::Healthy,
-            "FAILING" => IntegrationStatus::Failing,
-            _ => IntegrationStatus::Unverified,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IntegrationStatus::Unverified => "UNVERIFIED",
-            IntegrationStatus::Healthy => "HEALTHY",
-            IntegrationStatus::Failing => "FAILING",
-        }
-    }
-}
-
 /// What an API token may do within its tenant.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "AuthRole")]
 pub enum Role {
     /// Manages integrations, service hooks, automations and tokens.
     Admin,
@@ -70,20 +39,14 @@ pub enum Role {
     Member,
 }
 
-impl From<AuthRole> for Role {
-    fn from(r: AuthRole) -> Self {
-        match r {
-            AuthRole::Admin => Role::Admin,
-            AuthRole::Member => Role::Member,
-        }
-    }
-}
-
-impl From<Role> for AuthRole {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::Admin => AuthRole::Admin,
-            Role::Member => AuthRole::Member,
-        }
-    }
+/// A way users may connect their own Azure DevOps account to an integration.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "Method")]
+pub enum UserAuthorizationMethod {
+    /// Signing in through the integration's Microsoft Entra ID OAuth app
+    /// (`startAzureDevOpsAuthorization`); needs an `oauthApp`.
+    #[graphql(name = "OAUTH")]
+    OAuth,
+    /// Their own personal access token (`setPersonalAccessToken`).
+    PersonalAccessToken,
 }

@@ -6,22 +6,22 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::integration::Model;
 
-use super::browse::connection::{UpstreamConnection, build as browse_build};
 use super::browse::project::Project;
 use super::browse::repository::Repository;
-use super::enums::{AzureDevOpsFlavor, IntegrationStatus};
+use super::enums::{AzureDevOpsFlavor, IntegrationStatus, UserAuthorizationMethod};
 use super::user_authorization::UserAuthorization;
 use super::verification::Verification;
 use crate::browse::credential::Purpose;
-use crate::browse::paging::window;
 use crate::browse::scope::Scope;
 use crate::browse::{projects, repositories};
 use crate::domain::flavor::Flavor;
 use crate::domain::global_id::{Kind, encode};
 use crate::error::ApiError;
 use crate::graphql::context;
+use crate::graphql::loaders::{self, automations::AutomationsOf};
+use crate::graphql::pagination::{RowConnection, UpstreamConnection, upstream_connection, window};
 use crate::store::integrations as rows;
-use crate::store::user_authorizations::{self as auths, Owner};
+use crate::store::user_authorizations::Owner;
 
 /// A link between this platform and one Azure DevOps organization (or Server collection).
 pub struct AzureDevOpsIntegration(pub Arc<Model>);
@@ -123,6 +123,12 @@ impl AzureDevOpsIntegration {
         rows::accessible_projects(&self.0)
     }
 
+    /// How users may connect their own Azure DevOps account: the admin's choice, or every way
+    /// the integration can offer (`OAUTH` with an OAuth app, `PERSONAL_ACCESS_TOKEN`).
+    async fn user_authorization_methods(&self) -> Vec<UserAuthorizationMethod> {
+        rows::user_authorization_methods(&self.0).list().into_iter().map(Into::into).collect()
+    }
+
     /// The integration's personal access token, described; null when none. Never the value.
     async fn personal_access_token(&self) -> Option<SecretInfo> {
         Some(SecretInfo {
@@ -143,7 +149,7 @@ impl AzureDevOpsIntegration {
         ) else {
             return Ok(None);
         };
-        let state = context::state(ctx)?;
+        let accounts = context::accounts(ctx)?;
         Ok(Some(OAuthAppInfo {
             tenant_id,
             issuer_url: m.oauth_issuer_url.clone().unwrap_or_default(),
@@ -152,15 +158,15 @@ impl AzureDevOpsIntegration {
             client_id,
             client_secret: SecretInfo { hint, set_at, expires_at: None },
             scopes: rows::oauth_scopes(m),
-            redirect_uri: state.oauth_redirect_uri(),
+            redirect_uri: accounts.oauth_redirect_uri(),
         }))
     }
 
     /// Where Service Hooks deliver, and whether the webhook password is set.
     async fn webhook(&self, ctx: &Context<'_>) -> Result<WebhookInfo, ApiError> {
-        let state = context::state(ctx)?;
+        let service_hooks = context::service_hooks(ctx)?;
         Ok(WebhookInfo {
-            endpoint_url: state.webhook_endpoint(&self.0.id),
+            endpoint_url: service_hooks.webhook_endpoint(&self.0.id),
             password_set: !self.0.webhook_password_sealed.is_empty(),
             last_delivery_at: self.0.last_delivery_at,
         })
@@ -174,12 +180,12 @@ impl AzureDevOpsIntegration {
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<Project>, ApiError> {
-        let state = context::state(ctx)?;
+        let browse = context::browse(ctx)?;
         let p = context::principal(ctx)?;
-        let w = window(first, after)?;
-        let scope = Scope::open(state, p, (*self.0).clone(), Purpose::Read).await?;
-        let page = projects::page(state, &scope, &w).await?;
-        Ok(browse_build(page, w.had_after, Project::from))
+        let w = window(first, after.as_deref())?;
+        let scope = Scope::open(browse, p, (*self.0).clone(), Purpose::Read).await?;
+        let page = projects::page(browse, &scope, &w).await?;
+        Ok(upstream_connection(page, after.is_some(), Project::from))
     }
 
     /// Repositories of one project (or all), by project then name; `search` matches names
@@ -196,17 +202,17 @@ impl AzureDevOpsIntegration {
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<Repository>, ApiError> {
-        let state = context::state(ctx)?;
+        let browse = context::browse(ctx)?;
         let p = context::principal(ctx)?;
-        let w = window(first, after)?;
-        let scope = Scope::open(state, p, (*self.0).clone(), Purpose::Read).await?;
-        let page = repositories::page(state, &scope, project.as_deref(), search.as_deref(), &w).await?;
-        Ok(browse_build(page, w.had_after, |r| Repository::new(scope.clone(), r)))
+        let w = window(first, after.as_deref())?;
+        let scope = Scope::open(browse, p, (*self.0).clone(), Purpose::Read).await?;
+        let page = repositories::page(browse, &scope, project.as_deref(), search.as_deref(), &w).await?;
+        Ok(upstream_connection(page, after.is_some(), |r| Repository::new(scope.clone(), r)))
     }
 
     /// UNVERIFIED, HEALTHY or FAILING, from the last verification.
     async fn status(&self) -> IntegrationStatus {
-        IntegrationStatus::parse(&self.0.status)
+        rows::status(&self.0).into()
     }
 
     /// The last verification's outcome, each check with its code; null before the first.
@@ -235,9 +241,8 @@ impl AzureDevOpsIntegration {
     /// null when the caller has not connected.
     async fn viewer_authorization(&self, ctx: &Context<'_>) -> Result<Option<UserAuthorization>, ApiError> {
         let p = context::principal(ctx)?;
-        let state = context::state(ctx)?;
         let owner = Owner { tenant_id: &p.tenant_id, user_id: &p.user_id, integration_id: &self.0.id };
-        Ok(auths::get(&state.db, owner).await?.as_ref().map(UserAuthorization::from))
+        Ok(loaders::viewer_authorization::of(ctx, owner).await?.as_ref().map(UserAuthorization::from))
     }
 
     /// ADMIN: the Service Hook subscriptions vcslink installed, with their live state in Azure DevOps
@@ -260,18 +265,14 @@ impl AzureDevOpsIntegration {
         #[graphql(desc = "Only deliveries of this event type; null: every type.")] event_type: Option<
             super::delivery::WebhookEventType,
         >,
-    ) -> Result<
-        async_graphql::connection::Connection<String, super::delivery::WebhookDelivery, super::connection::Counted>,
-        ApiError,
-    > {
+    ) -> Result<RowConnection<super::delivery::WebhookDelivery>, ApiError> {
         super::integration_webhooks::deliveries(ctx, &self.0, first, after, event_type).await
     }
 
     /// ADMIN: where matching deliveries are forwarded, oldest first.
     async fn automations(&self, ctx: &Context<'_>) -> Result<Vec<super::automation::Automation>, ApiError> {
-        context::admin(ctx)?;
-        let state = context::state(ctx)?;
-        let list = crate::store::automations::list(&state.db, &self.0.id).await?;
-        Ok(list.into_iter().map(super::automation::Automation).collect())
+        let p = context::admin(ctx)?;
+        let key = AutomationsOf { tenant_id: p.tenant_id.clone(), integration_id: self.0.id.clone() };
+        Ok(loaders::automations::of(ctx, key).await?.into_iter().map(super::automation::Automation).collect())
     }
 }

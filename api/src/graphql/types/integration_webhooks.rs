@@ -1,15 +1,14 @@
 //! The webhook fields of `AzureDevOpsIntegration` (`serviceHooks`, `deliveries`), kept out of the core type's file.
 
 use async_graphql::Context;
-use async_graphql::connection::Connection;
 use entity::integration::Model;
 
-use super::connection::{self, Counted};
 use super::delivery::{WebhookDelivery, WebhookEventType};
 use super::service_hook::ServiceHookSubscription;
 use crate::domain::service_hook::EventKind;
 use crate::error::ApiError;
 use crate::graphql::context;
+use crate::graphql::pagination::{self, RowConnection};
 use crate::service_hooks::subscriptions::{self as hooks, Live};
 use crate::store;
 
@@ -20,25 +19,25 @@ pub async fn deliveries(
     first: Option<i32>,
     after: Option<String>,
     event_type: Option<WebhookEventType>,
-) -> Result<Connection<String, WebhookDelivery, Counted>, ApiError> {
+) -> Result<RowConnection<WebhookDelivery>, ApiError> {
     context::admin(ctx)?;
-    let state = context::state(ctx)?;
-    let req = connection::page_request(first, after)?;
+    let db = context::db(ctx)?;
+    let req = pagination::page_request(first, after.as_deref())?;
     let kind = event_type.map(|k| EventKind::from(k).as_str());
-    let (page, total) = store::deliveries::list(&state.db, &integration.id, kind, &req).await?;
-    Ok(connection::build(page, req.after.is_some(), total, |d| d.id.clone(), WebhookDelivery))
+    let (page, total) = store::deliveries::list(db, &integration.id, kind, &req).await?;
+    Ok(pagination::connection(page, req.after.is_some(), total, |d| d.id.clone(), WebhookDelivery))
 }
 
 /// `AzureDevOpsIntegration.serviceHooks`: ADMIN only; each with its live state from Azure DevOps.
 pub async fn service_hooks(ctx: &Context<'_>, integration: &Model) -> Result<Vec<ServiceHookSubscription>, ApiError> {
     context::admin(ctx)?;
-    let state = context::state(ctx)?;
-    let installed = store::service_hooks::list(&state.db, &integration.id).await?;
+    let service_hooks = context::service_hooks(ctx)?;
+    let installed = store::service_hooks::list(&service_hooks.db, &integration.id).await?;
     if installed.is_empty() {
         return Ok(Vec::new());
     }
-    let live = match hooks::target(state, integration) {
-        Ok(t) => hooks::live_states(state, &t, &installed).await,
+    let live = match hooks::target(service_hooks, integration) {
+        Ok(t) => hooks::live_states(service_hooks, &t, &installed).await,
         Err(_) => {
             installed.iter().map(|_| Live::Unknown("the integration has no personal access token".into())).collect()
         }
@@ -52,13 +51,13 @@ pub async fn service_hook_node(
     tenant_id: &str,
     id: &str,
 ) -> Result<Option<ServiceHookSubscription>, ApiError> {
-    let state = context::state(ctx)?;
-    let Some(row) = store::service_hooks::get(&state.db, tenant_id, id).await? else { return Ok(None) };
-    let Some(integration) = store::integrations::get(&state.db, tenant_id, &row.integration_id).await? else {
+    let service_hooks = context::service_hooks(ctx)?;
+    let Some(row) = store::service_hooks::get(&service_hooks.db, tenant_id, id).await? else { return Ok(None) };
+    let Some(integration) = store::integrations::get(&service_hooks.db, tenant_id, &row.integration_id).await? else {
         return Ok(None);
     };
-    let live = match hooks::target(state, &integration) {
-        Ok(t) => hooks::live_states(state, &t, std::slice::from_ref(&row)).await.pop(),
+    let live = match hooks::target(service_hooks, &integration) {
+        Ok(t) => hooks::live_states(service_hooks, &t, std::slice::from_ref(&row)).await.pop(),
         Err(_) => None,
     };
     let live = live.unwrap_or_else(|| Live::Unknown("the integration has no personal access token".into()));

@@ -1,6 +1,6 @@
 //! `Viewer`: who the caller is.
 
-use async_graphql::SimpleObject;
+use async_graphql::{ID, SimpleObject};
 
 use super::enums::Role;
 
@@ -15,4 +15,6 @@ pub struct Viewer {
     pub role: Role,
     /// The token's name, when it has one.
     pub token_name: Option<String>,
+    /// The token's global ID: what `AuditEvent.actorTokenId` names for acts done with it.
+    pub token_id: ID,
 }

@@ -5,14 +5,13 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, Object};
 
 use super::comment::{Comment, flatten};
-use super::connection::{UpstreamConnection, build};
 use crate::azure::wire::git::{GitPullRequest, GitRepository, short_branch};
 use crate::browse::pages::from_whole_list;
-use crate::browse::paging::window;
 use crate::browse::pull_requests;
 use crate::browse::scope::Scope;
 use crate::error::ApiError;
 use crate::graphql::context;
+use crate::graphql::pagination::{UpstreamConnection, upstream_connection, window};
 
 /// Which pull requests to list; `pullRequests(status)` defaults to ACTIVE.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -112,9 +111,9 @@ impl PullRequest {
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<Comment>, ApiError> {
-        let state = context::state(ctx)?;
-        let w = window(first, after)?;
-        let threads = pull_requests::threads(state, &self.scope, &self.repo, self.pr.pull_request_id).await?;
-        Ok(build(from_whole_list(&w, flatten(&threads)), w.had_after, |c| c))
+        let browse = context::browse(ctx)?;
+        let w = window(first, after.as_deref())?;
+        let threads = pull_requests::threads(browse, &self.scope, &self.repo, self.pr.pull_request_id).await?;
+        Ok(upstream_connection(from_whole_list(&w, flatten(&threads)), after.is_some(), |c| c))
     }
 }

@@ -4,15 +4,14 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 
-use super::connection::{UpstreamConnection, build};
 use super::pull_request::{PullRequest, PullRequestStatus};
 use crate::azure::wire::git::{GitRef, GitRepository, short_branch};
-use crate::browse::paging::window;
 use crate::browse::scope::Scope;
 use crate::browse::{pull_requests, repositories};
 use crate::domain::global_id::{Kind, encode};
 use crate::error::ApiError;
 use crate::graphql::context;
+use crate::graphql::pagination::{UpstreamConnection, upstream_connection, window};
 
 /// A Git repository in Azure DevOps, read with the caller's credential choice.
 pub struct Repository {
@@ -101,10 +100,10 @@ impl Repository {
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<Branch>, ApiError> {
-        let state = context::state(ctx)?;
-        let w = window(first, after)?;
-        let page = repositories::branches(state, &self.scope, &self.repo, &w).await?;
-        Ok(build(page, w.had_after, Branch::from))
+        let browse = context::browse(ctx)?;
+        let w = window(first, after.as_deref())?;
+        let page = repositories::branches(browse, &self.scope, &self.repo, &w).await?;
+        Ok(upstream_connection(page, after.is_some(), Branch::from))
     }
 
     /// Pull requests, newest first; `status` defaults to ACTIVE.
@@ -116,11 +115,12 @@ impl Repository {
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
     ) -> Result<UpstreamConnection<PullRequest>, ApiError> {
-        let state = context::state(ctx)?;
-        let w = window(first, after)?;
+        let browse = context::browse(ctx)?;
+        let w = window(first, after.as_deref())?;
         let status = status.unwrap_or(PullRequestStatus::Active).as_query();
-        let page = pull_requests::page(state, &self.scope, &self.repo, status, &w).await?;
-        Ok(build(page, w.had_after, |pr| PullRequest { scope: self.scope.clone(), repo: self.repo.clone(), pr }))
+        let page = pull_requests::page(browse, &self.scope, &self.repo, status, &w).await?;
+        let node = |pr| PullRequest { scope: self.scope.clone(), repo: self.repo.clone(), pr };
+        Ok(upstream_connection(page, after.is_some(), node))
     }
 
     /// One pull request by number; null when there is none in this repository.
@@ -129,8 +129,8 @@ impl Repository {
         ctx: &Context<'_>,
         #[graphql(desc = "The pull request number (`!318` → 318).")] number: i32,
     ) -> Result<Option<PullRequest>, ApiError> {
-        let state = context::state(ctx)?;
-        let pr = pull_requests::get(state, &self.scope, &self.repo, i64::from(number)).await?;
+        let browse = context::browse(ctx)?;
+        let pr = pull_requests::get(browse, &self.scope, &self.repo, i64::from(number)).await?;
         Ok(pr.map(|pr| PullRequest { scope: self.scope.clone(), repo: self.repo.clone(), pr }))
     }
 }

@@ -1,0 +1,30 @@
+//! The set of capability handles `app.rs` builds and `graphql/` reads; no capability sees it.
+//!
+//! Plain routes take one handle each through [`FromRef`] (`State<Inbox>`, `State<Accounts>`).
+
+use axum::extract::FromRef;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::Tokens;
+use crate::automations::Automations;
+use crate::browse::Browse;
+use crate::integrations::Integrations;
+use crate::service_hooks::ServiceHooks;
+use crate::user_authorizations::Accounts;
+use crate::webhooks::Inbox;
+
+/// Every capability's handle, each cheap to clone.
+#[derive(Clone, FromRef)]
+pub struct Capabilities {
+    /// For resolvers that read rows through `store/` (and `/readyz`).
+    pub db: DatabaseConnection,
+    pub tokens: Tokens,
+    pub accounts: Accounts,
+    pub browse: Browse,
+    pub service_hooks: ServiceHooks,
+    pub integrations: Integrations,
+    pub inbox: Inbox,
+    pub automations: Automations,
+    /// Whether the schema answers introspection (`VCSLINK_INTROSPECTION`).
+    pub introspection: bool,
+}

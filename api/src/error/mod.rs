@@ -1,0 +1,163 @@
+//! The one error type of the GraphQL boundary: a variant per code of DESIGN.md.
+//!
+//! Deliberately no `Display`: async-graphql's blanket `From<T: Display>` would otherwise
+//! swallow the code. The conversion into `async_graphql::Error` is written by hand.
+
+pub mod azure;
+pub mod database;
+
+use async_graphql::ErrorExtensions;
+
+use crate::domain::error::InvalidInput;
+use crate::domain::global_id::UnknownId;
+
+pub use azure::{Call, from_azure, missing_scope};
+pub use database::{is_unique_violation, unique_violation};
+
+/// The machine-readable codes clients branch on (`extensions.code`).
+pub mod code {
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const VALIDATION: &str = "VALIDATION";
+    pub const CONFLICT: &str = "CONFLICT";
+    pub const NOT_AUTHORIZED_UPSTREAM: &str = "NOT_AUTHORIZED_UPSTREAM";
+    pub const UPSTREAM_UNAVAILABLE: &str = "UPSTREAM_UNAVAILABLE";
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    pub const INTERNAL: &str = "INTERNAL";
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthenticated,
+    NotFound {
+        what: &'static str,
+    },
+    Forbidden {
+        message: String,
+        hint: Option<String>,
+    },
+    Validation(InvalidInput),
+    Conflict {
+        message: String,
+        hint: Option<String>,
+    },
+    NotAuthorizedUpstream {
+        message: String,
+        hint: Option<String>,
+    },
+    /// `NOT_AUTHORIZED_UPSTREAM` for a call that needs the caller's own Azure DevOps
+    /// authorization, with where to get one (`authorizationUrl`, `personalAccessTokenUrl`) in extensions.
+    ConnectAzureDevOps {
+        message: String,
+        hint: String,
+        links: Vec<(&'static str, String)>,
+    },
+    UpstreamUnavailable {
+        message: String,
+    },
+    RateLimited {
+        retry_after_seconds: u64,
+    },
+    /// The cause is logged, never sent.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn not_found(what: &'static str) -> ApiError {
+        ApiError::NotFound { what }
+    }
+
+    pub fn admin_only() -> ApiError {
+        ApiError::Forbidden { message: "this operation needs an ADMIN token".to_owned(), hint: None }
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>, hint: Option<&str>) -> ApiError {
+        let mut e = InvalidInput::new(field, message);
+        e.hint = hint.map(str::to_owned);
+        ApiError::Validation(e)
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(cause.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => code::UNAUTHENTICATED,
+            ApiError::NotFound { .. } => code::NOT_FOUND,
+            ApiError::Forbidden { .. } => code::FORBIDDEN,
+            ApiError::Validation(_) => code::VALIDATION,
+            ApiError::Conflict { .. } => code::CONFLICT,
+            ApiError::NotAuthorizedUpstream { .. } | ApiError::ConnectAzureDevOps { .. } => {
+                code::NOT_AUTHORIZED_UPSTREAM
+            }
+            ApiError::UpstreamUnavailable { .. } => code::UPSTREAM_UNAVAILABLE,
+            ApiError::RateLimited { .. } => code::RATE_LIMITED,
+            ApiError::Internal(_) => code::INTERNAL,
+        }
+    }
+}
+
+impl From<InvalidInput> for ApiError {
+    fn from(e: InvalidInput) -> Self {
+        ApiError::Validation(e)
+    }
+}
+
+impl From<UnknownId> for ApiError {
+    fn from(e: UnknownId) -> Self {
+        ApiError::not_found(e.what)
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(e: ApiError) -> Self {
+        let code = e.code();
+        let mut links = Vec::new();
+        let (message, hint, field, retry) = match e {
+            ApiError::Unauthenticated => (
+                "missing or invalid API token".to_owned(),
+                Some("send Authorization: Bearer <api token>".to_owned()),
+                None,
+                None,
+            ),
+            ApiError::NotFound { what } => (format!("{what} not found"), None, None, None),
+            ApiError::Forbidden { message, hint } => (message, hint, None, None),
+            ApiError::Validation(InvalidInput { field, message, hint }) => (message, hint, Some(field), None),
+            ApiError::Conflict { message, hint } => (message, hint, None, None),
+            ApiError::NotAuthorizedUpstream { message, hint } => (message, hint, None, None),
+            ApiError::ConnectAzureDevOps { message, hint, links: l } => {
+                links = l;
+                (message, Some(hint), None, None)
+            }
+            ApiError::UpstreamUnavailable { message } => (message, None, None, None),
+            ApiError::RateLimited { retry_after_seconds } => (
+                format!("rate limited: retry after {retry_after_seconds} seconds"),
+                None,
+                None,
+                Some(retry_after_seconds),
+            ),
+            // Logged inside the request's span, so the line carries its request id.
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                ("internal error".to_owned(), None, None, None)
+            }
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(hint) = &hint {
+                ext.set("hint", hint.as_str());
+            }
+            if let Some(field) = &field {
+                ext.set("field", field.as_str());
+            }
+            if let Some(retry) = retry {
+                ext.set("retryAfterSeconds", retry);
+            }
+            for (name, value) in &links {
+                ext.set(*name, value.as_str());
+            }
+        })
+    }
+}

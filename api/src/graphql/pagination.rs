@@ -1,0 +1,190 @@
+//! Relay pagination of the GraphQL API: the one place that checks `first`, reads and writes
+//! cursors, and builds connections.
+//!
+//! Two kinds of list, one cursor codec each:
+//! - rows stored here, paged by keyset in SQL ([`crate::store::pagination`]): a cursor is the id of
+//!   the last row seen (`c:{id}`, base64url). [`page_request`] checks the arguments, [`connection`]
+//!   builds a [`RowConnection`], whose `totalCount` is always known.
+//! - Azure DevOps lists, cut into pages in [`crate::browse::pages`]: a cursor is a [`Position`]
+//!   (the upstream continuation token of its page and the items to skip in it; JSON, base64url).
+//!   [`window`] checks the arguments, [`upstream_connection`] builds an [`UpstreamConnection`],
+//!   whose `totalCount` is null where Azure DevOps does not say cheaply.
+//!
+//! The store's and browse's halves deal in ids and positions only; no cursor text leaves this module.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{OutputType, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+
+use crate::browse::pages::{PageOut, Position, Window};
+use crate::error::ApiError;
+use crate::store::pagination::{Page, PageRequest};
+
+/// The largest page a client may ask for.
+pub const MAX_FIRST: i32 = 100;
+/// The page size when `first` is not given.
+pub const DEFAULT_FIRST: i32 = 20;
+
+/// Extra connection fields.
+#[derive(SimpleObject)]
+pub struct Counted {
+    /// How many items the whole list holds.
+    pub total_count: i64,
+}
+
+/// Extra fields of connections over Azure DevOps lists.
+#[derive(SimpleObject)]
+pub struct MaybeCounted {
+    /// How many items the whole list holds; null where Azure DevOps does not say cheaply.
+    pub total_count: Option<i64>,
+}
+
+/// A connection over rows stored here.
+pub type RowConnection<N> = Connection<String, N, Counted>;
+/// A connection over an Azure DevOps list.
+pub type UpstreamConnection<N> = Connection<String, N, MaybeCounted>;
+
+/// Checks `first` (0..=100, default 20) and decodes `after` into the id of the last row seen.
+pub fn page_request(first: Option<i32>, after: Option<&str>) -> Result<PageRequest, ApiError> {
+    let first = checked_first(first)?;
+    let after = after.map(|c| decode_row(c).ok_or_else(not_a_cursor)).transpose()?;
+    Ok(PageRequest { first: u64::from(first), after })
+}
+
+/// Checks `first` (0..=100, default 20) and decodes `after` into a position in an Azure DevOps list.
+pub fn window(first: Option<i32>, after: Option<&str>) -> Result<Window, ApiError> {
+    let first = checked_first(first)?;
+    let after = after.map(|c| decode_position(c).ok_or_else(not_a_cursor)).transpose()?.unwrap_or_default();
+    Ok(Window { first, after })
+}
+
+/// Turns a keyset page into a connection; `key` gives each row's id (its cursor).
+pub fn connection<T, N: OutputType>(
+    page: Page<T>,
+    had_after: bool,
+    total: i64,
+    key: impl Fn(&T) -> String,
+    node: impl Fn(T) -> N,
+) -> RowConnection<N> {
+    let mut conn = Connection::with_additional_fields(had_after, page.has_next, Counted { total_count: total });
+    conn.edges.extend(page.items.into_iter().map(|t| Edge::new(encode_row(&key(&t)), node(t))));
+    conn
+}
+
+/// Turns a page cut from an Azure DevOps list into a connection, each item's position its cursor.
+pub fn upstream_connection<T, N: OutputType>(
+    page: PageOut<T>,
+    had_after: bool,
+    node: impl Fn(T) -> N,
+) -> UpstreamConnection<N> {
+    let mut conn =
+        Connection::with_additional_fields(had_after, page.has_next, MaybeCounted { total_count: page.total });
+    conn.edges.extend(page.items.into_iter().map(|(pos, t)| Edge::new(encode_position(&pos), node(t))));
+    conn
+}
+
+fn checked_first(first: Option<i32>) -> Result<u32, ApiError> {
+    let first = first.unwrap_or(DEFAULT_FIRST);
+    u32::try_from(first).ok().filter(|f| *f <= MAX_FIRST as u32).ok_or_else(|| {
+        ApiError::validation(
+            "first",
+            format!("first must be between 0 and {MAX_FIRST}"),
+            Some("page through longer lists with after: pageInfo.endCursor"),
+        )
+    })
+}
+
+fn not_a_cursor() -> ApiError {
+    ApiError::validation("after", "not a cursor of this list", Some("pass pageInfo.endCursor of the previous page"))
+}
+
+fn encode_row(id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("c:{id}"))
+}
+
+fn decode_row(cursor: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    String::from_utf8(bytes).ok()?.strip_prefix("c:").map(str::to_owned)
+}
+
+/// A [`Position`] as its cursor spells it.
+#[derive(Serialize, Deserialize)]
+struct PositionText {
+    #[serde(rename = "t", skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+    #[serde(rename = "s")]
+    skip: u32,
+}
+
+fn encode_position(p: &Position) -> String {
+    let text = PositionText { token: p.token.clone(), skip: p.skip };
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&text).unwrap_or_default())
+}
+
+fn decode_position(cursor: &str) -> Option<Position> {
+    let text: PositionText = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+    Some(Position { token: text.token, skip: text.skip })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_cursors_round_trip_and_garbage_is_refused() {
+        let req = page_request(Some(5), Some(&encode_row("0190-abc"))).expect("a cursor of this list");
+        assert_eq!((req.first, req.after.as_deref()), (5, Some("0190-abc")));
+        assert_eq!(encode_row("x"), "Yzp4", "the cursor text clients hold stays as it was");
+        assert!(page_request(None, Some("!!")).is_err());
+        let position = encode_position(&Position { token: None, skip: 2 });
+        assert!(page_request(None, Some(&position)).is_err(), "an upstream cursor is not a row cursor");
+    }
+
+    #[test]
+    fn positions_round_trip_and_garbage_is_refused() {
+        let p = Position { token: Some("refs/heads/main".into()), skip: 3 };
+        assert_eq!(window(Some(10), Some(&encode_position(&p))).expect("a cursor").after, p);
+        assert_eq!(decode_position("eyJzIjoyfQ"), Some(Position { token: None, skip: 2 }), "{{\"s\":2}}");
+        assert!(window(Some(10), Some("!!")).is_err());
+        assert!(window(None, Some(&encode_row("x"))).is_err(), "a row cursor is not an upstream cursor");
+        assert_eq!(window(None, None).expect("defaults").after, Position::default());
+    }
+
+    fn refusal(e: ApiError) -> (String, String, Option<String>) {
+        match e {
+            ApiError::Validation(i) => (i.field, i.message, i.hint),
+            other => panic!("{:?} is not a validation error", other.code()),
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_argument_and_the_way_out() {
+        let first = (
+            "first".to_owned(),
+            "first must be between 0 and 100".to_owned(),
+            Some("page through longer lists with after: pageInfo.endCursor".to_owned()),
+        );
+        let after = (
+            "after".to_owned(),
+            "not a cursor of this list".to_owned(),
+            Some("pass pageInfo.endCursor of the previous page".to_owned()),
+        );
+        assert_eq!(refusal(page_request(Some(101), None).unwrap_err()), first);
+        assert_eq!(refusal(window(Some(-1), None).unwrap_err()), first);
+        assert_eq!(refusal(page_request(None, Some("!!")).unwrap_err()), after);
+        assert_eq!(refusal(window(None, Some("!!")).unwrap_err()), after);
+    }
+
+    #[test]
+    fn first_is_checked_once_for_both_kinds() {
+        for bad in [-1, 101] {
+            assert!(page_request(Some(bad), None).is_err());
+            assert!(window(Some(bad), None).is_err());
+        }
+        assert_eq!(page_request(None, None).expect("default").first, 20);
+        assert_eq!(window(Some(0), None).expect("zero").first, 0);
+        assert_eq!(window(Some(100), None).expect("max").first, 100);
+    }
+}
