@@ -19,6 +19,10 @@ pub struct Model {
     /// JSON array of the granted scopes.
     pub scopes: String,
     pub authenticated_as: String,
+    /// The Entra account's object id (`oid` of the checked ID token); NULL for PATs.
+    pub account_object_id: Option<String>,
+    /// The Entra account's tenant (`tid`); NULL for PATs.
+    pub account_tenant_id: Option<String>,
     /// When the parked grant is purged unless completed.
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

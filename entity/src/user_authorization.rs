@@ -24,6 +24,10 @@ pub struct Model {
     pub scopes: String,
     /// The Azure DevOps sign-in name the credential belongs to.
     pub authenticated_as: String,
+    /// The Entra account's object id (`oid` of the checked ID token); NULL for PATs.
+    pub account_object_id: Option<String>,
+    /// The Entra account's tenant (`tid`); NULL for PATs.
+    pub account_tenant_id: Option<String>,
     /// Bumped on every token write: refreshes compare-and-swap on it.
     pub version: i64,
     pub created_at: DateTimeUtc,

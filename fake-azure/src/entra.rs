@@ -90,11 +90,10 @@ fn discovery(base: &str, tid: &str) -> Response {
 }
 
 fn keys() -> Response {
-    let body = json!({"keys": [{
-        "kty": "RSA", "use": "sig", "kid": "fake-azure-key", "x5t": "fake-azure-key",
-        "n": "sXchfakeModulusDoNotUse", "e": "AQAB", "x5c": ["MIIDfakeCertificate"],
-    }]});
-    json(StatusCode::OK, &body)
+    let mut r = json(StatusCode::OK, &crate::entra_keys::jwks());
+    set(&mut r, "Cache-Control", "max-age=86400, private");
+    set(&mut r, "Access-Control-Allow-Origin", "*");
+    r
 }
 
 fn error_page(message: &str) -> Response {

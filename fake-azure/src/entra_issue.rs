@@ -1,13 +1,14 @@
-//! Minting Entra tokens: JWT-shaped access and id tokens, rotating refresh tokens, stored for bearer checks.
+//! Minting Entra tokens: JWT-shaped access tokens, signed ID tokens, rotating refresh tokens, stored for bearer checks.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::ADO_RESOURCE_ID;
+use crate::id_token_faults::IdTokenFault;
 use crate::model::{User, guid_from};
 use crate::state::{AccessToken, RefreshToken, World};
+use crate::{ADO_RESOURCE_ID, entra_keys};
 
 const GRAPH_RESOURCE_ID: &str = "00000003-0000-0000-c000-000000000000";
 const LIFETIME_SECS: i64 = 3599;
@@ -18,8 +19,11 @@ pub struct Grant {
     pub scope: String,
     pub refresh: bool,
     pub nonce: Option<String>,
+    /// An authorization code is being redeemed (ID token faults apply to these only).
+    pub code_redemption: bool,
 }
 
+/// Access tokens are JWT-shaped with a placeholder signature: nobody but the fake reads them.
 fn jwt(payload: &Value) -> String {
     let header = json!({"typ": "JWT", "alg": "RS256", "kid": "fake-azure-key"});
     let part = |v: &Value| URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap_or_default());
@@ -85,12 +89,32 @@ pub fn issue(world: &mut World, base: &str, tenant_id: &str, client_id: &str, g:
         body["refresh_token"] = json!(rt);
     }
     if requested.contains(&"openid") {
-        body["id_token"] = json!(jwt(&json!({
+        let mut claims = json!({
             "aud": client_id, "iss": format!("{base}/{tenant_id}/v2.0"),
             "iat": now.timestamp(), "nbf": now.timestamp(), "exp": now.timestamp() + LIFETIME_SECS,
             "name": g.user.display_name, "oid": g.user.id, "preferred_username": g.user.unique_name,
-            "sub": guid_from(&format!("sub:{}:{client_id}", g.user.id)), "tid": tenant_id, "ver": "2.0", "nonce": g.nonce,
-        })));
+            "sub": guid_from(&format!("sub:{}:{client_id}", g.user.id)), "tid": tenant_id, "ver": "2.0",
+        });
+        if let Some(nonce) = &g.nonce {
+            claims["nonce"] = json!(nonce);
+        }
+        let fault = world.id_token_fault.filter(|_| g.code_redemption);
+        let id_token = match fault {
+            None => Some(entra_keys::sign(&claims)),
+            Some(IdTokenFault::ForeignSignature) => Some(entra_keys::sign_with_foreign_key(&claims)),
+            Some(IdTokenFault::OtherNonce) => {
+                claims["nonce"] = json!(uuid::Uuid::new_v4().to_string());
+                Some(entra_keys::sign(&claims))
+            }
+            Some(IdTokenFault::OtherAudience) => {
+                claims["aud"] = json!(uuid::Uuid::new_v4().to_string());
+                Some(entra_keys::sign(&claims))
+            }
+            Some(IdTokenFault::Absent) => None,
+        };
+        if let Some(id_token) = id_token {
+            body["id_token"] = json!(id_token);
+        }
     }
     body
 }
@@ -98,7 +122,7 @@ pub fn issue(world: &mut World, base: &str, tenant_id: &str, client_id: &str, g:
 /// Mints a bearer token directly (test helper), as if issued to `client_id`.
 pub fn mint(world: &mut World, base: &str, tenant_id: &str, user: User, scopes: &[&str]) -> String {
     let scope = scopes.iter().map(|s| format!("{ADO_RESOURCE_ID}/{s}")).collect::<Vec<_>>().join(" ");
-    let g = Grant { user, scope, refresh: false, nonce: None };
+    let g = Grant { user, scope, refresh: false, nonce: None, code_redemption: false };
     let body = issue(world, base, tenant_id, "fake-azure-test-client", g);
     body["access_token"].as_str().unwrap_or_default().to_string()
 }

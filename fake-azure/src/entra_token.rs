@@ -187,7 +187,7 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
                 display_name: format!("App {client_id}"),
                 unique_name: client_id.clone(),
             };
-            Grant { user: sp, scope, refresh: false, nonce: None }
+            Grant { user: sp, scope, refresh: false, nonce: None, code_redemption: false }
         }
         "authorization_code" | "refresh_token" if world.user_grant_fault.is_some() => {
             let (status, error, code, message) = world.user_grant_fault.map(|f| f.answer()).unwrap_or_default();
@@ -242,7 +242,7 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
             c.used = true;
             let refresh = c.scope.split_whitespace().any(|s| s == "offline_access");
             let scope = field("scope").unwrap_or_else(|| c.scope.clone());
-            Grant { user: c.user.clone(), scope, refresh, nonce: c.nonce.clone() }
+            Grant { user: c.user.clone(), scope, refresh, nonce: c.nonce.clone(), code_redemption: true }
         }
         "refresh_token" => {
             let Some(rt) = field("refresh_token") else {
@@ -263,7 +263,13 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
             if let Some(t) = world.refresh_tokens.get_mut(&rt) {
                 t.valid = false;
             }
-            Grant { user: old.user, scope: field("scope").unwrap_or(old.scope), refresh: true, nonce: None }
+            Grant {
+                user: old.user,
+                scope: field("scope").unwrap_or(old.scope),
+                refresh: true,
+                nonce: None,
+                code_redemption: false,
+            }
         }
         other => {
             return err(

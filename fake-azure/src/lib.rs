@@ -9,6 +9,7 @@ mod core;
 mod entra;
 mod entra_faults;
 mod entra_issue;
+pub mod entra_keys;
 mod entra_token;
 mod errors;
 mod etag;
@@ -18,6 +19,7 @@ mod helpers;
 mod hook_target;
 mod hooks;
 mod http;
+mod id_token_faults;
 mod identities;
 mod identity;
 mod model;
@@ -39,6 +41,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
 
 pub use entra_faults::EntraFault;
+pub use id_token_faults::IdTokenFault;
 pub use model::{
     ALL_SCOPES, Ace, Behaviour, EntraApp, GIT_CREATE_BRANCH, GIT_GENERIC_CONTRIBUTE, GIT_GENERIC_READ, GIT_NAMESPACE,
     GIT_PULL_REQUEST_CONTRIBUTE, HOOKS_EDIT_SUBSCRIPTIONS, HOOKS_VIEW_SUBSCRIPTIONS, Pat, RecordedRequest,

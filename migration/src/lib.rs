@@ -11,6 +11,7 @@ mod m20261202_000009_hook_password_pending;
 mod m20261202_000010_parked_authorizations;
 mod m20261202_000011_tombstone_password;
 mod m20261203_000012_user_authorization_methods;
+mod m20261203_000013_entra_account;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_parked_authorizations::Migration),
             Box::new(m20261202_000011_tombstone_password::Migration),
             Box::new(m20261203_000012_user_authorization_methods::Migration),
+            Box::new(m20261203_000013_entra_account::Migration),
         ]
     }
 }

@@ -25,6 +25,8 @@ async fn the_oauth_round_trip_connects_the_caller(app: TestApp) {
     assert!(q["scope"].contains("offline_access"));
 
     assert_eq!(q["prompt"], "select_account", "the user sees which account is being connected");
+    assert!(q["scope"].split(' ').any(|s| s == "openid"), "an ID token is asked for");
+    assert_eq!(q["nonce"].len(), 64, "a nonce bound to the state: {q:?}");
 
     let cb = follow(url.as_str()).await;
     assert_eq!(cb.status, 200, "{}", cb.body);
@@ -34,6 +36,8 @@ async fn the_oauth_round_trip_connects_the_caller(app: TestApp) {
     let pending = app.gql_as(Some(&alice), PENDING, json!({ "h": handle })).await;
     let pending = &pending["data"]["pendingAzureDevOpsAuthorization"];
     assert_eq!(pending["authenticatedAs"], "dana@contoso.com", "{pending}");
+    assert_eq!(pending["accountObjectId"], User::dana().id, "the checked ID token's oid: {pending}");
+    assert_eq!(pending["accountTenantId"], DEFAULT_TENANT, "and its tid");
     assert_eq!(pending["integration"]["id"], id.as_str());
     let done = complete(&app, &alice, &handle).await;
     assert_eq!(done["data"]["completeAzureDevOpsAuthorization"]["authorization"]["method"], "OAUTH", "{done}");
@@ -45,6 +49,8 @@ async fn the_oauth_round_trip_connects_the_caller(app: TestApp) {
     assert_eq!(auth["method"], "OAUTH");
     assert_eq!(auth["status"], "ACTIVE");
     assert_eq!(auth["authenticatedAs"], "dana@contoso.com");
+    assert_eq!(auth["accountObjectId"], User::dana().id);
+    assert_eq!(auth["accountTenantId"], DEFAULT_TENANT);
     assert_eq!(auth["refreshable"], true);
     assert!(auth["expiresAt"].as_str().is_some());
     assert!(
@@ -203,7 +209,9 @@ async fn a_personal_pat_is_checked_stored_and_disconnected(app: TestApp) {
     assert_eq!(a["clientMutationId"], "p", "{set}");
     assert_eq!(a["authorization"]["method"], "PERSONAL_ACCESS_TOKEN");
     assert_eq!(a["authorization"]["authenticatedAs"], "lee@contoso.com");
-    assert_eq!(viewer_auth(&app, &alice, &id).await["authenticatedAs"], "lee@contoso.com");
+    let pat_auth = viewer_auth(&app, &alice, &id).await;
+    assert_eq!(pat_auth["authenticatedAs"], "lee@contoso.com");
+    assert!(pat_auth["accountObjectId"].is_null(), "a PAT has no ID token: {pat_auth}");
 
     let bye =
         app.gql_as(Some(&alice), DISCONNECT, json!({ "i": { "integrationId": id, "clientMutationId": "d" } })).await;

@@ -15,6 +15,7 @@ mod descriptions;
 mod docs;
 mod group_commit;
 mod hook_targets;
+mod id_tokens;
 mod layout;
 mod lifecycle;
 mod limits;

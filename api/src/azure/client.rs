@@ -82,6 +82,8 @@ pub struct AzureClient {
     pacer: Pacer,
     /// Organizations' resource tenants, discovered anonymously (see `tenant.rs`).
     tenants: super::tenant::TenantCache,
+    /// Entra tenants' ID token signing keys (see `id_token.rs`).
+    signing_keys: super::id_token::SigningKeyCache,
 }
 
 impl AzureClient {
@@ -97,7 +99,13 @@ impl AzureClient {
             .https_only(!config.allow_private_upstreams)
             .build()
             .map_err(ClientBuildError)?;
-        Ok(AzureClient { http, config: Arc::new(config), pacer: Pacer::default(), tenants: Default::default() })
+        Ok(AzureClient {
+            http,
+            config: Arc::new(config),
+            pacer: Pacer::default(),
+            tenants: Default::default(),
+            signing_keys: Default::default(),
+        })
     }
 
     pub fn config(&self) -> &AzureConfig {
@@ -107,6 +115,11 @@ impl AzureClient {
     /// The cache of organizations' resource tenants.
     pub fn tenants(&self) -> &super::tenant::TenantCache {
         &self.tenants
+    }
+
+    /// The cache of Entra tenants' ID token signing keys.
+    pub fn signing_keys(&self) -> &super::id_token::SigningKeyCache {
+        &self.signing_keys
     }
 
     /// An oauth2 HTTP client over the same connection pool, guard and limits.

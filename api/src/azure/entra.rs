@@ -3,12 +3,17 @@
 
 use std::time::Duration;
 
-use oauth2::basic::{BasicClient, BasicErrorResponse, BasicErrorResponseType, BasicTokenResponse};
+use oauth2::basic::{
+    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
 use oauth2::{
-    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, RefreshToken, RequestTokenError, Scope, TokenResponse, TokenUrl,
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, ExtraTokenFields,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
 };
 use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::client::AzureClient;
@@ -25,7 +30,34 @@ pub struct EntraApp {
     pub client_secret: SecretString,
     pub scopes: Vec<String>,
     pub redirect_uri: String,
+    /// `{issuer}/.well-known/openid-configuration`: where the ID token's issuer and keys are read.
+    pub discovery_url: Url,
 }
+
+/// The OpenID Connect part of Entra's token answer.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct IdTokenField {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+}
+
+impl ExtraTokenFields for IdTokenField {}
+
+type EntraTokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
+
+/// oauth2's basic client, with the token answer's `id_token` kept.
+type EntraClient<HasAuthUrl = EndpointNotSet, HasTokenUrl = EndpointNotSet> = oauth2::Client<
+    BasicErrorResponse,
+    EntraTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    HasAuthUrl,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    HasTokenUrl,
+>;
 
 /// Where to send the user, and the PKCE verifier to keep (sealed) until the callback.
 pub struct AuthorizeRequest {
@@ -42,6 +74,8 @@ pub struct UserTokens {
     pub expires_in: Duration,
     /// As granted (Entra echoes them); empty when the answer named none.
     pub scopes: Vec<String>,
+    /// The OpenID Connect ID token, when `openid` was asked (to be checked, see `id_token.rs`).
+    pub id_token: Option<SecretString>,
 }
 
 /// A failed grant. Descriptions come from Entra's `error_description` (first line), never a token.
@@ -62,10 +96,16 @@ fn url_err(e: impl std::fmt::Display) -> AzureError {
     AzureError::InvalidUrl { reason: e.to_string() }
 }
 
-/// The sign-in URL for `state`: code flow with a fresh S256 PKCE challenge, `prompt=select_account` (the user sees which account is
-/// being connected, even when already signed in), and `login_hint` when the platform knows it.
-pub fn authorize_url(app: &EntraApp, state: &str, login_hint: Option<&str>) -> Result<AuthorizeRequest, AzureError> {
-    let client = BasicClient::new(ClientId::new(app.client_id.clone()))
+/// The sign-in URL for `state`: code flow with a fresh S256 PKCE challenge, `openid` (added when the app's scopes lack it: the
+/// ID token says which account signed in) with `nonce`, `prompt=select_account` (the user sees which account is being
+/// connected, even when already signed in), and `login_hint` when the platform knows it.
+pub fn authorize_url(
+    app: &EntraApp,
+    state: &str,
+    nonce: &str,
+    login_hint: Option<&str>,
+) -> Result<AuthorizeRequest, AzureError> {
+    let client = EntraClient::new(ClientId::new(app.client_id.clone()))
         .set_auth_uri(AuthUrl::from_url(app.authorization_url.clone()))
         .set_redirect_uri(RedirectUrl::new(app.redirect_uri.clone()).map_err(url_err)?);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -73,7 +113,9 @@ pub fn authorize_url(app: &EntraApp, state: &str, login_hint: Option<&str>) -> R
     let mut request = client
         .authorize_url(move || CsrfToken::new(state))
         .add_scopes(app.scopes.iter().cloned().map(Scope::new))
+        .add_scopes((!app.scopes.iter().any(|s| s == "openid")).then(|| Scope::new("openid".to_owned())))
         .add_extra_param("response_mode", "query")
+        .add_extra_param("nonce", nonce.to_owned())
         .add_extra_param("prompt", "select_account")
         .set_pkce_challenge(challenge);
     if let Some(hint) = login_hint {
@@ -90,7 +132,7 @@ pub async fn exchange_code(
     code: &str,
     verifier: &SecretString,
 ) -> Result<UserTokens, GrantError> {
-    let oauth = BasicClient::new(ClientId::new(app.client_id.clone()))
+    let oauth = EntraClient::new(ClientId::new(app.client_id.clone()))
         .set_client_secret(ClientSecret::new(app.client_secret.expose_secret().to_owned()))
         .set_auth_type(AuthType::RequestBody)
         .set_token_uri(TokenUrl::from_url(app.token_url.clone()))
@@ -110,7 +152,7 @@ pub async fn refresh(
     app: &EntraApp,
     refresh_token: &SecretString,
 ) -> Result<UserTokens, GrantError> {
-    let oauth = BasicClient::new(ClientId::new(app.client_id.clone()))
+    let oauth = EntraClient::new(ClientId::new(app.client_id.clone()))
         .set_client_secret(ClientSecret::new(app.client_secret.expose_secret().to_owned()))
         .set_auth_type(AuthType::RequestBody)
         .set_token_uri(TokenUrl::from_url(app.token_url.clone()));
@@ -124,12 +166,13 @@ pub async fn refresh(
     answer.map(tokens).map_err(grant_error)
 }
 
-fn tokens(r: BasicTokenResponse) -> UserTokens {
+fn tokens(r: EntraTokenResponse) -> UserTokens {
     UserTokens {
         access_token: SecretString::from(r.access_token().secret().as_str()),
         refresh_token: r.refresh_token().map(|t| SecretString::from(t.secret().as_str())),
         expires_in: r.expires_in().unwrap_or(DEFAULT_LIFETIME),
         scopes: r.scopes().map(|s| s.iter().map(|x| x.to_string()).collect()).unwrap_or_default(),
+        id_token: r.extra_fields().id_token.as_deref().map(SecretString::from),
     }
 }
 
@@ -166,7 +209,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_authorize_url_carries_pkce_state_and_scopes() {
+    fn the_authorize_url_carries_pkce_state_nonce_and_scopes_with_openid() {
         let app = EntraApp {
             authorization_url: Url::parse("https://login.example/t/oauth2/v2.0/authorize").unwrap(),
             token_url: Url::parse("https://login.example/t/oauth2/v2.0/token").unwrap(),
@@ -174,13 +217,17 @@ mod tests {
             client_secret: SecretString::from("s"),
             scopes: vec!["a/vso.code".into(), "offline_access".into()],
             redirect_uri: "https://vcs.example/oauth/azure-devops/callback".into(),
+            discovery_url: Url::parse("https://login.example/t/v2.0/.well-known/openid-configuration").unwrap(),
         };
-        let r = authorize_url(&app, "st4te", Some("dana@contoso.com")).unwrap();
+        let r = authorize_url(&app, "st4te", "n0nce", Some("dana@contoso.com")).unwrap();
         let q: std::collections::HashMap<_, _> = r.url.query_pairs().into_owned().collect();
         assert_eq!(q["state"], "st4te");
         assert_eq!(q["code_challenge_method"], "S256");
         assert_eq!(q["response_type"], "code");
-        assert_eq!(q["scope"], "a/vso.code offline_access");
+        assert_eq!(q["scope"], "a/vso.code offline_access openid");
+        assert_eq!(q["nonce"], "n0nce");
+        assert_eq!(q["prompt"], "select_account");
+        assert_eq!(q["login_hint"], "dana@contoso.com");
         assert!(!r.url.as_str().contains(r.verifier.expose_secret()));
     }
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod git_write;
 pub mod guard;
 pub mod hooks;
+pub mod id_token;
 pub mod identities;
 pub mod needed_scope;
 pub mod oauth_http;

@@ -1,5 +1,5 @@
-//! HMAC-SHA256, and keyed fingerprints: a value stored to be compared later (an idempotency
-//! fingerprint over secrets, an unlinked integration's webhook password) is an HMAC under a key
+//! HMAC-SHA256, and keyed fingerprints: a value stored or sent to be compared later (an idempotency
+//! fingerprint over secrets, an unlinked integration's webhook password, a sign-in's nonce) is an HMAC under a key
 //! derived from the master key for its purpose, so the database alone lets nobody guess what it
 //! was computed from.
 
@@ -31,6 +31,8 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 pub enum Purpose {
     Idempotency,
     UnlinkedWebhookPassword,
+    /// The OpenID Connect `nonce` of a user's sign-in, derived from its state.
+    SignInNonce,
 }
 
 impl Purpose {
@@ -38,6 +40,7 @@ impl Purpose {
         match self {
             Purpose::Idempotency => b"vcslink fingerprint: idempotency",
             Purpose::UnlinkedWebhookPassword => b"vcslink fingerprint: unlinked webhook password",
+            Purpose::SignInNonce => b"vcslink fingerprint: sign-in nonce",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! field and, where a person can act, a hint.
 
 pub mod automation;
+pub mod entra_account;
 pub mod entra_ids;
 pub mod error;
 pub mod flavor;

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::new_id;
 use crate::crypto::{Aad, Keyring, SealError};
+use crate::domain::entra_account::EntraAccount;
 
 pub const TABLE: &str = "parked_authorizations";
 pub const ACCESS_TOKEN: &str = "access_token_sealed";
@@ -37,6 +38,8 @@ pub struct NewParked<'a> {
     pub token_expires_at: DateTime<Utc>,
     pub scopes: &'a [String],
     pub authenticated_as: &'a str,
+    /// The Entra account of the checked ID token.
+    pub account: &'a EntraAccount,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -70,6 +73,8 @@ pub async fn park(db: &impl ConnectionTrait, keyring: &Keyring, n: NewParked<'_>
         token_expires_at: Set(n.token_expires_at),
         scopes: Set(serde_json::to_string(n.scopes).unwrap_or_else(|_| "[]".to_owned())),
         authenticated_as: Set(n.authenticated_as.to_owned()),
+        account_object_id: Set(Some(n.account.object_id.clone())),
+        account_tenant_id: Set(Some(n.account.tenant_id.clone())),
         expires_at: Set(n.expires_at),
         created_at: Set(Utc::now()),
     };

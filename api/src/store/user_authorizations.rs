@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::new_id;
 use crate::crypto::{Aad, Keyring, SealError};
+use crate::domain::entra_account::EntraAccount;
 
 pub const TABLE: &str = "user_authorizations";
 pub const ACCESS_TOKEN: &str = "access_token_sealed";
@@ -32,7 +33,13 @@ pub struct Owner<'a> {
 
 /// The secret part of an authorization, in the clear until sealed.
 pub enum Secrets<'a> {
-    OAuth { access: &'a SecretString, refresh: Option<&'a SecretString>, expires_at: DateTime<Utc> },
+    OAuth {
+        access: &'a SecretString,
+        refresh: Option<&'a SecretString>,
+        expires_at: DateTime<Utc>,
+        /// The Entra account of the sign-in's checked ID token.
+        account: Option<&'a EntraAccount>,
+    },
     Pat(&'a SecretString),
 }
 
@@ -91,13 +98,17 @@ pub async fn put(
         expires_at: Set(None),
         scopes: Set(serde_json::to_string(scopes).unwrap_or_else(|_| "[]".to_owned())),
         authenticated_as: Set(authenticated_as.to_owned()),
+        account_object_id: Set(None),
+        account_tenant_id: Set(None),
         version: Set(version),
         created_at: Set(existing.as_ref().map(|m| m.created_at).unwrap_or(now)),
         updated_at: Set(now),
     };
     match secrets {
-        Secrets::OAuth { access, refresh, expires_at } => {
+        Secrets::OAuth { access, refresh, expires_at, account } => {
             row.method = Set(METHOD_OAUTH.to_owned());
+            row.account_object_id = Set(account.map(|a| a.object_id.clone()));
+            row.account_tenant_id = Set(account.map(|a| a.tenant_id.clone()));
             row.access_token_sealed = Set(Some(seal(keyring, ACCESS_TOKEN, &id, access)));
             row.refresh_token_sealed = Set(refresh.map(|r| seal(keyring, REFRESH_TOKEN, &id, r)));
             row.expires_at = Set(Some(expires_at));

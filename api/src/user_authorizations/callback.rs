@@ -1,8 +1,9 @@
 //! `GET /oauth/azure-devops/callback?code&state`: the end of a user's OAuth flow.
 //!
 //! The state is consumed first (single use, even when the flow failed), then the code is
-//! exchanged with the client secret and the PKCE verifier, and the token is tried against the
-//! organization (who it belongs to). The tokens are stored for nobody: whoever's browser finished
+//! exchanged with the client secret and the PKCE verifier, the ID token is checked (signature,
+//! issuer, audience, tenant, expiry, and the nonce derived from the state), and the access token is
+//! tried against the organization (who it belongs to). The tokens are stored for nobody: whoever's browser finished
 //! the flow, they are parked under a one-time handle that only the (tenant, user) who started it
 //! can complete (`completeAzureDevOpsAuthorization`). A link forwarded to a colleague therefore
 //! files the colleague's tokens under no one.
@@ -17,6 +18,7 @@ use super::callback_failure::CallbackFailure;
 use super::pages;
 use super::start::is_allowed_origin;
 use crate::azure::entra::{self, EntraFailure, GrantError};
+use crate::azure::id_token::{self, IdTokenError};
 use crate::azure::whoami::whoami;
 use crate::azure::{AzureError, Credential};
 use crate::store::integrations;
@@ -84,6 +86,21 @@ async fn finish(state: &Accounts, q: CallbackQuery) -> Result<Response, Callback
             return Err(CallbackFailure::EntraUnreachable);
         }
     };
+    let nonce_matches = |nonce: &str| super::nonce::matches(&state.keyring, state_value, nonce);
+    let expected = id_token::Expected {
+        discovery_url: &app.discovery_url,
+        client_id: &app.client_id,
+        nonce_matches: &nonce_matches,
+    };
+    let id_token = tokens.id_token.as_ref().map(|t| t.expose_secret());
+    let account = match id_token::check(&state.azure, id_token, expected).await {
+        Ok(account) => account,
+        Err(IdTokenError::Keys(e)) => {
+            tracing::warn!(error = %e, "the tenant's signing keys are unreadable");
+            return Err(CallbackFailure::SigningKeysUnreachable);
+        }
+        Err(e) => return Err(CallbackFailure::IdTokenRefused(e)),
+    };
     let org_url = url::Url::parse(&integration.organization_url).map_err(CallbackFailure::internal)?;
     let bearer = Credential::Bearer(tokens.access_token.clone());
     let authenticated_as = match whoami(&state.azure, &org_url, &bearer).await {
@@ -111,6 +128,7 @@ async fn finish(state: &Accounts, q: CallbackQuery) -> Result<Response, Callback
         token_expires_at: now + lifetime,
         scopes: &scopes,
         authenticated_as: &authenticated_as,
+        account: &account,
         expires_at: now + ttl,
     };
     let handle = parked::park(&state.db, &state.keyring, parked).await?;

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::pages;
 use crate::azure::entra::{EntraErrorClass, EntraFailure};
+use crate::azure::id_token::IdTokenError;
 
 const START_AGAIN: &str = "Start the connection again from the platform.";
 
@@ -23,6 +24,10 @@ pub enum CallbackFailure {
     IntegrationGone,
     NoOAuthApp,
     EntraUnreachable,
+    /// The ID token failed a check: the answer may not come from this sign-in at Entra ID.
+    IdTokenRefused(IdTokenError),
+    /// The tenant's ID token signing keys could not be read.
+    SigningKeysUnreachable,
     /// The new token does not open the organization.
     NotMember {
         organization: String,
@@ -45,7 +50,10 @@ impl CallbackFailure {
             CallbackFailure::Refused(_) => "refused",
             CallbackFailure::NoCode => "no_code",
             CallbackFailure::IntegrationGone | CallbackFailure::NoOAuthApp => "integration_changed",
-            CallbackFailure::EntraUnreachable | CallbackFailure::AzureDevOpsUnreachable => "upstream_unavailable",
+            CallbackFailure::EntraUnreachable
+            | CallbackFailure::SigningKeysUnreachable
+            | CallbackFailure::AzureDevOpsUnreachable => "upstream_unavailable",
+            CallbackFailure::IdTokenRefused(_) => "id_token_refused",
             CallbackFailure::NotMember { .. } => "not_member",
             CallbackFailure::Internal(_) => "internal",
         }
@@ -90,6 +98,19 @@ impl IntoResponse for CallbackFailure {
             CallbackFailure::EntraUnreachable => pages::failed(
                 StatusCode::BAD_GATEWAY,
                 "Microsoft Entra ID could not be reached.",
+                "Try again in a few minutes.",
+            ),
+            CallbackFailure::IdTokenRefused(reason) => {
+                tracing::warn!(%reason, "id_token refused; nothing stored");
+                pages::failed(
+                    bad,
+                    "The sign-in could not be confirmed: Microsoft Entra ID's answer does not belong to this sign-in.",
+                    START_AGAIN,
+                )
+            }
+            CallbackFailure::SigningKeysUnreachable => pages::failed(
+                StatusCode::BAD_GATEWAY,
+                "Microsoft Entra ID's signing keys could not be read to confirm the sign-in.",
                 "Try again in a few minutes.",
             ),
             CallbackFailure::NotMember { organization } => pages::failed(

@@ -6,6 +6,7 @@
 use entity::{parked_authorization, user_authorization};
 
 use crate::auth::Principal;
+use crate::domain::entra_account::EntraAccount;
 use crate::domain::user_authorization_methods::UserAuthorizationMethod;
 use crate::error::ApiError;
 use crate::store;
@@ -57,15 +58,27 @@ pub async fn complete(
         return Err(refused);
     }
     let scopes: Vec<String> = serde_json::from_str(&row.scopes).unwrap_or_default();
-    let secrets =
-        Secrets::OAuth { access: &taken.access, refresh: taken.refresh.as_ref(), expires_at: row.token_expires_at };
+    let account = account_of(row);
+    let secrets = Secrets::OAuth {
+        access: &taken.access,
+        refresh: taken.refresh.as_ref(),
+        expires_at: row.token_expires_at,
+        account: account.as_ref(),
+    };
     let integration = Owner { tenant_id: &p.tenant_id, user_id: &p.user_id, integration_id: &row.integration_id };
     let stored = auths::put(&txn, &state.keyring, integration, secrets, &scopes, &row.authenticated_as).await?;
     let details = serde_json::json!({
         "method": auths::METHOD_OAUTH, "authenticatedAs": row.authenticated_as, "scopes": scopes,
         "refreshable": taken.refresh.is_some(),
+        "accountObjectId": row.account_object_id, "accountTenantId": row.account_tenant_id,
     });
     store::audit::record(&txn, actor, "user_authorization.connect", Some(&row.integration_id), details).await?;
     txn.commit().await?;
     Ok(stored)
+}
+
+/// The Entra account a parked grant recorded (both ids, or none).
+fn account_of(row: &parked_authorization::Model) -> Option<EntraAccount> {
+    let (object_id, tenant_id) = (row.account_object_id.clone()?, row.account_tenant_id.clone()?);
+    Some(EntraAccount { object_id, tenant_id })
 }

@@ -12,6 +12,7 @@ pub mod connect;
 pub mod handle;
 pub mod janitor;
 pub mod methods;
+pub mod nonce;
 pub mod pages;
 pub mod start;
 
@@ -34,6 +35,8 @@ pub fn entra_app(state: &Accounts, m: &integration::Model) -> Result<Option<Entr
         return Ok(None);
     };
     let parse = |s: &str| url::Url::parse(s).map_err(ApiError::internal);
+    let issuer = m.oauth_issuer_url.as_deref().ok_or_else(|| ApiError::internal("the OAuth app has no issuer"))?;
+    let discovery = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
     Ok(Some(EntraApp {
         authorization_url: parse(auth)?,
         token_url: parse(token)?,
@@ -41,6 +44,7 @@ pub fn entra_app(state: &Accounts, m: &integration::Model) -> Result<Option<Entr
         client_secret,
         scopes: rows::oauth_scopes(m),
         redirect_uri: state.oauth_redirect_uri(),
+        discovery_url: parse(&discovery)?,
     }))
 }
 

@@ -1,5 +1,6 @@
 //! Starting a user's OAuth authorization: a single-use state row (10 minutes, bound to tenant,
-//! user and integration, PKCE verifier sealed) and the Entra authorize URL.
+//! user and integration, PKCE verifier sealed) and the Entra authorize URL, whose `nonce` is
+//! derived from the state (`nonce.rs`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -60,7 +61,8 @@ pub async fn start(
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let state_value = URL_SAFE_NO_PAD.encode(bytes);
-    let request = entra::authorize_url(&app, &state_value, login_hint).map_err(ApiError::internal)?;
+    let nonce = super::nonce::of(&state.keyring, &state_value);
+    let request = entra::authorize_url(&app, &state_value, &nonce, login_hint).map_err(ApiError::internal)?;
     let now = Utc::now();
     let ttl = chrono::Duration::from_std(state.config.oauth_state_ttl).unwrap_or(chrono::Duration::minutes(10));
     let expires_at = now + ttl;

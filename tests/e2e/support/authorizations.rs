@@ -12,9 +12,9 @@ pub const COMPLETE: &str = "mutation($i: CompleteAzureDevOpsAuthorizationInput!)
     completeAzureDevOpsAuthorization(input: $i) { authorization { method status authenticatedAs refreshable } \
     clientMutationId } }";
 pub const PENDING: &str = "query($h: String!) { pendingAzureDevOpsAuthorization(handle: $h) { \
-    authenticatedAs expiresAt scopes refreshable integration { id } } }";
+    authenticatedAs accountObjectId accountTenantId expiresAt scopes refreshable integration { id } } }";
 pub const VIEWER_AUTH: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { viewerAuthorization { \
-    method status authenticatedAs expiresAt scopes refreshable } } }";
+    method status authenticatedAs accountObjectId accountTenantId expiresAt scopes refreshable } } }";
 pub const SET_PAT: &str = "mutation($i: SetPersonalAccessTokenInput!) { setPersonalAccessToken(input: $i) { \
     authorization { method status authenticatedAs expiresAt scopes } clientMutationId } }";
 pub const DISCONNECT: &str = "mutation($i: DisconnectAzureDevOpsInput!) { disconnectAzureDevOps(input: $i) { \

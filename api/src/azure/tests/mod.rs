@@ -1,6 +1,7 @@
 //! Integration tests of the client and of verification against the fake Azure DevOps (fake-azure).
 
 mod client;
+mod id_token;
 mod oauth;
 mod pat;
 mod tenant;

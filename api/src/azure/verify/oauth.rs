@@ -90,8 +90,11 @@ pub(super) async fn check_oauth_app(client: &AzureClient, app: &OAuthAppCredenti
     if let Some(failure) = discovery_failure(&discovery) {
         return failure;
     }
-    let issuer_tenant =
-        discovery.json::<OpenIdConfiguration>().ok().and_then(|d| d.issuer).and_then(|i| issuer_guid(&i));
+    let issuer_tenant = discovery
+        .json::<OpenIdConfiguration>()
+        .ok()
+        .and_then(|d| d.issuer)
+        .and_then(|i| crate::azure::id_token::issuer_tenant(&i));
     let oauth = BasicClient::new(ClientId::new(app.client_id.clone()))
         .set_client_secret(ClientSecret::new(app.client_secret.expose_secret().to_owned()))
         .set_auth_type(AuthType::RequestBody)
@@ -122,13 +125,6 @@ pub(super) async fn check_oauth_app(client: &AzureClient, app: &OAuthAppCredenti
     };
     result.issuer_tenant = issuer_tenant;
     result
-}
-
-/// `https://login.microsoftonline.com/{guid}/v2.0` → the GUID (lower-case), else `None`.
-fn issuer_guid(issuer: &str) -> Option<String> {
-    let url = Url::parse(issuer).ok()?;
-    let segment = url.path_segments()?.find(|s| !s.is_empty())?;
-    uuid::Uuid::try_parse(segment).ok().filter(|_| segment.len() == 36).map(|id| id.hyphenated().to_string())
 }
 
 /// A discovery answer other than a JSON OpenID configuration, as a failed check.

@@ -21,6 +21,17 @@ impl PendingAuthorization {
         &self.0.authenticated_as
     }
 
+    /// The Microsoft Entra ID object id (`oid`) of the account that signed in, from its checked ID
+    /// token: compare it with the account the platform expects before completing.
+    async fn account_object_id(&self) -> Option<&str> {
+        self.0.account_object_id.as_deref()
+    }
+
+    /// The Microsoft Entra ID tenant (`tid`) of that account.
+    async fn account_tenant_id(&self) -> Option<&str> {
+        self.0.account_tenant_id.as_deref()
+    }
+
     /// When the handle stops working; the tokens are purged then.
     async fn expires_at(&self) -> DateTime<Utc> {
         self.0.expires_at

@@ -33,6 +33,12 @@ pub struct UserAuthorization {
     pub status: AuthorizationStatus,
     /// The Azure DevOps sign-in name the credential belongs to, e.g. `dana@contoso.com`.
     pub authenticated_as: String,
+    /// The Microsoft Entra ID object id (`oid`) of the account that signed in, from its checked ID
+    /// token: who it is, whatever its name. Null for a personal access token.
+    pub account_object_id: Option<String>,
+    /// The Microsoft Entra ID tenant (`tid`) of that account: the organization's tenant. Null for a
+    /// personal access token.
+    pub account_tenant_id: Option<String>,
     /// When the current OAuth access token expires (it is refreshed before then while a refresh
     /// token is held); null for a personal access token, whose expiry Azure DevOps does not tell.
     pub expires_at: Option<DateTime<Utc>>,
@@ -54,6 +60,8 @@ impl From<&Model> for UserAuthorization {
             },
             status: if m.status == STATUS_EXPIRED { AuthorizationStatus::Expired } else { AuthorizationStatus::Active },
             authenticated_as: m.authenticated_as.clone(),
+            account_object_id: m.account_object_id.clone(),
+            account_tenant_id: m.account_tenant_id.clone(),
             expires_at: m.expires_at,
             scopes: auths::scopes(m),
             refreshable: m.refresh_token_sealed.is_some(),
