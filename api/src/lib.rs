@@ -16,6 +16,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod integration_credential;
 pub mod integrations;
 pub mod memory;
 pub mod metrics;

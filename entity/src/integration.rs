@@ -47,6 +47,15 @@ pub struct Model {
     /// How users may connect: `OAUTH`, `PERSONAL_ACCESS_TOKEN`, comma-separated; NULL: every way
     /// the integration can offer.
     pub user_authorization_methods: Option<String>,
+    /// The app identity's tenant: the one given, else the organization's resource tenant.
+    pub app_tenant_id: Option<String>,
+    /// The app identity's application (client) id; NULL: the integration has no app identity.
+    pub app_client_id: Option<String>,
+    /// How it proves itself (`client_secret`).
+    pub app_proof: Option<String>,
+    pub app_secret_sealed: Option<Vec<u8>>,
+    pub app_secret_hint: Option<String>,
+    pub app_secret_set_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::ADO_RESOURCE_ID;
 use crate::errors;
 use crate::http::{Req, json, set, with_type};
-use crate::model::User;
+use crate::model::{AccessLevel, User};
 use crate::router::Ctx;
 use crate::state::{Org, World};
 
@@ -19,9 +19,16 @@ use crate::state::{Org, World};
 pub struct Principal {
     pub user: User,
     pub scopes: Vec<String>,
+    /// Stakeholders cannot use Repos (docs/azure-devops-wire.md §6.1).
+    pub access_level: AccessLevel,
 }
 
 impl Principal {
+    /// A user (or PAT) with Basic access.
+    pub fn basic(user: User, scopes: Vec<String>) -> Principal {
+        Principal { user, scopes, access_level: AccessLevel::Basic }
+    }
+
     /// True when any of `needed` is granted directly or through a broader scope.
     pub fn has_any(&self, needed: &[&str]) -> bool {
         needed.iter().any(|n| has_scope(&self.scopes, n))
@@ -77,7 +84,7 @@ pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<P
             // Services stopped accepting global PATs on 2026-12-01 (docs/azure-devops-wire.md §7). That it
             // then answers like any unusable PAT (203 page / 401 challenge) is a guess.
             Some(pat) if pat.global && org.server.is_none() => Err(Box::new(challenge(req, org, base))),
-            Some(pat) => Ok(Principal { user: pat.user.clone(), scopes: pat.scopes.clone() }),
+            Some(pat) => Ok(Principal::basic(pat.user.clone(), pat.scopes.clone())),
             None => Err(Box::new(challenge(req, org, base))),
         },
         Credential::Bearer(token) => {
@@ -93,7 +100,13 @@ pub fn authenticate(world: &World, org: &Org, req: &Req, base: &str) -> Result<P
                 add_challenge_headers(&mut r, org, base);
                 return Err(Box::new(r));
             }
-            Ok(Principal { user: t.user.clone(), scopes: t.scopes.clone() })
+            if !t.app_only {
+                return Ok(Principal::basic(t.user.clone(), t.scopes.clone()));
+            }
+            match org.service_principals.get(&t.user.id.to_ascii_lowercase()) {
+                Some(level) => Ok(Principal { user: t.user.clone(), scopes: t.scopes.clone(), access_level: *level }),
+                None => Err(Box::new(errors::service_principal_not_member(&t.tenant_id, &t.user.id))),
+            }
         }
     }
 }
@@ -107,13 +120,13 @@ pub fn authenticate_profile(world: &World, req: &Req) -> Option<Principal> {
             o.pats
                 .get(&token)
                 .filter(|p| !p.expired && p.global)
-                .map(|p| Principal { user: p.user.clone(), scopes: p.scopes.clone() })
+                .map(|p| Principal::basic(p.user.clone(), p.scopes.clone()))
         }),
         Credential::Bearer(token) => world
             .access_tokens
             .get(&token)
             .filter(|t| t.expires_at > Utc::now() && t.audience == ADO_RESOURCE_ID)
-            .map(|t| Principal { user: t.user.clone(), scopes: t.scopes.clone() }),
+            .map(|t| Principal::basic(t.user.clone(), t.scopes.clone())),
     }
 }
 

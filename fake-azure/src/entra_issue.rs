@@ -21,6 +21,8 @@ pub struct Grant {
     pub nonce: Option<String>,
     /// An authorization code is being redeemed (ID token faults apply to these only).
     pub code_redemption: bool,
+    /// Client credentials: the token is the application's own.
+    pub app_only: bool,
 }
 
 /// Access tokens are JWT-shaped with a placeholder signature: nobody but the fake reads them.
@@ -68,6 +70,7 @@ pub fn issue(world: &mut World, base: &str, tenant_id: &str, client_id: &str, g:
             audience: audience.into(),
             tenant_id: tenant_id.into(),
             expires_at: now + chrono::Duration::seconds(LIFETIME_SECS),
+            app_only: g.app_only,
         },
     );
     let mut body = json!({
@@ -122,7 +125,7 @@ pub fn issue(world: &mut World, base: &str, tenant_id: &str, client_id: &str, g:
 /// Mints a bearer token directly (test helper), as if issued to `client_id`.
 pub fn mint(world: &mut World, base: &str, tenant_id: &str, user: User, scopes: &[&str]) -> String {
     let scope = scopes.iter().map(|s| format!("{ADO_RESOURCE_ID}/{s}")).collect::<Vec<_>>().join(" ");
-    let g = Grant { user, scope, refresh: false, nonce: None, code_redemption: false };
+    let g = Grant { user, scope, refresh: false, nonce: None, code_redemption: false, app_only: false };
     let body = issue(world, base, tenant_id, "fake-azure-test-client", g);
     body["access_token"].as_str().unwrap_or_default().to_string()
 }

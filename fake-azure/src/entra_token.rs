@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::Shared;
 use crate::entra_issue::{Grant, issue};
 use crate::http::{Req, json, set};
-use crate::model::{EntraApp, User, guid_from};
+use crate::model::{EntraApp, User};
 use crate::state::World;
 
 /// The 5.3 error shape: error, error_description (with trace lines), error_codes, timestamp, ids, error_uri.
@@ -183,11 +183,11 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
                 );
             }
             let sp = User {
-                id: guid_from(&format!("sp:{client_id}")),
+                id: crate::service_principal_id(&client_id),
                 display_name: format!("App {client_id}"),
                 unique_name: client_id.clone(),
             };
-            Grant { user: sp, scope, refresh: false, nonce: None, code_redemption: false }
+            Grant { user: sp, scope, refresh: false, nonce: None, code_redemption: false, app_only: true }
         }
         "authorization_code" | "refresh_token" if world.user_grant_fault.is_some() => {
             let (status, error, code, message) = world.user_grant_fault.map(|f| f.answer()).unwrap_or_default();
@@ -242,7 +242,14 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
             c.used = true;
             let refresh = c.scope.split_whitespace().any(|s| s == "offline_access");
             let scope = field("scope").unwrap_or_else(|| c.scope.clone());
-            Grant { user: c.user.clone(), scope, refresh, nonce: c.nonce.clone(), code_redemption: true }
+            Grant {
+                user: c.user.clone(),
+                scope,
+                refresh,
+                nonce: c.nonce.clone(),
+                code_redemption: true,
+                app_only: false,
+            }
         }
         "refresh_token" => {
             let Some(rt) = field("refresh_token") else {
@@ -269,6 +276,7 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
                 refresh: true,
                 nonce: None,
                 code_redemption: false,
+                app_only: false,
             }
         }
         other => {

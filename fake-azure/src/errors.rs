@@ -109,6 +109,20 @@ pub fn method_not_allowed() -> Response {
     )
 }
 
+/// 401 for an app identity's token when its service principal is not in the organization (the SP
+/// doc's text; the status is unconfirmed, 401 is likeliest: docs/azure-devops-wire.md §6.1).
+pub fn service_principal_not_member(tenant_id: &str, object_id: &str) -> Response {
+    let msg = format!(
+        "TF401444: Sign-in at least once as {tenant_id}\\{tenant_id}\\{object_id} in a web browser to enable access to the service."
+    );
+    envelope(
+        StatusCode::UNAUTHORIZED,
+        &msg,
+        "Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server",
+        "UnauthorizedRequestException",
+    )
+}
+
 pub fn unauthorized(user_id: Option<&str>) -> Response {
     let msg = match user_id {
         Some(id) => format!("TF400813: The user '{id}' is not authorized to access this resource."),

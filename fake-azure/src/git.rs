@@ -65,6 +65,10 @@ pub fn route(ctx: &mut Ctx, project: Option<String>, at: usize) -> Response {
     if let Some(denied) = require(ctx, "vso.code", "GenericRead") {
         return denied;
     }
+    if ctx.principal.access_level == crate::model::AccessLevel::Stakeholder {
+        let key = t.get(1).map(|k| k.to_string()).unwrap_or_else(|| project.clone().unwrap_or_default());
+        return errors::repo_not_found(&key);
+    }
     match t.as_slice() {
         ["repositories"] if read => list_repos(ctx, project.as_deref()),
         ["pullrequests"] if read => pulls::list(ctx, project.as_deref(), None),

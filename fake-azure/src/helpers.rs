@@ -3,7 +3,7 @@
 use chrono::Utc;
 use serde_json::Value;
 
-use crate::model::{Ace, EntraApp, Pat, ServerOptions, User, guid_from, hex40};
+use crate::model::{AccessLevel, Ace, EntraApp, Pat, ServerOptions, User, guid_from, hex40};
 use crate::seed::{commit, new_project, new_repo};
 use crate::state::{GitRef, Org, PrStatus, PullRequest, Tenant, WorkItem, WorkItemComment, World};
 use crate::{DEFAULT_TENANT, FakeAzure, entra_issue};
@@ -66,6 +66,14 @@ impl FakeAzure {
     /// Forgets a PAT (a revoked token then answers like an unknown one).
     pub fn remove_pat(&self, org: &str, token: &str) {
         org_mut(&mut self.shared().lock(), org).pats.remove(token);
+    }
+
+    /// Adds the service principal of app `client_id` to `org` with `level` (as the Users page or
+    /// `serviceprincipalentitlements` would); returns its object id.
+    pub fn add_service_principal(&self, org: &str, client_id: &str, level: AccessLevel) -> String {
+        let id = crate::service_principal_id(client_id);
+        org_mut(&mut self.shared().lock(), org).service_principals.insert(id.clone(), level);
+        id
     }
 
     /// Registers (or replaces) an app in a tenant, creating the tenant when new.

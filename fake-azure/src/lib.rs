@@ -43,9 +43,9 @@ use tokio::sync::watch;
 pub use entra_faults::EntraFault;
 pub use id_token_faults::IdTokenFault;
 pub use model::{
-    ALL_SCOPES, Ace, Behaviour, EntraApp, GIT_CREATE_BRANCH, GIT_GENERIC_CONTRIBUTE, GIT_GENERIC_READ, GIT_NAMESPACE,
-    GIT_PULL_REQUEST_CONTRIBUTE, HOOKS_EDIT_SUBSCRIPTIONS, HOOKS_VIEW_SUBSCRIPTIONS, Pat, RecordedRequest,
-    SERVICE_HOOKS_NAMESPACE, ServerOptions, ServerRelease, User,
+    ALL_SCOPES, AccessLevel, Ace, Behaviour, EntraApp, GIT_CREATE_BRANCH, GIT_GENERIC_CONTRIBUTE, GIT_GENERIC_READ,
+    GIT_NAMESPACE, GIT_PULL_REQUEST_CONTRIBUTE, HOOKS_EDIT_SUBSCRIPTIONS, HOOKS_VIEW_SUBSCRIPTIONS, Pat,
+    RecordedRequest, SERVICE_HOOKS_NAMESPACE, ServerOptions, ServerRelease, User,
 };
 
 /// The Azure DevOps resource (application) id in Entra.
@@ -59,10 +59,19 @@ pub const DEFAULT_TENANT: &str = "3e1f2a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b";
 /// The confidential client registered in `DEFAULT_TENANT`.
 pub const DEFAULT_CLIENT_ID: &str = "11112222-bbbb-3333-cccc-4444dddd5555";
 pub const DEFAULT_CLIENT_SECRET: &str = "fake~Secret.Value_8Q~dN3kRw5yTz0aBcDeFgHiJkLmN";
+/// An app registered in `DEFAULT_TENANT` for an integration's own identity (a service principal);
+/// not a member of any organization until a test adds it (`add_service_principal`).
+pub const APP_IDENTITY_CLIENT_ID: &str = "5d6e7f80-9a0b-4c1d-8e2f-3a4b5c6d7e8f";
+pub const APP_IDENTITY_SECRET: &str = "app~Identity.Secret_7P~vM2nQw4xRy6zS8aTbUcVdWeXfYgZ";
 
 /// Seeded ids, for assertions.
 pub const PLATFORM_PROJECT_ID: &str = "9a6f3c1e-2b4d-4e8a-b0c7-5d1e2f3a4b5c";
 pub const API_GATEWAY_REPO_ID: &str = "c4b2a1d0-3e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+/// The object id of the service principal of the app `client_id` (the fake derives it).
+pub fn service_principal_id(client_id: &str) -> String {
+    model::guid_from(&format!("sp:{}", client_id.to_ascii_lowercase()))
+}
 
 /// State shared by the handle and the server tasks.
 pub(crate) struct Shared {

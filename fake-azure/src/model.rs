@@ -126,6 +126,13 @@ impl Ace {
     }
 }
 
+/// An organization member's access level; Repos needs Basic (docs/azure-devops-wire.md §6.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessLevel {
+    Basic,
+    Stakeholder,
+}
+
 /// A confidential client registered in an Entra tenant.
 #[derive(Clone, Debug)]
 pub struct EntraApp {

@@ -117,11 +117,18 @@ pub fn world() -> World {
         DEFAULT_TENANT.into(),
         Tenant {
             id: DEFAULT_TENANT.into(),
-            apps: vec![EntraApp {
-                client_id: DEFAULT_CLIENT_ID.into(),
-                client_secret: DEFAULT_CLIENT_SECRET.into(),
-                secret_expired: false,
-            }],
+            apps: vec![
+                EntraApp {
+                    client_id: DEFAULT_CLIENT_ID.into(),
+                    client_secret: DEFAULT_CLIENT_SECRET.into(),
+                    secret_expired: false,
+                },
+                EntraApp {
+                    client_id: crate::APP_IDENTITY_CLIENT_ID.into(),
+                    client_secret: crate::APP_IDENTITY_SECRET.into(),
+                    secret_expired: false,
+                },
+            ],
             sign_in_user: dana,
         },
     );

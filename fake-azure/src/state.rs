@@ -51,6 +51,9 @@ pub struct Org {
     pub next_pr_id: u32,
     pub next_thread_id: u32,
     pub next_wi_comment_id: u32,
+    /// Service principals and managed identities added to the organization, by their Entra object id
+    /// (lower case), with their access level (docs/azure-devops-wire.md §6.1).
+    pub service_principals: HashMap<String, crate::model::AccessLevel>,
 }
 
 impl Org {
@@ -71,6 +74,7 @@ impl Org {
             next_pr_id: 1,
             next_thread_id: 1,
             next_wi_comment_id: 1,
+            service_principals: HashMap::new(),
         }
     }
 
@@ -248,6 +252,9 @@ pub struct AccessToken {
     pub audience: String,
     pub tenant_id: String,
     pub expires_at: DateTime<Utc>,
+    /// Issued to an application itself (client credentials, managed identity): its `user` is the
+    /// service principal, which must be a member of the organization.
+    pub app_only: bool,
 }
 
 #[derive(Clone)]

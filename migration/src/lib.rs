@@ -12,6 +12,7 @@ mod m20261202_000010_parked_authorizations;
 mod m20261202_000011_tombstone_password;
 mod m20261203_000012_user_authorization_methods;
 mod m20261203_000013_entra_account;
+mod m20261203_000014_app_identity;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_tombstone_password::Migration),
             Box::new(m20261203_000012_user_authorization_methods::Migration),
             Box::new(m20261203_000013_entra_account::Migration),
+            Box::new(m20261203_000014_app_identity::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@ mod support;
 
 mod acting;
 mod api_versions;
+mod app_identities;
 mod authorization;
 mod authorization_edges;
 mod authz_matrix;

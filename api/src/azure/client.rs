@@ -84,6 +84,8 @@ pub struct AzureClient {
     tenants: super::tenant::TenantCache,
     /// Entra tenants' ID token signing keys (see `id_token.rs`).
     signing_keys: super::id_token::SigningKeyCache,
+    /// App identities' access tokens (see `app_token.rs`).
+    app_tokens: super::app_token::AppTokenCache,
 }
 
 impl AzureClient {
@@ -105,6 +107,7 @@ impl AzureClient {
             pacer: Pacer::default(),
             tenants: Default::default(),
             signing_keys: Default::default(),
+            app_tokens: Default::default(),
         })
     }
 
@@ -120,6 +123,11 @@ impl AzureClient {
     /// The cache of Entra tenants' ID token signing keys.
     pub fn signing_keys(&self) -> &super::id_token::SigningKeyCache {
         &self.signing_keys
+    }
+
+    /// The cache of app identities' access tokens.
+    pub fn app_tokens(&self) -> &super::app_token::AppTokenCache {
+        &self.app_tokens
     }
 
     /// An oauth2 HTTP client over the same connection pool, guard and limits.

@@ -166,6 +166,27 @@ pub async fn refresh(
     answer.map(tokens).map_err(grant_error)
 }
 
+/// The client credentials grant of an app identity for Azure DevOps (`{resource}/.default`, no
+/// refresh token: ask again before expiry; docs/azure-devops-wire.md §6.2).
+pub async fn client_credentials(
+    client: &AzureClient,
+    token_url: &Url,
+    client_id: &str,
+    client_secret: &SecretString,
+) -> Result<UserTokens, GrantError> {
+    let oauth = EntraClient::new(ClientId::new(client_id.to_owned()))
+        .set_client_secret(ClientSecret::new(client_secret.expose_secret().to_owned()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_token_uri(TokenUrl::from_url(token_url.clone()));
+    let http = client.oauth_http();
+    let answer = oauth
+        .exchange_client_credentials()
+        .add_scope(Scope::new(format!("{}/.default", crate::domain::oauth_app::ADO_RESOURCE_ID)))
+        .request_async(&http)
+        .await;
+    answer.map(tokens).map_err(grant_error)
+}
+
 fn tokens(r: EntraTokenResponse) -> UserTokens {
     UserTokens {
         access_token: SecretString::from(r.access_token().secret().as_str()),

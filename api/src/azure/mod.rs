@@ -3,6 +3,7 @@
 //! Knows no database and no GraphQL: callers hand it decrypted credentials and get back typed
 //! answers, [`AzureError`]s, or a [`Verification`].
 
+pub mod app_token;
 pub mod client;
 pub mod config;
 pub mod credential;

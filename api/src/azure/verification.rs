@@ -54,6 +54,12 @@ pub enum CheckName {
     OauthAppValid,
     /// Services with an OAuth app: the app lives in the organization's own Entra tenant.
     OrganizationTenant,
+    /// An app identity: Entra grants it a token for Azure DevOps.
+    AppIdentityToken,
+    /// An app identity: its service principal is a member of the organization.
+    AppIdentityMember,
+    /// An app identity: its access level lets it use Repos (Basic, not Stakeholder).
+    AppIdentityAccessLevel,
 }
 
 impl CheckName {
@@ -66,6 +72,9 @@ impl CheckName {
         CheckName::ServiceHooksManage,
         CheckName::OauthAppValid,
         CheckName::OrganizationTenant,
+        CheckName::AppIdentityToken,
+        CheckName::AppIdentityMember,
+        CheckName::AppIdentityAccessLevel,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +87,9 @@ impl CheckName {
             CheckName::ServiceHooksManage => "SERVICE_HOOKS_MANAGE",
             CheckName::OauthAppValid => "OAUTH_APP_VALID",
             CheckName::OrganizationTenant => "ORGANIZATION_TENANT",
+            CheckName::AppIdentityToken => "APP_IDENTITY_TOKEN",
+            CheckName::AppIdentityMember => "APP_IDENTITY_MEMBER",
+            CheckName::AppIdentityAccessLevel => "APP_IDENTITY_ACCESS_LEVEL",
         }
     }
 
@@ -106,6 +118,9 @@ pub enum VerificationCode {
     OrganizationPatOnly,
     ConditionalAccessBlocked,
     PatGlobalRetired,
+    AppIdentityInvalidClient,
+    AppIdentityNotOrgMember,
+    AppIdentityInsufficientLicense,
 }
 
 /// One row of the code table.
@@ -139,6 +154,9 @@ impl VerificationCode {
         VerificationCode::OrganizationPatOnly,
         VerificationCode::ConditionalAccessBlocked,
         VerificationCode::PatGlobalRetired,
+        VerificationCode::AppIdentityInvalidClient,
+        VerificationCode::AppIdentityNotOrgMember,
+        VerificationCode::AppIdentityInsufficientLicense,
     ];
 
     /// THE code table.
@@ -261,6 +279,37 @@ impl VerificationCode {
                     "Use personal access tokens (personalAccessToken, setPersonalAccessToken), or connect the \
                      organization to an Entra tenant at https://dev.azure.com/{organization}/_settings/organizationAad \
                      and verify again.",
+                ),
+            ),
+            VerificationCode::AppIdentityInvalidClient => (
+                "APP_IDENTITY_INVALID_CLIENT",
+                "Microsoft Entra ID refused the app identity's client ID or client secret (wrong, expired, or an \
+                 app registered in another tenant).",
+                Some(
+                    "In the Entra admin center (App registrations > the app), check the Application (client) ID \
+                     and that the app lives in the organization's tenant; under Certificates & secrets create a new \
+                     client secret and pass its Value as appIdentity.clientSecret.",
+                ),
+            ),
+            VerificationCode::AppIdentityNotOrgMember => (
+                "APP_IDENTITY_NOT_ORG_MEMBER",
+                "Entra ID granted the app identity a token, but its service principal is not a member of the \
+                 Azure DevOps organization (Azure DevOps refuses the token).",
+                Some(
+                    "Add the service principal at https://dev.azure.com/{organization}/_settings/users (Add users: \
+                     search the app's name) with access level Basic and the projects it needs, or with \
+                     POST https://vsaex.dev.azure.com/{org}/_apis/serviceprincipalentitlements using the service \
+                     principal's object id (Enterprise applications, not the app registration's object id; the \
+                     message names it). Then verify again.",
+                ),
+            ),
+            VerificationCode::AppIdentityInsufficientLicense => (
+                "APP_IDENTITY_INSUFFICIENT_LICENSE",
+                "The app identity is a member of the organization with an access level that cannot use Repos \
+                 (Stakeholder): Azure DevOps answers TF401019 on repositories.",
+                Some(
+                    "Change the service principal's access level to Basic at \
+                     https://dev.azure.com/{organization}/_settings/users, then verify again.",
                 ),
             ),
             VerificationCode::ConditionalAccessBlocked => (

@@ -1,16 +1,14 @@
 //! The credential choice, in one place: whose Azure DevOps identity a call uses.
 //!
 //! The caller's own authorization first (an OAuth bearer, refreshed when needed, or their
-//! personal PAT). Without one, reads fall back to the integration's PAT; writes do so only for
-//! ADMIN callers. Otherwise `NOT_AUTHORIZED_UPSTREAM`, with where to connect in `extensions`.
-
-use secrecy::SecretString;
+//! personal PAT). Without one, reads fall back to the integration's own credential (its app
+//! identity, else its PAT; `integration_credential.rs`); writes do so only for ADMIN callers. Otherwise `NOT_AUTHORIZED_UPSTREAM`, with where to connect in `extensions`.
 
 use crate::auth::Principal;
 use crate::azure::Credential;
 use crate::browse::Browse;
 use crate::error::ApiError;
-use crate::store::integrations as rows;
+use crate::integration_credential::{self, Kind, Own};
 use crate::store::user_authorizations::{self as auths, Owner, STATUS_ACTIVE};
 use crate::user_authorizations::{self, access};
 
@@ -52,10 +50,10 @@ pub async fn choose(
             failure = Some(access::expired_message(m));
         }
     }
-    let pat = rows::open_pat(&state.keyring, m).map_err(ApiError::internal)?;
-    match (pat, purpose) {
-        (Some(pat), Purpose::Read) => Ok(integration_pat(pat)),
-        (Some(pat), Purpose::Write) if principal.is_admin() => Ok(integration_pat(pat)),
+    let own = integration_credential::own(&state.azure, &state.keyring, m).await?;
+    match (own, purpose) {
+        (Some(own), Purpose::Read) => Ok(integration_own(own)),
+        (Some(own), Purpose::Write) if principal.is_admin() => Ok(integration_own(own)),
         _ => {
             let message = failure.unwrap_or_else(|| match purpose {
                 Purpose::Write => format!(
@@ -94,16 +92,13 @@ async fn needs_connection(
     user_authorizations::needs_connection(m, message, url)
 }
 
-/// The identity of the integration's own PAT (users' identities are `user:...`).
-pub const INTEGRATION_IDENTITY: &str = "integration-pat";
-
-fn integration_pat(pat: SecretString) -> Chosen {
-    Chosen { credential: Credential::from_secret(pat), identity: INTEGRATION_IDENTITY.to_owned() }
+fn integration_own(own: Own) -> Chosen {
+    Chosen { credential: own.credential, identity: own.kind.identity().to_owned() }
 }
 
 impl Chosen {
     /// Whether this is the integration's own credential (whose failure makes the integration FAILING).
     pub fn is_integration_credential(&self) -> bool {
-        self.identity == INTEGRATION_IDENTITY
+        [Kind::AppIdentity, Kind::PersonalAccessToken].iter().any(|k| self.identity == k.identity())
     }
 }

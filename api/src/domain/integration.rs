@@ -4,6 +4,7 @@
 //! credentials present, name free) and `store/` maps them to columns. The OAuth app stays as its
 //! fields until the lifecycle has discovered the organization's tenant when none is given.
 
+use super::app_identity::AppIdentity;
 use super::oauth_app::OAuthAppFields;
 use super::user_authorization_methods::UserAuthorizationMethods;
 use super::{
@@ -44,6 +45,8 @@ pub struct NewIntegration {
     pub pat: Option<PersonalAccessToken>,
     /// As received: its tenant may first be discovered from the organization.
     pub oauth_app: Option<OAuthAppFields>,
+    /// The integration's own Entra identity; its tenant may first be discovered.
+    pub app_identity: Option<AppIdentity>,
     /// `None`: one is generated (and returned once).
     pub webhook_password: Option<WebhookPassword>,
     /// How users may connect; `None`: every way the integration can offer.
@@ -83,9 +86,28 @@ pub struct IntegrationChanges {
     pub pat: Patch<PersonalAccessToken>,
     /// As received: its tenant may first be discovered from the organization.
     pub oauth_app: Patch<OAuthAppFields>,
+    pub app_identity: Patch<AppIdentity>,
     pub webhook_password: Option<WebhookPassword>,
     /// Cleared: back to every way the integration can offer.
     pub user_authorization_methods: Patch<UserAuthorizationMethods>,
+}
+
+impl IntegrationChanges {
+    /// No change at all (a base for the fields an update sets).
+    pub fn none() -> IntegrationChanges {
+        IntegrationChanges {
+            name: None,
+            description: Patch::Keep,
+            labels: None,
+            is_default: None,
+            projects: Patch::Keep,
+            pat: Patch::Keep,
+            oauth_app: Patch::Keep,
+            app_identity: Patch::Keep,
+            webhook_password: None,
+            user_authorization_methods: Patch::Keep,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use super::policy::{check_credentials, check_upstream};
 use super::{Outcome, credentials, idempotency, org_tenant};
 use crate::auth::Principal;
 use crate::azure::verify::{self, VerifyTarget};
+use crate::domain::app_identity::Proof;
 use crate::domain::integration::{NewIntegration, Status};
 use crate::domain::{OAuthApp, WebhookPassword};
 use crate::error::{ApiError, is_unique_violation};
@@ -30,7 +31,7 @@ pub async fn create(
     options: Options,
 ) -> Result<Outcome, ApiError> {
     check_upstream(&new.org, state.config.allow_private_upstreams)?;
-    check_credentials(&new.org, new.pat.is_some(), new.oauth_app.is_some())?;
+    check_credentials(&new.org, new.pat.is_some(), new.oauth_app.is_some(), new.app_identity.is_some())?;
     if let Some(methods) = new.user_authorization_methods {
         methods.check(new.oauth_app.is_some())?;
     }
@@ -38,7 +39,16 @@ pub async fn create(
         Some(fields) => Some(org_tenant::oauth_app(state, &new.org, fields.clone()).await?),
         None => None,
     };
-    let fingerprint = idempotency::Fingerprint::of(&state.keyring, &canonical(&new, oauth.as_ref()));
+    let app_tenant = match &new.app_identity {
+        Some(identity) => Some(org_tenant::app_identity_tenant(state, &new.org, identity).await?),
+        None => None,
+    };
+    let settled = new
+        .app_identity
+        .as_ref()
+        .zip(app_tenant.as_deref())
+        .map(|(identity, tenant_id)| rows::SettledAppIdentity { identity, tenant_id });
+    let fingerprint = idempotency::Fingerprint::of(&state.keyring, &canonical(&new, oauth.as_ref(), settled));
     if let Some(key) = &options.idempotency_key {
         let key = check_key(key)?;
         if let Some(id) = idempotency::replay(
@@ -64,8 +74,15 @@ pub async fn create(
     if rows::name_taken(&state.db, &p.tenant_id, new.name.as_str(), None).await? {
         return Err(name_conflict(new.name.as_str()));
     }
-    let verification =
-        if options.verify { Some(verify::verify(&state.azure, &target(&new, oauth.as_ref())).await) } else { None };
+    let verification = if options.verify {
+        let mut target = target(&new, oauth.as_ref());
+        target.app_identity = settled
+            .map(|s| credentials::app_identity_credentials(state.entra_authority(), s.identity, s.tenant_id))
+            .transpose()?;
+        Some(verify::verify(&state.azure, &target).await)
+    } else {
+        None
+    };
     if options.validate_only {
         return Ok(Outcome { verification, ..Outcome::default() });
     }
@@ -80,6 +97,7 @@ pub async fn create(
         tenant_id: &p.tenant_id,
         integration: &new,
         oauth: oauth.as_ref(),
+        app_identity: settled,
         webhook_password: &password,
         status: Status::of(verification.as_ref().map(|v| v.ok)),
         last_verification: verification.as_ref().and_then(|v| serde_json::to_string(v).ok()),
@@ -141,13 +159,18 @@ fn target(new: &NewIntegration, oauth: Option<&OAuthApp>) -> VerifyTarget {
         flavor: new.org.flavor(),
         pat: new.pat.as_ref().map(|t| t.secret().clone()),
         oauth: oauth.map(credentials::oauth_credentials),
+        app_identity: None,
         accessible_projects: new.projects.as_ref().map(|p| p.as_slice().to_vec()),
     }
 }
 
 /// What makes two create requests "the same input": every parsed field, secrets as hashes (never
 /// stored as such: the fingerprint over all of it is keyed, see `idempotency::Fingerprint`).
-fn canonical(parsed: &NewIntegration, oauth: Option<&OAuthApp>) -> serde_json::Value {
+fn canonical(
+    parsed: &NewIntegration,
+    oauth: Option<&OAuthApp>,
+    app_identity: Option<rows::SettledAppIdentity<'_>>,
+) -> serde_json::Value {
     use sha2::{Digest, Sha256};
     let h = |s: &SecretString| hex::encode(Sha256::digest(s.expose_secret().as_bytes()));
     serde_json::json!({
@@ -163,6 +186,12 @@ fn canonical(parsed: &NewIntegration, oauth: Option<&OAuthApp>) -> serde_json::V
             "tenant": a.tenant_id(), "clientId": a.client_id(), "secret": h(a.client_secret()),
             "scopes": a.scopes(), "tokenUrl": a.token_url().as_str(),
         })),
+        "appIdentity": app_identity.map(|s| {
+            let Proof::ClientSecret(secret) = &s.identity.proof;
+            serde_json::json!({
+                "tenant": s.tenant_id, "clientId": s.identity.client_id.as_str(), "secret": h(secret.secret()),
+            })
+        }),
         "webhookPassword": parsed.webhook_password.as_ref().map(|pw| h(pw.secret())),
         "userAuthorizationMethods": parsed.user_authorization_methods.map(|m| m.column()),
     })

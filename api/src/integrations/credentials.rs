@@ -2,8 +2,10 @@
 
 use url::Url;
 
+use crate::azure::app_token::AppIdentityCredentials;
 use crate::azure::{OAuthAppCredentials, VerifyTarget};
 use crate::crypto::Keyring;
+use crate::domain::app_identity::{AppIdentity, Proof};
 use crate::domain::flavor::Flavor;
 use crate::domain::oauth_app::OAuthApp;
 use crate::error::ApiError;
@@ -19,8 +21,23 @@ pub fn oauth_credentials(app: &OAuthApp) -> OAuthAppCredentials {
     }
 }
 
+/// The app identity's credentials for its settled tenant: the token endpoint under `authority`.
+pub fn app_identity_credentials(
+    authority: &Url,
+    identity: &AppIdentity,
+    tenant_id: &str,
+) -> Result<AppIdentityCredentials, ApiError> {
+    let Proof::ClientSecret(secret) = &identity.proof;
+    Ok(AppIdentityCredentials {
+        token_url: crate::integration_credential::token_url(authority, tenant_id)?,
+        client_id: identity.client_id.as_str().to_owned(),
+        client_secret: secret.secret().clone(),
+        tenant_id: tenant_id.to_owned(),
+    })
+}
+
 /// The verification target of a stored integration (its secrets opened for this call only).
-pub fn target_of(keyring: &Keyring, m: &entity::integration::Model) -> Result<VerifyTarget, ApiError> {
+pub fn target_of(keyring: &Keyring, authority: &Url, m: &entity::integration::Model) -> Result<VerifyTarget, ApiError> {
     let pat = rows::open_pat(keyring, m).map_err(ApiError::internal)?;
     let secret = rows::open_client_secret(keyring, m).map_err(ApiError::internal)?;
     let oauth = match (secret, &m.oauth_issuer_url, &m.oauth_token_url, &m.oauth_client_id) {
@@ -38,6 +55,7 @@ pub fn target_of(keyring: &Keyring, m: &entity::integration::Model) -> Result<Ve
         flavor: Flavor::parse(&m.flavor).unwrap_or(Flavor::Services),
         pat,
         oauth,
+        app_identity: crate::integration_credential::stored_app_identity(keyring, authority, m)?,
         accessible_projects: rows::accessible_projects(m),
     })
 }

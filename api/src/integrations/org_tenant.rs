@@ -4,6 +4,7 @@
 
 use crate::azure::tenant::{self, OrgTenant};
 use crate::domain::OrganizationUrl;
+use crate::domain::app_identity::AppIdentity;
 use crate::domain::flavor::Flavor;
 use crate::domain::oauth_app::{OAuthApp, OAuthAppFields};
 use crate::error::ApiError;
@@ -36,14 +37,38 @@ async fn fill_tenant(state: &Integrations, org: &OrganizationUrl, fields: &mut O
     if org.flavor() != Flavor::Services || check_upstream(org, state.config.allow_private_upstreams).is_err() {
         return Ok(());
     }
+    fields.tenant_id = Some(discover(state, org, FIELD).await?);
+    Ok(())
+}
+
+/// The app identity's tenant: the one given, else the organization's resource tenant.
+pub async fn app_identity_tenant(
+    state: &Integrations,
+    org: &OrganizationUrl,
+    identity: &AppIdentity,
+) -> Result<String, ApiError> {
+    if org.flavor() != Flavor::Services {
+        return Err(ApiError::validation(
+            "appIdentity",
+            "app identities exist for Azure DevOps Services only",
+            Some("use a personal access token for Azure DevOps Server"),
+        ));
+    }
+    match &identity.tenant_id {
+        Some(tenant) => Ok(tenant.as_str().to_owned()),
+        None => discover(state, org, "appIdentity.tenantId").await,
+    }
+}
+
+/// The organization's Entra tenant, or a VALIDATION error on `field` saying why there is none.
+async fn discover(state: &Integrations, org: &OrganizationUrl, field: &str) -> Result<String, ApiError> {
     match tenant::discover(&state.azure, org.url()).await {
         Ok(OrgTenant::Entra(id)) => {
-            tracing::info!(org = %org.url(), tenant = %id, "OAuth app tenant filled from the organization");
-            fields.tenant_id = Some(id);
-            Ok(())
+            tracing::info!(org = %org.url(), tenant = %id, field, "tenant filled from the organization");
+            Ok(id)
         }
         Ok(OrgTenant::MicrosoftAccounts) => Err(ApiError::validation(
-            FIELD,
+            field,
             format!(
                 "is required: the organization {} is backed by Microsoft accounts, not an Entra tenant \
                  (ORGANIZATION_PAT_ONLY), and Entra ID apps cannot sign its users in to Azure DevOps",
@@ -55,7 +80,7 @@ async fn fill_tenant(state: &Integrations, org: &OrganizationUrl, fields: &mut O
             ),
         )),
         Err(error) => Err(ApiError::validation(
-            FIELD,
+            field,
             format!("is required: the organization's Entra tenant could not be discovered ({error})"),
             Some(
                 "send tenantId: the Directory (tenant) ID the organization is connected to (Organization \

@@ -60,11 +60,16 @@ pub fn check_oauth_hosts(app: &OAuthApp, authority: &Url, allow_custom: bool) ->
 }
 
 /// At least one credential; OAuth only on Azure DevOps Services.
-pub fn check_credentials(org: &OrganizationUrl, has_pat: bool, has_oauth: bool) -> Result<(), InvalidInput> {
-    if !has_pat && !has_oauth {
+pub fn check_credentials(
+    org: &OrganizationUrl,
+    has_pat: bool,
+    has_oauth: bool,
+    has_app_identity: bool,
+) -> Result<(), InvalidInput> {
+    if !has_pat && !has_oauth && !has_app_identity {
         return Err(InvalidInput::new(
             "personalAccessToken",
-            "an integration needs a personal access token, an OAuth app, or both",
+            "an integration needs a personal access token, an OAuth app or an app identity",
         )
         .with_hint(format!("create a token at {} and pass it as personalAccessToken", org.pat_page_url())));
     }

@@ -38,10 +38,22 @@ pub async fn update(
         Patch::Clear => Some(None),
         Patch::Set(fields) => Some(Some(org_tenant::oauth_app(state, &org, fields.clone()).await?)),
     };
+    let app_tenant = match &changes.app_identity {
+        Patch::Set(identity) => Some(org_tenant::app_identity_tenant(state, &org, identity).await?),
+        _ => None,
+    };
+    let app_identity: Option<Option<rows::SettledAppIdentity<'_>>> = match &changes.app_identity {
+        Patch::Keep => None,
+        Patch::Clear => Some(None),
+        Patch::Set(identity) => {
+            app_tenant.as_deref().map(|tenant_id| Some(rows::SettledAppIdentity { identity, tenant_id }))
+        }
+    };
+    let has_app_identity = app_identity.as_ref().map_or(current.app_client_id.is_some(), Option::is_some);
     let pat = changes.pat.clone().into_change();
     let has_pat = pat.as_ref().map_or(current.pat_sealed.is_some(), Option::is_some);
     let has_oauth = oauth.as_ref().map_or(current.oauth_client_secret_sealed.is_some(), Option::is_some);
-    check_credentials(&org, has_pat, has_oauth)?;
+    check_credentials(&org, has_pat, has_oauth, has_app_identity)?;
     if let Patch::Set(methods) = changes.user_authorization_methods {
         methods.check(has_oauth)?;
     }
@@ -52,7 +64,12 @@ pub async fn update(
     }
 
     let verification = if options.verify {
-        let mut target = credentials::target_of(&state.keyring, &current)?;
+        let mut target = credentials::target_of(&state.keyring, state.entra_authority(), &current)?;
+        if let Some(settled) = &app_identity {
+            target.app_identity = settled
+                .map(|s| credentials::app_identity_credentials(state.entra_authority(), s.identity, s.tenant_id))
+                .transpose()?;
+        }
         if let Some(pat) = &pat {
             target.pat = pat.as_ref().map(|t| t.secret().clone());
         }
@@ -72,6 +89,7 @@ pub async fn update(
     let update = rows::Update {
         changes: &changes,
         oauth: oauth.as_ref().map(Option::as_ref),
+        app_identity,
         verification: verification
             .as_ref()
             .and_then(|v| Some((Status::of(Some(v.ok)), serde_json::to_string(v).ok()?))),
@@ -98,6 +116,7 @@ pub async fn update(
         ("labels", changes.labels.is_some()),
         ("personalAccessToken", pat.is_some()),
         ("oauthApp", oauth.is_some()),
+        ("appIdentity", !changes.app_identity.is_kept()),
         ("webhookPassword", changes.webhook_password.is_some()),
         ("userAuthorizationMethods", !changes.user_authorization_methods.is_kept()),
     ]

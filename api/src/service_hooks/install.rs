@@ -23,7 +23,7 @@ pub async fn install(
 ) -> Result<Vec<(service_hook::Model, Live)>, ApiError> {
     let m = rows::get(&state.db, &actor.tenant_id, integration_id).await?.ok_or(ApiError::not_found("integration"))?;
     check_public_url(state).await?;
-    let t = hooks::target(state, &m)?;
+    let t = hooks::target(state, &m).await?;
     let password = rows::open_webhook_password(&state.keyring, &m).map_err(ApiError::internal)?;
     let found = state.azure.get_project(&t.base, t.api_version, &t.credential, project).await;
     let project =
@@ -126,7 +126,7 @@ pub async fn repair(
 ) -> Result<(Vec<(service_hook::Model, Live)>, i32), ApiError> {
     let m = rows::get(&state.db, &actor.tenant_id, integration_id).await?.ok_or(ApiError::not_found("integration"))?;
     check_public_url(state).await?;
-    let t = hooks::target(state, &m)?;
+    let t = hooks::target(state, &m).await?;
     let password = rows::open_webhook_password(&state.keyring, &m).map_err(ApiError::internal)?;
     let installed = store_hooks::list(&state.db, &m.id).await?;
     let live = hooks::live_states(state, &t, &installed).await;

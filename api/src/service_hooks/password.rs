@@ -42,7 +42,7 @@ pub async fn push(
         return out;
     }
     let (mut done, mut failed) = (Vec::new(), Vec::new());
-    match target(state, m) {
+    match target(state, m).await {
         Err(e) => {
             let why = match e {
                 ApiError::NotAuthorizedUpstream { .. } => {

@@ -12,7 +12,6 @@ use crate::azure::{AzureError, Credential};
 use crate::domain::service_hook::EventKind;
 use crate::error::{ApiError, Call, from_azure};
 use crate::service_hooks::ServiceHooks;
-use crate::store::integrations as rows;
 use entity::{integration, service_hook};
 
 /// Where and how to call Azure DevOps for one integration.
@@ -23,17 +22,22 @@ pub struct Target {
     pub credential: Credential,
 }
 
-/// The integration's organization URL and PAT (hooks are managed with the integration's identity).
-pub fn target(state: &ServiceHooks, m: &integration::Model) -> Result<Target, ApiError> {
+/// The integration's organization URL and own credential (hooks are managed with the
+/// integration's identity: its app identity, else its PAT).
+pub async fn target(state: &ServiceHooks, m: &integration::Model) -> Result<Target, ApiError> {
     let base = Url::parse(&m.organization_url).map_err(ApiError::internal)?;
     let api_version = state.upstream.api_version(m);
-    let pat = rows::open_pat(&state.keyring, m).map_err(ApiError::internal)?.ok_or_else(|| {
+    let own = crate::integration_credential::own(&state.azure, &state.keyring, m).await?.ok_or_else(|| {
         ApiError::NotAuthorizedUpstream {
-            message: "managing service hooks needs the integration's personal access token".into(),
-            hint: Some("set personalAccessToken on the integration (scope: Code read, or Service Hooks write)".into()),
+            message: "managing service hooks needs the integration's app identity or personal access token".into(),
+            hint: Some(
+                "set appIdentity or personalAccessToken on the integration (PAT scope: Code read, or Service \
+                 Hooks write)"
+                    .into(),
+            ),
         }
     })?;
-    Ok(Target { base, api_version, credential: Credential::from_secret(pat) })
+    Ok(Target { base, api_version, credential: own.credential })
 }
 
 /// An Azure DevOps failure while managing hooks as a GraphQL error (the message never holds a
@@ -99,7 +103,7 @@ pub async fn remove_all(
     if hooks.is_empty() {
         return Ok(0);
     }
-    let t = target(state, m)?;
+    let t = target(state, m).await?;
     let mut removed = 0;
     for h in hooks {
         state.azure.delete_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id).await.map_err(

@@ -9,6 +9,7 @@ use sea_orm::{
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::crypto::{Aad, Keyring, SealError};
+use crate::domain::app_identity::{AppIdentity, Proof};
 use crate::domain::integration::{IntegrationChanges, NewIntegration, Status};
 use crate::domain::user_authorization_methods::UserAuthorizationMethods;
 use crate::domain::{OAuthApp, PersonalAccessToken, WebhookPassword};
@@ -17,6 +18,14 @@ pub const TABLE: &str = "integrations";
 pub const PAT: &str = "pat_sealed";
 pub const CLIENT_SECRET: &str = "oauth_client_secret_sealed";
 pub const WEBHOOK_PASSWORD: &str = "webhook_password_sealed";
+pub const APP_SECRET: &str = "app_secret_sealed";
+
+/// An app identity with its tenant settled (the organization's resource tenant unless given).
+#[derive(Clone, Copy)]
+pub struct SettledAppIdentity<'a> {
+    pub identity: &'a AppIdentity,
+    pub tenant_id: &'a str,
+}
 
 /// A new row: the parsed integration and what the lifecycle decided around it.
 pub struct Insert<'a> {
@@ -25,6 +34,7 @@ pub struct Insert<'a> {
     pub integration: &'a NewIntegration,
     /// The OAuth app, settled (its tenant discovered when the input named none).
     pub oauth: Option<&'a OAuthApp>,
+    pub app_identity: Option<SettledAppIdentity<'a>>,
     pub webhook_password: &'a WebhookPassword,
     pub status: Status,
     /// The verification outcome as stored JSON, when one ran.
@@ -36,6 +46,8 @@ pub struct Update<'a> {
     pub changes: &'a IntegrationChanges,
     /// `Some(None)` removes the OAuth app, `Some(Some(_))` replaces it.
     pub oauth: Option<Option<&'a OAuthApp>>,
+    /// `Some(None)` removes the app identity, `Some(Some(_))` replaces it.
+    pub app_identity: Option<Option<SettledAppIdentity<'a>>>,
     /// The new status and stored verification JSON, when one ran.
     pub verification: Option<(Status, String)>,
 }
@@ -93,6 +105,7 @@ pub async fn insert(db: &impl ConnectionTrait, keyring: &Keyring, n: Insert<'_>)
     };
     set_pat(&mut row, keyring, n.id, i.pat.as_ref(), now);
     set_oauth(&mut row, keyring, n.id, n.oauth, now);
+    set_app_identity(&mut row, keyring, n.id, n.app_identity, now);
     set_webhook_password(&mut row, keyring, n.id, n.webhook_password);
     integration::Entity::insert(row).exec_with_returning(db).await
 }
@@ -132,6 +145,9 @@ pub async fn update(
     }
     if let Some(app) = u.oauth {
         set_oauth(&mut row, keyring, &id, app, now);
+    }
+    if let Some(identity) = u.app_identity {
+        set_app_identity(&mut row, keyring, &id, identity, now);
     }
     if let Some(pw) = &c.webhook_password {
         set_webhook_password(&mut row, keyring, &id, pw);
@@ -174,6 +190,25 @@ fn set_oauth(
     row.oauth_client_secret_hint = Set(app.map(OAuthApp::client_secret_hint));
     row.oauth_client_secret_set_at = Set(app.map(|_| now));
     row.oauth_scopes = Set(app.map(|a| json_list(a.scopes())));
+}
+
+/// Sets (or with `None` clears) the app identity columns of a row being written.
+fn set_app_identity(
+    row: &mut integration::ActiveModel,
+    keyring: &Keyring,
+    id: &str,
+    settled: Option<SettledAppIdentity<'_>>,
+    now: DateTime<Utc>,
+) {
+    let secret = settled.map(|s| match &s.identity.proof {
+        Proof::ClientSecret(secret) => secret,
+    });
+    row.app_tenant_id = Set(settled.map(|s| s.tenant_id.to_owned()));
+    row.app_client_id = Set(settled.map(|s| s.identity.client_id.as_str().to_owned()));
+    row.app_proof = Set(settled.map(|s| s.identity.proof.kind().to_owned()));
+    row.app_secret_sealed = Set(secret.map(|s| seal(keyring, APP_SECRET, id, s.secret())));
+    row.app_secret_hint = Set(secret.map(|s| s.hint()));
+    row.app_secret_set_at = Set(settled.map(|_| now));
 }
 
 /// Seals a new webhook password into the row and saves it.
@@ -289,6 +324,11 @@ pub fn open_client_secret(keyring: &Keyring, m: &integration::Model) -> Result<O
         .as_deref()
         .map(|b| keyring.open_string(&Aad::new(TABLE, CLIENT_SECRET, &m.id), b))
         .transpose()
+}
+
+/// The app identity's client secret, when it proves itself with one.
+pub fn open_app_secret(keyring: &Keyring, m: &integration::Model) -> Result<Option<SecretString>, SealError> {
+    m.app_secret_sealed.as_deref().map(|b| keyring.open_string(&Aad::new(TABLE, APP_SECRET, &m.id), b)).transpose()
 }
 
 pub fn open_webhook_password(keyring: &Keyring, m: &integration::Model) -> Result<SecretString, SealError> {

@@ -12,6 +12,7 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     (super::integrations::TABLE, super::integrations::PAT),
     (super::integrations::TABLE, super::integrations::CLIENT_SECRET),
     (super::integrations::TABLE, super::integrations::WEBHOOK_PASSWORD),
+    (super::integrations::TABLE, super::integrations::APP_SECRET),
     (super::user_authorizations::TABLE, super::user_authorizations::ACCESS_TOKEN),
     (super::user_authorizations::TABLE, super::user_authorizations::REFRESH_TOKEN),
     (super::user_authorizations::TABLE, super::user_authorizations::PAT),

@@ -16,11 +16,9 @@ use moka::future::Cache;
 use serde_json::{Map, Value};
 
 use super::known_integrations::Known;
-use crate::azure::Credential;
 use crate::azure::identities;
 use crate::domain::flavor::Flavor;
 use crate::store::automations as rows;
-use crate::store::integrations::open_pat;
 use crate::webhooks::Inbox;
 
 const CAPACITY: u64 = 10_000;
@@ -86,17 +84,16 @@ pub async fn resolve(state: &Inbox, known: &Known, ids: &[String]) -> Option<Str
 /// Asks Azure DevOps; `None` when it could not answer (logged, not cached).
 async fn ask(state: &Inbox, known: &Known, ids: &[String]) -> Option<Vec<(String, String)>> {
     let m = &known.integration;
-    let pat = match open_pat(&state.keyring, m) {
-        Ok(Some(pat)) => pat,
+    let credential = match crate::integration_credential::own(&state.azure, &state.keyring, m).await {
+        Ok(Some(own)) => own.credential,
         Ok(None) => return None,
         Err(e) => {
-            tracing::warn!(integration_id = %m.id, error = %e, "the integration's PAT does not open");
+            tracing::warn!(integration_id = %m.id, error = ?e, "the integration's own credential is unusable");
             return None;
         }
     };
     let flavor = Flavor::parse(&m.flavor).unwrap_or(Flavor::Services);
     let base = identities::base(flavor, &m.organization_url, &m.organization, &state.config.vssps_url).ok()?;
-    let credential = Credential::from_secret(pat);
     let (azure, base, credential) = (&state.azure, &base, &credential);
     let answer = state
         .upstream

@@ -77,9 +77,13 @@ async fn client_credentials_and_client_errors() {
     assert!(b["expires_in"].as_i64().unwrap() > 0);
     assert!(b.get("refresh_token").is_none());
     let at = b["access_token"].as_str().unwrap();
-    let r =
-        client().get(format!("{}/contoso/_apis/connectionData", fake.base_url())).bearer_auth(at).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 200);
+    let connection = || client().get(format!("{}/contoso/_apis/connectionData", fake.base_url())).bearer_auth(at);
+    let r = connection().send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401, "the app's service principal is not a member yet");
+    let refusal: serde_json::Value = r.json().await.unwrap();
+    assert!(refusal["message"].as_str().unwrap_or("").starts_with("TF401444: Sign-in at least once as"), "{refusal}");
+    fake.add_service_principal("contoso", DEFAULT_CLIENT_ID, fake_azure::AccessLevel::Basic);
+    assert_eq!(connection().send().await.unwrap().status().as_u16(), 200);
 
     let (status, b) = token(
         &fake,

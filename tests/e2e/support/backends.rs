@@ -51,5 +51,21 @@ macro_rules! on_both_backends {
             }
         }
     };
+    ($name:ident, $tweak:expr) => {
+        mod $name {
+            #[tokio::test]
+            async fn on_sqlite() {
+                let app = $crate::support::spawn_with($crate::support::Backend::Sqlite, $tweak).await.expect("sqlite");
+                super::$name(app).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                if let Some(app) = $crate::support::spawn_with($crate::support::Backend::Postgres, $tweak).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
 }
 pub(crate) use on_both_backends;

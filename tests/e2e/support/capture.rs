@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 
 /// Secrets every test uses: none may ever appear in a GraphQL response, a log line or the database.
-const SUITE_SECRETS: &[&str] = &[fake_azure::DEFAULT_PAT, fake_azure::DEFAULT_CLIENT_SECRET];
+const SUITE_SECRETS: &[&str] =
+    &[fake_azure::DEFAULT_PAT, fake_azure::DEFAULT_CLIENT_SECRET, fake_azure::APP_IDENTITY_SECRET];
 
 /// Every log line any test server wrote (for the no-secret-leak checks).
 pub fn captured_logs() -> String {

@@ -38,6 +38,7 @@ fn oauth_only(fake: &FakeAzure, tenant: &str, client_id: &str, secret: &str) -> 
         flavor: Flavor::Services,
         pat: None,
         oauth: Some(oauth_app(fake, tenant, client_id, secret)),
+        app_identity: None,
         accessible_projects: None,
     }
 }
@@ -48,6 +49,7 @@ fn pat_target(fake: &FakeAzure, org: &str, flavor: Flavor, pat: &str) -> VerifyT
         flavor,
         pat: Some(SecretString::from(pat)),
         oauth: None,
+        app_identity: None,
         accessible_projects: None,
     }
 }

@@ -5,6 +5,7 @@
 //! anonymous organization check); `describe.rs` turns errors into codes and sentences.
 
 mod advisory;
+mod app_identity;
 mod describe;
 mod oauth;
 mod projects;
@@ -15,6 +16,7 @@ use secrecy::SecretString;
 use tracing::instrument;
 use url::Url;
 
+use super::app_token::AppIdentityCredentials;
 use super::client::{AzureClient, Credential};
 use super::error::AzureError;
 use super::verification::{CheckName, Verification, VerificationCheck, VerificationCode};
@@ -42,6 +44,8 @@ pub struct VerifyTarget {
     pub flavor: Flavor,
     pub pat: Option<SecretString>,
     pub oauth: Option<OAuthAppCredentials>,
+    /// The integration's own Entra identity (checked first: background work uses it).
+    pub app_identity: Option<AppIdentityCredentials>,
     /// The integration's project allow-list (names); `None` = every project the credential sees.
     /// The advisory checks evaluate these projects only.
     pub accessible_projects: Option<Vec<String>>,
@@ -52,9 +56,16 @@ pub struct VerifyTarget {
 pub async fn verify(client: &AzureClient, target: &VerifyTarget) -> Verification {
     let checked_at = Utc::now();
     let mut run = Run::new(client, target);
-    match &target.pat {
-        Some(pat) => run.pat_checks(Credential::from_secret(pat.clone())).await,
-        None => {
+    let app_credential = match &target.app_identity {
+        Some(app) => run.app_identity_checks(app).await,
+        None => None,
+    };
+    match (&target.pat, app_credential) {
+        (Some(pat), _) => run.pat_checks(Credential::from_secret(pat.clone())).await,
+        // The organization, projects and advisory checks with the app identity's token.
+        (None, Some(token)) => run.pat_checks(token).await,
+        (None, None) if target.app_identity.is_some() => {}
+        (None, None) => {
             let check = check_reachable_anonymously(client, &target.org_url).await;
             run.checks.push(check);
         }

@@ -2,6 +2,7 @@
 
 use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 
+use super::app_identity_input::AppIdentityInput;
 use crate::domain::integration::{IntegrationChanges, NewIntegration, Patch};
 use crate::domain::oauth_app::OAuthAppFields;
 use crate::domain::user_authorization_methods::UserAuthorizationMethods;
@@ -70,6 +71,9 @@ pub struct CreateAzureDevOpsIntegrationInput {
     pub personal_access_token: Option<String>,
     /// Entra ID OAuth app (Azure DevOps Services only).
     pub oauth_app: Option<OAuthAppInput>,
+    /// The integration's own Entra identity (a service principal added to the organization), used
+    /// for background work ahead of the PAT (Azure DevOps Services only).
+    pub app_identity: Option<AppIdentityInput>,
     /// Service Hook HTTP Basic password; generated (and returned once) when omitted.
     pub webhook_password: Option<String>,
     /// How users may connect their own Azure DevOps account; omitted: every way the integration
@@ -95,6 +99,7 @@ impl CreateAzureDevOpsIntegrationInput {
             org: OrganizationUrl::parse(&self.organization_url, self.flavor.map(Into::into))?,
             pat: self.personal_access_token.as_ref().map(PersonalAccessToken::parse).transpose()?,
             oauth_app: self.oauth_app.clone().map(Into::into),
+            app_identity: self.app_identity.as_ref().map(AppIdentityInput::parse).transpose()?,
             name: IntegrationName::parse(&self.name)?,
             description: self.description.as_deref().map(Description::parse).transpose()?.flatten(),
             labels: Labels::parse(self.labels.as_deref().unwrap_or_default())?,
@@ -143,6 +148,8 @@ pub struct UpdateAzureDevOpsIntegrationInput {
     pub personal_access_token: MaybeUndefined<String>,
     /// Null removes the OAuth app (a PAT must remain).
     pub oauth_app: MaybeUndefined<OAuthAppInput>,
+    /// Replaces the app identity; null removes it (another credential must remain).
+    pub app_identity: MaybeUndefined<AppIdentityInput>,
     /// A new Service Hook HTTP Basic password, as `rotateWebhookPassword` sets one: the previous
     /// password stays accepted for the grace window and installed hooks are updated (a hook that
     /// cannot be yet is a warning, retried later); omitted: unchanged.
@@ -175,6 +182,7 @@ impl UpdateAzureDevOpsIntegrationInput {
             projects: patch(&self.accessible_projects, |list| ProjectNames::parse(list))?,
             pat: patch(&self.personal_access_token, PersonalAccessToken::parse)?,
             oauth_app: patch(&self.oauth_app, |app| Ok(app.clone().into()))?,
+            app_identity: patch(&self.app_identity, AppIdentityInput::parse)?,
             webhook_password: self.webhook_password.as_ref().map(WebhookPassword::parse).transpose()?,
             user_authorization_methods: patch(&self.user_authorization_methods, |list| Ok(methods(list)))?,
         })

@@ -1,6 +1,7 @@
 //! Mutation root, merged from one object per domain. Every mutation takes one `input` and
 //! returns a payload echoing `clientMutationId`.
 
+mod app_identity_input;
 pub mod authorization;
 mod automations;
 mod integration_inputs;

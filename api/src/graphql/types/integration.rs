@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::integration::Model;
 
+use super::app_identity::AppIdentityInfo;
 use super::browse::project::Project;
 use super::browse::repository::Repository;
 use super::enums::{AzureDevOpsFlavor, IntegrationStatus, UserAuthorizationMethod};
@@ -136,6 +137,11 @@ impl AzureDevOpsIntegration {
             set_at: self.0.pat_set_at?,
             expires_at: self.0.pat_expires_at,
         })
+    }
+
+    /// The integration's own Entra identity (a service principal); null when none.
+    async fn app_identity(&self) -> Option<AppIdentityInfo> {
+        AppIdentityInfo::of(&self.0)
     }
 
     /// The Entra ID OAuth app; null when none.

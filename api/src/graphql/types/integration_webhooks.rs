@@ -36,7 +36,7 @@ pub async fn service_hooks(ctx: &Context<'_>, integration: &Model) -> Result<Vec
     if installed.is_empty() {
         return Ok(Vec::new());
     }
-    let live = match hooks::target(service_hooks, integration) {
+    let live = match hooks::target(service_hooks, integration).await {
         Ok(t) => hooks::live_states(service_hooks, &t, &installed).await,
         Err(_) => {
             installed.iter().map(|_| Live::Unknown("the integration has no personal access token".into())).collect()
@@ -56,7 +56,7 @@ pub async fn service_hook_node(
     let Some(integration) = store::integrations::get(&service_hooks.db, tenant_id, &row.integration_id).await? else {
         return Ok(None);
     };
-    let live = match hooks::target(service_hooks, &integration) {
+    let live = match hooks::target(service_hooks, &integration).await {
         Ok(t) => hooks::live_states(service_hooks, &t, std::slice::from_ref(&row)).await.pop(),
         Err(_) => None,
     };

@@ -1,6 +1,7 @@
 //! GraphQL output types: views over rows that hide secrets and use global IDs.
 
 pub mod api_token;
+pub mod app_identity;
 pub mod audit_event;
 pub mod automation;
 pub mod browse;

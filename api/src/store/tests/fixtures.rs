@@ -39,6 +39,7 @@ pub fn new_integration(name: &str) -> NewIntegration {
         projects: None,
         pat: Some(PersonalAccessToken::parse(PAT).expect("pat")),
         oauth_app: None,
+        app_identity: None,
         webhook_password: None,
         user_authorization_methods: None,
     }
@@ -59,6 +60,7 @@ pub async fn insert_integration(
         tenant_id: &tenant.id,
         integration: &new,
         oauth: None,
+        app_identity: None,
         webhook_password: &password,
         status: Status::Unverified,
         last_verification: None,

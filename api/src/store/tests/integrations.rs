@@ -49,12 +49,18 @@ async fn an_update_is_read_back(db: &DatabaseConnection) {
         projects: Patch::Keep,
         pat: Patch::Clear,
         oauth_app: Patch::Keep,
+        app_identity: Patch::Keep,
         webhook_password: None,
         user_authorization_methods: Patch::Set(UserAuthorizationMethods::from_list(&[
             UserAuthorizationMethod::PersonalAccessToken,
         ])),
     };
-    let update = Update { changes: &changes, oauth: None, verification: Some((Status::Failing, "{}".to_owned())) };
+    let update = Update {
+        changes: &changes,
+        oauth: None,
+        app_identity: None,
+        verification: Some((Status::Failing, "{}".to_owned())),
+    };
     integrations::update(db, &keys, created.clone(), update).await.expect("update");
 
     let got = integrations::get(db, &a.id, &created.id).await.expect("get").expect("found");
@@ -99,3 +105,31 @@ async fn a_delete_leaves_a_tombstone(db: &DatabaseConnection) {
     assert_eq!(tomb.map(|t| t.tenant_id), Some(a.id));
 }
 on_both_backends!(a_delete_leaves_a_tombstone);
+
+async fn an_app_identity_is_sealed_set_and_removed(db: &DatabaseConnection) {
+    use crate::domain::app_identity::{AppIdentity, AppIdentityFields};
+    let (keys, a) = (keyring(), tenant(db, "a").await);
+    let created = integration(db, &keys, &a).await;
+    let secret = "app~Store.Secret_0123456789abcdefghij";
+    let identity = AppIdentity::parse(AppIdentityFields {
+        client_id: "5d6e7f80-9a0b-4c1d-8e2f-3a4b5c6d7e8f".into(),
+        client_secret: Some(secret.into()),
+        ..Default::default()
+    })
+    .expect("identity");
+    let settled = integrations::SettledAppIdentity { identity: &identity, tenant_id: "t-1" };
+    let changes = IntegrationChanges { app_identity: Patch::Set(identity.clone()), ..IntegrationChanges::none() };
+    let update = Update { changes: &changes, oauth: None, app_identity: Some(Some(settled)), verification: None };
+    let got = integrations::update(db, &keys, created, update).await.expect("update");
+    assert_eq!((got.app_tenant_id.as_deref(), got.app_proof.as_deref()), (Some("t-1"), Some("client_secret")));
+    assert_eq!(got.app_secret_hint.as_deref(), Some("ghij"));
+    let sealed = got.app_secret_sealed.clone().expect("sealed");
+    assert!(!sealed.windows(secret.len()).any(|w| w == secret.as_bytes()), "never in clear");
+    assert_eq!(integrations::open_app_secret(&keys, &got).expect("opens").expect("a secret").expose_secret(), secret);
+
+    let changes = IntegrationChanges { app_identity: Patch::Clear, ..IntegrationChanges::none() };
+    let update = Update { changes: &changes, oauth: None, app_identity: Some(None), verification: None };
+    let got = integrations::update(db, &keys, got, update).await.expect("update");
+    assert!(got.app_client_id.is_none() && got.app_secret_sealed.is_none());
+}
+on_both_backends!(an_app_identity_is_sealed_set_and_removed);

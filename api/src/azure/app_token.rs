@@ -1,0 +1,92 @@
+//! Access tokens of app identities: one cache entry per identity (token endpoint, client id and a
+//! hash of the secret), single-flighted (many cold callers, one token request), kept until five
+//! minutes before the token expires, then asked for again (client credentials return no refresh
+//! token; docs/azure-devops-wire.md §6.2, §6.6).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use moka::Expiry;
+use moka::future::Cache;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::client::AzureClient;
+use super::entra::{self, GrantError};
+
+/// How long before its expiry a token is no longer handed out.
+const REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+/// What an app identity proves itself with (the secret opened for this call only).
+#[derive(Clone, Debug)]
+pub struct AppIdentityCredentials {
+    /// `{authority}/{tenant}/oauth2/v2.0/token`.
+    pub token_url: Url,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// The tenant it asks (the organization's resource tenant unless given).
+    pub tenant_id: String,
+}
+
+impl AppIdentityCredentials {
+    fn cache_key(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [self.token_url.as_str(), &self.client_id, self.client_secret.expose_secret()] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+#[derive(Debug)]
+struct AppToken {
+    access_token: SecretString,
+    lifetime: Duration,
+}
+
+struct RefreshEarly;
+
+impl Expiry<String, Arc<AppToken>> for RefreshEarly {
+    fn expire_after_create(&self, _key: &String, token: &Arc<AppToken>, _created: Instant) -> Option<Duration> {
+        Some(token.lifetime.saturating_sub(REFRESH_MARGIN))
+    }
+}
+
+/// App identities' tokens.
+#[derive(Clone)]
+pub struct AppTokenCache(Cache<String, Arc<AppToken>>);
+
+impl Default for AppTokenCache {
+    fn default() -> Self {
+        AppTokenCache(Cache::builder().max_capacity(10_000).expire_after(RefreshEarly).build())
+    }
+}
+
+impl std::fmt::Debug for AppTokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppTokenCache").field("identities", &self.0.entry_count()).finish()
+    }
+}
+
+/// A token for `identity`, from the cache or from one client credentials grant shared by every
+/// concurrent caller.
+pub async fn token(client: &AzureClient, identity: &AppIdentityCredentials) -> Result<SecretString, Arc<GrantError>> {
+    let cached = client
+        .app_tokens()
+        .0
+        .try_get_with(identity.cache_key(), async {
+            let tokens =
+                entra::client_credentials(client, &identity.token_url, &identity.client_id, &identity.client_secret)
+                    .await?;
+            Ok::<_, GrantError>(Arc::new(AppToken { access_token: tokens.access_token, lifetime: tokens.expires_in }))
+        })
+        .await?;
+    Ok(cached.access_token.clone())
+}
+
+/// Forgets `identity`'s token (Azure DevOps refused it).
+pub async fn forget(client: &AzureClient, identity: &AppIdentityCredentials) {
+    client.app_tokens().0.invalidate(&identity.cache_key()).await;
+}

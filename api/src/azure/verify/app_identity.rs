@@ -1,0 +1,106 @@
+//! The app identity's steps: Entra grants it a token (APP_IDENTITY_TOKEN), Azure DevOps takes the
+//! token, so its service principal is a member of the organization (APP_IDENTITY_MEMBER), and its
+//! access level lets it read repositories (APP_IDENTITY_ACCESS_LEVEL; Stakeholder gets TF401019).
+//! docs/azure-devops-wire.md §6.1–§6.2.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::Run;
+use crate::azure::app_token::{self, AppIdentityCredentials};
+use crate::azure::client::{Credential, api_url};
+use crate::azure::entra::{EntraErrorClass, GrantError};
+use crate::azure::error::AzureError;
+use crate::azure::verification::{CheckName, VerificationCode};
+
+impl Run<'_> {
+    /// Runs the app identity's steps; the token when every one passed.
+    pub(super) async fn app_identity_checks(&mut self, app: &AppIdentityCredentials) -> Option<Credential> {
+        let token = match app_token::token(self.client, app).await {
+            Ok(token) => token,
+            Err(error) => {
+                self.token_refused(app, &error);
+                return None;
+            }
+        };
+        self.pass(CheckName::AppIdentityToken, format!("Microsoft Entra ID granted app {} a token.", app.client_id));
+        let credential = Credential::Bearer(token.clone());
+        match self.connection_data(&credential).await {
+            Ok(_) => self.pass(CheckName::AppIdentityMember, "The service principal is a member of the organization."),
+            Err(AzureError::Unauthorized { .. } | AzureError::Forbidden { .. }) => {
+                let object_id = object_id(&token).unwrap_or_else(|| "(see Enterprise applications)".into());
+                self.fail(
+                    CheckName::AppIdentityMember,
+                    Some(VerificationCode::AppIdentityNotOrgMember),
+                    format!(
+                        "Azure DevOps refused the token of app {}: its service principal (object id {object_id}, \
+                         tenant {}) is not a member of the organization.",
+                        app.client_id, app.tenant_id
+                    ),
+                );
+                return None;
+            }
+            Err(error) => {
+                self.fail_with(CheckName::OrganizationReachable, &error);
+                return None;
+            }
+        }
+        let version = self.api_version.clone();
+        let probe = match api_url(&self.target.org_url, "_apis/git/repositories", &[("api-version", version.as_str())])
+        {
+            Ok(url) => self
+                .client
+                .send(crate::azure::Call::get(url, &credential))
+                .await
+                .and_then(|r| r.json::<serde_json::Value>()),
+            Err(e) => Err(e),
+        };
+        match probe {
+            Ok(_) => self.pass(CheckName::AppIdentityAccessLevel, "Its access level lets it use Repos."),
+            Err(AzureError::NotFound { message }) => {
+                self.fail(
+                    CheckName::AppIdentityAccessLevel,
+                    Some(VerificationCode::AppIdentityInsufficientLicense),
+                    format!("The service principal cannot use Repos (Stakeholder access?): {message}"),
+                );
+                return None;
+            }
+            Err(error) => {
+                self.fail_with(CheckName::AppIdentityAccessLevel, &error);
+                return None;
+            }
+        }
+        Some(credential)
+    }
+
+    fn token_refused(&mut self, app: &AppIdentityCredentials, error: &GrantError) {
+        let (code, message) = match error {
+            GrantError::Refused(f) if f.class == EntraErrorClass::BlockedByPolicy => (
+                VerificationCode::ConditionalAccessBlocked,
+                format!("A Microsoft Entra ID policy blocks app {} ({}: {}).", app.client_id, f.label(), f.description),
+            ),
+            GrantError::Refused(f) if f.class == EntraErrorClass::Transient => (
+                VerificationCode::UpstreamUnreachable,
+                format!("Microsoft Entra ID is temporarily unavailable ({}: {}).", f.label(), f.description),
+            ),
+            GrantError::Refused(f) => (
+                VerificationCode::AppIdentityInvalidClient,
+                format!("Microsoft Entra ID refused app {} ({}: {}).", app.client_id, f.label(), f.description),
+            ),
+            GrantError::Call(e) => (
+                VerificationCode::UpstreamUnreachable,
+                format!("Microsoft Entra ID could not be asked for a token: {e}"),
+            ),
+        };
+        self.fail(CheckName::AppIdentityToken, Some(code), message);
+    }
+}
+
+/// The `oid` claim of an Entra access token, read for the message only (the token is not checked
+/// here: Azure DevOps does that).
+fn object_id(token: &SecretString) -> Option<String> {
+    let payload = token.expose_secret().split('.').nth(1)?;
+    let claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+    claims.get("oid")?.as_str().map(str::to_owned)
+}

@@ -1,0 +1,47 @@
+//! `AppIdentityInput`: the integration's own Microsoft Entra ID identity (field names are contract).
+
+use async_graphql::InputObject;
+
+use crate::domain::InvalidInput;
+use crate::domain::app_identity::{AppIdentity, AppIdentityFields};
+
+/// A service principal the integration authenticates as, with exactly one proof. This server takes
+/// `clientSecret`; `certificate`, `federated` and `managedIdentity` are refused with VALIDATION.
+#[derive(InputObject, Clone)]
+pub struct AppIdentityInput {
+    /// Directory (tenant) ID or verified domain; omitted: the organization's resource tenant.
+    pub tenant_id: Option<String>,
+    /// Application (client) ID of the app registration (or managed identity).
+    pub client_id: String,
+    /// A client secret's Value (not its Secret ID). Write-only.
+    pub client_secret: Option<String>,
+    /// A certificate and its private key, for a signed client assertion (not supported yet).
+    pub certificate: Option<CertificateInput>,
+    /// This server as the OIDC issuer of a federated credential (not supported yet).
+    pub federated: Option<bool>,
+    /// The host's managed identity (not supported yet).
+    pub managed_identity: Option<bool>,
+}
+
+/// A certificate credential of the app registration. Write-only.
+#[derive(InputObject, Clone)]
+pub struct CertificateInput {
+    /// The certificate, PEM.
+    pub certificate_pem: String,
+    /// Its private key, PEM (PKCS#8).
+    pub private_key_pem: String,
+}
+
+impl AppIdentityInput {
+    /// The parsed identity.
+    pub fn parse(&self) -> Result<AppIdentity, InvalidInput> {
+        AppIdentity::parse(AppIdentityFields {
+            tenant_id: self.tenant_id.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            certificate: self.certificate.is_some(),
+            federated: self.federated,
+            managed_identity: self.managed_identity,
+        })
+    }
+}

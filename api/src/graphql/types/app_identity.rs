@@ -1,0 +1,52 @@
+//! `AppIdentityInfo`: the integration's own Entra identity as reads show it (never a secret).
+
+use async_graphql::{Enum, SimpleObject};
+use entity::integration::Model;
+
+use super::integration::SecretInfo;
+use crate::domain::app_identity::PROOF_CLIENT_SECRET;
+
+/// How an app identity proves itself to Microsoft Entra ID.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AppIdentityProof {
+    /// Client credentials with a client secret.
+    ClientSecret,
+    /// A client assertion signed with a certificate's key.
+    Certificate,
+    /// A client assertion this server issues as an OIDC issuer (workload identity federation).
+    Federated,
+    /// The host's managed identity.
+    ManagedIdentity,
+}
+
+/// The integration's own Entra identity: a service principal added to the organization. Background
+/// work (verification, browsing for callers without their own authorization, service hooks) uses
+/// it ahead of the personal access token.
+#[derive(SimpleObject)]
+pub struct AppIdentityInfo {
+    /// The Entra tenant it asks for tokens (the organization's resource tenant unless given).
+    pub tenant_id: String,
+    /// Application (client) ID.
+    pub client_id: String,
+    /// How it proves itself.
+    pub proof: AppIdentityProof,
+    /// The client secret's hint and when it was set (`CLIENT_SECRET` only). Never the secret.
+    pub client_secret: Option<SecretInfo>,
+}
+
+impl AppIdentityInfo {
+    /// The row's app identity; `None` without one.
+    pub fn of(m: &Model) -> Option<AppIdentityInfo> {
+        let (tenant_id, client_id, proof) =
+            (m.app_tenant_id.clone()?, m.app_client_id.clone()?, m.app_proof.as_deref()?);
+        let proof = match proof {
+            PROOF_CLIENT_SECRET => AppIdentityProof::ClientSecret,
+            _ => return None,
+        };
+        let client_secret = match (m.app_secret_hint.clone(), m.app_secret_set_at) {
+            (Some(hint), Some(set_at)) => Some(SecretInfo { hint, set_at, expires_at: None }),
+            _ => None,
+        };
+        Some(AppIdentityInfo { tenant_id, client_id, proof, client_secret })
+    }
+}

@@ -1,0 +1,83 @@
+//! The integration's own credential, for the work nobody's own authorization covers
+//! (verification, reads of callers without one, service hooks, mention lookups): its app identity's
+//! token when it has one, else its personal access token, else none. An app identity Entra
+//! refuses falls back to the PAT when there is one (logged), so a broken secret is not an outage.
+
+use crate::azure::app_token;
+use crate::azure::{AzureClient, Credential};
+use crate::crypto::Keyring;
+use crate::error::ApiError;
+use url::Url;
+
+use crate::azure::app_token::AppIdentityCredentials;
+use crate::store::integrations as rows;
+
+/// Which of the integration's credentials acts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    AppIdentity,
+    PersonalAccessToken,
+}
+
+impl Kind {
+    /// The identity answers are cached under (users' identities are `user:...`).
+    pub fn identity(self) -> &'static str {
+        match self {
+            Kind::AppIdentity => "integration-app",
+            Kind::PersonalAccessToken => "integration-pat",
+        }
+    }
+}
+
+/// A credential of the integration, ready to send.
+#[derive(Clone, Debug)]
+pub struct Own {
+    pub credential: Credential,
+    pub kind: Kind,
+}
+
+/// The integration's own credential; `None` when it has neither an app identity nor a PAT.
+pub async fn own(
+    azure: &AzureClient,
+    keyring: &Keyring,
+    m: &entity::integration::Model,
+) -> Result<Option<Own>, ApiError> {
+    let pat = rows::open_pat(keyring, m).map_err(ApiError::internal)?;
+    if let Some(identity) = stored_app_identity(keyring, &azure.config().entra_authority, m)? {
+        match app_token::token(azure, &identity).await {
+            Ok(token) => return Ok(Some(Own { credential: Credential::Bearer(token), kind: Kind::AppIdentity })),
+            Err(error) if pat.is_some() => {
+                tracing::warn!(integration = %m.id, %error, "app identity has no token; the PAT acts instead");
+            }
+            Err(error) => {
+                return Err(ApiError::UpstreamUnavailable {
+                    message: format!("the integration's app identity could not get a token: {error}"),
+                });
+            }
+        }
+    }
+    Ok(pat.map(|pat| Own { credential: Credential::from_secret(pat), kind: Kind::PersonalAccessToken }))
+}
+
+/// A stored integration's app identity, its secret opened for this call only; `None` without one.
+pub fn stored_app_identity(
+    keyring: &Keyring,
+    authority: &Url,
+    m: &entity::integration::Model,
+) -> Result<Option<AppIdentityCredentials>, ApiError> {
+    let secret = rows::open_app_secret(keyring, m).map_err(ApiError::internal)?;
+    let (Some(client_secret), Some(client_id), Some(tenant_id)) = (secret, &m.app_client_id, &m.app_tenant_id) else {
+        return Ok(None);
+    };
+    Ok(Some(AppIdentityCredentials {
+        token_url: token_url(authority, tenant_id)?,
+        client_id: client_id.clone(),
+        client_secret,
+        tenant_id: tenant_id.clone(),
+    }))
+}
+
+pub fn token_url(authority: &Url, tenant_id: &str) -> Result<Url, ApiError> {
+    url::Url::parse(&format!("{}/{tenant_id}/oauth2/v2.0/token", authority.as_str().trim_end_matches('/')))
+        .map_err(ApiError::internal)
+}

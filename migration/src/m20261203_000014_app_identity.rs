@@ -1,0 +1,56 @@
+//! The integration's own Entra identity (a service principal): tenant, client id, the kind of
+//! proof, and the sealed client secret with its hint and when it was set. NULL: none.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Integrations {
+    Table,
+    AppTenantId,
+    AppClientId,
+    AppProof,
+    AppSecretSealed,
+    AppSecretHint,
+    AppSecretSetAt,
+}
+
+/// One column per statement: SQLite alters one thing at a time.
+fn columns() -> Vec<ColumnDef> {
+    vec![
+        string_len_null(Integrations::AppTenantId, 200),
+        string_len_null(Integrations::AppClientId, 36),
+        string_len_null(Integrations::AppProof, 32),
+        blob_null(Integrations::AppSecretSealed),
+        string_len_null(Integrations::AppSecretHint, 8),
+        timestamp_with_time_zone_null(Integrations::AppSecretSetAt),
+    ]
+}
+
+const NAMES: [Integrations; 6] = [
+    Integrations::AppTenantId,
+    Integrations::AppClientId,
+    Integrations::AppProof,
+    Integrations::AppSecretSealed,
+    Integrations::AppSecretHint,
+    Integrations::AppSecretSetAt,
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for mut column in columns() {
+            manager.alter_table(Table::alter().table(Integrations::Table).add_column(&mut column).to_owned()).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for name in NAMES {
+            manager.alter_table(Table::alter().table(Integrations::Table).drop_column(name).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

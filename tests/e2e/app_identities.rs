@@ -1,0 +1,136 @@
+//! An integration that authenticates as itself: a service principal with a client secret, added
+//! to the organization. Created, verified step by step, browsing for a member without their own
+//! authorization, installing service hooks and unlinking, all with one token; each way it can fail
+//! has its code; concurrent cold callers share one token request.
+
+use fake_azure::{APP_IDENTITY_CLIENT_ID, APP_IDENTITY_SECRET, AccessLevel, DEFAULT_ORG, DEFAULT_TENANT};
+use serde_json::{Value, json};
+
+use crate::support::{Backend, TestApp, error_code, on_both_backends, queries, spawn_with};
+
+const APP_IDENTITY: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { status \
+    appIdentity { tenantId clientId proof clientSecret { hint setAt } } } }";
+const REPOS: &str = "query($id: ID!, $search: String) { azureDevOpsIntegration(id: $id) { \
+    repositories(first: 10, search: $search) { edges { node { name project } } } } }";
+const INSTALL: &str = "mutation($i: InstallServiceHooksInput!) { installServiceHooks(input: $i) { \
+    serviceHooks { eventType state } } }";
+
+fn identity(secret: &str) -> Value {
+    json!({ "clientId": APP_IDENTITY_CLIENT_ID, "clientSecret": secret })
+}
+
+async fn create(app: &TestApp, app_identity: Value, verify: bool) -> Value {
+    let input = json!({ "name": format!("app-{}", uuid::Uuid::new_v4().simple()), "organizationUrl": app.org_url(),
+        "flavor": "SERVICES", "appIdentity": app_identity, "verify": verify });
+    app.gql(&queries::create(), json!({ "i": input })).await
+}
+
+/// How many client credentials grants the app identity asked for.
+fn token_requests(app: &TestApp) -> usize {
+    app.fake
+        .requests()
+        .iter()
+        .filter(|r| {
+            let form = String::from_utf8_lossy(&r.body);
+            r.path.ends_with("/oauth2/v2.0/token")
+                && form.contains("grant_type=client_credentials")
+                && form.contains(APP_IDENTITY_CLIENT_ID)
+        })
+        .count()
+}
+
+fn check<'a>(verification: &'a Value, name: &str) -> &'a Value {
+    verification["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == name))
+        .unwrap_or_else(|| panic!("no {name} check in {verification}"))
+}
+
+async fn a_client_secret_identity_verifies_browses_installs_hooks_and_unlinks(app: TestApp) {
+    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let created = create(&app, identity(APP_IDENTITY_SECRET), true).await;
+    let p = &created["data"]["createAzureDevOpsIntegration"];
+    let v = &p["verification"];
+    assert_eq!(v["ok"], true, "{created}");
+    for name in ["APP_IDENTITY_TOKEN", "APP_IDENTITY_MEMBER", "APP_IDENTITY_ACCESS_LEVEL", "PROJECTS_VISIBLE"] {
+        assert_eq!(check(v, name)["ok"], true, "{name}: {v}");
+    }
+    let id = p["integration"]["id"].as_str().expect("id").to_owned();
+    let read = app.gql(APP_IDENTITY, json!({ "id": id })).await;
+    let info = &read["data"]["azureDevOpsIntegration"];
+    assert_eq!(info["status"], "HEALTHY");
+    assert_eq!(info["appIdentity"]["tenantId"], DEFAULT_TENANT, "the organization's tenant, discovered: {read}");
+    assert_eq!(info["appIdentity"]["clientId"], APP_IDENTITY_CLIENT_ID);
+    assert_eq!(info["appIdentity"]["proof"], "CLIENT_SECRET");
+    assert_eq!(info["appIdentity"]["clientSecret"]["hint"], &APP_IDENTITY_SECRET[APP_IDENTITY_SECRET.len() - 4..]);
+
+    let member = app.token("mia", "MEMBER").await;
+    let repos = app.gql_as(Some(&member), REPOS, json!({ "id": id })).await;
+    let names: Vec<&str> = repos["data"]["azureDevOpsIntegration"]["repositories"]["edges"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|n| n["node"]["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(names.contains(&"api-gateway"), "a member without their own authorization reads as the app: {repos}");
+    let listed = app.fake.requests().into_iter().rev().find(|r| r.path.ends_with("/_apis/git/repositories"));
+    let auth = listed.and_then(|r| r.headers.into_iter().find(|(k, _)| k == "authorization").map(|(_, v)| v));
+    assert!(auth.is_some_and(|a| a.starts_with("Bearer ")), "the app identity's bearer token acts");
+
+    let hooks = app
+        .gql(INSTALL, json!({ "i": { "integrationId": id, "project": "Platform", "repository": "api-gateway" } }))
+        .await;
+    assert!(hooks.get("errors").is_none(), "hooks are installed with the app identity: {hooks}");
+    let unlinked = app.gql(queries::UNLINK, json!({ "id": id })).await;
+    let removed = unlinked["data"]["unlinkAzureDevOpsIntegration"]["removedServiceHooks"].as_i64().unwrap_or(0);
+    assert!(removed > 0, "{unlinked}");
+    assert_eq!(token_requests(&app), 1, "verify, browse, install and unlink share one token");
+}
+on_both_backends!(a_client_secret_identity_verifies_browses_installs_hooks_and_unlinks, crate::support::public_url);
+
+#[tokio::test]
+async fn each_way_an_app_identity_fails_has_its_code() {
+    let app = spawn_with(Backend::Sqlite, |_| {}).await.expect("app");
+    let not_member = create(&app, identity(APP_IDENTITY_SECRET), true).await;
+    let v = &not_member["data"]["createAzureDevOpsIntegration"]["verification"];
+    assert_eq!(v["code"], "APP_IDENTITY_NOT_ORG_MEMBER", "{not_member}");
+    let object_id = fake_azure::service_principal_id(APP_IDENTITY_CLIENT_ID);
+    assert!(check(v, "APP_IDENTITY_MEMBER")["message"].as_str().unwrap_or("").contains(&object_id), "{v}");
+    assert!(v["hint"].as_str().unwrap_or("").contains("serviceprincipalentitlements"), "{v}");
+
+    let wrong = create(&app, identity("wrong~Secret.Value_0000000000000000000"), true).await;
+    let v = &wrong["data"]["createAzureDevOpsIntegration"]["verification"];
+    assert_eq!(v["code"], "APP_IDENTITY_INVALID_CLIENT", "{wrong}");
+    assert!(check(v, "APP_IDENTITY_TOKEN")["message"].as_str().unwrap_or("").contains("AADSTS7000215"), "{v}");
+
+    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Stakeholder);
+    let stakeholder = create(&app, identity(APP_IDENTITY_SECRET), true).await;
+    let v = &stakeholder["data"]["createAzureDevOpsIntegration"]["verification"];
+    assert_eq!(v["code"], "APP_IDENTITY_INSUFFICIENT_LICENSE", "{stakeholder}");
+
+    let two =
+        create(&app, json!({ "clientId": APP_IDENTITY_CLIENT_ID, "clientSecret": "x", "federated": true }), false)
+            .await;
+    assert_eq!(error_code(&two), Some("VALIDATION"), "{two}");
+    assert_eq!(two["errors"][0]["extensions"]["field"], "appIdentity");
+    let certificate = json!({ "clientId": APP_IDENTITY_CLIENT_ID,
+        "certificate": { "certificatePem": "-----BEGIN CERTIFICATE-----", "privateKeyPem": "-----BEGIN PRIVATE KEY-----" } });
+    let refused = create(&app, certificate, false).await;
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "appIdentity.certificate", "{refused}");
+}
+
+#[tokio::test]
+async fn twenty_cold_callers_cost_one_token_request() {
+    let app = spawn_with(Backend::Sqlite, |_| {}).await.expect("app");
+    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let created = create(&app, identity(APP_IDENTITY_SECRET), false).await;
+    let id = created["data"]["createAzureDevOpsIntegration"]["integration"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(token_requests(&app), 0, "nothing asked before the first call");
+    let member = app.token("mia", "MEMBER").await;
+    let calls = (0..20).map(|i| {
+        let (app, member, id) = (&app, &member, &id);
+        async move { app.gql_as(Some(member), REPOS, json!({ "id": id, "search": format!("q{i}") })).await }
+    });
+    for body in futures::future::join_all(calls).await {
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    assert_eq!(token_requests(&app), 1);
+}
