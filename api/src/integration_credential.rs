@@ -9,7 +9,8 @@ use crate::crypto::Keyring;
 use crate::error::ApiError;
 use url::Url;
 
-use crate::azure::app_token::AppIdentityCredentials;
+use crate::azure::app_token::{AppIdentityCredentials, ClientProof};
+use crate::domain::app_identity::PROOF_CERTIFICATE;
 use crate::store::integrations as rows;
 
 /// Which of the integration's credentials acts.
@@ -66,14 +67,21 @@ pub fn stored_app_identity(
     m: &entity::integration::Model,
 ) -> Result<Option<AppIdentityCredentials>, ApiError> {
     let secret = rows::open_app_secret(keyring, m).map_err(ApiError::internal)?;
-    let (Some(client_secret), Some(client_id), Some(tenant_id)) = (secret, &m.app_client_id, &m.app_tenant_id) else {
+    let (Some(secret), Some(client_id), Some(tenant_id)) = (secret, &m.app_client_id, &m.app_tenant_id) else {
         return Ok(None);
+    };
+    let proof = match (m.app_proof.as_deref(), &m.app_certificate_thumbprint) {
+        (Some(PROOF_CERTIFICATE), Some(thumbprint)) => {
+            ClientProof::Certificate { private_key_pem: secret, thumbprint: thumbprint.clone() }
+        }
+        _ => ClientProof::Secret(secret),
     };
     Ok(Some(AppIdentityCredentials {
         token_url: token_url(authority, tenant_id)?,
         client_id: client_id.clone(),
-        client_secret,
+        proof,
         tenant_id: tenant_id.clone(),
+        credential_expires_at: m.app_certificate_expires_at,
     }))
 }
 

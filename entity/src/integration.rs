@@ -51,11 +51,16 @@ pub struct Model {
     pub app_tenant_id: Option<String>,
     /// The app identity's application (client) id; NULL: the integration has no app identity.
     pub app_client_id: Option<String>,
-    /// How it proves itself (`client_secret`).
+    /// How it proves itself (`client_secret`, `certificate`).
     pub app_proof: Option<String>,
     pub app_secret_sealed: Option<Vec<u8>>,
     pub app_secret_hint: Option<String>,
     pub app_secret_set_at: Option<DateTimeUtc>,
+    /// A certificate proof: the certificate (public, PEM), its `x5t#S256` and `notAfter`; the
+    /// private key is sealed in `app_secret_sealed`.
+    pub app_certificate_pem: Option<String>,
+    pub app_certificate_thumbprint: Option<String>,
+    pub app_certificate_expires_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -142,30 +142,40 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
             ),
         );
     };
-    let Some(secret) = secret else {
-        return err(StatusCode::UNAUTHORIZED, "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.".into());
-    };
-    if secret != app.client_secret {
-        return err(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            7000215,
-            format!(
-                "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{}'.",
-                app.client_id
-            ),
-        );
-    }
-    if app.secret_expired {
-        return err(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            7000222,
-            format!(
-                "AADSTS7000222: The provided client secret keys for app '{}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.",
-                app.client_id
-            ),
-        );
+    if let Some(assertion) = field("client_assertion") {
+        let audience = format!("{base}/{tid}/oauth2/v2.0/token");
+        let kind = field("client_assertion_type");
+        if let Err((status, error, code, message)) =
+            crate::entra_assertion::check(&world, &app.client_id, &assertion, kind.as_deref(), &audience)
+        {
+            return err(status, error, code, message);
+        }
+    } else {
+        let Some(secret) = secret else {
+            return err(StatusCode::UNAUTHORIZED, "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.".into());
+        };
+        if secret != app.client_secret {
+            return err(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                7000215,
+                format!(
+                    "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{}'.",
+                    app.client_id
+                ),
+            );
+        }
+        if app.secret_expired {
+            return err(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                7000222,
+                format!(
+                    "AADSTS7000222: The provided client secret keys for app '{}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.",
+                    app.client_id
+                ),
+            );
+        }
     }
     let issued = match grant.as_str() {
         "client_credentials" => {

@@ -7,6 +7,7 @@
 mod auth;
 mod core;
 mod entra;
+mod entra_assertion;
 mod entra_faults;
 mod entra_issue;
 pub mod entra_keys;
@@ -63,6 +64,12 @@ pub const DEFAULT_CLIENT_SECRET: &str = "fake~Secret.Value_8Q~dN3kRw5yTz0aBcDeFg
 /// not a member of any organization until a test adds it (`add_service_principal`).
 pub const APP_IDENTITY_CLIENT_ID: &str = "5d6e7f80-9a0b-4c1d-8e2f-3a4b5c6d7e8f";
 pub const APP_IDENTITY_SECRET: &str = "app~Identity.Secret_7P~vM2nQw4xRy6zS8aTbUcVdWeXfYgZ";
+/// A certificate credential uploaded to the app identity, and its private key (test keys, `keys/`).
+pub const APP_IDENTITY_CERTIFICATE_PEM: &str = include_str!("../keys/app-identity-cert.pem");
+pub const APP_IDENTITY_PRIVATE_KEY_PEM: &str = include_str!("../keys/app-identity-key.pem");
+/// A certificate (and key) uploaded to no app.
+pub const UNREGISTERED_CERTIFICATE_PEM: &str = include_str!("../keys/unregistered-cert.pem");
+pub const UNREGISTERED_PRIVATE_KEY_PEM: &str = include_str!("../keys/unregistered-key.pem");
 
 /// Seeded ids, for assertions.
 pub const PLATFORM_PROJECT_ID: &str = "9a6f3c1e-2b4d-4e8a-b0c7-5d1e2f3a4b5c";

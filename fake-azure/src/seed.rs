@@ -113,6 +113,10 @@ pub fn world() -> World {
 
     let mut w = World::default();
     w.orgs.insert(DEFAULT_ORG.into(), org);
+    w.app_certificates.insert(
+        crate::APP_IDENTITY_CLIENT_ID.to_ascii_lowercase(),
+        vec![crate::APP_IDENTITY_CERTIFICATE_PEM.to_owned()],
+    );
     w.tenants.insert(
         DEFAULT_TENANT.into(),
         Tenant {

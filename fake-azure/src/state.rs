@@ -25,6 +25,8 @@ pub struct World {
     pub deny_next_authorization: Option<String>,
     /// Users' code and refresh grants are refused with this error (see `entra_faults.rs`).
     pub user_grant_fault: Option<crate::entra_faults::EntraFault>,
+    /// Certificates (PEM) uploaded to apps, by lower-case client id (see `entra_assertion.rs`).
+    pub app_certificates: HashMap<String, Vec<String>>,
     /// Code redemptions answer with a spoiled ID token (see `id_token_faults.rs`).
     pub id_token_fault: Option<crate::id_token_faults::IdTokenFault>,
     /// Send ETags on JSON GET answers and honour `If-None-Match` with 304 (see `etag.rs`).

@@ -1,5 +1,6 @@
 //! The integration's own Entra identity (a service principal): tenant, client id, the kind of
-//! proof, and the sealed client secret with its hint and when it was set. NULL: none.
+//! proof, the sealed client secret (or certificate private key) with its hint and when it was
+//! set, and a certificate's public part, thumbprint and expiry. NULL: none.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -15,6 +16,9 @@ enum Integrations {
     AppSecretSealed,
     AppSecretHint,
     AppSecretSetAt,
+    AppCertificatePem,
+    AppCertificateThumbprint,
+    AppCertificateExpiresAt,
 }
 
 /// One column per statement: SQLite alters one thing at a time.
@@ -26,16 +30,22 @@ fn columns() -> Vec<ColumnDef> {
         blob_null(Integrations::AppSecretSealed),
         string_len_null(Integrations::AppSecretHint, 8),
         timestamp_with_time_zone_null(Integrations::AppSecretSetAt),
+        text_null(Integrations::AppCertificatePem),
+        string_len_null(Integrations::AppCertificateThumbprint, 64),
+        timestamp_with_time_zone_null(Integrations::AppCertificateExpiresAt),
     ]
 }
 
-const NAMES: [Integrations; 6] = [
+const NAMES: [Integrations; 9] = [
     Integrations::AppTenantId,
     Integrations::AppClientId,
     Integrations::AppProof,
     Integrations::AppSecretSealed,
     Integrations::AppSecretHint,
     Integrations::AppSecretSetAt,
+    Integrations::AppCertificatePem,
+    Integrations::AppCertificateThumbprint,
+    Integrations::AppCertificateExpiresAt,
 ];
 
 #[async_trait::async_trait]

@@ -3,13 +3,16 @@
 //! authorization, installing service hooks and unlinking, all with one token; each way it can fail
 //! has its code; concurrent cold callers share one token request.
 
-use fake_azure::{APP_IDENTITY_CLIENT_ID, APP_IDENTITY_SECRET, AccessLevel, DEFAULT_ORG, DEFAULT_TENANT};
+use fake_azure::{
+    APP_IDENTITY_CERTIFICATE_PEM, APP_IDENTITY_CLIENT_ID, APP_IDENTITY_PRIVATE_KEY_PEM, APP_IDENTITY_SECRET,
+    AccessLevel, DEFAULT_ORG, DEFAULT_TENANT, UNREGISTERED_CERTIFICATE_PEM, UNREGISTERED_PRIVATE_KEY_PEM,
+};
 use serde_json::{Value, json};
 
 use crate::support::{Backend, TestApp, error_code, on_both_backends, queries, spawn_with};
 
 const APP_IDENTITY: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { status \
-    appIdentity { tenantId clientId proof clientSecret { hint setAt } } } }";
+    appIdentity { tenantId clientId proof clientSecret { hint setAt } certificateThumbprint certificateExpiresAt } } }";
 const REPOS: &str = "query($id: ID!, $search: String) { azureDevOpsIntegration(id: $id) { \
     repositories(first: 10, search: $search) { edges { node { name project } } } } }";
 const INSTALL: &str = "mutation($i: InstallServiceHooksInput!) { installServiceHooks(input: $i) { \
@@ -114,8 +117,66 @@ async fn each_way_an_app_identity_fails_has_its_code() {
     let certificate = json!({ "clientId": APP_IDENTITY_CLIENT_ID,
         "certificate": { "certificatePem": "-----BEGIN CERTIFICATE-----", "privateKeyPem": "-----BEGIN PRIVATE KEY-----" } });
     let refused = create(&app, certificate, false).await;
-    assert_eq!(refused["errors"][0]["extensions"]["field"], "appIdentity.certificate", "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "appIdentity.certificate.certificatePem", "{refused}");
+    let managed = create(&app, json!({ "clientId": APP_IDENTITY_CLIENT_ID, "managedIdentity": true }), false).await;
+    assert_eq!(managed["errors"][0]["extensions"]["field"], "appIdentity.managedIdentity", "{managed}");
+
+    let mismatched =
+        create(&app, certificate_identity(APP_IDENTITY_CERTIFICATE_PEM, UNREGISTERED_PRIVATE_KEY_PEM), false).await;
+    assert_eq!(mismatched["errors"][0]["extensions"]["field"], "appIdentity.certificate.privateKeyPem", "{mismatched}");
+    let unregistered =
+        create(&app, certificate_identity(UNREGISTERED_CERTIFICATE_PEM, UNREGISTERED_PRIVATE_KEY_PEM), true).await;
+    let v = &unregistered["data"]["createAzureDevOpsIntegration"]["verification"];
+    assert_eq!(v["code"], "APP_IDENTITY_CERTIFICATE_INVALID", "{unregistered}");
+    assert!(check(v, "APP_IDENTITY_TOKEN")["message"].as_str().unwrap_or("").contains("AADSTS700027"), "{v}");
 }
+
+fn certificate_identity(certificate: &str, key: &str) -> Value {
+    json!({ "clientId": APP_IDENTITY_CLIENT_ID, "certificate": { "certificatePem": certificate, "privateKeyPem": key } })
+}
+
+async fn a_certificate_identity_signs_a_fresh_assertion(app: TestApp) {
+    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let created =
+        create(&app, certificate_identity(APP_IDENTITY_CERTIFICATE_PEM, APP_IDENTITY_PRIVATE_KEY_PEM), true).await;
+    let p = &created["data"]["createAzureDevOpsIntegration"];
+    assert_eq!(p["verification"]["ok"], true, "{created}");
+    assert_eq!(check(&p["verification"], "CREDENTIAL_EXPIRY")["ok"], true, "a 100-year certificate");
+    let id = p["integration"]["id"].as_str().expect("id").to_owned();
+    let read = app.gql(APP_IDENTITY, json!({ "id": id })).await;
+    let info = &read["data"]["azureDevOpsIntegration"]["appIdentity"];
+    assert_eq!(info["proof"], "CERTIFICATE", "{read}");
+    assert!(info["clientSecret"].is_null());
+    let thumbprint = info["certificateThumbprint"].as_str().expect("thumbprint").to_owned();
+    assert!(info["certificateExpiresAt"].as_str().is_some_and(|t| t > "2100"), "{info}");
+
+    let grant = app
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| {
+            r.path.ends_with("/oauth2/v2.0/token") && String::from_utf8_lossy(&r.body).contains(APP_IDENTITY_CLIENT_ID)
+        })
+        .expect("a token request");
+    let form: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(&grant.body).into_owned().collect();
+    assert!(!form.contains_key("client_secret"), "no secret is sent: {form:?}");
+    assert_eq!(form["client_assertion_type"], "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    let assertion = &form["client_assertion"];
+    let header = assertion.split('.').next().expect("header");
+    let header: Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, header).expect("base64url"),
+    )
+    .expect("json");
+    assert_eq!(header["alg"], "PS256");
+    assert_eq!(header["x5t#S256"], thumbprint.as_str());
+    assert!(!crate::support::captured_logs().contains(assertion.as_str()), "the assertion is never logged");
+
+    let member = app.token("mia", "MEMBER").await;
+    let repos = app.gql_as(Some(&member), REPOS, json!({ "id": id })).await;
+    assert!(repos.get("errors").is_none(), "{repos}");
+}
+on_both_backends!(a_certificate_identity_signs_a_fresh_assertion);
 
 #[tokio::test]
 async fn twenty_cold_callers_cost_one_token_request() {

@@ -18,21 +18,41 @@ use super::entra::{self, GrantError};
 /// How long before its expiry a token is no longer handed out.
 const REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
+/// How an app identity proves itself at the token endpoint.
+#[derive(Clone, Debug)]
+pub enum ClientProof {
+    /// `client_secret`.
+    Secret(SecretString),
+    /// A `private_key_jwt` assertion signed with the certificate's key (see `client_assertion.rs`).
+    Certificate { private_key_pem: SecretString, thumbprint: String },
+}
+
+impl ClientProof {
+    fn material(&self) -> &str {
+        match self {
+            ClientProof::Secret(secret) => secret.expose_secret(),
+            ClientProof::Certificate { private_key_pem, .. } => private_key_pem.expose_secret(),
+        }
+    }
+}
+
 /// What an app identity proves itself with (the secret opened for this call only).
 #[derive(Clone, Debug)]
 pub struct AppIdentityCredentials {
     /// `{authority}/{tenant}/oauth2/v2.0/token`.
     pub token_url: Url,
     pub client_id: String,
-    pub client_secret: SecretString,
+    pub proof: ClientProof,
     /// The tenant it asks (the organization's resource tenant unless given).
     pub tenant_id: String,
+    /// When the credential itself expires, when known (a certificate's `notAfter`).
+    pub credential_expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl AppIdentityCredentials {
     fn cache_key(&self) -> String {
         let mut h = Sha256::new();
-        for part in [self.token_url.as_str(), &self.client_id, self.client_secret.expose_secret()] {
+        for part in [self.token_url.as_str(), &self.client_id, self.proof.material()] {
             h.update(part.as_bytes());
             h.update([0]);
         }
@@ -78,8 +98,7 @@ pub async fn token(client: &AzureClient, identity: &AppIdentityCredentials) -> R
         .0
         .try_get_with(identity.cache_key(), async {
             let tokens =
-                entra::client_credentials(client, &identity.token_url, &identity.client_id, &identity.client_secret)
-                    .await?;
+                entra::client_credentials(client, &identity.token_url, &identity.client_id, &identity.proof).await?;
             Ok::<_, GrantError>(Arc::new(AppToken { access_token: tokens.access_token, lifetime: tokens.expires_in }))
         })
         .await?;

@@ -16,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::app_token::ClientProof;
 use super::client::AzureClient;
 pub use super::entra_errors::{EntraErrorClass, EntraFailure};
 use super::error::AzureError;
@@ -172,18 +173,36 @@ pub async fn client_credentials(
     client: &AzureClient,
     token_url: &Url,
     client_id: &str,
-    client_secret: &SecretString,
+    proof: &ClientProof,
 ) -> Result<UserTokens, GrantError> {
-    let oauth = EntraClient::new(ClientId::new(client_id.to_owned()))
-        .set_client_secret(ClientSecret::new(client_secret.expose_secret().to_owned()))
+    let mut oauth = EntraClient::new(ClientId::new(client_id.to_owned()))
         .set_auth_type(AuthType::RequestBody)
         .set_token_uri(TokenUrl::from_url(token_url.clone()));
+    let mut assertion = None;
+    match proof {
+        ClientProof::Secret(secret) => {
+            oauth = oauth.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()));
+        }
+        ClientProof::Certificate { private_key_pem, thumbprint } => {
+            let signed =
+                super::client_assertion::sign(private_key_pem, thumbprint, client_id, token_url).map_err(|reason| {
+                    GrantError::Call(AzureError::InvalidResponse {
+                        reason: format!("the client assertion could not be signed: {reason}"),
+                    })
+                })?;
+            assertion = Some(signed);
+        }
+    }
     let http = client.oauth_http();
-    let answer = oauth
+    let mut request = oauth
         .exchange_client_credentials()
-        .add_scope(Scope::new(format!("{}/.default", crate::domain::oauth_app::ADO_RESOURCE_ID)))
-        .request_async(&http)
-        .await;
+        .add_scope(Scope::new(format!("{}/.default", crate::domain::oauth_app::ADO_RESOURCE_ID)));
+    if let Some(assertion) = assertion {
+        request = request
+            .add_extra_param("client_assertion_type", super::client_assertion::ASSERTION_TYPE)
+            .add_extra_param("client_assertion", assertion);
+    }
+    let answer = request.request_async(&http).await;
     answer.map(tokens).map_err(grant_error)
 }
 

@@ -5,6 +5,7 @@
 
 pub mod app_token;
 pub mod client;
+pub mod client_assertion;
 pub mod config;
 pub mod credential;
 pub mod entra;

@@ -60,6 +60,8 @@ pub enum CheckName {
     AppIdentityMember,
     /// An app identity: its access level lets it use Repos (Basic, not Stakeholder).
     AppIdentityAccessLevel,
+    /// A credential with a known expiry (a certificate) is not about to expire.
+    CredentialExpiry,
 }
 
 impl CheckName {
@@ -75,6 +77,7 @@ impl CheckName {
         CheckName::AppIdentityToken,
         CheckName::AppIdentityMember,
         CheckName::AppIdentityAccessLevel,
+        CheckName::CredentialExpiry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -90,6 +93,7 @@ impl CheckName {
             CheckName::AppIdentityToken => "APP_IDENTITY_TOKEN",
             CheckName::AppIdentityMember => "APP_IDENTITY_MEMBER",
             CheckName::AppIdentityAccessLevel => "APP_IDENTITY_ACCESS_LEVEL",
+            CheckName::CredentialExpiry => "CREDENTIAL_EXPIRY",
         }
     }
 
@@ -121,6 +125,8 @@ pub enum VerificationCode {
     AppIdentityInvalidClient,
     AppIdentityNotOrgMember,
     AppIdentityInsufficientLicense,
+    AppIdentityCertificateInvalid,
+    CredentialExpiresSoon,
 }
 
 /// One row of the code table.
@@ -157,6 +163,8 @@ impl VerificationCode {
         VerificationCode::AppIdentityInvalidClient,
         VerificationCode::AppIdentityNotOrgMember,
         VerificationCode::AppIdentityInsufficientLicense,
+        VerificationCode::AppIdentityCertificateInvalid,
+        VerificationCode::CredentialExpiresSoon,
     ];
 
     /// THE code table.
@@ -312,6 +320,24 @@ impl VerificationCode {
                      https://dev.azure.com/{organization}/_settings/users, then verify again.",
                 ),
             ),
+            VerificationCode::AppIdentityCertificateInvalid => (
+                "APP_IDENTITY_CERTIFICATE_INVALID",
+                "Microsoft Entra ID refused the app identity's certificate assertion: the certificate is not \
+                 uploaded to the app registration, was removed or expired, or the key does not match it.",
+                Some(
+                    "In the Entra admin center (App registrations > the app > Certificates & secrets > \
+                     Certificates) upload the certificate's public part (.cer or .pem) and pass the same \
+                     certificate with its private key as appIdentity.certificate; then verify again.",
+                ),
+            ),
+            VerificationCode::CredentialExpiresSoon => (
+                "CREDENTIAL_EXPIRES_SOON",
+                "A credential of the integration expires within 30 days (a warning: it still works).",
+                Some(
+                    "Create a new certificate or secret, add it to the app registration, and update the \
+                     integration with it before the old one expires.",
+                ),
+            ),
             VerificationCode::ConditionalAccessBlocked => (
                 "CONDITIONAL_ACCESS_BLOCKED",
                 "A Conditional Access or cross-tenant access policy of the Entra tenant blocks the sign-in \
@@ -358,7 +384,7 @@ impl VerificationCode {
 
     /// A warning: reported on its check but never makes a verification fail.
     pub fn is_warning(self) -> bool {
-        matches!(self, VerificationCode::OrganizationPatOnly)
+        matches!(self, VerificationCode::OrganizationPatOnly | VerificationCode::CredentialExpiresSoon)
     }
 
     pub fn parse(s: &str) -> Option<VerificationCode> {

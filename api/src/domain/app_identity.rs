@@ -1,9 +1,10 @@
 //! The integration's own Entra identity (a service principal): its tenant, client id and the one
 //! proof it authenticates with (docs/azure-devops-wire.md §6).
 //!
-//! This server takes the `clientSecret` proof; `certificate`, `federated` and `managedIdentity`
-//! are refused with a VALIDATION error that says so, never accepted and ignored.
+//! This server takes the `clientSecret` and `certificate` proofs; `federated` and
+//! `managedIdentity` are refused with a VALIDATION error that says so, never accepted and ignored.
 
+use super::certificate::CertificateCredential;
 use super::entra_ids::{ClientId, TenantId};
 use super::error::InvalidInput;
 use super::secrets::ClientSecret;
@@ -14,8 +15,8 @@ pub struct AppIdentityFields {
     pub tenant_id: Option<String>,
     pub client_id: String,
     pub client_secret: Option<String>,
-    /// `certificate` was given (its fields are not read: the proof is refused).
-    pub certificate: bool,
+    /// `certificate`: the certificate PEM and its private key PEM.
+    pub certificate: Option<(String, String)>,
     pub federated: Option<bool>,
     pub managed_identity: Option<bool>,
 }
@@ -25,6 +26,8 @@ pub struct AppIdentityFields {
 pub enum Proof {
     /// Client credentials with a client secret (sealed at rest).
     ClientSecret(ClientSecret),
+    /// A `private_key_jwt` client assertion signed with the certificate's key (sealed at rest).
+    Certificate(CertificateCredential),
 }
 
 impl Proof {
@@ -32,12 +35,15 @@ impl Proof {
     pub fn kind(&self) -> &'static str {
         match self {
             Proof::ClientSecret(_) => PROOF_CLIENT_SECRET,
+            Proof::Certificate(_) => PROOF_CERTIFICATE,
         }
     }
 }
 
 /// `integrations.app_proof` for a client secret.
 pub const PROOF_CLIENT_SECRET: &str = "client_secret";
+/// `integrations.app_proof` for a certificate.
+pub const PROOF_CERTIFICATE: &str = "certificate";
 
 /// A parsed app identity; `Debug` redacts the secret.
 #[derive(Debug, Clone)]
@@ -64,27 +70,33 @@ impl AppIdentity {
             .map(|t| TenantId::parse_field("appIdentity.tenantId", t))
             .transpose()?;
         let secret = input.client_secret.as_deref().filter(|s| !s.trim().is_empty());
-        let given =
-            [secret.is_some(), input.certificate, input.federated == Some(true), input.managed_identity == Some(true)];
+        let given = [
+            secret.is_some(),
+            input.certificate.is_some(),
+            input.federated == Some(true),
+            input.managed_identity == Some(true),
+        ];
         if given.iter().filter(|g| **g).count() != 1 {
             return Err(InvalidInput::new("appIdentity", "needs exactly one proof")
                 .with_hint("give one of clientSecret, certificate, federated: true or managedIdentity: true"));
         }
         let unsupported = |field: &str| {
             InvalidInput::new(field, "is not a proof this server supports yet")
-                .with_hint("prove the app identity with clientSecret (a client secret of the app registration)")
+                .with_hint("prove the app identity with clientSecret or certificate")
         };
-        if input.certificate {
-            return Err(unsupported("appIdentity.certificate"));
-        }
         if input.federated == Some(true) {
             return Err(unsupported("appIdentity.federated"));
         }
         if input.managed_identity == Some(true) {
             return Err(unsupported("appIdentity.managedIdentity"));
         }
-        let secret = ClientSecret::parse(secret.unwrap_or_default()).map_err(in_app_identity)?;
-        Ok(AppIdentity { tenant_id, client_id, proof: Proof::ClientSecret(secret) })
+        let proof = match (&input.certificate, secret) {
+            (Some((certificate, key)), _) => Proof::Certificate(CertificateCredential::parse(certificate, key)?),
+            (None, secret) => {
+                Proof::ClientSecret(ClientSecret::parse(secret.unwrap_or_default()).map_err(in_app_identity)?)
+            }
+        };
+        Ok(AppIdentity { tenant_id, client_id, proof })
     }
 }
 
@@ -125,5 +137,12 @@ mod tests {
                 .unwrap_err();
         assert_eq!(federated.field, "appIdentity.federated");
         assert!(federated.hint.as_deref().is_some_and(|h| h.contains("clientSecret")));
+        let cert = (
+            include_str!("../../../fake-azure/keys/app-identity-cert.pem").to_owned(),
+            include_str!("../../../fake-azure/keys/app-identity-key.pem").to_owned(),
+        );
+        let id =
+            AppIdentity::parse(AppIdentityFields { client_secret: None, certificate: Some(cert), ..fields() }).unwrap();
+        assert_eq!(id.proof.kind(), PROOF_CERTIFICATE);
     }
 }

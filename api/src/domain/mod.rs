@@ -5,6 +5,7 @@
 
 pub mod app_identity;
 pub mod automation;
+pub mod certificate;
 pub mod entra_account;
 pub mod entra_ids;
 pub mod error;

@@ -187,10 +187,11 @@ fn canonical(
             "scopes": a.scopes(), "tokenUrl": a.token_url().as_str(),
         })),
         "appIdentity": app_identity.map(|s| {
-            let Proof::ClientSecret(secret) = &s.identity.proof;
-            serde_json::json!({
-                "tenant": s.tenant_id, "clientId": s.identity.client_id.as_str(), "secret": h(secret.secret()),
-            })
+            let proof = match &s.identity.proof {
+                Proof::ClientSecret(secret) => h(secret.secret()),
+                Proof::Certificate(c) => format!("{}:{}", c.thumbprint(), h(c.private_key_pem())),
+            };
+            serde_json::json!({ "tenant": s.tenant_id, "clientId": s.identity.client_id.as_str(), "proof": proof })
         }),
         "webhookPassword": parsed.webhook_password.as_ref().map(|pw| h(pw.secret())),
         "userAuthorizationMethods": parsed.user_authorization_methods.map(|m| m.column()),

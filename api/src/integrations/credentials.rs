@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use crate::azure::app_token::AppIdentityCredentials;
+use crate::azure::app_token::{AppIdentityCredentials, ClientProof};
 use crate::azure::{OAuthAppCredentials, VerifyTarget};
 use crate::crypto::Keyring;
 use crate::domain::app_identity::{AppIdentity, Proof};
@@ -27,12 +27,22 @@ pub fn app_identity_credentials(
     identity: &AppIdentity,
     tenant_id: &str,
 ) -> Result<AppIdentityCredentials, ApiError> {
-    let Proof::ClientSecret(secret) = &identity.proof;
+    let (proof, credential_expires_at) = match &identity.proof {
+        Proof::ClientSecret(secret) => (ClientProof::Secret(secret.secret().clone()), None),
+        Proof::Certificate(c) => (
+            ClientProof::Certificate {
+                private_key_pem: c.private_key_pem().clone(),
+                thumbprint: c.thumbprint().to_owned(),
+            },
+            Some(c.not_after()),
+        ),
+    };
     Ok(AppIdentityCredentials {
         token_url: crate::integration_credential::token_url(authority, tenant_id)?,
         client_id: identity.client_id.as_str().to_owned(),
-        client_secret: secret.secret().clone(),
+        proof,
         tenant_id: tenant_id.to_owned(),
+        credential_expires_at,
     })
 }
 

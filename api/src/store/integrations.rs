@@ -200,15 +200,25 @@ fn set_app_identity(
     settled: Option<SettledAppIdentity<'_>>,
     now: DateTime<Utc>,
 ) {
-    let secret = settled.map(|s| match &s.identity.proof {
-        Proof::ClientSecret(secret) => secret,
-    });
+    let proof = settled.map(|s| &s.identity.proof);
+    let (secret, hint) = match proof {
+        Some(Proof::ClientSecret(secret)) => (Some(secret.secret()), Some(secret.hint())),
+        Some(Proof::Certificate(c)) => (Some(c.private_key_pem()), None),
+        None => (None, None),
+    };
+    let certificate = match proof {
+        Some(Proof::Certificate(c)) => Some(c),
+        _ => None,
+    };
     row.app_tenant_id = Set(settled.map(|s| s.tenant_id.to_owned()));
     row.app_client_id = Set(settled.map(|s| s.identity.client_id.as_str().to_owned()));
-    row.app_proof = Set(settled.map(|s| s.identity.proof.kind().to_owned()));
-    row.app_secret_sealed = Set(secret.map(|s| seal(keyring, APP_SECRET, id, s.secret())));
-    row.app_secret_hint = Set(secret.map(|s| s.hint()));
+    row.app_proof = Set(proof.map(|p| p.kind().to_owned()));
+    row.app_secret_sealed = Set(secret.map(|s| seal(keyring, APP_SECRET, id, s)));
+    row.app_secret_hint = Set(hint);
     row.app_secret_set_at = Set(settled.map(|_| now));
+    row.app_certificate_pem = Set(certificate.map(|c| c.certificate_pem().to_owned()));
+    row.app_certificate_thumbprint = Set(certificate.map(|c| c.thumbprint().to_owned()));
+    row.app_certificate_expires_at = Set(certificate.map(|c| c.not_after()));
 }
 
 /// Seals a new webhook password into the row and saves it.

@@ -8,11 +8,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::Run;
-use crate::azure::app_token::{self, AppIdentityCredentials};
+use crate::azure::app_token::{self, AppIdentityCredentials, ClientProof};
 use crate::azure::client::{Credential, api_url};
 use crate::azure::entra::{EntraErrorClass, GrantError};
 use crate::azure::error::AzureError;
 use crate::azure::verification::{CheckName, VerificationCode};
+
+/// How long before a credential expires verification warns.
+const EXPIRY_WARNING_DAYS: i64 = 30;
 
 impl Run<'_> {
     /// Runs the app identity's steps; the token when every one passed.
@@ -25,6 +28,9 @@ impl Run<'_> {
             }
         };
         self.pass(CheckName::AppIdentityToken, format!("Microsoft Entra ID granted app {} a token.", app.client_id));
+        if let Some(expires_at) = app.credential_expires_at {
+            self.credential_expiry(expires_at, chrono::Utc::now());
+        }
         let credential = Credential::Bearer(token.clone());
         match self.connection_data(&credential).await {
             Ok(_) => self.pass(CheckName::AppIdentityMember, "The service principal is a member of the organization."),
@@ -74,6 +80,27 @@ impl Run<'_> {
         Some(credential)
     }
 
+    /// CREDENTIAL_EXPIRY: a warning from 30 days before `expires_at`.
+    fn credential_expiry(&mut self, expires_at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) {
+        let left = expires_at - now;
+        if left > chrono::Duration::days(EXPIRY_WARNING_DAYS) {
+            self.pass(
+                CheckName::CredentialExpiry,
+                format!("The certificate is valid until {}.", expires_at.date_naive()),
+            );
+        } else {
+            self.fail(
+                CheckName::CredentialExpiry,
+                Some(VerificationCode::CredentialExpiresSoon),
+                format!(
+                    "The certificate expires on {} ({} days left).",
+                    expires_at.date_naive(),
+                    left.num_days().max(0)
+                ),
+            );
+        }
+    }
+
     fn token_refused(&mut self, app: &AppIdentityCredentials, error: &GrantError) {
         let (code, message) = match error {
             GrantError::Refused(f) if f.class == EntraErrorClass::BlockedByPolicy => (
@@ -83,6 +110,15 @@ impl Run<'_> {
             GrantError::Refused(f) if f.class == EntraErrorClass::Transient => (
                 VerificationCode::UpstreamUnreachable,
                 format!("Microsoft Entra ID is temporarily unavailable ({}: {}).", f.label(), f.description),
+            ),
+            GrantError::Refused(f) if matches!(app.proof, ClientProof::Certificate { .. }) => (
+                VerificationCode::AppIdentityCertificateInvalid,
+                format!(
+                    "Microsoft Entra ID refused the certificate of app {} ({}: {}).",
+                    app.client_id,
+                    f.label(),
+                    f.description
+                ),
             ),
             GrantError::Refused(f) => (
                 VerificationCode::AppIdentityInvalidClient,
@@ -103,4 +139,36 @@ fn object_id(token: &SecretString) -> Option<String> {
     let payload = token.expose_secret().split('.').nth(1)?;
     let claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
     claims.get("oid")?.as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, Utc};
+
+    use super::*;
+    use crate::azure::verify::VerifyTarget;
+    use crate::azure::{AzureClient, AzureConfig};
+    use crate::domain::flavor::Flavor;
+
+    #[test]
+    fn a_credential_expiring_within_30_days_is_a_warning_not_a_failure() {
+        let client = AzureClient::new(AzureConfig::default()).unwrap();
+        let target = VerifyTarget {
+            org_url: url::Url::parse("https://dev.azure.com/contoso").unwrap(),
+            flavor: Flavor::Services,
+            pat: None,
+            oauth: None,
+            app_identity: None,
+            accessible_projects: None,
+        };
+        let now = Utc::now();
+        let mut run = Run::new(&client, &target);
+        run.credential_expiry(now + Duration::days(45), now);
+        run.credential_expiry(now + Duration::days(10), now);
+        assert!(run.checks[0].ok);
+        assert!(!run.checks[1].ok);
+        assert_eq!(run.checks[1].code, Some(VerificationCode::CredentialExpiresSoon));
+        assert!(run.checks[1].message.contains("10 days left"), "{}", run.checks[1].message);
+        assert!(VerificationCode::CredentialExpiresSoon.is_warning());
+    }
 }

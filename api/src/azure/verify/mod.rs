@@ -240,8 +240,9 @@ impl<'a> Run<'a> {
 
     fn summary(&self) -> String {
         let oauth = self.target.oauth.is_some();
-        match (&self.target.pat, &self.authenticated_as) {
-            (Some(_), who) => {
+        let own_credential = self.target.pat.is_some() || self.target.app_identity.is_some();
+        match (own_credential, &self.authenticated_as) {
+            (true, who) => {
                 let who = who.as_deref().unwrap_or("an unnamed identity");
                 let projects = match self.project_count {
                     Some(1) => "1 project visible".to_owned(),
@@ -251,7 +252,7 @@ impl<'a> Run<'a> {
                 let app = if oauth { " The OAuth app is valid." } else { "" };
                 format!("Verified as {who}; {projects}.{app}")
             }
-            (None, _) => "The organization answers and the OAuth app is valid.".to_owned(),
+            (false, _) => "The organization answers and the OAuth app is valid.".to_owned(),
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::domain::InvalidInput;
 use crate::domain::app_identity::{AppIdentity, AppIdentityFields};
 
 /// A service principal the integration authenticates as, with exactly one proof. This server takes
-/// `clientSecret`; `certificate`, `federated` and `managedIdentity` are refused with VALIDATION.
+/// `clientSecret` and `certificate`; `federated` and `managedIdentity` are refused with VALIDATION.
 #[derive(InputObject, Clone)]
 pub struct AppIdentityInput {
     /// Directory (tenant) ID or verified domain; omitted: the organization's resource tenant.
@@ -15,7 +15,8 @@ pub struct AppIdentityInput {
     pub client_id: String,
     /// A client secret's Value (not its Secret ID). Write-only.
     pub client_secret: Option<String>,
-    /// A certificate and its private key, for a signed client assertion (not supported yet).
+    /// A certificate uploaded to the app registration and its private key: vcslink signs a
+    /// `private_key_jwt` client assertion (PS256, `x5t#S256`) with the key, sealed at rest.
     pub certificate: Option<CertificateInput>,
     /// This server as the OIDC issuer of a federated credential (not supported yet).
     pub federated: Option<bool>,
@@ -26,7 +27,7 @@ pub struct AppIdentityInput {
 /// A certificate credential of the app registration. Write-only.
 #[derive(InputObject, Clone)]
 pub struct CertificateInput {
-    /// The certificate, PEM.
+    /// The certificate (public part), PEM.
     pub certificate_pem: String,
     /// Its private key, PEM (PKCS#8).
     pub private_key_pem: String,
@@ -39,7 +40,7 @@ impl AppIdentityInput {
             tenant_id: self.tenant_id.clone(),
             client_id: self.client_id.clone(),
             client_secret: self.client_secret.clone(),
-            certificate: self.certificate.is_some(),
+            certificate: self.certificate.as_ref().map(|c| (c.certificate_pem.clone(), c.private_key_pem.clone())),
             federated: self.federated,
             managed_identity: self.managed_identity,
         })

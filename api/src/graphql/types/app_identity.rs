@@ -4,7 +4,9 @@ use async_graphql::{Enum, SimpleObject};
 use entity::integration::Model;
 
 use super::integration::SecretInfo;
-use crate::domain::app_identity::PROOF_CLIENT_SECRET;
+use chrono::{DateTime, Utc};
+
+use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_CLIENT_SECRET};
 
 /// How an app identity proves itself to Microsoft Entra ID.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -32,6 +34,11 @@ pub struct AppIdentityInfo {
     pub proof: AppIdentityProof,
     /// The client secret's hint and when it was set (`CLIENT_SECRET` only). Never the secret.
     pub client_secret: Option<SecretInfo>,
+    /// `CERTIFICATE`: the certificate's SHA-256 thumbprint, base64url (its `x5t#S256`; the
+    /// Entra portal shows the SHA-1 thumbprint in hex).
+    pub certificate_thumbprint: Option<String>,
+    /// `CERTIFICATE`: when the certificate expires (`notAfter`); verification warns 30 days before.
+    pub certificate_expires_at: Option<DateTime<Utc>>,
 }
 
 impl AppIdentityInfo {
@@ -41,12 +48,20 @@ impl AppIdentityInfo {
             (m.app_tenant_id.clone()?, m.app_client_id.clone()?, m.app_proof.as_deref()?);
         let proof = match proof {
             PROOF_CLIENT_SECRET => AppIdentityProof::ClientSecret,
+            PROOF_CERTIFICATE => AppIdentityProof::Certificate,
             _ => return None,
         };
         let client_secret = match (m.app_secret_hint.clone(), m.app_secret_set_at) {
             (Some(hint), Some(set_at)) => Some(SecretInfo { hint, set_at, expires_at: None }),
             _ => None,
         };
-        Some(AppIdentityInfo { tenant_id, client_id, proof, client_secret })
+        Some(AppIdentityInfo {
+            tenant_id,
+            client_id,
+            proof,
+            client_secret,
+            certificate_thumbprint: m.app_certificate_thumbprint.clone(),
+            certificate_expires_at: m.app_certificate_expires_at,
+        })
     }
 }
