@@ -195,3 +195,38 @@ async fn twenty_cold_callers_cost_one_token_request() {
     }
     assert_eq!(token_requests(&app), 1);
 }
+
+#[tokio::test]
+async fn an_app_identity_is_replaced_and_removed_by_update() {
+    let app = spawn_with(Backend::Sqlite, |_| {}).await.expect("app");
+    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let created = create(&app, identity("wrong~Secret.Value_0000000000000000000"), true).await;
+    let p = &created["data"]["createAzureDevOpsIntegration"];
+    assert_eq!(p["verification"]["code"], "APP_IDENTITY_INVALID_CLIENT", "{created}");
+    let id = p["integration"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(p["integration"]["status"], "FAILING");
+
+    let fixed =
+        app.gql(&queries::update(), json!({ "i": { "id": id, "appIdentity": identity(APP_IDENTITY_SECRET) } })).await;
+    let u = &fixed["data"]["updateAzureDevOpsIntegration"];
+    assert_eq!(u["verification"]["ok"], true, "the new secret is verified: {fixed}");
+    assert_eq!(u["integration"]["status"], "HEALTHY");
+
+    let alone = app.gql(&queries::update(), json!({ "i": { "id": id, "appIdentity": null } })).await;
+    assert_eq!(error_code(&alone), Some("VALIDATION"), "the only credential stays: {alone}");
+    let with_pat = app
+        .gql(
+            &queries::update(),
+            json!({ "i": { "id": id, "appIdentity": null, "personalAccessToken": fake_azure::DEFAULT_PAT } }),
+        )
+        .await;
+    assert!(with_pat.get("errors").is_none(), "{with_pat}");
+    let read = app.gql(APP_IDENTITY, json!({ "id": id })).await;
+    assert!(read["data"]["azureDevOpsIntegration"]["appIdentity"].is_null(), "{read}");
+
+    let server = json!({ "name": "server-app", "organizationUrl": "https://ado.example.com/DefaultCollection",
+        "flavor": "SERVER", "appIdentity": identity(APP_IDENTITY_SECRET), "verify": false });
+    let refused = app.gql(&queries::create(), json!({ "i": server })).await;
+    assert_eq!(error_code(&refused), Some("VALIDATION"), "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "appIdentity");
+}

@@ -104,8 +104,3 @@ pub async fn token(client: &AzureClient, identity: &AppIdentityCredentials) -> R
         .await?;
     Ok(cached.access_token.clone())
 }
-
-/// Forgets `identity`'s token (Azure DevOps refused it).
-pub async fn forget(client: &AzureClient, identity: &AppIdentityCredentials) {
-    client.app_tokens().0.invalidate(&identity.cache_key()).await;
-}
