@@ -105,6 +105,9 @@ impl App {
             allow_private_upstreams: config.allow_private_upstreams,
             entra_authority: config.entra_authority.clone(),
             profile_url: config.profile_url.clone(),
+            managed_identity: crate::azure::managed_identity::Endpoint::resolve(
+                config.managed_identity_endpoint.as_ref(),
+            ),
             ..AzureConfig::default()
         })
         .map_err(|e| StartError::Upstream(e.to_string()))?;

@@ -81,6 +81,10 @@ pub fn effective_config(c: &Config) -> String {
         ("VCSLINK_ENTRA_AUTHORITY", c.entra_authority.to_string()),
         ("VCSLINK_PROFILE_URL", c.profile_url.to_string()),
         ("VCSLINK_VSSPS_URL", c.vssps_url.to_string()),
+        (
+            "VCSLINK_MANAGED_IDENTITY_ENDPOINT",
+            c.managed_identity_endpoint.as_ref().map_or_else(|| "(App Service or IMDS)".to_owned(), |u| u.to_string()),
+        ),
         ("VCSLINK_LOG", c.log.clone()),
         ("VCSLINK_LOG_FORMAT", if c.log_json { "json".into() } else { "text".into() }),
         ("VCSLINK_INTROSPECTION", c.introspection.to_string()),

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use url::Url;
 
 use crate::azure::app_token::{AppIdentityCredentials, ClientProof};
-use crate::domain::app_identity::PROOF_CERTIFICATE;
+use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_MANAGED_IDENTITY};
 use crate::store::integrations as rows;
 
 /// Which of the integration's credentials acts.
@@ -66,15 +66,17 @@ pub fn stored_app_identity(
     authority: &Url,
     m: &entity::integration::Model,
 ) -> Result<Option<AppIdentityCredentials>, ApiError> {
-    let secret = rows::open_app_secret(keyring, m).map_err(ApiError::internal)?;
-    let (Some(secret), Some(client_id), Some(tenant_id)) = (secret, &m.app_client_id, &m.app_tenant_id) else {
+    let (Some(client_id), Some(tenant_id)) = (&m.app_client_id, &m.app_tenant_id) else {
         return Ok(None);
     };
-    let proof = match (m.app_proof.as_deref(), &m.app_certificate_thumbprint) {
-        (Some(PROOF_CERTIFICATE), Some(thumbprint)) => {
-            ClientProof::Certificate { private_key_pem: secret, thumbprint: thumbprint.clone() }
+    let secret = rows::open_app_secret(keyring, m).map_err(ApiError::internal)?;
+    let proof = match (m.app_proof.as_deref(), secret, &m.app_certificate_thumbprint) {
+        (Some(PROOF_MANAGED_IDENTITY), _, _) => ClientProof::ManagedIdentity,
+        (Some(PROOF_CERTIFICATE), Some(key), Some(thumbprint)) => {
+            ClientProof::Certificate { private_key_pem: key, thumbprint: thumbprint.clone() }
         }
-        _ => ClientProof::Secret(secret),
+        (_, Some(secret), _) => ClientProof::Secret(secret),
+        (_, None, _) => return Ok(None),
     };
     Ok(Some(AppIdentityCredentials {
         token_url: token_url(authority, tenant_id)?,

@@ -23,6 +23,7 @@ mod http;
 mod id_token_faults;
 mod identities;
 mod identity;
+mod imds;
 mod model;
 pub mod payloads;
 mod profile;

@@ -113,6 +113,9 @@ pub async fn entry(
     if is_entra {
         return entra::handle(&shared, &req);
     }
+    if crate::imds::is_imds_path(&req) {
+        return crate::imds::handle(&shared, &req);
+    }
     let (mut resp, user, version) = dispatch(&shared, &req);
     decorate(&mut resp, &req, user.as_ref(), version.as_deref());
     if let Some(retry_after) = delayed_by {

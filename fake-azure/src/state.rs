@@ -27,6 +27,8 @@ pub struct World {
     pub user_grant_fault: Option<crate::entra_faults::EntraFault>,
     /// Certificates (PEM) uploaded to apps, by lower-case client id (see `entra_assertion.rs`).
     pub app_certificates: HashMap<String, Vec<String>>,
+    /// Managed identities assigned to the host (lower-case client ids; see `imds.rs`).
+    pub managed_identities: std::collections::HashSet<String>,
     /// Code redemptions answer with a spoiled ID token (see `id_token_faults.rs`).
     pub id_token_fault: Option<crate::id_token_faults::IdTokenFault>,
     /// Send ETags on JSON GET answers and honour `If-None-Match` with 304 (see `etag.rs`).

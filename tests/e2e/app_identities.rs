@@ -11,6 +11,9 @@ use serde_json::{Value, json};
 
 use crate::support::{Backend, TestApp, error_code, on_both_backends, queries, spawn_with};
 
+/// A user-assigned managed identity's client id (any GUID: the fake derives its principal).
+const MANAGED_IDENTITY_CLIENT_ID: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
 const APP_IDENTITY: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { status \
     appIdentity { tenantId clientId proof clientSecret { hint setAt } certificateThumbprint certificateExpiresAt } } }";
 const REPOS: &str = "query($id: ID!, $search: String) { azureDevOpsIntegration(id: $id) { \
@@ -118,8 +121,10 @@ async fn each_way_an_app_identity_fails_has_its_code() {
         "certificate": { "certificatePem": "-----BEGIN CERTIFICATE-----", "privateKeyPem": "-----BEGIN PRIVATE KEY-----" } });
     let refused = create(&app, certificate, false).await;
     assert_eq!(refused["errors"][0]["extensions"]["field"], "appIdentity.certificate.certificatePem", "{refused}");
-    let managed = create(&app, json!({ "clientId": APP_IDENTITY_CLIENT_ID, "managedIdentity": true }), false).await;
-    assert_eq!(managed["errors"][0]["extensions"]["field"], "appIdentity.managedIdentity", "{managed}");
+    let managed = create(&app, json!({ "clientId": MANAGED_IDENTITY_CLIENT_ID, "managedIdentity": true }), true).await;
+    let v = &managed["data"]["createAzureDevOpsIntegration"]["verification"];
+    assert_eq!(v["code"], "MANAGED_IDENTITY_UNAVAILABLE", "not assigned to this host: {managed}");
+    assert!(v["hint"].as_str().unwrap_or("").contains("VCSLINK_MANAGED_IDENTITY_ENDPOINT"), "{v}");
 
     let mismatched =
         create(&app, certificate_identity(APP_IDENTITY_CERTIFICATE_PEM, UNREGISTERED_PRIVATE_KEY_PEM), false).await;
@@ -230,3 +235,30 @@ async fn an_app_identity_is_replaced_and_removed_by_update() {
     assert_eq!(error_code(&refused), Some("VALIDATION"), "{refused}");
     assert_eq!(refused["errors"][0]["extensions"]["field"], "appIdentity");
 }
+
+async fn a_managed_identity_gets_its_token_from_the_host(app: TestApp) {
+    app.fake.assign_managed_identity(MANAGED_IDENTITY_CLIENT_ID);
+    app.fake.add_service_principal(DEFAULT_ORG, MANAGED_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let created = create(&app, json!({ "clientId": MANAGED_IDENTITY_CLIENT_ID, "managedIdentity": true }), true).await;
+    let p = &created["data"]["createAzureDevOpsIntegration"];
+    assert_eq!(p["verification"]["ok"], true, "{created}");
+    let id = p["integration"]["id"].as_str().expect("id").to_owned();
+    let read = app.gql(APP_IDENTITY, json!({ "id": id })).await;
+    let info = &read["data"]["azureDevOpsIntegration"]["appIdentity"];
+    assert_eq!(info["proof"], "MANAGED_IDENTITY", "{read}");
+    assert!(info["clientSecret"].is_null() && info["certificateThumbprint"].is_null());
+
+    let asked: Vec<_> =
+        app.fake.requests().into_iter().filter(|r| r.path.ends_with("/metadata/identity/oauth2/token")).collect();
+    assert_eq!(asked.len(), 1, "one token from the host");
+    let q: std::collections::HashMap<_, _> = asked[0].query.iter().cloned().collect();
+    assert_eq!(q["resource"], fake_azure::ADO_RESOURCE_ID);
+    assert_eq!(q["client_id"], MANAGED_IDENTITY_CLIENT_ID);
+    assert!(asked[0].headers.iter().any(|(k, v)| k == "metadata" && v == "true"), "IMDS needs Metadata: true");
+    assert_eq!(token_requests(&app), 0, "Entra's token endpoint is not asked");
+
+    let member = app.token("mia", "MEMBER").await;
+    let repos = app.gql_as(Some(&member), REPOS, json!({ "id": id })).await;
+    assert!(repos.get("errors").is_none(), "{repos}");
+}
+on_both_backends!(a_managed_identity_gets_its_token_from_the_host);

@@ -14,6 +14,7 @@ use url::Url;
 
 use super::client::AzureClient;
 use super::entra::{self, GrantError};
+use super::managed_identity;
 
 /// How long before its expiry a token is no longer handed out.
 const REFRESH_MARGIN: Duration = Duration::from_secs(300);
@@ -25,6 +26,8 @@ pub enum ClientProof {
     Secret(SecretString),
     /// A `private_key_jwt` assertion signed with the certificate's key (see `client_assertion.rs`).
     Certificate { private_key_pem: SecretString, thumbprint: String },
+    /// The host's managed identity (`managed_identity.rs`): nothing to prove, the host vouches.
+    ManagedIdentity,
 }
 
 impl ClientProof {
@@ -32,6 +35,7 @@ impl ClientProof {
         match self {
             ClientProof::Secret(secret) => secret.expose_secret(),
             ClientProof::Certificate { private_key_pem, .. } => private_key_pem.expose_secret(),
+            ClientProof::ManagedIdentity => "managed identity",
         }
     }
 }
@@ -97,8 +101,13 @@ pub async fn token(client: &AzureClient, identity: &AppIdentityCredentials) -> R
         .app_tokens()
         .0
         .try_get_with(identity.cache_key(), async {
-            let tokens =
-                entra::client_credentials(client, &identity.token_url, &identity.client_id, &identity.proof).await?;
+            let tokens = match &identity.proof {
+                ClientProof::ManagedIdentity => {
+                    let endpoint = &client.config().managed_identity;
+                    managed_identity::token(client.managed_identity_http(), endpoint, &identity.client_id).await?
+                }
+                proof => entra::client_credentials(client, &identity.token_url, &identity.client_id, proof).await?,
+            };
             Ok::<_, GrantError>(Arc::new(AppToken { access_token: tokens.access_token, lifetime: tokens.expires_in }))
         })
         .await?;

@@ -86,6 +86,9 @@ pub struct AzureClient {
     signing_keys: super::id_token::SigningKeyCache,
     /// App identities' access tokens (see `app_token.rs`).
     app_tokens: super::app_token::AppTokenCache,
+    /// For the managed identity endpoint only: no proxy, no redirects, no SSRF guard (the
+    /// endpoint is operator configuration, typically link-local IMDS over http).
+    managed_identity_http: reqwest::Client,
 }
 
 impl AzureClient {
@@ -101,7 +104,15 @@ impl AzureClient {
             .https_only(!config.allow_private_upstreams)
             .build()
             .map_err(ClientBuildError)?;
+        let managed_identity_http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .redirect(redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .map_err(ClientBuildError)?;
         Ok(AzureClient {
+            managed_identity_http,
             http,
             config: Arc::new(config),
             pacer: Pacer::default(),
@@ -128,6 +139,11 @@ impl AzureClient {
     /// The cache of app identities' access tokens.
     pub fn app_tokens(&self) -> &super::app_token::AppTokenCache {
         &self.app_tokens
+    }
+
+    /// The client for the managed identity endpoint (see the field).
+    pub fn managed_identity_http(&self) -> &reqwest::Client {
+        &self.managed_identity_http
     }
 
     /// An oauth2 HTTP client over the same connection pool, guard and limits.

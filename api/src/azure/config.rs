@@ -22,6 +22,8 @@ pub struct AzureConfig {
     pub max_body_bytes: usize,
     /// `User-Agent` sent with every request.
     pub user_agent: String,
+    /// Where managed identities get tokens (see `managed_identity.rs`).
+    pub managed_identity: super::managed_identity::Endpoint,
 }
 
 /// Public Entra ID authority.
@@ -39,6 +41,7 @@ impl Default for AzureConfig {
             profile_url: constant_url(PROFILE_URL),
             max_body_bytes: 8 * 1024 * 1024,
             user_agent: format!("vcslink/{}", env!("CARGO_PKG_VERSION")),
+            managed_identity: super::managed_identity::Endpoint::imds(),
         }
     }
 }

@@ -183,6 +183,11 @@ pub async fn client_credentials(
         ClientProof::Secret(secret) => {
             oauth = oauth.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()));
         }
+        ClientProof::ManagedIdentity => {
+            return Err(GrantError::Call(AzureError::InvalidResponse {
+                reason: "a managed identity gets its token from the host, not the token endpoint".into(),
+            }));
+        }
         ClientProof::Certificate { private_key_pem, thumbprint } => {
             let signed =
                 super::client_assertion::sign(private_key_pem, thumbprint, client_id, token_url).map_err(|reason| {

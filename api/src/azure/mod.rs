@@ -16,6 +16,7 @@ pub mod guard;
 pub mod hooks;
 pub mod id_token;
 pub mod identities;
+pub mod managed_identity;
 pub mod needed_scope;
 pub mod oauth_http;
 pub mod pacing;

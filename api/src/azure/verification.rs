@@ -126,6 +126,7 @@ pub enum VerificationCode {
     AppIdentityNotOrgMember,
     AppIdentityInsufficientLicense,
     AppIdentityCertificateInvalid,
+    ManagedIdentityUnavailable,
     CredentialExpiresSoon,
 }
 
@@ -164,6 +165,7 @@ impl VerificationCode {
         VerificationCode::AppIdentityNotOrgMember,
         VerificationCode::AppIdentityInsufficientLicense,
         VerificationCode::AppIdentityCertificateInvalid,
+        VerificationCode::ManagedIdentityUnavailable,
         VerificationCode::CredentialExpiresSoon,
     ];
 
@@ -328,6 +330,16 @@ impl VerificationCode {
                     "In the Entra admin center (App registrations > the app > Certificates & secrets > \
                      Certificates) upload the certificate's public part (.cer or .pem) and pass the same \
                      certificate with its private key as appIdentity.certificate; then verify again.",
+                ),
+            ),
+            VerificationCode::ManagedIdentityUnavailable => (
+                "MANAGED_IDENTITY_UNAVAILABLE",
+                "The host's managed identity endpoint gave no token for the identity (not running on Azure, \
+                 the identity is not assigned to this host, or the endpoint is unreachable).",
+                Some(
+                    "Assign the user-assigned managed identity to the VM, scale set or App Service that runs vcslink \
+                     (Identity > User assigned), pass its client id as appIdentity.clientId, and check \
+                     VCSLINK_MANAGED_IDENTITY_ENDPOINT (default: App Service's IDENTITY_ENDPOINT, else IMDS).",
                 ),
             ),
             VerificationCode::CredentialExpiresSoon => (

@@ -59,6 +59,11 @@ pub const KEYS: &[Key] = &[
         "https://vssps.dev.azure.com",
         "Azure DevOps Services identity host; `{url}/{organization}/_apis/identities` resolves `@<GUID>` mentions (Server: the collection URL)",
     ),
+    key(
+        "VCSLINK_MANAGED_IDENTITY_ENDPOINT",
+        "(App Service's IDENTITY_ENDPOINT, else IMDS)",
+        "where `managedIdentity: true` app identities get tokens: the VM's IMDS `http://169.254.169.254/metadata/identity/oauth2/token`, or App Service's `IDENTITY_ENDPOINT` with `IDENTITY_HEADER`; operator configuration, the only address the SSRF guard lets these requests reach",
+    ),
     key("VCSLINK_LOG", "info", "tracing filter"),
     key("VCSLINK_LOG_FORMAT", "text", "`json` for JSON lines"),
     key("VCSLINK_INTROSPECTION", "true", "schema introspection (and field suggestions) on or off"),

@@ -29,6 +29,9 @@ pub struct Config {
     pub profile_url: Url,
     /// The Azure DevOps Services identity host (`VCSLINK_VSSPS_URL`): `{vssps_url}/{organization}/_apis/identities`.
     pub vssps_url: Url,
+    /// Where app identities with `managedIdentity: true` get tokens (`VCSLINK_MANAGED_IDENTITY_ENDPOINT`);
+    /// `None`: App Service's `IDENTITY_ENDPOINT` (with `IDENTITY_HEADER`) when set, else the VM's IMDS.
+    pub managed_identity_endpoint: Option<Url>,
     pub log: String,
     pub log_json: bool,
     pub introspection: bool,
@@ -94,6 +97,7 @@ impl Config {
             entra_authority: fixed_url("https://login.microsoftonline.com"),
             profile_url: fixed_url("https://app.vssps.visualstudio.com"),
             vssps_url: fixed_url("https://vssps.dev.azure.com"),
+            managed_identity_endpoint: None,
             log: "info".to_owned(),
             log_json: false,
             introspection: true,
@@ -162,6 +166,9 @@ impl Config {
         }
         if let Some(v) = var("VCSLINK_VSSPS_URL") {
             config.vssps_url = parse_url("VCSLINK_VSSPS_URL", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_MANAGED_IDENTITY_ENDPOINT") {
+            config.managed_identity_endpoint = Some(parse_url("VCSLINK_MANAGED_IDENTITY_ENDPOINT", &v)?);
         }
         if let Some(v) = var("VCSLINK_LOG") {
             config.log = v;

@@ -1,8 +1,8 @@
 //! The integration's own Entra identity (a service principal): its tenant, client id and the one
 //! proof it authenticates with (docs/azure-devops-wire.md §6).
 //!
-//! This server takes the `clientSecret` and `certificate` proofs; `federated` and
-//! `managedIdentity` are refused with a VALIDATION error that says so, never accepted and ignored.
+//! This server takes the `clientSecret`, `certificate` and `managedIdentity` proofs; `federated`
+//! is refused with a VALIDATION error that says so, never accepted and ignored.
 
 use super::certificate::CertificateCredential;
 use super::entra_ids::{ClientId, TenantId};
@@ -28,6 +28,8 @@ pub enum Proof {
     ClientSecret(ClientSecret),
     /// A `private_key_jwt` client assertion signed with the certificate's key (sealed at rest).
     Certificate(CertificateCredential),
+    /// The host's managed identity (`clientId` names a user-assigned one): no secret at all.
+    ManagedIdentity,
 }
 
 impl Proof {
@@ -36,6 +38,7 @@ impl Proof {
         match self {
             Proof::ClientSecret(_) => PROOF_CLIENT_SECRET,
             Proof::Certificate(_) => PROOF_CERTIFICATE,
+            Proof::ManagedIdentity => PROOF_MANAGED_IDENTITY,
         }
     }
 }
@@ -44,6 +47,8 @@ impl Proof {
 pub const PROOF_CLIENT_SECRET: &str = "client_secret";
 /// `integrations.app_proof` for a certificate.
 pub const PROOF_CERTIFICATE: &str = "certificate";
+/// `integrations.app_proof` for a managed identity.
+pub const PROOF_MANAGED_IDENTITY: &str = "managed_identity";
 
 /// A parsed app identity; `Debug` redacts the secret.
 #[derive(Debug, Clone)]
@@ -82,15 +87,13 @@ impl AppIdentity {
         }
         let unsupported = |field: &str| {
             InvalidInput::new(field, "is not a proof this server supports yet")
-                .with_hint("prove the app identity with clientSecret or certificate")
+                .with_hint("prove the app identity with clientSecret, certificate or managedIdentity: true")
         };
         if input.federated == Some(true) {
             return Err(unsupported("appIdentity.federated"));
         }
-        if input.managed_identity == Some(true) {
-            return Err(unsupported("appIdentity.managedIdentity"));
-        }
         let proof = match (&input.certificate, secret) {
+            _ if input.managed_identity == Some(true) => Proof::ManagedIdentity,
             (Some((certificate, key)), _) => Proof::Certificate(CertificateCredential::parse(certificate, key)?),
             (None, secret) => {
                 Proof::ClientSecret(ClientSecret::parse(secret.unwrap_or_default()).map_err(in_app_identity)?)

@@ -190,6 +190,7 @@ fn canonical(
             let proof = match &s.identity.proof {
                 Proof::ClientSecret(secret) => h(secret.secret()),
                 Proof::Certificate(c) => format!("{}:{}", c.thumbprint(), h(c.private_key_pem())),
+                Proof::ManagedIdentity => "managed identity".to_owned(),
             };
             serde_json::json!({ "tenant": s.tenant_id, "clientId": s.identity.client_id.as_str(), "proof": proof })
         }),

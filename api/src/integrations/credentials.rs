@@ -36,6 +36,7 @@ pub fn app_identity_credentials(
             },
             Some(c.not_after()),
         ),
+        Proof::ManagedIdentity => (ClientProof::ManagedIdentity, None),
     };
     Ok(AppIdentityCredentials {
         token_url: crate::integration_credential::token_url(authority, tenant_id)?,

@@ -63,6 +63,7 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
     config.entra_authority = url::Url::parse(&fake.entra_authority()).expect("fake authority");
     config.profile_url = url::Url::parse(&fake.profile_url()).expect("fake profile");
     config.vssps_url = url::Url::parse(&fake.base_url()).expect("fake vssps");
+    config.managed_identity_endpoint = Some(url::Url::parse(&fake.managed_identity_endpoint()).expect("fake imds"));
     config.upstream_timeout = std::time::Duration::from_secs(3);
     config.upstream_connect_timeout = std::time::Duration::from_secs(2);
     tweak(&mut config);

@@ -111,6 +111,10 @@ impl Run<'_> {
                 VerificationCode::UpstreamUnreachable,
                 format!("Microsoft Entra ID is temporarily unavailable ({}: {}).", f.label(), f.description),
             ),
+            _ if matches!(app.proof, ClientProof::ManagedIdentity) => (
+                VerificationCode::ManagedIdentityUnavailable,
+                format!("The managed identity endpoint gave no token for {}: {error}", app.client_id),
+            ),
             GrantError::Refused(f) if matches!(app.proof, ClientProof::Certificate { .. }) => (
                 VerificationCode::AppIdentityCertificateInvalid,
                 format!(

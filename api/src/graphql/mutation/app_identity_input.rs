@@ -6,7 +6,7 @@ use crate::domain::InvalidInput;
 use crate::domain::app_identity::{AppIdentity, AppIdentityFields};
 
 /// A service principal the integration authenticates as, with exactly one proof. This server takes
-/// `clientSecret` and `certificate`; `federated` and `managedIdentity` are refused with VALIDATION.
+/// `clientSecret`, `certificate` and `managedIdentity`; `federated` is refused with VALIDATION.
 #[derive(InputObject, Clone)]
 pub struct AppIdentityInput {
     /// Directory (tenant) ID or verified domain; omitted: the organization's resource tenant.
@@ -20,7 +20,8 @@ pub struct AppIdentityInput {
     pub certificate: Option<CertificateInput>,
     /// This server as the OIDC issuer of a federated credential (not supported yet).
     pub federated: Option<bool>,
-    /// The host's managed identity (not supported yet).
+    /// The host's managed identity (`clientId`: the user-assigned identity's client id): tokens
+    /// come from the VM's IMDS or App Service's identity endpoint (`VCSLINK_MANAGED_IDENTITY_ENDPOINT`).
     pub managed_identity: Option<bool>,
 }
 

@@ -6,7 +6,7 @@ use entity::integration::Model;
 use super::integration::SecretInfo;
 use chrono::{DateTime, Utc};
 
-use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_CLIENT_SECRET};
+use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_CLIENT_SECRET, PROOF_MANAGED_IDENTITY};
 
 /// How an app identity proves itself to Microsoft Entra ID.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -49,6 +49,7 @@ impl AppIdentityInfo {
         let proof = match proof {
             PROOF_CLIENT_SECRET => AppIdentityProof::ClientSecret,
             PROOF_CERTIFICATE => AppIdentityProof::Certificate,
+            PROOF_MANAGED_IDENTITY => AppIdentityProof::ManagedIdentity,
             _ => return None,
         };
         let client_secret = match (m.app_secret_hint.clone(), m.app_secret_set_at) {
