@@ -108,6 +108,7 @@ impl App {
             managed_identity: crate::azure::managed_identity::Endpoint::resolve(
                 config.managed_identity_endpoint.as_ref(),
             ),
+            oidc_issuer: public_url.clone(),
             ..AzureConfig::default()
         })
         .map_err(|e| StartError::Upstream(e.to_string()))?;
@@ -174,6 +175,7 @@ fn capabilities(
     public_url: Arc<str>,
 ) -> Capabilities {
     let upstream = Upstream::new(config.upstream_cache_ttl, RetryPolicy::default());
+    let issuer = crate::oidc::routes::Issuer { keyring: keyring.clone(), public_url: public_url.clone() };
     let known_integrations = KnownIntegrations::default();
     let accounts = Accounts {
         db: db.clone(),
@@ -253,6 +255,7 @@ fn capabilities(
         integrations,
         inbox,
         automations,
+        issuer,
         introspection: config.introspection,
     }
 }
@@ -270,6 +273,8 @@ fn router(caps: Capabilities, cors_origins: &[String]) -> Router {
         .route("/readyz", get(readyz))
         .route("/oauth/azure-devops/callback", get(crate::user_authorizations::callback::callback))
         .route("/metrics", get(crate::metrics::render))
+        .route("/.well-known/openid-configuration", get(crate::oidc::routes::discovery))
+        .route("/.well-known/jwks.json", get(crate::oidc::routes::jwks))
         .with_state(caps.clone())
         .merge(gql)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::http::MAX_BODY))

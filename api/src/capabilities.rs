@@ -9,6 +9,7 @@ use crate::auth::Tokens;
 use crate::automations::Automations;
 use crate::browse::Browse;
 use crate::integrations::Integrations;
+use crate::oidc::routes::Issuer;
 use crate::service_hooks::ServiceHooks;
 use crate::user_authorizations::Accounts;
 use crate::webhooks::Inbox;
@@ -25,6 +26,8 @@ pub struct Capabilities {
     pub integrations: Integrations,
     pub inbox: Inbox,
     pub automations: Automations,
+    /// This server as the OIDC issuer of federated app identities (`/.well-known/*`).
+    pub issuer: Issuer,
     /// Whether the schema answers introspection (`VCSLINK_INTROSPECTION`).
     pub introspection: bool,
 }

@@ -10,7 +10,10 @@ use crate::error::ApiError;
 use url::Url;
 
 use crate::azure::app_token::{AppIdentityCredentials, ClientProof};
-use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_MANAGED_IDENTITY};
+use std::sync::Arc;
+
+use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_FEDERATED, PROOF_MANAGED_IDENTITY};
+use crate::oidc::assertion::FederatedSubject;
 use crate::store::integrations as rows;
 
 /// Which of the integration's credentials acts.
@@ -40,11 +43,11 @@ pub struct Own {
 /// The integration's own credential; `None` when it has neither an app identity nor a PAT.
 pub async fn own(
     azure: &AzureClient,
-    keyring: &Keyring,
+    keyring: &Arc<Keyring>,
     m: &entity::integration::Model,
 ) -> Result<Option<Own>, ApiError> {
     let pat = rows::open_pat(keyring, m).map_err(ApiError::internal)?;
-    if let Some(identity) = stored_app_identity(keyring, &azure.config().entra_authority, m)? {
+    if let Some(identity) = stored_app_identity(azure, keyring, m)? {
         match app_token::token(azure, &identity).await {
             Ok(token) => return Ok(Some(Own { credential: Credential::Bearer(token), kind: Kind::AppIdentity })),
             Err(error) if pat.is_some() => {
@@ -62,16 +65,21 @@ pub async fn own(
 
 /// A stored integration's app identity, its secret opened for this call only; `None` without one.
 pub fn stored_app_identity(
-    keyring: &Keyring,
-    authority: &Url,
+    azure: &AzureClient,
+    keyring: &Arc<Keyring>,
     m: &entity::integration::Model,
 ) -> Result<Option<AppIdentityCredentials>, ApiError> {
+    let authority = &azure.config().entra_authority;
     let (Some(client_id), Some(tenant_id)) = (&m.app_client_id, &m.app_tenant_id) else {
         return Ok(None);
     };
     let secret = rows::open_app_secret(keyring, m).map_err(ApiError::internal)?;
     let proof = match (m.app_proof.as_deref(), secret, &m.app_certificate_thumbprint) {
         (Some(PROOF_MANAGED_IDENTITY), _, _) => ClientProof::ManagedIdentity,
+        (Some(PROOF_FEDERATED), _, _) => ClientProof::Federated {
+            who: FederatedSubject::of(&azure.config().oidc_issuer, &m.id),
+            keyring: keyring.clone(),
+        },
         (Some(PROOF_CERTIFICATE), Some(key), Some(thumbprint)) => {
             ClientProof::Certificate { private_key_pem: key, thumbprint: thumbprint.clone() }
         }

@@ -20,6 +20,7 @@ pub mod integration_credential;
 pub mod integrations;
 pub mod memory;
 pub mod metrics;
+pub mod oidc;
 pub mod private_files;
 pub mod rotation;
 pub mod service_hooks;

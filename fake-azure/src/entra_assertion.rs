@@ -1,5 +1,5 @@
 //! Client assertions (`private_key_jwt`) checked as Entra ID does (docs/azure-devops-wire.md
-//! §6.3): the certificate named by `x5t#S256` (or the older SHA-1 `x5t`) must be one uploaded to the
+//! §6.3; federated assertions, without a thumbprint, go to `entra_federation.rs`): the certificate named by `x5t#S256` (or the older SHA-1 `x5t`) must be one uploaded to the
 //! app, the signature (PS256 or RS256) must verify with its key, `aud` must be the token
 //! endpoint, `iss` and `sub` the client id, and the assertion must not have expired. Refusals use
 //! the documented AADSTS700027 text where there is one; the others' numbers are the fake's guess.
@@ -39,6 +39,7 @@ pub fn check(
     assertion: &str,
     kind: Option<&str>,
     audience: &str,
+    issuer_jwks: Option<&serde_json::Value>,
 ) -> Result<(), Refusal> {
     if kind != Some(JWT_BEARER) {
         return Err((
@@ -52,6 +53,9 @@ pub fn check(
     let header = jsonwebtoken::decode_header(assertion).map_err(|_| malformed())?;
     if !matches!(header.alg, Algorithm::PS256 | Algorithm::RS256) {
         return Err(malformed());
+    }
+    if header.x5t_s256.is_none() && header.x5t.is_none() {
+        return crate::entra_federation::check(world, client_id, assertion, &header, issuer_jwks);
     }
     let thumbprint = header.x5t_s256.clone().or(header.x5t.clone()).unwrap_or_default();
     let registered = world.app_certificates.get(&client_id.to_ascii_lowercase()).cloned().unwrap_or_default();

@@ -145,9 +145,14 @@ pub fn token(shared: &Shared, req: &Req, tid: &str) -> Response {
     if let Some(assertion) = field("client_assertion") {
         let audience = format!("{base}/{tid}/oauth2/v2.0/token");
         let kind = field("client_assertion_type");
-        if let Err((status, error, code, message)) =
-            crate::entra_assertion::check(&world, &app.client_id, &assertion, kind.as_deref(), &audience)
-        {
+        if let Err((status, error, code, message)) = crate::entra_assertion::check(
+            &world,
+            &app.client_id,
+            &assertion,
+            kind.as_deref(),
+            &audience,
+            req.issuer_jwks.as_ref(),
+        ) {
             return err(status, error, code, message);
         }
     } else {

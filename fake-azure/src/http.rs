@@ -42,6 +42,9 @@ pub struct Req {
     pub query: Vec<(String, String)>,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// A federated client assertion's issuer key set, fetched before the token endpoint runs
+    /// (`entra_federation.rs`); `None` otherwise or when the issuer did not serve one.
+    pub issuer_jwks: Option<Value>,
 }
 
 impl Req {
@@ -54,7 +57,7 @@ impl Req {
             .collect();
         let query =
             raw_query.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
-        Req { method, path, segs, query, headers, body }
+        Req { method, path, segs, query, headers, body, issuer_jwks: None }
     }
 
     /// First query value whose key matches (case-insensitive).

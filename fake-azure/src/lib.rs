@@ -9,6 +9,7 @@ mod core;
 mod entra;
 mod entra_assertion;
 mod entra_faults;
+mod entra_federation;
 mod entra_issue;
 pub mod entra_keys;
 mod entra_token;

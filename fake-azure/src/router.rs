@@ -66,7 +66,8 @@ pub async fn entry(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = body::to_bytes(body, 32 * 1024 * 1024).await.unwrap_or_default();
-    let req = Req::new(parts.method, parts.uri.path(), parts.uri.query(), parts.headers, bytes.to_vec());
+    let mut req = Req::new(parts.method, parts.uri.path(), parts.uri.query(), parts.headers, bytes.to_vec());
+    req.issuer_jwks = crate::entra_federation::prefetch(&req).await;
     record(&shared, &req);
 
     let first = req.segs.first().map(|s| s.to_ascii_lowercase()).unwrap_or_default();

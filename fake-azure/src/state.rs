@@ -27,6 +27,8 @@ pub struct World {
     pub user_grant_fault: Option<crate::entra_faults::EntraFault>,
     /// Certificates (PEM) uploaded to apps, by lower-case client id (see `entra_assertion.rs`).
     pub app_certificates: HashMap<String, Vec<String>>,
+    /// Federated identity credentials of apps, by lower-case client id (see `entra_federation.rs`).
+    pub federated_credentials: HashMap<String, Vec<crate::entra_federation::FederatedCredential>>,
     /// Managed identities assigned to the host (lower-case client ids; see `imds.rs`).
     pub managed_identities: std::collections::HashSet<String>,
     /// Code redemptions answer with a spoiled ID token (see `id_token_faults.rs`).

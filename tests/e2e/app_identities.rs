@@ -262,3 +262,63 @@ async fn a_managed_identity_gets_its_token_from_the_host(app: TestApp) {
     assert!(repos.get("errors").is_none(), "{repos}");
 }
 on_both_backends!(a_managed_identity_gets_its_token_from_the_host);
+
+const FEDERATED: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { status \
+    appIdentity { proof clientSecret { hint } federatedCredential { issuer subject audience } } } }";
+
+async fn a_federated_identity_is_vouched_for_by_this_server_as_issuer(app: TestApp) {
+    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let federated = json!({ "clientId": APP_IDENTITY_CLIENT_ID, "federated": true });
+    let created = create(&app, federated, true).await;
+    let p = &created["data"]["createAzureDevOpsIntegration"];
+    let v = &p["verification"];
+    assert_eq!(v["code"], "APP_IDENTITY_FEDERATION_MISMATCH", "nothing registered yet: {created}");
+    let message = check(v, "APP_IDENTITY_TOKEN")["message"].as_str().unwrap_or("").to_owned();
+    let id = p["integration"]["id"].as_str().expect("id").to_owned();
+
+    let read = app.gql(FEDERATED, json!({ "id": id })).await;
+    let info = &read["data"]["azureDevOpsIntegration"]["appIdentity"];
+    assert_eq!(info["proof"], "FEDERATED", "{read}");
+    assert!(info["clientSecret"].is_null(), "there is no secret at all");
+    let fc = &info["federatedCredential"];
+    let (issuer, subject, audience) =
+        (fc["issuer"].as_str().expect("issuer"), fc["subject"].as_str().expect("subject"), fc["audience"].as_str());
+    assert_eq!(issuer, app.base.trim_end_matches('/'), "the issuer is this server's public URL");
+    assert!(subject.starts_with("integration:"), "{subject}");
+    assert_eq!(audience, Some("api://AzureADTokenExchange"));
+    assert!(message.contains(issuer) && message.contains(subject), "the mismatch names issuer and subject: {message}");
+
+    let discovery: Value = reqwest::get(format!("{issuer}/.well-known/openid-configuration"))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(discovery["issuer"], issuer);
+    assert_eq!(discovery["id_token_signing_alg_values_supported"], json!(["RS256"]));
+    let jwks: Value =
+        reqwest::get(discovery["jwks_uri"].as_str().expect("jwks_uri")).await.expect("get").json().await.expect("json");
+    assert_eq!(jwks["keys"][0]["alg"], "RS256", "{jwks}");
+
+    app.fake.add_federated_credential(
+        APP_IDENTITY_CLIENT_ID,
+        issuer,
+        "integration:someone-else",
+        "api://AzureADTokenExchange",
+    );
+    let verify = app.gql(queries::VERIFY, json!({ "id": id })).await;
+    assert_eq!(
+        verify["data"]["verifyAzureDevOpsIntegration"]["verification"]["code"],
+        "APP_IDENTITY_FEDERATION_MISMATCH"
+    );
+
+    app.fake.add_federated_credential(APP_IDENTITY_CLIENT_ID, issuer, subject, "api://AzureADTokenExchange");
+    let verify = app.gql(queries::VERIFY, json!({ "id": id })).await;
+    let v = &verify["data"]["verifyAzureDevOpsIntegration"];
+    assert_eq!(v["verification"]["ok"], true, "registered: {verify}");
+    assert_eq!(v["integration"]["status"], "HEALTHY");
+    let member = app.token("mia", "MEMBER").await;
+    let repos = app.gql_as(Some(&member), REPOS, json!({ "id": id })).await;
+    assert!(repos.get("errors").is_none(), "{repos}");
+}
+on_both_backends!(a_federated_identity_is_vouched_for_by_this_server_as_issuer);

@@ -15,6 +15,8 @@ use url::Url;
 use super::client::AzureClient;
 use super::entra::{self, GrantError};
 use super::managed_identity;
+use crate::crypto::Keyring;
+use crate::oidc::assertion::FederatedSubject;
 
 /// How long before its expiry a token is no longer handed out.
 const REFRESH_MARGIN: Duration = Duration::from_secs(300);
@@ -28,6 +30,9 @@ pub enum ClientProof {
     Certificate { private_key_pem: SecretString, thumbprint: String },
     /// The host's managed identity (`managed_identity.rs`): nothing to prove, the host vouches.
     ManagedIdentity,
+    /// Workload identity federation: an assertion this server signs as the OIDC issuer
+    /// (`oidc/assertion.rs`), under the keyring's current signing key, per token request.
+    Federated { who: FederatedSubject, keyring: Arc<Keyring> },
 }
 
 impl ClientProof {
@@ -36,6 +41,7 @@ impl ClientProof {
             ClientProof::Secret(secret) => secret.expose_secret(),
             ClientProof::Certificate { private_key_pem, .. } => private_key_pem.expose_secret(),
             ClientProof::ManagedIdentity => "managed identity",
+            ClientProof::Federated { who, .. } => &who.subject,
         }
     }
 }

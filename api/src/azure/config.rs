@@ -24,6 +24,9 @@ pub struct AzureConfig {
     pub user_agent: String,
     /// Where managed identities get tokens (see `managed_identity.rs`).
     pub managed_identity: super::managed_identity::Endpoint,
+    /// This server as an OIDC issuer (`VCSLINK_PUBLIC_URL`, no trailing slash): the `iss` of
+    /// federated app identities' assertions.
+    pub oidc_issuer: String,
 }
 
 /// Public Entra ID authority.
@@ -42,6 +45,7 @@ impl Default for AzureConfig {
             max_body_bytes: 8 * 1024 * 1024,
             user_agent: format!("vcslink/{}", env!("CARGO_PKG_VERSION")),
             managed_identity: super::managed_identity::Endpoint::imds(),
+            oidc_issuer: String::new(),
         }
     }
 }

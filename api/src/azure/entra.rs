@@ -188,6 +188,14 @@ pub async fn client_credentials(
                 reason: "a managed identity gets its token from the host, not the token endpoint".into(),
             }));
         }
+        ClientProof::Federated { who, keyring } => {
+            let signed = crate::oidc::assertion::sign(keyring, who).map_err(|reason| {
+                GrantError::Call(AzureError::InvalidResponse {
+                    reason: format!("the federated assertion could not be signed: {reason}"),
+                })
+            })?;
+            assertion = Some(signed);
+        }
         ClientProof::Certificate { private_key_pem, thumbprint } => {
             let signed =
                 super::client_assertion::sign(private_key_pem, thumbprint, client_id, token_url).map_err(|reason| {

@@ -126,6 +126,7 @@ pub enum VerificationCode {
     AppIdentityNotOrgMember,
     AppIdentityInsufficientLicense,
     AppIdentityCertificateInvalid,
+    AppIdentityFederationMismatch,
     ManagedIdentityUnavailable,
     CredentialExpiresSoon,
 }
@@ -165,6 +166,7 @@ impl VerificationCode {
         VerificationCode::AppIdentityNotOrgMember,
         VerificationCode::AppIdentityInsufficientLicense,
         VerificationCode::AppIdentityCertificateInvalid,
+        VerificationCode::AppIdentityFederationMismatch,
         VerificationCode::ManagedIdentityUnavailable,
         VerificationCode::CredentialExpiresSoon,
     ];
@@ -330,6 +332,19 @@ impl VerificationCode {
                     "In the Entra admin center (App registrations > the app > Certificates & secrets > \
                      Certificates) upload the certificate's public part (.cer or .pem) and pass the same \
                      certificate with its private key as appIdentity.certificate; then verify again.",
+                ),
+            ),
+            VerificationCode::AppIdentityFederationMismatch => (
+                "APP_IDENTITY_FEDERATION_MISMATCH",
+                "Microsoft Entra ID found no federated credential on the app matching vcslink's assertion \
+                 (issuer, subject and audience are matched exactly; the message names them), or could not \
+                 read vcslink's keys at the issuer.",
+                Some(
+                    "In the Entra admin center (App registrations > the app > Certificates & secrets > Federated \
+                     credentials > Other issuer) add the issuer, subject and audience shown in \
+                     appIdentity.federatedCredential, character for character; the issuer must serve \
+                     /.well-known/openid-configuration over public HTTPS. A new credential takes a few minutes \
+                     to apply: then verify again.",
                 ),
             ),
             VerificationCode::ManagedIdentityUnavailable => (

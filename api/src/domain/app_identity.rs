@@ -1,8 +1,8 @@
 //! The integration's own Entra identity (a service principal): its tenant, client id and the one
 //! proof it authenticates with (docs/azure-devops-wire.md §6).
 //!
-//! This server takes the `clientSecret`, `certificate` and `managedIdentity` proofs; `federated`
-//! is refused with a VALIDATION error that says so, never accepted and ignored.
+//! Four proofs: `clientSecret`, `certificate`, `managedIdentity`, and `federated` (this server is
+//! the OIDC issuer, see `oidc/`).
 
 use super::certificate::CertificateCredential;
 use super::entra_ids::{ClientId, TenantId};
@@ -30,6 +30,8 @@ pub enum Proof {
     Certificate(CertificateCredential),
     /// The host's managed identity (`clientId` names a user-assigned one): no secret at all.
     ManagedIdentity,
+    /// Workload identity federation with this server as the OIDC issuer: no secret at all.
+    Federated,
 }
 
 impl Proof {
@@ -39,6 +41,7 @@ impl Proof {
             Proof::ClientSecret(_) => PROOF_CLIENT_SECRET,
             Proof::Certificate(_) => PROOF_CERTIFICATE,
             Proof::ManagedIdentity => PROOF_MANAGED_IDENTITY,
+            Proof::Federated => PROOF_FEDERATED,
         }
     }
 }
@@ -49,6 +52,8 @@ pub const PROOF_CLIENT_SECRET: &str = "client_secret";
 pub const PROOF_CERTIFICATE: &str = "certificate";
 /// `integrations.app_proof` for a managed identity.
 pub const PROOF_MANAGED_IDENTITY: &str = "managed_identity";
+/// `integrations.app_proof` for workload identity federation.
+pub const PROOF_FEDERATED: &str = "federated";
 
 /// A parsed app identity; `Debug` redacts the secret.
 #[derive(Debug, Clone)]
@@ -85,15 +90,9 @@ impl AppIdentity {
             return Err(InvalidInput::new("appIdentity", "needs exactly one proof")
                 .with_hint("give one of clientSecret, certificate, federated: true or managedIdentity: true"));
         }
-        let unsupported = |field: &str| {
-            InvalidInput::new(field, "is not a proof this server supports yet")
-                .with_hint("prove the app identity with clientSecret, certificate or managedIdentity: true")
-        };
-        if input.federated == Some(true) {
-            return Err(unsupported("appIdentity.federated"));
-        }
         let proof = match (&input.certificate, secret) {
             _ if input.managed_identity == Some(true) => Proof::ManagedIdentity,
+            _ if input.federated == Some(true) => Proof::Federated,
             (Some((certificate, key)), _) => Proof::Certificate(CertificateCredential::parse(certificate, key)?),
             (None, secret) => {
                 Proof::ClientSecret(ClientSecret::parse(secret.unwrap_or_default()).map_err(in_app_identity)?)
@@ -136,10 +135,8 @@ mod tests {
             AppIdentity::parse(AppIdentityFields { tenant_id: Some("common".into()), ..fields() }).unwrap_err();
         assert_eq!(common.field, "appIdentity.tenantId");
         let federated =
-            AppIdentity::parse(AppIdentityFields { client_secret: None, federated: Some(true), ..fields() })
-                .unwrap_err();
-        assert_eq!(federated.field, "appIdentity.federated");
-        assert!(federated.hint.as_deref().is_some_and(|h| h.contains("clientSecret")));
+            AppIdentity::parse(AppIdentityFields { client_secret: None, federated: Some(true), ..fields() }).unwrap();
+        assert_eq!(federated.proof.kind(), PROOF_FEDERATED);
         let cert = (
             include_str!("../../../fake-azure/keys/app-identity-cert.pem").to_owned(),
             include_str!("../../../fake-azure/keys/app-identity-key.pem").to_owned(),

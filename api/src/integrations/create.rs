@@ -74,10 +74,12 @@ pub async fn create(
     if rows::name_taken(&state.db, &p.tenant_id, new.name.as_str(), None).await? {
         return Err(name_conflict(new.name.as_str()));
     }
+    // Known before verification: a federated app identity's subject names it.
+    let id = store::new_id();
     let verification = if options.verify {
         let mut target = target(&new, oauth.as_ref());
         target.app_identity = settled
-            .map(|s| credentials::app_identity_credentials(state.entra_authority(), s.identity, s.tenant_id))
+            .map(|s| credentials::app_identity_credentials(&state.azure, &state.keyring, &id, s.identity, s.tenant_id))
             .transpose()?;
         Some(verify::verify(&state.azure, &target).await)
     } else {
@@ -91,7 +93,6 @@ pub async fn create(
         Some(pw) => (pw.clone(), false),
         None => (WebhookPassword::generate(), true),
     };
-    let id = store::new_id();
     let row = rows::Insert {
         id: &id,
         tenant_id: &p.tenant_id,
@@ -191,6 +192,7 @@ fn canonical(
                 Proof::ClientSecret(secret) => h(secret.secret()),
                 Proof::Certificate(c) => format!("{}:{}", c.thumbprint(), h(c.private_key_pem())),
                 Proof::ManagedIdentity => "managed identity".to_owned(),
+                Proof::Federated => "federated".to_owned(),
             };
             serde_json::json!({ "tenant": s.tenant_id, "clientId": s.identity.client_id.as_str(), "proof": proof })
         }),

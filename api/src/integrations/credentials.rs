@@ -1,6 +1,11 @@
 //! What to verify with: the parsed input's credentials, or a stored row's, opened from their seals.
 
+use std::sync::Arc;
+
 use url::Url;
+
+use crate::azure::AzureClient;
+use crate::oidc::assertion::FederatedSubject;
 
 use crate::azure::app_token::{AppIdentityCredentials, ClientProof};
 use crate::azure::{OAuthAppCredentials, VerifyTarget};
@@ -23,10 +28,13 @@ pub fn oauth_credentials(app: &OAuthApp) -> OAuthAppCredentials {
 
 /// The app identity's credentials for its settled tenant: the token endpoint under `authority`.
 pub fn app_identity_credentials(
-    authority: &Url,
+    azure: &AzureClient,
+    keyring: &Arc<Keyring>,
+    integration_id: &str,
     identity: &AppIdentity,
     tenant_id: &str,
 ) -> Result<AppIdentityCredentials, ApiError> {
+    let authority = &azure.config().entra_authority;
     let (proof, credential_expires_at) = match &identity.proof {
         Proof::ClientSecret(secret) => (ClientProof::Secret(secret.secret().clone()), None),
         Proof::Certificate(c) => (
@@ -37,6 +45,13 @@ pub fn app_identity_credentials(
             Some(c.not_after()),
         ),
         Proof::ManagedIdentity => (ClientProof::ManagedIdentity, None),
+        Proof::Federated => (
+            ClientProof::Federated {
+                who: FederatedSubject::of(&azure.config().oidc_issuer, integration_id),
+                keyring: keyring.clone(),
+            },
+            None,
+        ),
     };
     Ok(AppIdentityCredentials {
         token_url: crate::integration_credential::token_url(authority, tenant_id)?,
@@ -48,7 +63,11 @@ pub fn app_identity_credentials(
 }
 
 /// The verification target of a stored integration (its secrets opened for this call only).
-pub fn target_of(keyring: &Keyring, authority: &Url, m: &entity::integration::Model) -> Result<VerifyTarget, ApiError> {
+pub fn target_of(
+    keyring: &Arc<Keyring>,
+    azure: &AzureClient,
+    m: &entity::integration::Model,
+) -> Result<VerifyTarget, ApiError> {
     let pat = rows::open_pat(keyring, m).map_err(ApiError::internal)?;
     let secret = rows::open_client_secret(keyring, m).map_err(ApiError::internal)?;
     let oauth = match (secret, &m.oauth_issuer_url, &m.oauth_token_url, &m.oauth_client_id) {
@@ -66,7 +85,7 @@ pub fn target_of(keyring: &Keyring, authority: &Url, m: &entity::integration::Mo
         flavor: Flavor::parse(&m.flavor).unwrap_or(Flavor::Services),
         pat,
         oauth,
-        app_identity: crate::integration_credential::stored_app_identity(keyring, authority, m)?,
+        app_identity: crate::integration_credential::stored_app_identity(azure, keyring, m)?,
         accessible_projects: rows::accessible_projects(m),
     })
 }

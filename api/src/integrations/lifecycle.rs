@@ -21,7 +21,7 @@ pub async fn verify_now(
     id: &str,
 ) -> Result<(entity::integration::Model, Verification), ApiError> {
     let current = rows::get(&state.db, &p.tenant_id, id).await?.ok_or(ApiError::not_found("integration"))?;
-    let target = credentials::target_of(&state.keyring, state.entra_authority(), &current)?;
+    let target = credentials::target_of(&state.keyring, &state.azure, &current)?;
     let v = verify::verify(&state.azure, &target).await;
     let json = serde_json::to_string(&v).map_err(ApiError::internal)?;
     let txn = crate::store::begin_write(&state.db).await?;

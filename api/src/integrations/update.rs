@@ -64,10 +64,18 @@ pub async fn update(
     }
 
     let verification = if options.verify {
-        let mut target = credentials::target_of(&state.keyring, state.entra_authority(), &current)?;
+        let mut target = credentials::target_of(&state.keyring, &state.azure, &current)?;
         if let Some(settled) = &app_identity {
             target.app_identity = settled
-                .map(|s| credentials::app_identity_credentials(state.entra_authority(), s.identity, s.tenant_id))
+                .map(|s| {
+                    credentials::app_identity_credentials(
+                        &state.azure,
+                        &state.keyring,
+                        &current.id,
+                        s.identity,
+                        s.tenant_id,
+                    )
+                })
                 .transpose()?;
         }
         if let Some(pat) = &pat {

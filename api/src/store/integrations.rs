@@ -204,7 +204,7 @@ fn set_app_identity(
     let (secret, hint) = match proof {
         Some(Proof::ClientSecret(secret)) => (Some(secret.secret()), Some(secret.hint())),
         Some(Proof::Certificate(c)) => (Some(c.private_key_pem()), None),
-        Some(Proof::ManagedIdentity) | None => (None, None),
+        Some(Proof::ManagedIdentity | Proof::Federated) | None => (None, None),
     };
     let certificate = match proof {
         Some(Proof::Certificate(c)) => Some(c),

@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::Run;
 use crate::azure::app_token::{self, AppIdentityCredentials, ClientProof};
 use crate::azure::client::{Credential, api_url};
-use crate::azure::entra::{EntraErrorClass, GrantError};
+use crate::azure::entra::{EntraErrorClass, EntraFailure, GrantError};
 use crate::azure::error::AzureError;
 use crate::azure::verification::{CheckName, VerificationCode};
 
@@ -115,25 +115,38 @@ impl Run<'_> {
                 VerificationCode::ManagedIdentityUnavailable,
                 format!("The managed identity endpoint gave no token for {}: {error}", app.client_id),
             ),
-            GrantError::Refused(f) if matches!(app.proof, ClientProof::Certificate { .. }) => (
-                VerificationCode::AppIdentityCertificateInvalid,
-                format!(
-                    "Microsoft Entra ID refused the certificate of app {} ({}: {}).",
-                    app.client_id,
-                    f.label(),
-                    f.description
-                ),
-            ),
-            GrantError::Refused(f) => (
-                VerificationCode::AppIdentityInvalidClient,
-                format!("Microsoft Entra ID refused app {} ({}: {}).", app.client_id, f.label(), f.description),
-            ),
+            GrantError::Refused(f) => refused(app, f),
             GrantError::Call(e) => (
                 VerificationCode::UpstreamUnreachable,
                 format!("Microsoft Entra ID could not be asked for a token: {e}"),
             ),
         };
         self.fail(CheckName::AppIdentityToken, Some(code), message);
+    }
+}
+
+/// The code and message of an Entra refusal, by how the identity proves itself.
+fn refused(app: &AppIdentityCredentials, f: &EntraFailure) -> (VerificationCode, String) {
+    let what = format!("{}: {}", f.label(), f.description);
+    match &app.proof {
+        ClientProof::Federated { who, .. } => (
+            VerificationCode::AppIdentityFederationMismatch,
+            format!(
+                "Microsoft Entra ID refused the federated assertion of app {} (issuer {}, subject {}, audience {}): {what}",
+                app.client_id,
+                who.issuer,
+                who.subject,
+                crate::oidc::assertion::AUDIENCE
+            ),
+        ),
+        ClientProof::Certificate { .. } => (
+            VerificationCode::AppIdentityCertificateInvalid,
+            format!("Microsoft Entra ID refused the certificate of app {} ({what}).", app.client_id),
+        ),
+        ClientProof::Secret(_) | ClientProof::ManagedIdentity => (
+            VerificationCode::AppIdentityInvalidClient,
+            format!("Microsoft Entra ID refused app {} ({what}).", app.client_id),
+        ),
     }
 }
 

@@ -5,8 +5,8 @@ use async_graphql::InputObject;
 use crate::domain::InvalidInput;
 use crate::domain::app_identity::{AppIdentity, AppIdentityFields};
 
-/// A service principal the integration authenticates as, with exactly one proof. This server takes
-/// `clientSecret`, `certificate` and `managedIdentity`; `federated` is refused with VALIDATION.
+/// A service principal the integration authenticates as, with exactly one proof: `clientSecret`,
+/// `certificate`, `federated: true` or `managedIdentity: true`.
 #[derive(InputObject, Clone)]
 pub struct AppIdentityInput {
     /// Directory (tenant) ID or verified domain; omitted: the organization's resource tenant.
@@ -18,7 +18,8 @@ pub struct AppIdentityInput {
     /// A certificate uploaded to the app registration and its private key: vcslink signs a
     /// `private_key_jwt` client assertion (PS256, `x5t#S256`) with the key, sealed at rest.
     pub certificate: Option<CertificateInput>,
-    /// This server as the OIDC issuer of a federated credential (not supported yet).
+    /// Workload identity federation with this server as the OIDC issuer: no secret at all. Register
+    /// the federated credential the integration shows in `appIdentity.federatedCredential`.
     pub federated: Option<bool>,
     /// The host's managed identity (`clientId`: the user-assigned identity's client id): tokens
     /// come from the VM's IMDS or App Service's identity endpoint (`VCSLINK_MANAGED_IDENTITY_ENDPOINT`).

@@ -6,7 +6,8 @@ use entity::integration::Model;
 use super::integration::SecretInfo;
 use chrono::{DateTime, Utc};
 
-use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_CLIENT_SECRET, PROOF_MANAGED_IDENTITY};
+use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_CLIENT_SECRET, PROOF_FEDERATED, PROOF_MANAGED_IDENTITY};
+use crate::oidc::assertion::{AUDIENCE, FederatedSubject};
 
 /// How an app identity proves itself to Microsoft Entra ID.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -39,17 +40,32 @@ pub struct AppIdentityInfo {
     pub certificate_thumbprint: Option<String>,
     /// `CERTIFICATE`: when the certificate expires (`notAfter`); verification warns 30 days before.
     pub certificate_expires_at: Option<DateTime<Utc>>,
+    /// `FEDERATED`: the federated credential to add to the app registration (Certificates &
+    /// secrets > Federated credentials > Other issuer), character for character.
+    pub federated_credential: Option<FederatedCredentialInfo>,
+}
+
+/// What Entra ID matches a federated assertion of this server against.
+#[derive(SimpleObject)]
+pub struct FederatedCredentialInfo {
+    /// This server's public URL (`VCSLINK_PUBLIC_URL`), serving `/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// `integration:{integration id}`.
+    pub subject: String,
+    /// Always `api://AzureADTokenExchange`.
+    pub audience: String,
 }
 
 impl AppIdentityInfo {
-    /// The row's app identity; `None` without one.
-    pub fn of(m: &Model) -> Option<AppIdentityInfo> {
+    /// The row's app identity; `None` without one. `public_url` is the federated issuer.
+    pub fn of(m: &Model, public_url: &str) -> Option<AppIdentityInfo> {
         let (tenant_id, client_id, proof) =
             (m.app_tenant_id.clone()?, m.app_client_id.clone()?, m.app_proof.as_deref()?);
         let proof = match proof {
             PROOF_CLIENT_SECRET => AppIdentityProof::ClientSecret,
             PROOF_CERTIFICATE => AppIdentityProof::Certificate,
             PROOF_MANAGED_IDENTITY => AppIdentityProof::ManagedIdentity,
+            PROOF_FEDERATED => AppIdentityProof::Federated,
             _ => return None,
         };
         let client_secret = match (m.app_secret_hint.clone(), m.app_secret_set_at) {
@@ -63,6 +79,10 @@ impl AppIdentityInfo {
             client_secret,
             certificate_thumbprint: m.app_certificate_thumbprint.clone(),
             certificate_expires_at: m.app_certificate_expires_at,
+            federated_credential: (proof == AppIdentityProof::Federated).then(|| {
+                let who = FederatedSubject::of(public_url, &m.id);
+                FederatedCredentialInfo { issuer: who.issuer, subject: who.subject, audience: AUDIENCE.to_owned() }
+            }),
         })
     }
 }

@@ -140,8 +140,8 @@ impl AzureDevOpsIntegration {
     }
 
     /// The integration's own Entra identity (a service principal); null when none.
-    async fn app_identity(&self) -> Option<AppIdentityInfo> {
-        AppIdentityInfo::of(&self.0)
+    async fn app_identity(&self, ctx: &Context<'_>) -> Result<Option<AppIdentityInfo>, ApiError> {
+        Ok(AppIdentityInfo::of(&self.0, &context::accounts(ctx)?.public_url))
     }
 
     /// The Entra ID OAuth app; null when none.
