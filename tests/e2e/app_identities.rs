@@ -322,3 +322,38 @@ async fn a_federated_identity_is_vouched_for_by_this_server_as_issuer(app: TestA
     assert!(repos.get("errors").is_none(), "{repos}");
 }
 on_both_backends!(a_federated_identity_is_vouched_for_by_this_server_as_issuer);
+
+const CREATE_BRANCH: &str = "mutation($i: CreateBranchInput!) { createBranch(input: $i) { branch { refName } } }";
+
+#[tokio::test]
+async fn an_admin_writes_as_the_integration_and_a_member_may_not() {
+    let app = spawn_with(Backend::Sqlite, |_| {}).await.expect("app");
+    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let created = create(&app, identity(APP_IDENTITY_SECRET), false).await;
+    let id = created["data"]["createAzureDevOpsIntegration"]["integration"]["id"].as_str().expect("id").to_owned();
+    let branch = |name: &str| {
+        json!({ "i": { "integrationId": id, "repository": "contoso/Platform/api-gateway", "name": name,
+            "from": "main", "actAs": "INTEGRATION" } })
+    };
+    let member = app.token("mia", "MEMBER").await;
+    let refused = app.gql_as(Some(&member), CREATE_BRANCH, branch("bot/member")).await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+    assert!(refused["errors"][0]["extensions"]["hint"].as_str().is_some_and(|h| h.contains("actAs")), "{refused}");
+
+    let made = app.gql(CREATE_BRANCH, branch("bot/as-integration")).await;
+    assert_eq!(made["data"]["createBranch"]["branch"]["refName"], "refs/heads/bot/as-integration", "{made}");
+    let refs = app.fake.requests().into_iter().rev().find(|r| r.method == "POST" && r.path.ends_with("/refs"));
+    let auth = refs.and_then(|r| r.headers.into_iter().find(|(k, _)| k == "authorization").map(|(_, v)| v));
+    assert!(auth.is_some_and(|a| a.starts_with("Bearer ")), "the app identity's token wrote");
+    let audit = app.gql("{ auditEvents(first: 5) { edges { node { action details } } } }", json!({})).await;
+    let entry = audit["data"]["auditEvents"]["edges"]
+        .as_array()
+        .and_then(|e| e.iter().find(|n| n["node"]["action"] == "repository.create_branch"))
+        .map(|n| n["node"]["details"].clone())
+        .unwrap_or_else(|| panic!("{audit}"));
+    let details: Value = match &entry {
+        Value::String(s) => serde_json::from_str(s).expect("json"),
+        other => other.clone(),
+    };
+    assert_eq!(details["as"], "integration-app", "the audit says which credential acted: {details}");
+}

@@ -2,7 +2,7 @@
 
 use entity::integration;
 
-use super::{Target, audit, forget, target};
+use super::{ActAs, Target, audit, forget, target};
 use crate::auth::Principal;
 use crate::azure::git_write;
 use crate::azure::wire::git::GitRef;
@@ -24,18 +24,25 @@ fn is_commit_id(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Creates branch `name` of `repository` at `from` (a branch or a 40-hex commit id).
-/// An existing branch is `CONFLICT`.
+/// A branch to create: its name and where it starts (a branch or a 40-hex commit id).
+#[derive(Clone, Copy)]
+pub struct NewBranch<'a> {
+    pub name: &'a str,
+    pub from: &'a str,
+}
+
+/// Creates `branch` in `repository`. An existing branch is `CONFLICT`.
 pub async fn create(
     state: &Browse,
     p: &Principal,
     actor: &Actor,
     m: integration::Model,
     repository: &str,
-    name: &str,
-    from: &str,
+    branch: NewBranch<'_>,
+    act_as: ActAs,
 ) -> Result<GitRef, ApiError> {
-    let t = target(state, p, m, repository).await?;
+    let NewBranch { name, from } = branch;
+    let t = target(state, p, m, repository, act_as).await?;
     let from = from.trim();
     let object_id = if is_commit_id(from) { from.to_ascii_lowercase() } else { head_of(state, &t, from).await? };
     let create = |v| {

@@ -32,7 +32,7 @@ pub async fn credentials(
     m: integration::Model,
     repository: &str,
 ) -> Result<CloneCredentials, ApiError> {
-    let t = target(state, p, m, repository).await?;
+    let t = target(state, p, m, repository, super::ActAs::User).await?;
     if t.scope.chosen.is_integration_credential() {
         return Err(ApiError::NotAuthorizedUpstream {
             message: "clone credentials carry your own Azure DevOps token, and you have not connected one".into(),

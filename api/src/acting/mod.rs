@@ -42,6 +42,7 @@ pub async fn target(
     p: &Principal,
     m: integration::Model,
     repository: &str,
+    act_as: ActAs,
 ) -> Result<Target, ApiError> {
     let parts: Vec<&str> = repository.trim().split('/').collect();
     let [org, project, name] = parts.as_slice() else {
@@ -61,9 +62,27 @@ pub async fn target(
             None,
         ));
     }
-    let scope = Scope::open(state, p, m, Purpose::Write).await?;
+    let scope = Scope::open(state, p, m, act_as.purpose()).await?;
     let repo = repositories::get(state, &scope, project, name).await?.ok_or(ApiError::not_found("repository"))?;
     Ok(Target { scope, project: repo.project.name.clone(), repo })
+}
+
+/// Whose Azure DevOps identity a write uses: the caller's own authorization (the default), or,
+/// for an ADMIN, the integration's own credential (its app identity, else its PAT) as a bot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ActAs {
+    #[default]
+    User,
+    Integration,
+}
+
+impl ActAs {
+    pub fn purpose(self) -> Purpose {
+        match self {
+            ActAs::User => Purpose::Write,
+            ActAs::Integration => Purpose::WriteAsIntegration,
+        }
+    }
 }
 
 /// Records `action` on the target's integration, naming the repository and whom it acted as.

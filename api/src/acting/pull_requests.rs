@@ -2,7 +2,7 @@
 
 use entity::integration;
 
-use super::{Target, audit, forget, target};
+use super::{ActAs, Target, audit, forget, target};
 use crate::auth::Principal;
 use crate::azure::AzureError;
 use crate::azure::git_write::{self, NewPullRequest};
@@ -42,8 +42,9 @@ pub async fn create(
     m: integration::Model,
     repository: &str,
     body: &NewPullRequest,
+    act_as: ActAs,
 ) -> Result<(Target, GitPullRequest), ApiError> {
-    let t = target(state, p, m, repository).await?;
+    let t = target(state, p, m, repository, act_as).await?;
     let org = &t.scope.org_url;
     let create =
         |v| git_write::create_pull_request(&state.azure, (org, v), &t.project, &t.repo.name, body, t.credential());
@@ -106,8 +107,9 @@ pub async fn comment(
     m: integration::Model,
     repository: &str,
     new: NewComment<'_>,
+    act_as: ActAs,
 ) -> Result<(CommentThread, ThreadComment), ApiError> {
-    let t = target(state, p, m, repository).await?;
+    let t = target(state, p, m, repository, act_as).await?;
     let at = (t.project.as_str(), t.repo.name.as_str(), new.pull_request_number);
     let org = &t.scope.org_url;
     let (thread, comment) = match new.thread_id {

@@ -5,7 +5,6 @@ use entity::integration;
 use crate::auth::Principal;
 use crate::azure::work_items::{self, Added};
 use crate::browse::Browse;
-use crate::browse::credential::Purpose;
 use crate::browse::scope::Scope;
 use crate::error::ApiError;
 use crate::error::{Call, from_azure};
@@ -42,8 +41,9 @@ pub async fn add_comment(
     actor: &Actor,
     m: integration::Model,
     new: NewWorkItemComment<'_>,
+    act_as: super::ActAs,
 ) -> Result<Added, ApiError> {
-    let scope = Scope::open(state, p, m, Purpose::Write).await?;
+    let scope = Scope::open(state, p, m, act_as.purpose()).await?;
     let project = crate::browse::work_items::project_of(state, &scope, &new.project, new.work_item_id).await?;
     let add = |v| {
         work_items::add_comment(

@@ -17,6 +17,9 @@ use crate::user_authorizations::{self, access};
 pub enum Purpose {
     Read,
     Write,
+    /// A write an ADMIN makes as the integration itself (`actAs: INTEGRATION`): its app identity
+    /// or PAT acts, whatever the caller's own authorization.
+    WriteAsIntegration,
 }
 
 /// A credential ready to send, and the identity it stands for (part of every cache key, so one
@@ -34,6 +37,9 @@ pub async fn choose(
     m: &entity::integration::Model,
     purpose: Purpose,
 ) -> Result<Chosen, ApiError> {
+    if purpose == Purpose::WriteAsIntegration {
+        return as_integration(state, principal, m).await;
+    }
     let owner = Owner { tenant_id: &principal.tenant_id, user_id: &principal.user_id, integration_id: &m.id };
     let mut failure = None;
     if let Some(row) = auths::get(&state.db, owner).await? {
@@ -56,7 +62,7 @@ pub async fn choose(
         (Some(own), Purpose::Write) if principal.is_admin() => Ok(integration_own(own)),
         _ => {
             let message = failure.unwrap_or_else(|| match purpose {
-                Purpose::Write => format!(
+                Purpose::Write | Purpose::WriteAsIntegration => format!(
                     "this acts as you in Azure DevOps, and you have not connected your Azure DevOps account for {}",
                     m.organization
                 ),
@@ -67,6 +73,27 @@ pub async fn choose(
             });
             Err(needs_connection(state, principal, m, message).await)
         }
+    }
+}
+
+/// The integration's own credential for an ADMIN's `actAs: INTEGRATION` write.
+async fn as_integration(
+    state: &Browse,
+    principal: &Principal,
+    m: &entity::integration::Model,
+) -> Result<Chosen, ApiError> {
+    if !principal.is_admin() {
+        return Err(ApiError::Forbidden {
+            message: "actAs: INTEGRATION needs an ADMIN token".to_owned(),
+            hint: Some("omit actAs (or send USER) to act as yourself".to_owned()),
+        });
+    }
+    match integration_credential::own(&state.azure, &state.keyring, m).await? {
+        Some(own) => Ok(integration_own(own)),
+        None => Err(ApiError::NotAuthorizedUpstream {
+            message: "the integration has no app identity or personal access token to act with".to_owned(),
+            hint: Some("set appIdentity or personalAccessToken on the integration".to_owned()),
+        }),
     }
 }
 

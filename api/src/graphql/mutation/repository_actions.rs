@@ -32,7 +32,16 @@ impl RepositoryActionMutation {
         let name = branches::parse_name(&input.name)?;
         let m = integration_of(&browse.db, p, &input.integration_id).await?;
         let actor = context::actor(p);
-        let created = branches::create(browse, p, &actor, m, &input.repository, &name, &input.from).await?;
+        let created = branches::create(
+            browse,
+            p,
+            &actor,
+            m,
+            &input.repository,
+            branches::NewBranch { name: &name, from: &input.from },
+            input.act_as.into(),
+        )
+        .await?;
         Ok(CreateBranchPayload { branch: Branch::from(created), client_mutation_id: input.client_mutation_id })
     }
 
@@ -48,7 +57,9 @@ impl RepositoryActionMutation {
         let (source, target) = (&input.source_branch, &input.target_branch);
         let body = pull_requests::parse_new(&input.title, input.description, source, target, input.is_draft)?;
         let m = integration_of(&browse.db, p, &input.integration_id).await?;
-        let (t, pr) = pull_requests::create(browse, p, &context::actor(p), m, &input.repository, &body).await?;
+        let (t, pr) =
+            pull_requests::create(browse, p, &context::actor(p), m, &input.repository, &body, input.act_as.into())
+                .await?;
         let pull_request = PullRequest { scope: t.scope, repo: Arc::new(t.repo), pr };
         Ok(CreatePullRequestPayload { pull_request, client_mutation_id: input.client_mutation_id })
     }
@@ -63,7 +74,9 @@ impl RepositoryActionMutation {
         let browse = context::browse(ctx)?;
         let new = NewComment::parse(input.pull_request_number, input.thread_id, &input.content)?;
         let m = integration_of(&browse.db, p, &input.integration_id).await?;
-        let (thread, c) = pull_requests::comment(browse, p, &context::actor(p), m, &input.repository, new).await?;
+        let (thread, c) =
+            pull_requests::comment(browse, p, &context::actor(p), m, &input.repository, new, input.act_as.into())
+                .await?;
         let comment = Comment::from_thread(&thread, &c);
         Ok(AddPullRequestCommentPayload { comment, client_mutation_id: input.client_mutation_id })
     }

@@ -1,7 +1,7 @@
 //! Inputs and payloads of the repository actions (branches, pull requests, comments, clone
 //! credentials). Every input takes `clientMutationId`; every payload echoes it.
 
-use async_graphql::{ID, InputObject, SimpleObject};
+use async_graphql::{Enum, ID, InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::graphql::types::browse::comment::Comment;
@@ -19,6 +19,9 @@ pub struct CreateBranchInput {
     pub name: String,
     /// A branch name or a 40-hex-digit commit id to start from.
     pub from: String,
+    /// `INTEGRATION` (ADMIN only): write as the integration itself, with its app identity or PAT,
+    /// instead of as you. Omitted: `USER`.
+    pub act_as: Option<ActAs>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
@@ -49,6 +52,9 @@ pub struct CreatePullRequestInput {
     pub target_branch: String,
     /// Open as a draft (default false).
     pub is_draft: Option<bool>,
+    /// `INTEGRATION` (ADMIN only): write as the integration itself, with its app identity or PAT,
+    /// instead of as you. Omitted: `USER`.
+    pub act_as: Option<ActAs>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
@@ -75,6 +81,9 @@ pub struct AddPullRequestCommentInput {
     pub content: String,
     /// Reply in this thread; omitted: open a new thread.
     pub thread_id: Option<i64>,
+    /// `INTEGRATION` (ADMIN only): write as the integration itself, with its app identity or PAT,
+    /// instead of as you. Omitted: `USER`.
+    pub act_as: Option<ActAs>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
@@ -99,6 +108,9 @@ pub struct AddWorkItemCommentInput {
     pub work_item_id: i64,
     /// Markdown text.
     pub text: String,
+    /// `INTEGRATION` (ADMIN only): write as the integration itself, with its app identity or PAT,
+    /// instead of as you. Omitted: `USER`.
+    pub act_as: Option<ActAs>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
@@ -148,4 +160,23 @@ pub struct CloneCredentialsPayload {
     pub expires_at: Option<DateTime<Utc>>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
+}
+
+/// Whose Azure DevOps identity a write uses.
+#[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum ActAs {
+    /// Your own authorization (OAuth or personal access token).
+    #[default]
+    User,
+    /// The integration itself, as a bot: its app identity, else its PAT (ADMIN only).
+    Integration,
+}
+
+impl From<Option<ActAs>> for crate::acting::ActAs {
+    fn from(a: Option<ActAs>) -> Self {
+        match a.unwrap_or_default() {
+            ActAs::User => crate::acting::ActAs::User,
+            ActAs::Integration => crate::acting::ActAs::Integration,
+        }
+    }
 }

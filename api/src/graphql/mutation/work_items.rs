@@ -40,7 +40,7 @@ impl WorkItemMutation {
         let browse = context::browse(ctx)?;
         let new = NewWorkItemComment::parse(&input.project, input.work_item_id, &input.text)?;
         let m = integration_of(&browse.db, p, &input.integration_id).await?;
-        let added = acting::work_items::add_comment(browse, p, &context::actor(p), m, new).await?;
+        let added = acting::work_items::add_comment(browse, p, &context::actor(p), m, new, input.act_as.into()).await?;
         let format = match added.sent_as {
             SentAs::Markdown => CommentFormat::Markdown,
             SentAs::Html => CommentFormat::Html,
