@@ -1,6 +1,7 @@
 //! The integration's own credential, for the work nobody's own authorization covers
 //! (verification, reads of callers without one, service hooks, mention lookups): its app identity's
-//! token when it has one, else its personal access token, else none. An app identity Entra
+//! token when it has one, else its personal access token, else none; `acting_credential = PAT`
+//! (during a migration, or after a roll-back) keeps the PAT acting. An app identity Entra
 //! refuses falls back to the PAT when there is one (logged), so a broken secret is not an outage.
 
 use crate::azure::app_token;
@@ -47,7 +48,8 @@ pub async fn own(
     m: &entity::integration::Model,
 ) -> Result<Option<Own>, ApiError> {
     let pat = rows::open_pat(keyring, m).map_err(ApiError::internal)?;
-    if let Some(identity) = stored_app_identity(azure, keyring, m)? {
+    let pat_acts = m.acting_credential.as_deref() == Some(rows::ACTING_PAT) && pat.is_some();
+    if let Some(identity) = stored_app_identity(azure, keyring, m)?.filter(|_| !pat_acts) {
         match app_token::token(azure, &identity).await {
             Ok(token) => return Ok(Some(Own { credential: Credential::Bearer(token), kind: Kind::AppIdentity })),
             Err(error) if pat.is_some() => {

@@ -61,6 +61,9 @@ pub struct Model {
     pub app_certificate_pem: Option<String>,
     pub app_certificate_thumbprint: Option<String>,
     pub app_certificate_expires_at: Option<DateTimeUtc>,
+    /// Which own credential acts: `PAT` or `APP_IDENTITY` (set by a migration between them);
+    /// NULL: the app identity when there is one, else the PAT.
+    pub acting_credential: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,8 @@
 //! The integration's own Entra identity (a service principal): tenant, client id, the kind of
 //! proof, the sealed client secret (or certificate private key) with its hint and when it was
-//! set, and a certificate's public part, thumbprint and expiry. NULL: none.
+//! set, and a certificate's public part, thumbprint and expiry. NULL: none. `acting_credential`:
+//! which of the integration's own credentials acts (`PAT`, `APP_IDENTITY`; NULL: the app identity
+//! when there is one).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -19,6 +21,7 @@ enum Integrations {
     AppCertificatePem,
     AppCertificateThumbprint,
     AppCertificateExpiresAt,
+    ActingCredential,
 }
 
 /// One column per statement: SQLite alters one thing at a time.
@@ -33,10 +36,11 @@ fn columns() -> Vec<ColumnDef> {
         text_null(Integrations::AppCertificatePem),
         string_len_null(Integrations::AppCertificateThumbprint, 64),
         timestamp_with_time_zone_null(Integrations::AppCertificateExpiresAt),
+        string_len_null(Integrations::ActingCredential, 16),
     ]
 }
 
-const NAMES: [Integrations; 9] = [
+const NAMES: [Integrations; 10] = [
     Integrations::AppTenantId,
     Integrations::AppClientId,
     Integrations::AppProof,
@@ -46,6 +50,7 @@ const NAMES: [Integrations; 9] = [
     Integrations::AppCertificatePem,
     Integrations::AppCertificateThumbprint,
     Integrations::AppCertificateExpiresAt,
+    Integrations::ActingCredential,
 ];
 
 #[async_trait::async_trait]

@@ -357,3 +357,65 @@ async fn an_admin_writes_as_the_integration_and_a_member_may_not() {
     };
     assert_eq!(details["as"], "integration-app", "the audit says which credential acted: {details}");
 }
+
+const MIGRATE: &str = "mutation($i: MigrateIntegrationCredentialInput!) { migrateIntegrationCredential(input: $i) { \
+    switched verification { ok code } integration { actingCredential } } }";
+const ACTING: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { actingCredential } }";
+
+/// The scheme of the credential of the last repository list.
+fn last_list_scheme(app: &TestApp) -> String {
+    let listed = app.fake.requests().into_iter().rev().find(|r| r.path.ends_with("/_apis/git/repositories"));
+    let auth = listed.and_then(|r| r.headers.into_iter().find(|(k, _)| k == "authorization").map(|(_, v)| v));
+    auth.and_then(|a| a.split(' ').next().map(str::to_owned)).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn moving_off_the_pat_switches_only_when_the_app_identity_verifies_and_rolls_back() {
+    let app = spawn_with(Backend::Sqlite, |_| {}).await.expect("app");
+    let id = crate::support::integrations::pat_integration(&app, json!({})).await;
+    let member = app.token("mia", "MEMBER").await;
+    let added = app
+        .gql(
+            &queries::update(),
+            json!({ "i": { "id": id, "appIdentity": identity(APP_IDENTITY_SECRET), "verify": false } }),
+        )
+        .await;
+    assert!(added.get("errors").is_none(), "{added}");
+    let acting = app.gql(ACTING, json!({ "id": id })).await;
+    assert_eq!(
+        acting["data"]["azureDevOpsIntegration"]["actingCredential"], "PAT",
+        "an added app identity waits: {acting}"
+    );
+    let search = |q: &str| json!({ "id": id, "search": q });
+    assert!(app.gql_as(Some(&member), REPOS, search("a")).await.get("errors").is_none());
+    assert_eq!(last_list_scheme(&app), "Basic");
+
+    let early = app.gql(MIGRATE, json!({ "i": { "id": id, "to": "APP_IDENTITY" } })).await;
+    let m = &early["data"]["migrateIntegrationCredential"];
+    assert_eq!(m["switched"], false, "{early}");
+    assert_eq!(m["verification"]["code"], "APP_IDENTITY_NOT_ORG_MEMBER");
+    assert_eq!(m["integration"]["actingCredential"], "PAT");
+
+    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let reads = (0..10).map(|i| {
+        let (app, member, v) = (&app, &member, search(&format!("r{i}")));
+        async move { app.gql_as(Some(member), REPOS, v).await }
+    });
+    let migrate = app.gql(MIGRATE, json!({ "i": { "id": id, "to": "APP_IDENTITY" } }));
+    let (bodies, switched) = futures::future::join(futures::future::join_all(reads), migrate).await;
+    for body in bodies {
+        assert!(body.get("errors").is_none(), "no read fails during the switch: {body}");
+    }
+    let m = &switched["data"]["migrateIntegrationCredential"];
+    assert_eq!(m["switched"], true, "{switched}");
+    assert_eq!(m["integration"]["actingCredential"], "APP_IDENTITY");
+    assert!(app.gql_as(Some(&member), REPOS, search("after")).await.get("errors").is_none());
+    assert_eq!(last_list_scheme(&app), "Bearer");
+
+    let back = app.gql(MIGRATE, json!({ "i": { "id": id, "to": "PAT" } })).await;
+    assert_eq!(back["data"]["migrateIntegrationCredential"]["switched"], true, "{back}");
+    assert!(app.gql_as(Some(&member), REPOS, search("back")).await.get("errors").is_none());
+    assert_eq!(last_list_scheme(&app), "Basic", "rolled back to the PAT");
+    let oauth = app.gql(MIGRATE, json!({ "i": { "id": id, "to": "OAUTH_APP" } })).await;
+    assert_eq!(error_code(&oauth), Some("VALIDATION"), "{oauth}");
+}

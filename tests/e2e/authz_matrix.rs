@@ -37,6 +37,7 @@ const RULES: &[Rule] = &[
     rule("verifyAzureDevOpsIntegration", true, true),
     rule("rotateWebhookPassword", true, true),
     rule("unlinkAzureDevOpsIntegration", true, true),
+    rule("migrateIntegrationCredential", true, true),
     rule("startAzureDevOpsAuthorization", false, true),
     rule("completeAzureDevOpsAuthorization", false, true),
     rule("setPersonalAccessToken", false, true),

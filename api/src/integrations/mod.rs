@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod handle;
 pub mod idempotency;
 pub mod lifecycle;
+pub mod migrate;
 pub mod org_tenant;
 pub mod policy;
 pub mod update;

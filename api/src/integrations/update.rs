@@ -98,6 +98,7 @@ pub async fn update(
         changes: &changes,
         oauth: oauth.as_ref().map(Option::as_ref),
         app_identity,
+        acting_credential: acting_after(&current, &changes.app_identity, has_pat),
         verification: verification
             .as_ref()
             .and_then(|v| Some((Status::of(Some(v.ok)), serde_json::to_string(v).ok()?))),
@@ -147,6 +148,21 @@ pub async fn update(
         expired_user_authorizations: expired,
         ..Outcome::default()
     })
+}
+
+/// A first app identity added beside a PAT does not act yet: the PAT keeps acting until
+/// `migrateIntegrationCredential` verifies the app identity and switches. Removing the app
+/// identity clears the choice.
+fn acting_after(
+    current: &entity::integration::Model,
+    app_identity: &Patch<crate::domain::app_identity::AppIdentity>,
+    has_pat: bool,
+) -> Option<Option<&'static str>> {
+    match app_identity {
+        Patch::Set(_) if current.app_client_id.is_none() && has_pat => Some(Some(rows::ACTING_PAT)),
+        Patch::Clear => Some(None),
+        _ => None,
+    }
 }
 
 /// Expires the users' authorizations the update made unusable: OAuth grants made under another

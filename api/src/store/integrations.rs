@@ -48,6 +48,8 @@ pub struct Update<'a> {
     pub oauth: Option<Option<&'a OAuthApp>>,
     /// `Some(None)` removes the app identity, `Some(Some(_))` replaces it.
     pub app_identity: Option<Option<SettledAppIdentity<'a>>>,
+    /// `Some(v)` sets `acting_credential` to `v`.
+    pub acting_credential: Option<Option<&'a str>>,
     /// The new status and stored verification JSON, when one ran.
     pub verification: Option<(Status, String)>,
 }
@@ -148,6 +150,9 @@ pub async fn update(
     }
     if let Some(identity) = u.app_identity {
         set_app_identity(&mut row, keyring, &id, identity, now);
+    }
+    if let Some(acting) = u.acting_credential {
+        row.acting_credential = Set(acting.map(str::to_owned));
     }
     if let Some(pw) = &c.webhook_password {
         set_webhook_password(&mut row, keyring, &id, pw);
@@ -294,6 +299,25 @@ pub async fn set_verification(
     verification_json: String,
 ) -> Result<integration::Model, DbErr> {
     let mut row = model.into_active_model();
+    row.status = Set(status_column(status).to_owned());
+    row.last_verification = Set(Some(verification_json));
+    save(db, row).await
+}
+
+/// Which own credential acts: `PAT`, `APP_IDENTITY`, or `None` (the app identity when there is one).
+pub const ACTING_PAT: &str = "PAT";
+pub const ACTING_APP_IDENTITY: &str = "APP_IDENTITY";
+
+/// Sets which own credential acts, with the verification that allowed it.
+pub async fn set_acting_credential(
+    db: &impl ConnectionTrait,
+    model: integration::Model,
+    acting: &str,
+    status: Status,
+    verification_json: String,
+) -> Result<integration::Model, DbErr> {
+    let mut row = model.into_active_model();
+    row.acting_credential = Set(Some(acting.to_owned()));
     row.status = Set(status_column(status).to_owned());
     row.last_verification = Set(Some(verification_json));
     save(db, row).await

@@ -4,6 +4,7 @@
 mod app_identity_input;
 pub mod authorization;
 mod automations;
+pub mod credential_migration;
 mod integration_inputs;
 mod integrations;
 mod repository_actions;
@@ -20,6 +21,7 @@ use async_graphql::MergedObject;
 pub struct Mutation(
     tokens::TokenMutation,
     integrations::IntegrationMutation,
+    credential_migration::CredentialMigrationMutation,
     authorization::AuthorizationMutation,
     repository_actions::RepositoryActionMutation,
     work_items::WorkItemMutation,

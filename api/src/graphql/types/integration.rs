@@ -20,6 +20,7 @@ use crate::domain::global_id::{Kind, encode};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::loaders::{self, automations::AutomationsOf};
+use crate::graphql::mutation::credential_migration::CredentialKind;
 use crate::graphql::pagination::{RowConnection, UpstreamConnection, upstream_connection, window};
 use crate::store::integrations as rows;
 use crate::store::user_authorizations::Owner;
@@ -137,6 +138,18 @@ impl AzureDevOpsIntegration {
             set_at: self.0.pat_set_at?,
             expires_at: self.0.pat_expires_at,
         })
+    }
+
+    /// Which of its own credentials the integration acts with now (verification, reads without a
+    /// user's own authorization, service hooks): `APP_IDENTITY` or `PAT`; null when it has neither.
+    async fn acting_credential(&self) -> Option<CredentialKind> {
+        let m = &self.0;
+        let pat_acts = m.acting_credential.as_deref() == Some(rows::ACTING_PAT) && m.pat_sealed.is_some();
+        match (m.app_client_id.is_some() && !pat_acts, m.pat_sealed.is_some()) {
+            (true, _) => Some(CredentialKind::AppIdentity),
+            (false, true) => Some(CredentialKind::Pat),
+            (false, false) => None,
+        }
     }
 
     /// The integration's own Entra identity (a service principal); null when none.

@@ -59,6 +59,7 @@ async fn an_update_is_read_back(db: &DatabaseConnection) {
         changes: &changes,
         oauth: None,
         app_identity: None,
+        acting_credential: None,
         verification: Some((Status::Failing, "{}".to_owned())),
     };
     integrations::update(db, &keys, created.clone(), update).await.expect("update");
@@ -119,7 +120,13 @@ async fn an_app_identity_is_sealed_set_and_removed(db: &DatabaseConnection) {
     .expect("identity");
     let settled = integrations::SettledAppIdentity { identity: &identity, tenant_id: "t-1" };
     let changes = IntegrationChanges { app_identity: Patch::Set(identity.clone()), ..IntegrationChanges::none() };
-    let update = Update { changes: &changes, oauth: None, app_identity: Some(Some(settled)), verification: None };
+    let update = Update {
+        changes: &changes,
+        oauth: None,
+        app_identity: Some(Some(settled)),
+        acting_credential: None,
+        verification: None,
+    };
     let got = integrations::update(db, &keys, created, update).await.expect("update");
     assert_eq!((got.app_tenant_id.as_deref(), got.app_proof.as_deref()), (Some("t-1"), Some("client_secret")));
     assert_eq!(got.app_secret_hint.as_deref(), Some("ghij"));
@@ -128,7 +135,13 @@ async fn an_app_identity_is_sealed_set_and_removed(db: &DatabaseConnection) {
     assert_eq!(integrations::open_app_secret(&keys, &got).expect("opens").expect("a secret").expose_secret(), secret);
 
     let changes = IntegrationChanges { app_identity: Patch::Clear, ..IntegrationChanges::none() };
-    let update = Update { changes: &changes, oauth: None, app_identity: Some(None), verification: None };
+    let update = Update {
+        changes: &changes,
+        oauth: None,
+        app_identity: Some(None),
+        acting_credential: None,
+        verification: None,
+    };
     let got = integrations::update(db, &keys, got, update).await.expect("update");
     assert!(got.app_client_id.is_none() && got.app_secret_sealed.is_none());
 }
