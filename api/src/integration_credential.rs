@@ -4,16 +4,15 @@
 //! (during a migration, or after a roll-back) keeps the PAT acting. An app identity Entra
 //! refuses falls back to the PAT when there is one (logged), so a broken secret is not an outage.
 
-use crate::azure::app_token;
-use crate::azure::{AzureClient, Credential};
-use crate::crypto::Keyring;
-use crate::error::ApiError;
-use url::Url;
-
-use crate::azure::app_token::{AppIdentityCredentials, ClientProof};
 use std::sync::Arc;
 
+use url::Url;
+
+use crate::azure::app_token::{self, AppIdentityCredentials, ClientProof};
+use crate::azure::{AzureClient, Credential};
+use crate::crypto::Keyring;
 use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_FEDERATED, PROOF_MANAGED_IDENTITY};
+use crate::error::ApiError;
 use crate::oidc::assertion::FederatedSubject;
 use crate::store::integrations as rows;
 

@@ -4,16 +4,14 @@ use std::sync::Arc;
 
 use url::Url;
 
-use crate::azure::AzureClient;
-use crate::oidc::assertion::FederatedSubject;
-
 use crate::azure::app_token::{AppIdentityCredentials, ClientProof};
-use crate::azure::{OAuthAppCredentials, VerifyTarget};
+use crate::azure::{AzureClient, OAuthAppCredentials, VerifyTarget};
 use crate::crypto::Keyring;
 use crate::domain::app_identity::{AppIdentity, Proof};
 use crate::domain::flavor::Flavor;
 use crate::domain::oauth_app::OAuthApp;
 use crate::error::ApiError;
+use crate::oidc::assertion::FederatedSubject;
 use crate::store::integrations as rows;
 
 pub fn oauth_credentials(app: &OAuthApp) -> OAuthAppCredentials {
