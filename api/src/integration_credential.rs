@@ -40,6 +40,18 @@ pub struct Own {
     pub kind: Kind,
 }
 
+/// Which own credential acts for `m`, from its columns (no secret opened): the app identity unless
+/// `acting_credential = PAT` keeps a present PAT acting; `None` without either.
+pub fn acting_kind(m: &entity::integration::Model) -> Option<Kind> {
+    let has_pat = m.pat_sealed.is_some();
+    let pat_acts = m.acting_credential.as_deref() == Some(rows::ACTING_PAT) && has_pat;
+    match (m.app_client_id.is_some() && !pat_acts, has_pat) {
+        (true, _) => Some(Kind::AppIdentity),
+        (false, true) => Some(Kind::PersonalAccessToken),
+        (false, false) => None,
+    }
+}
+
 /// The integration's own credential; `None` when it has neither an app identity nor a PAT.
 pub async fn own(
     azure: &AzureClient,
@@ -47,7 +59,7 @@ pub async fn own(
     m: &entity::integration::Model,
 ) -> Result<Option<Own>, ApiError> {
     let pat = rows::open_pat(keyring, m).map_err(ApiError::internal)?;
-    let pat_acts = m.acting_credential.as_deref() == Some(rows::ACTING_PAT) && pat.is_some();
+    let pat_acts = acting_kind(m) == Some(Kind::PersonalAccessToken);
     if let Some(identity) = stored_app_identity(azure, keyring, m)?.filter(|_| !pat_acts) {
         match app_token::token(azure, &identity).await {
             Ok(token) => return Ok(Some(Own { credential: Credential::Bearer(token), kind: Kind::AppIdentity })),

@@ -22,6 +22,7 @@ use crate::graphql::context;
 use crate::graphql::loaders::{self, automations::AutomationsOf};
 use crate::graphql::mutation::credential_migration::CredentialKind;
 use crate::graphql::pagination::{RowConnection, UpstreamConnection, upstream_connection, window};
+use crate::integration_credential::Kind as OwnKind;
 use crate::store::integrations as rows;
 use crate::store::user_authorizations::Owner;
 
@@ -143,13 +144,10 @@ impl AzureDevOpsIntegration {
     /// Which of its own credentials the integration acts with now (verification, reads without a
     /// user's own authorization, service hooks): `APP_IDENTITY` or `PAT`; null when it has neither.
     async fn acting_credential(&self) -> Option<CredentialKind> {
-        let m = &self.0;
-        let pat_acts = m.acting_credential.as_deref() == Some(rows::ACTING_PAT) && m.pat_sealed.is_some();
-        match (m.app_client_id.is_some() && !pat_acts, m.pat_sealed.is_some()) {
-            (true, _) => Some(CredentialKind::AppIdentity),
-            (false, true) => Some(CredentialKind::Pat),
-            (false, false) => None,
-        }
+        crate::integration_credential::acting_kind(&self.0).map(|kind| match kind {
+            OwnKind::AppIdentity => CredentialKind::AppIdentity,
+            OwnKind::PersonalAccessToken => CredentialKind::Pat,
+        })
     }
 
     /// The integration's own Entra identity (a service principal); null when none.
