@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use crate::auth::rate_limit::TokenRateLimit;
 use crate::auth::{TokenService, Tokens};
 use crate::automations::{Automations, handle::AutomationsConfig};
+use crate::azure::workload_identity::WorkloadIdentity;
 use crate::azure::{AzureClient, AzureConfig};
 use crate::bootstrap;
 use crate::browse::fetch::RetryPolicy;
@@ -107,6 +108,11 @@ impl App {
             profile_url: config.profile_url.clone(),
             managed_identity: crate::azure::managed_identity::Endpoint::resolve(
                 config.managed_identity_endpoint.as_ref(),
+                config
+                    .federated_token_file
+                    .clone()
+                    .map(|file| WorkloadIdentity::new(file, config.azure_authority_host.clone()))
+                    .as_ref(),
             ),
             oidc_issuer: public_url.clone(),
             ..AzureConfig::default()

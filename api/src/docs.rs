@@ -85,6 +85,16 @@ pub fn effective_config(c: &Config) -> String {
             "VCSLINK_MANAGED_IDENTITY_ENDPOINT",
             c.managed_identity_endpoint.as_ref().map_or_else(|| "(App Service or IMDS)".to_owned(), |u| u.to_string()),
         ),
+        (
+            "AZURE_FEDERATED_TOKEN_FILE",
+            c.federated_token_file.as_ref().map_or_else(|| "(none)".to_owned(), |p| p.display().to_string()),
+        ),
+        (
+            "AZURE_AUTHORITY_HOST",
+            c.azure_authority_host
+                .as_ref()
+                .map_or_else(|| crate::azure::workload_identity::DEFAULT_AUTHORITY_HOST.to_owned(), |u| u.to_string()),
+        ),
         ("VCSLINK_LOG", c.log.clone()),
         ("VCSLINK_LOG_FORMAT", if c.log_json { "json".into() } else { "text".into() }),
         ("VCSLINK_INTROSPECTION", c.introspection.to_string()),

@@ -11,9 +11,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use serde_json::Value;
 
-use crate::FakeAzure;
 use crate::http::Req;
 use crate::state::World;
+use crate::{FakeAzure, Shared};
 
 /// One federated credential of an app.
 #[derive(Clone, Debug)]
@@ -36,7 +36,7 @@ fn readable_issuer(iss: &str) -> bool {
 }
 
 /// The issuer's key set for a token request carrying a federated assertion (no `x5t`).
-pub async fn prefetch(req: &Req) -> Option<Value> {
+pub async fn prefetch(shared: &Shared, req: &Req) -> Option<Value> {
     if req.method != axum::http::Method::POST || !req.path.to_ascii_lowercase().ends_with("/oauth2/v2.0/token") {
         return None;
     }
@@ -49,14 +49,21 @@ pub async fn prefetch(req: &Req) -> Option<Value> {
     if !readable_issuer(&iss) {
         return None;
     }
+    let fronts = shared.lock().issuer_fronts.clone();
+    let reach = |url: &str| {
+        fronts
+            .iter()
+            .find_map(|(public, local)| url.strip_prefix(public.as_str()).map(|rest| format!("{local}{rest}")))
+            .unwrap_or_else(|| url.to_owned())
+    };
     let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().ok()?;
     let discovery: Value =
-        http.get(format!("{iss}/.well-known/openid-configuration")).send().await.ok()?.json().await.ok()?;
+        http.get(reach(&format!("{iss}/.well-known/openid-configuration"))).send().await.ok()?.json().await.ok()?;
     if discovery.get("issuer")?.as_str()? != iss {
         return None;
     }
     let jwks_uri = discovery.get("jwks_uri")?.as_str()?.to_owned();
-    http.get(jwks_uri).send().await.ok()?.json().await.ok()
+    http.get(reach(&jwks_uri)).send().await.ok()?.json().await.ok()
 }
 
 fn no_match(iss: &str, sub: &str, aud: &str) -> Refusal {
@@ -80,11 +87,18 @@ pub fn check(
 ) -> Result<(), Refusal> {
     let claims = claims_unverified(assertion).unwrap_or_default();
     let field = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-    let (iss, sub, aud) = (field("iss"), field("sub"), field("aud"));
+    let (iss, sub) = (field("iss"), field("sub"));
+    // `aud` is a string, or a list (Kubernetes service account tokens): one must match.
+    let audiences: Vec<String> = match claims.get("aud") {
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::String(one)) => vec![one.clone()],
+        _ => Vec::new(),
+    };
     let credentials = world.federated_credentials.get(&client_id.to_ascii_lowercase()).cloned().unwrap_or_default();
-    if !credentials.iter().any(|c| c.issuer == iss && c.subject == sub && c.audience == aud) {
-        return Err(no_match(&iss, &sub, &aud));
-    }
+    let matched = credentials.iter().find(|c| c.issuer == iss && c.subject == sub && audiences.contains(&c.audience));
+    let Some(aud) = matched.map(|c| c.audience.clone()) else {
+        return Err(no_match(&iss, &sub, &audiences.join(",")));
+    };
     if header.alg != Algorithm::RS256 {
         return Err((
             StatusCode::BAD_REQUEST,
@@ -131,6 +145,14 @@ pub fn check(
 }
 
 impl FakeAzure {
+    /// Reaches issuer `public_origin` (an `https://` origin tests cannot resolve) at `local_base`,
+    /// as a TLS-terminating proxy in front of the issuer would: discovery and keys are fetched
+    /// there, while `iss` is still matched against `public_origin`.
+    pub fn serve_issuer_behind(&self, public_origin: &str, local_base: &str) {
+        let (public, local) = (public_origin.trim_end_matches('/'), local_base.trim_end_matches('/'));
+        self.shared().lock().issuer_fronts.push((public.to_owned(), local.to_owned()));
+    }
+
     /// Adds a federated identity credential to app `client_id` (as Graph's
     /// `federatedIdentityCredentials` or the portal's "Other issuer" would).
     pub fn add_federated_credential(&self, client_id: &str, issuer: &str, subject: &str, audience: &str) {

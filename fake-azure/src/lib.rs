@@ -5,6 +5,7 @@
 //! the handle and read back every request with `requests()`.
 
 mod auth;
+mod cluster_oidc;
 mod core;
 mod entra;
 mod entra_assertion;

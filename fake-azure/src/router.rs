@@ -67,7 +67,7 @@ pub async fn entry(
     let (parts, body) = request.into_parts();
     let bytes = body::to_bytes(body, 32 * 1024 * 1024).await.unwrap_or_default();
     let mut req = Req::new(parts.method, parts.uri.path(), parts.uri.query(), parts.headers, bytes.to_vec());
-    req.issuer_jwks = crate::entra_federation::prefetch(&req).await;
+    req.issuer_jwks = crate::entra_federation::prefetch(&shared, &req).await;
     record(&shared, &req);
 
     let first = req.segs.first().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
@@ -113,6 +113,9 @@ pub async fn entry(
 
     if is_entra {
         return entra::handle(&shared, &req);
+    }
+    if crate::cluster_oidc::is_cluster_path(&req) {
+        return crate::cluster_oidc::handle(&shared.base, &req);
     }
     if crate::imds::is_imds_path(&req) {
         return crate::imds::handle(&shared, &req);

@@ -29,6 +29,8 @@ pub struct World {
     pub app_certificates: HashMap<String, Vec<String>>,
     /// Federated identity credentials of apps, by lower-case client id (see `entra_federation.rs`).
     pub federated_credentials: HashMap<String, Vec<crate::entra_federation::FederatedCredential>>,
+    /// Public issuer origins reached at a loopback base (`serve_issuer_behind`).
+    pub issuer_fronts: Vec<(String, String)>,
     /// Managed identities assigned to the host (lower-case client ids; see `imds.rs`).
     pub managed_identities: std::collections::HashSet<String>,
     /// Code redemptions answer with a spoiled ID token (see `id_token_faults.rs`).

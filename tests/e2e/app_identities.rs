@@ -1,7 +1,9 @@
-//! An integration that authenticates as itself: a service principal with a client secret, added
-//! to the organization. Created, verified step by step, browsing for a member without their own
-//! authorization, installing service hooks and unlinking, all with one token; each way it can fail
-//! has its code; concurrent cold callers share one token request.
+//! An integration that authenticates as itself: a service principal added to the organization,
+//! proving itself with a client secret, a certificate or the host's managed identity. Each is
+//! created, verified step by step, browses for a member without their own authorization, installs
+//! service hooks and unlinks, all with one token; each way it can fail has its code; concurrent
+//! cold callers share one token request; an admin writes as it; a PAT is migrated to it.
+//! Federated proofs (this server as issuer, AKS workload identity) are in `federation.rs`.
 
 use fake_azure::{
     APP_IDENTITY_CERTIFICATE_PEM, APP_IDENTITY_CLIENT_ID, APP_IDENTITY_PRIVATE_KEY_PEM, APP_IDENTITY_SECRET,
@@ -9,6 +11,7 @@ use fake_azure::{
 };
 use serde_json::{Value, json};
 
+use crate::support::app_identities::{self, REPOS, check, create};
 use crate::support::{Backend, TestApp, error_code, on_both_backends, queries, spawn_with};
 
 /// A user-assigned managed identity's client id (any GUID: the fake derives its principal).
@@ -16,40 +19,13 @@ const MANAGED_IDENTITY_CLIENT_ID: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 const APP_IDENTITY: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { status \
     appIdentity { tenantId clientId proof clientSecret { hint setAt } certificateThumbprint certificateExpiresAt } } }";
-const REPOS: &str = "query($id: ID!, $search: String) { azureDevOpsIntegration(id: $id) { \
-    repositories(first: 10, search: $search) { edges { node { name project } } } } }";
-const INSTALL: &str = "mutation($i: InstallServiceHooksInput!) { installServiceHooks(input: $i) { \
-    serviceHooks { eventType state } } }";
 
 fn identity(secret: &str) -> Value {
     json!({ "clientId": APP_IDENTITY_CLIENT_ID, "clientSecret": secret })
 }
 
-async fn create(app: &TestApp, app_identity: Value, verify: bool) -> Value {
-    let input = json!({ "name": format!("app-{}", uuid::Uuid::new_v4().simple()), "organizationUrl": app.org_url(),
-        "flavor": "SERVICES", "appIdentity": app_identity, "verify": verify });
-    app.gql(&queries::create(), json!({ "i": input })).await
-}
-
-/// How many client credentials grants the app identity asked for.
 fn token_requests(app: &TestApp) -> usize {
-    app.fake
-        .requests()
-        .iter()
-        .filter(|r| {
-            let form = String::from_utf8_lossy(&r.body);
-            r.path.ends_with("/oauth2/v2.0/token")
-                && form.contains("grant_type=client_credentials")
-                && form.contains(APP_IDENTITY_CLIENT_ID)
-        })
-        .count()
-}
-
-fn check<'a>(verification: &'a Value, name: &str) -> &'a Value {
-    verification["checks"]
-        .as_array()
-        .and_then(|c| c.iter().find(|c| c["name"] == name))
-        .unwrap_or_else(|| panic!("no {name} check in {verification}"))
+    app_identities::token_requests(app, APP_IDENTITY_CLIENT_ID)
 }
 
 async fn a_client_secret_identity_verifies_browses_installs_hooks_and_unlinks(app: TestApp) {
@@ -70,24 +46,7 @@ async fn a_client_secret_identity_verifies_browses_installs_hooks_and_unlinks(ap
     assert_eq!(info["appIdentity"]["proof"], "CLIENT_SECRET");
     assert_eq!(info["appIdentity"]["clientSecret"]["hint"], &APP_IDENTITY_SECRET[APP_IDENTITY_SECRET.len() - 4..]);
 
-    let member = app.token("mia", "MEMBER").await;
-    let repos = app.gql_as(Some(&member), REPOS, json!({ "id": id })).await;
-    let names: Vec<&str> = repos["data"]["azureDevOpsIntegration"]["repositories"]["edges"]
-        .as_array()
-        .map(|e| e.iter().filter_map(|n| n["node"]["name"].as_str()).collect())
-        .unwrap_or_default();
-    assert!(names.contains(&"api-gateway"), "a member without their own authorization reads as the app: {repos}");
-    let listed = app.fake.requests().into_iter().rev().find(|r| r.path.ends_with("/_apis/git/repositories"));
-    let auth = listed.and_then(|r| r.headers.into_iter().find(|(k, _)| k == "authorization").map(|(_, v)| v));
-    assert!(auth.is_some_and(|a| a.starts_with("Bearer ")), "the app identity's bearer token acts");
-
-    let hooks = app
-        .gql(INSTALL, json!({ "i": { "integrationId": id, "project": "Platform", "repository": "api-gateway" } }))
-        .await;
-    assert!(hooks.get("errors").is_none(), "hooks are installed with the app identity: {hooks}");
-    let unlinked = app.gql(queries::UNLINK, json!({ "id": id })).await;
-    let removed = unlinked["data"]["unlinkAzureDevOpsIntegration"]["removedServiceHooks"].as_i64().unwrap_or(0);
-    assert!(removed > 0, "{unlinked}");
+    app_identities::browses_installs_hooks_and_unlinks(&app, &id).await;
     assert_eq!(token_requests(&app), 1, "verify, browse, install and unlink share one token");
 }
 on_both_backends!(a_client_secret_identity_verifies_browses_installs_hooks_and_unlinks, crate::support::public_url);
@@ -177,11 +136,10 @@ async fn a_certificate_identity_signs_a_fresh_assertion(app: TestApp) {
     assert_eq!(header["x5t#S256"], thumbprint.as_str());
     assert!(!crate::support::captured_logs().contains(assertion.as_str()), "the assertion is never logged");
 
-    let member = app.token("mia", "MEMBER").await;
-    let repos = app.gql_as(Some(&member), REPOS, json!({ "id": id })).await;
-    assert!(repos.get("errors").is_none(), "{repos}");
+    app_identities::browses_installs_hooks_and_unlinks(&app, &id).await;
+    assert_eq!(token_requests(&app), 1, "one assertion, one token for the whole round trip");
 }
-on_both_backends!(a_certificate_identity_signs_a_fresh_assertion);
+on_both_backends!(a_certificate_identity_signs_a_fresh_assertion, crate::support::public_url);
 
 #[tokio::test]
 async fn twenty_cold_callers_cost_one_token_request() {
@@ -257,71 +215,11 @@ async fn a_managed_identity_gets_its_token_from_the_host(app: TestApp) {
     assert!(asked[0].headers.iter().any(|(k, v)| k == "metadata" && v == "true"), "IMDS needs Metadata: true");
     assert_eq!(token_requests(&app), 0, "Entra's token endpoint is not asked");
 
-    let member = app.token("mia", "MEMBER").await;
-    let repos = app.gql_as(Some(&member), REPOS, json!({ "id": id })).await;
-    assert!(repos.get("errors").is_none(), "{repos}");
+    app_identities::browses_installs_hooks_and_unlinks(&app, &id).await;
+    let asked = app.fake.requests().iter().filter(|r| r.path.ends_with("/metadata/identity/oauth2/token")).count();
+    assert_eq!(asked, 1, "the host's token serves the whole round trip");
 }
-on_both_backends!(a_managed_identity_gets_its_token_from_the_host);
-
-const FEDERATED: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { status \
-    appIdentity { proof clientSecret { hint } federatedCredential { issuer subject audience } } } }";
-
-async fn a_federated_identity_is_vouched_for_by_this_server_as_issuer(app: TestApp) {
-    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
-    let federated = json!({ "clientId": APP_IDENTITY_CLIENT_ID, "federated": true });
-    let created = create(&app, federated, true).await;
-    let p = &created["data"]["createAzureDevOpsIntegration"];
-    let v = &p["verification"];
-    assert_eq!(v["code"], "APP_IDENTITY_FEDERATION_MISMATCH", "nothing registered yet: {created}");
-    let message = check(v, "APP_IDENTITY_TOKEN")["message"].as_str().unwrap_or("").to_owned();
-    let id = p["integration"]["id"].as_str().expect("id").to_owned();
-
-    let read = app.gql(FEDERATED, json!({ "id": id })).await;
-    let info = &read["data"]["azureDevOpsIntegration"]["appIdentity"];
-    assert_eq!(info["proof"], "FEDERATED", "{read}");
-    assert!(info["clientSecret"].is_null(), "there is no secret at all");
-    let fc = &info["federatedCredential"];
-    let (issuer, subject, audience) =
-        (fc["issuer"].as_str().expect("issuer"), fc["subject"].as_str().expect("subject"), fc["audience"].as_str());
-    assert_eq!(issuer, app.base.trim_end_matches('/'), "the issuer is this server's public URL");
-    assert!(subject.starts_with("integration:"), "{subject}");
-    assert_eq!(audience, Some("api://AzureADTokenExchange"));
-    assert!(message.contains(issuer) && message.contains(subject), "the mismatch names issuer and subject: {message}");
-
-    let discovery: Value = reqwest::get(format!("{issuer}/.well-known/openid-configuration"))
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(discovery["issuer"], issuer);
-    assert_eq!(discovery["id_token_signing_alg_values_supported"], json!(["RS256"]));
-    let jwks: Value =
-        reqwest::get(discovery["jwks_uri"].as_str().expect("jwks_uri")).await.expect("get").json().await.expect("json");
-    assert_eq!(jwks["keys"][0]["alg"], "RS256", "{jwks}");
-
-    app.fake.add_federated_credential(
-        APP_IDENTITY_CLIENT_ID,
-        issuer,
-        "integration:someone-else",
-        "api://AzureADTokenExchange",
-    );
-    let verify = app.gql(queries::VERIFY, json!({ "id": id })).await;
-    assert_eq!(
-        verify["data"]["verifyAzureDevOpsIntegration"]["verification"]["code"],
-        "APP_IDENTITY_FEDERATION_MISMATCH"
-    );
-
-    app.fake.add_federated_credential(APP_IDENTITY_CLIENT_ID, issuer, subject, "api://AzureADTokenExchange");
-    let verify = app.gql(queries::VERIFY, json!({ "id": id })).await;
-    let v = &verify["data"]["verifyAzureDevOpsIntegration"];
-    assert_eq!(v["verification"]["ok"], true, "registered: {verify}");
-    assert_eq!(v["integration"]["status"], "HEALTHY");
-    let member = app.token("mia", "MEMBER").await;
-    let repos = app.gql_as(Some(&member), REPOS, json!({ "id": id })).await;
-    assert!(repos.get("errors").is_none(), "{repos}");
-}
-on_both_backends!(a_federated_identity_is_vouched_for_by_this_server_as_issuer);
+on_both_backends!(a_managed_identity_gets_its_token_from_the_host, crate::support::public_url);
 
 const CREATE_BRANCH: &str = "mutation($i: CreateBranchInput!) { createBranch(input: $i) { branch { refName } } }";
 
@@ -362,13 +260,6 @@ const MIGRATE: &str = "mutation($i: MigrateIntegrationCredentialInput!) { migrat
     switched verification { ok code } integration { actingCredential } } }";
 const ACTING: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { actingCredential } }";
 
-/// The scheme of the credential of the last repository list.
-fn last_list_scheme(app: &TestApp) -> String {
-    let listed = app.fake.requests().into_iter().rev().find(|r| r.path.ends_with("/_apis/git/repositories"));
-    let auth = listed.and_then(|r| r.headers.into_iter().find(|(k, _)| k == "authorization").map(|(_, v)| v));
-    auth.and_then(|a| a.split(' ').next().map(str::to_owned)).unwrap_or_default()
-}
-
 #[tokio::test]
 async fn moving_off_the_pat_switches_only_when_the_app_identity_verifies_and_rolls_back() {
     let app = spawn_with(Backend::Sqlite, |_| {}).await.expect("app");
@@ -388,7 +279,7 @@ async fn moving_off_the_pat_switches_only_when_the_app_identity_verifies_and_rol
     );
     let search = |q: &str| json!({ "id": id, "search": q });
     assert!(app.gql_as(Some(&member), REPOS, search("a")).await.get("errors").is_none());
-    assert_eq!(last_list_scheme(&app), "Basic");
+    assert_eq!(app_identities::last_list_scheme(&app), "Basic");
 
     let early = app.gql(MIGRATE, json!({ "i": { "id": id, "to": "APP_IDENTITY" } })).await;
     let m = &early["data"]["migrateIntegrationCredential"];
@@ -410,12 +301,12 @@ async fn moving_off_the_pat_switches_only_when_the_app_identity_verifies_and_rol
     assert_eq!(m["switched"], true, "{switched}");
     assert_eq!(m["integration"]["actingCredential"], "APP_IDENTITY");
     assert!(app.gql_as(Some(&member), REPOS, search("after")).await.get("errors").is_none());
-    assert_eq!(last_list_scheme(&app), "Bearer");
+    assert_eq!(app_identities::last_list_scheme(&app), "Bearer");
 
     let back = app.gql(MIGRATE, json!({ "i": { "id": id, "to": "PAT" } })).await;
     assert_eq!(back["data"]["migrateIntegrationCredential"]["switched"], true, "{back}");
     assert!(app.gql_as(Some(&member), REPOS, search("back")).await.get("errors").is_none());
-    assert_eq!(last_list_scheme(&app), "Basic", "rolled back to the PAT");
+    assert_eq!(app_identities::last_list_scheme(&app), "Basic", "rolled back to the PAT");
     let oauth = app.gql(MIGRATE, json!({ "i": { "id": id, "to": "OAUTH_APP" } })).await;
     assert_eq!(error_code(&oauth), Some("VALIDATION"), "{oauth}");
 }

@@ -14,6 +14,7 @@ mod browser;
 mod cli;
 mod descriptions;
 mod docs;
+mod federation;
 mod group_commit;
 mod hook_targets;
 mod id_tokens;

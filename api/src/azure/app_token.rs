@@ -14,7 +14,7 @@ use url::Url;
 
 use super::client::AzureClient;
 use super::entra::{self, GrantError};
-use super::managed_identity;
+use super::managed_identity::{self, Endpoint};
 use crate::crypto::Keyring;
 use crate::oidc::assertion::FederatedSubject;
 
@@ -33,6 +33,9 @@ pub enum ClientProof {
     /// Workload identity federation: an assertion this server signs as the OIDC issuer
     /// (`oidc/assertion.rs`), under the keyring's current signing key, per token request.
     Federated { who: FederatedSubject, keyring: Arc<Keyring> },
+    /// An assertion another issuer signed, sent as it is: AKS's projected service account token
+    /// (`workload_identity.rs`), read for one token request.
+    Assertion(SecretString),
 }
 
 impl ClientProof {
@@ -42,6 +45,7 @@ impl ClientProof {
             ClientProof::Certificate { private_key_pem, .. } => private_key_pem.expose_secret(),
             ClientProof::ManagedIdentity => "managed identity",
             ClientProof::Federated { who, .. } => &who.subject,
+            ClientProof::Assertion(_) => "external assertion",
         }
     }
 }
@@ -108,10 +112,16 @@ pub async fn token(client: &AzureClient, identity: &AppIdentityCredentials) -> R
         .0
         .try_get_with(identity.cache_key(), async {
             let tokens = match &identity.proof {
-                ClientProof::ManagedIdentity => {
-                    let endpoint = &client.config().managed_identity;
-                    managed_identity::token(client.managed_identity_http(), endpoint, &identity.client_id).await?
-                }
+                ClientProof::ManagedIdentity => match &client.config().managed_identity {
+                    Endpoint::Workload(workload) => {
+                        let assertion = ClientProof::Assertion(workload.assertion().await?);
+                        let token_url = workload.token_url(&identity.tenant_id)?;
+                        entra::client_credentials(client, &token_url, &identity.client_id, &assertion).await?
+                    }
+                    endpoint => {
+                        managed_identity::token(client.managed_identity_http(), endpoint, &identity.client_id).await?
+                    }
+                },
                 proof => entra::client_credentials(client, &identity.token_url, &identity.client_id, proof).await?,
             };
             Ok::<_, GrantError>(Arc::new(AppToken { access_token: tokens.access_token, lifetime: tokens.expires_in }))

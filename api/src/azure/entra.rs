@@ -196,6 +196,7 @@ pub async fn client_credentials(
             })?;
             assertion = Some(signed);
         }
+        ClientProof::Assertion(token) => assertion = Some(token.expose_secret().to_owned()),
         ClientProof::Certificate { private_key_pem, thumbprint } => {
             let signed =
                 super::client_assertion::sign(private_key_pem, thumbprint, client_id, token_url).map_err(|reason| {

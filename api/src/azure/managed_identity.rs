@@ -1,7 +1,7 @@
 //! Tokens of the host's managed identity (docs/azure-devops-wire.md §6.5): the VM's IMDS
 //! (`Metadata: true`, api-version 2018-02-01) or App Service's identity endpoint
 //! (`X-IDENTITY-HEADER`, api-version 2019-08-01), for resource Azure DevOps and the user-assigned
-//! identity `client_id`. The endpoint is operator configuration, never user input: it is the one
+//! identity `client_id`; on AKS, workload identity (`workload_identity.rs`). The endpoint is operator configuration, never user input: it is the one
 //! address these requests go to, over their own client (the SSRF guard, which refuses link-local
 //! and plain-http hosts, stays on for everything else). 404, 410, 429 and 5xx are retried.
 
@@ -14,6 +14,7 @@ use url::Url;
 
 use super::entra::{EntraFailure, GrantError, UserTokens};
 use super::error::AzureError;
+use super::workload_identity::WorkloadIdentity;
 use crate::domain::oauth_app::ADO_RESOURCE_ID;
 
 /// The VM's Instance Metadata Service token endpoint.
@@ -22,24 +23,32 @@ const ATTEMPTS: u32 = 3;
 
 /// Where managed identity tokens come from.
 #[derive(Clone, Debug)]
-pub struct Endpoint {
-    pub url: Url,
-    /// App Service's `IDENTITY_HEADER`: sent as `X-IDENTITY-HEADER` (App Service protocol); `None`: IMDS.
-    pub app_service_header: Option<SecretString>,
+pub enum Endpoint {
+    /// The VM's IMDS, or any endpoint speaking its protocol (`Metadata: true`).
+    Imds(Url),
+    /// App Service, Functions, Container Apps: `IDENTITY_ENDPOINT`, with `IDENTITY_HEADER` sent as
+    /// `X-IDENTITY-HEADER`.
+    AppService { url: Url, header: SecretString },
+    /// AKS workload identity (`workload_identity.rs`): the projected service account token in
+    /// `AZURE_FEDERATED_TOKEN_FILE`, exchanged at `AZURE_AUTHORITY_HOST`.
+    Workload(WorkloadIdentity),
 }
 
 impl Endpoint {
-    /// `configured` (IMDS protocol), else App Service's `IDENTITY_ENDPOINT` + `IDENTITY_HEADER`
-    /// when the environment has both, else IMDS.
-    pub fn resolve(configured: Option<&Url>) -> Endpoint {
+    /// `configured` (IMDS protocol), else AKS workload identity when `workload` is set, else App
+    /// Service's `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` when the environment has both, else IMDS.
+    pub fn resolve(configured: Option<&Url>, workload: Option<&WorkloadIdentity>) -> Endpoint {
         if let Some(url) = configured {
-            return Endpoint { url: url.clone(), app_service_header: None };
+            return Endpoint::Imds(url.clone());
+        }
+        if let Some(workload) = workload {
+            return Endpoint::Workload(workload.clone());
         }
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         if let (Some(endpoint), Some(header)) = (env("IDENTITY_ENDPOINT"), env("IDENTITY_HEADER"))
             && let Ok(url) = Url::parse(&endpoint)
         {
-            return Endpoint { url, app_service_header: Some(SecretString::from(header)) };
+            return Endpoint::AppService { url, header: SecretString::from(header) };
         }
         Endpoint::imds()
     }
@@ -47,7 +56,7 @@ impl Endpoint {
     pub fn imds() -> Endpoint {
         #[allow(clippy::expect_used)]
         let url = Url::parse(IMDS).expect("the IMDS URL constant parses");
-        Endpoint { url, app_service_header: None }
+        Endpoint::Imds(url)
     }
 }
 
@@ -77,10 +86,19 @@ struct Answer {
     error_description: Option<String>,
 }
 
-/// A token for the managed identity `client_id`.
+/// A token for the managed identity `client_id` from the IMDS or App Service endpoint (AKS
+/// workload identity goes to Entra instead: `app_token.rs`).
 pub async fn token(http: &reqwest::Client, endpoint: &Endpoint, client_id: &str) -> Result<UserTokens, GrantError> {
-    let mut url = endpoint.url.clone();
-    let version = if endpoint.app_service_header.is_some() { "2019-08-01" } else { "2018-02-01" };
+    let (mut url, header) = match endpoint {
+        Endpoint::Imds(url) => (url.clone(), None),
+        Endpoint::AppService { url, header } => (url.clone(), Some(header)),
+        Endpoint::Workload(_) => {
+            return Err(GrantError::Call(AzureError::InvalidResponse {
+                reason: "AKS workload identity exchanges its token file at Entra, not at a host endpoint".into(),
+            }));
+        }
+    };
+    let version = if header.is_some() { "2019-08-01" } else { "2018-02-01" };
     url.query_pairs_mut()
         .append_pair("api-version", version)
         .append_pair("resource", ADO_RESOURCE_ID)
@@ -89,7 +107,7 @@ pub async fn token(http: &reqwest::Client, endpoint: &Endpoint, client_id: &str)
     loop {
         attempt += 1;
         let mut request = http.get(url.clone());
-        request = match &endpoint.app_service_header {
+        request = match header {
             Some(header) => request.header("X-IDENTITY-HEADER", header.expose_secret()),
             None => request.header("Metadata", "true"),
         };

@@ -29,6 +29,7 @@ pub mod versions;
 pub mod whoami;
 pub mod wire;
 pub mod work_items;
+pub mod workload_identity;
 
 #[cfg(test)]
 mod tests;

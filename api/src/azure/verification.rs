@@ -350,11 +350,14 @@ impl VerificationCode {
             VerificationCode::ManagedIdentityUnavailable => (
                 "MANAGED_IDENTITY_UNAVAILABLE",
                 "The host's managed identity endpoint gave no token for the identity (not running on Azure, \
-                 the identity is not assigned to this host, or the endpoint is unreachable).",
+                 the identity is not assigned to this host, the endpoint is unreachable, or AKS's token file \
+                 cannot be read).",
                 Some(
                     "Assign the user-assigned managed identity to the VM, scale set or App Service that runs vcslink \
                      (Identity > User assigned), pass its client id as appIdentity.clientId, and check \
-                     VCSLINK_MANAGED_IDENTITY_ENDPOINT (default: App Service's IDENTITY_ENDPOINT, else IMDS).",
+                     VCSLINK_MANAGED_IDENTITY_ENDPOINT (default: App Service's IDENTITY_ENDPOINT, else IMDS). \
+                     On AKS, enable workload identity on the pod (label azure.workload.identity/use: \"true\"): \
+                     AZURE_FEDERATED_TOKEN_FILE must name a readable token file.",
                 ),
             ),
             VerificationCode::CredentialExpiresSoon => (

@@ -64,6 +64,16 @@ pub const KEYS: &[Key] = &[
         "(App Service's IDENTITY_ENDPOINT, else IMDS)",
         "where `managedIdentity: true` app identities get tokens: the VM's IMDS `http://169.254.169.254/metadata/identity/oauth2/token`, or App Service's `IDENTITY_ENDPOINT` with `IDENTITY_HEADER`; operator configuration, the only address the SSRF guard lets these requests reach",
     ),
+    key(
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "(none)",
+        "AKS workload identity (set by its admission webhook): `managedIdentity: true` app identities send this projected service account token, read on every token request, to `AZURE_AUTHORITY_HOST`; give `AZURE_CLIENT_ID` as `appIdentity.clientId`",
+    ),
+    key(
+        "AZURE_AUTHORITY_HOST",
+        "https://login.microsoftonline.com/",
+        "Entra host for AKS workload identity (set by its admission webhook); tokens come from `{host}{tenant}/oauth2/v2.0/token`",
+    ),
     key("VCSLINK_LOG", "info", "tracing filter"),
     key("VCSLINK_LOG_FORMAT", "text", "`json` for JSON lines"),
     key("VCSLINK_INTROSPECTION", "true", "schema introspection (and field suggestions) on or off"),

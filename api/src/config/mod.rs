@@ -32,6 +32,11 @@ pub struct Config {
     /// Where app identities with `managedIdentity: true` get tokens (`VCSLINK_MANAGED_IDENTITY_ENDPOINT`);
     /// `None`: App Service's `IDENTITY_ENDPOINT` (with `IDENTITY_HEADER`) when set, else the VM's IMDS.
     pub managed_identity_endpoint: Option<Url>,
+    /// AKS workload identity: the projected service account token (`AZURE_FEDERATED_TOKEN_FILE`),
+    /// exchanged at `AZURE_AUTHORITY_HOST` by app identities with `managedIdentity: true`.
+    pub federated_token_file: Option<PathBuf>,
+    /// `AZURE_AUTHORITY_HOST` (default `https://login.microsoftonline.com/`).
+    pub azure_authority_host: Option<Url>,
     pub log: String,
     pub log_json: bool,
     pub introspection: bool,
@@ -98,6 +103,8 @@ impl Config {
             profile_url: fixed_url("https://app.vssps.visualstudio.com"),
             vssps_url: fixed_url("https://vssps.dev.azure.com"),
             managed_identity_endpoint: None,
+            federated_token_file: None,
+            azure_authority_host: None,
             log: "info".to_owned(),
             log_json: false,
             introspection: true,
@@ -169,6 +176,12 @@ impl Config {
         }
         if let Some(v) = var("VCSLINK_MANAGED_IDENTITY_ENDPOINT") {
             config.managed_identity_endpoint = Some(parse_url("VCSLINK_MANAGED_IDENTITY_ENDPOINT", &v)?);
+        }
+        if let Some(v) = var("AZURE_FEDERATED_TOKEN_FILE") {
+            config.federated_token_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = var("AZURE_AUTHORITY_HOST") {
+            config.azure_authority_host = Some(parse_url("AZURE_AUTHORITY_HOST", &v)?);
         }
         if let Some(v) = var("VCSLINK_LOG") {
             config.log = v;

@@ -8,6 +8,7 @@ mod backends;
 mod capture;
 
 pub mod acting;
+pub mod app_identities;
 pub mod authorizations;
 pub mod automations;
 pub mod integrations;

@@ -12,6 +12,7 @@ use crate::azure::app_token::{self, AppIdentityCredentials, ClientProof};
 use crate::azure::client::{Credential, api_url};
 use crate::azure::entra::{EntraErrorClass, EntraFailure, GrantError};
 use crate::azure::error::AzureError;
+use crate::azure::managed_identity::Endpoint;
 use crate::azure::verification::{CheckName, VerificationCode};
 
 /// How long before a credential expires verification warns.
@@ -23,7 +24,7 @@ impl Run<'_> {
         let token = match app_token::token(self.client, app).await {
             Ok(token) => token,
             Err(error) => {
-                self.token_refused(app, &error);
+                self.token_refused(app, &error).await;
                 return None;
             }
         };
@@ -101,7 +102,13 @@ impl Run<'_> {
         }
     }
 
-    fn token_refused(&mut self, app: &AppIdentityCredentials, error: &GrantError) {
+    async fn token_refused(&mut self, app: &AppIdentityCredentials, error: &GrantError) {
+        let workload = match &self.client.config().managed_identity {
+            Endpoint::Workload(workload) if matches!(app.proof, ClientProof::ManagedIdentity) => {
+                Some(workload.service_account().await)
+            }
+            _ => None,
+        };
         let (code, message) = match error {
             GrantError::Refused(f) if f.class == EntraErrorClass::BlockedByPolicy => (
                 VerificationCode::ConditionalAccessBlocked,
@@ -111,6 +118,22 @@ impl Run<'_> {
                 VerificationCode::UpstreamUnreachable,
                 format!("Microsoft Entra ID is temporarily unavailable ({}: {}).", f.label(), f.description),
             ),
+            GrantError::Refused(f) if matches!(app.proof, ClientProof::ManagedIdentity) && workload.is_some() => {
+                let pod = workload.unwrap_or_default();
+                (
+                    VerificationCode::AppIdentityFederationMismatch,
+                    format!(
+                        "Microsoft Entra ID refused the pod's service account token for app {} (issuer {}, \
+                         subject {}, audience {}): {}: {}",
+                        app.client_id,
+                        pod.issuer,
+                        pod.subject,
+                        crate::oidc::assertion::AUDIENCE,
+                        f.label(),
+                        f.description
+                    ),
+                )
+            }
             _ if matches!(app.proof, ClientProof::ManagedIdentity) => (
                 VerificationCode::ManagedIdentityUnavailable,
                 format!("The managed identity endpoint gave no token for {}: {error}", app.client_id),
@@ -143,7 +166,7 @@ fn refused(app: &AppIdentityCredentials, f: &EntraFailure) -> (VerificationCode,
             VerificationCode::AppIdentityCertificateInvalid,
             format!("Microsoft Entra ID refused the certificate of app {} ({what}).", app.client_id),
         ),
-        ClientProof::Secret(_) | ClientProof::ManagedIdentity => (
+        ClientProof::Secret(_) | ClientProof::ManagedIdentity | ClientProof::Assertion(_) => (
             VerificationCode::AppIdentityInvalidClient,
             format!("Microsoft Entra ID refused app {} ({what}).", app.client_id),
         ),

@@ -22,7 +22,8 @@ pub struct AppIdentityInput {
     /// the federated credential the integration shows in `appIdentity.federatedCredential`.
     pub federated: Option<bool>,
     /// The host's managed identity (`clientId`: the user-assigned identity's client id): tokens
-    /// come from the VM's IMDS or App Service's identity endpoint (`VCSLINK_MANAGED_IDENTITY_ENDPOINT`).
+    /// come from the VM's IMDS or App Service's identity endpoint (`VCSLINK_MANAGED_IDENTITY_ENDPOINT`),
+    /// or on AKS from the pod's workload identity token file (`AZURE_FEDERATED_TOKEN_FILE`).
     pub managed_identity: Option<bool>,
 }
 
