@@ -31,6 +31,14 @@ impl Kind {
             Kind::PersonalAccessToken => "integration-pat",
         }
     }
+
+    /// Its name in `acting_credential` and `service_hooks.created_with`.
+    pub fn column(self) -> &'static str {
+        match self {
+            Kind::AppIdentity => rows::ACTING_APP_IDENTITY,
+            Kind::PersonalAccessToken => rows::ACTING_PAT,
+        }
+    }
 }
 
 /// A credential of the integration, ready to send.

@@ -20,6 +20,11 @@ pub struct Model {
     /// Set while Azure DevOps still holds an older webhook password for the subscription (its
     /// update failed); the server retries until it succeeds.
     pub password_pending_since: Option<DateTimeUtc>,
+    /// The subscription's `createdBy` in Azure DevOps (display name, else unique name).
+    pub created_by: Option<String>,
+    /// Which credential of the integration created it: `PAT` or `APP_IDENTITY`; NULL for hooks
+    /// installed before this was recorded (all by the PAT).
+    pub created_with: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

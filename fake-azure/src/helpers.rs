@@ -231,6 +231,17 @@ impl FakeAzure {
         hook.body["status"] = serde_json::json!(status);
     }
 
+    /// `unique_name` leaves the organization: every subscription they created stops, as Azure
+    /// DevOps disables it ("the owner is inactive or is missing permissions").
+    pub fn deactivate_user(&self, org: &str, unique_name: &str) {
+        let mut w = self.shared().lock();
+        for hook in &mut org_mut(&mut w, org).hooks {
+            if hook.body["createdBy"]["uniqueName"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(unique_name)) {
+                hook.body["status"] = serde_json::json!("disabledByInactiveIdentity");
+            }
+        }
+    }
+
     /// Deletes a subscription behind vcslink's back (drift).
     pub fn remove_hook(&self, org: &str, subscription_id: &str) {
         org_mut(&mut self.shared().lock(), org).hooks.retain(|h| !h.id.eq_ignore_ascii_case(subscription_id));

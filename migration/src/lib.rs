@@ -13,6 +13,7 @@ mod m20261202_000011_tombstone_password;
 mod m20261203_000012_user_authorization_methods;
 mod m20261203_000013_entra_account;
 mod m20261203_000014_app_identity;
+mod m20261203_000015_hook_owner;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_user_authorization_methods::Migration),
             Box::new(m20261203_000013_entra_account::Migration),
             Box::new(m20261203_000014_app_identity::Migration),
+            Box::new(m20261203_000015_hook_owner::Migration),
         ]
     }
 }

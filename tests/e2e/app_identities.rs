@@ -310,3 +310,55 @@ async fn moving_off_the_pat_switches_only_when_the_app_identity_verifies_and_rol
     let oauth = app.gql(MIGRATE, json!({ "i": { "id": id, "to": "OAUTH_APP" } })).await;
     assert_eq!(error_code(&oauth), Some("VALIDATION"), "{oauth}");
 }
+
+const HOOKS: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { serviceHooks { \
+    subscriptionId state createdBy createdWith } } }";
+const MIGRATE_HOOKS: &str = "mutation($i: MigrateIntegrationCredentialInput!) { migrateIntegrationCredential(input: $i) { \
+    switched movedServiceHooks serviceHooksLeft serviceHooksFailure } }";
+
+fn hooks_of(read: &Value) -> Vec<Value> {
+    read["data"]["azureDevOpsIntegration"]["serviceHooks"].as_array().cloned().unwrap_or_else(|| panic!("{read}"))
+}
+
+async fn moving_to_the_app_identity_moves_the_service_hooks_off_the_pats_owner(app: TestApp) {
+    let id = crate::support::integrations::pat_integration(&app, json!({})).await;
+    let install =
+        "mutation($i: InstallServiceHooksInput!) { installServiceHooks(input: $i) { serviceHooks { eventType } } }";
+    let installed = app
+        .gql(install, json!({ "i": { "integrationId": id, "project": "Platform", "repository": "api-gateway" } }))
+        .await;
+    assert!(installed.get("errors").is_none(), "{installed}");
+    let before = hooks_of(&app.gql(HOOKS, json!({ "id": id })).await);
+    assert!(!before.is_empty());
+    for hook in &before {
+        assert_eq!(hook["createdWith"], "PAT", "{hook}");
+        assert_eq!(hook["createdBy"], fake_azure::User::dana().unique_name, "the PAT's owner owns it: {hook}");
+    }
+
+    let update = json!({ "i": { "id": id, "appIdentity": identity(APP_IDENTITY_SECRET), "verify": false } });
+    assert!(app.gql(&queries::update(), update).await.get("errors").is_none());
+    app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let migrated = app.gql(MIGRATE_HOOKS, json!({ "i": { "id": id, "to": "APP_IDENTITY" } })).await;
+    let m = &migrated["data"]["migrateIntegrationCredential"];
+    assert_eq!(m["switched"], true, "{migrated}");
+    assert_eq!(m["movedServiceHooks"], before.len(), "{migrated}");
+    assert_eq!(m["serviceHooksLeft"], 0);
+
+    let after = hooks_of(&app.gql(HOOKS, json!({ "id": id })).await);
+    assert_eq!(after.len(), before.len());
+    for (old, new) in before.iter().zip(&after) {
+        assert_ne!(old["subscriptionId"], new["subscriptionId"], "created again: {new}");
+        assert_eq!(new["createdWith"], "APP_IDENTITY");
+        assert_eq!(new["createdBy"], APP_IDENTITY_CLIENT_ID, "the service principal owns it now: {new}");
+    }
+    let live = app.fake.hook_subscriptions(DEFAULT_ORG);
+    assert_eq!(live.len(), after.len(), "the PAT's copies are deleted, no hook delivers twice: {live:?}");
+
+    app.fake.deactivate_user(DEFAULT_ORG, &fake_azure::User::dana().unique_name);
+    let states = hooks_of(&app.gql(HOOKS, json!({ "id": id })).await);
+    assert!(states.iter().all(|h| h["state"] == "ENABLED"), "the PAT's owner leaving stops nothing: {states:?}");
+
+    let again = app.gql(MIGRATE_HOOKS, json!({ "i": { "id": id, "to": "APP_IDENTITY" } })).await;
+    assert_eq!(again["data"]["migrateIntegrationCredential"]["movedServiceHooks"], 0, "idempotent: {again}");
+}
+on_both_backends!(moving_to_the_app_identity_moves_the_service_hooks_off_the_pats_owner, crate::support::public_url);

@@ -105,6 +105,8 @@ pub struct Subscription {
     pub event_type: Option<String>,
     pub event_description: Option<String>,
     pub action_description: Option<String>,
+    /// The identity that owns it: the credential that created it.
+    pub created_by: Option<crate::azure::wire::git::IdentityRef>,
 }
 
 fn subscriptions_url(base: &Url, id: Option<&str>, version: Negotiated) -> Result<Url, AzureError> {

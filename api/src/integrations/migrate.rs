@@ -2,7 +2,9 @@
 //! app identity without a gap. The target credential is verified alone first; only a green
 //! verification switches `acting_credential`, so until then the current one keeps answering every
 //! call, and migrating back to the PAT is the roll-back. An app identity added by update to an
-//! integration with a PAT does not act until migrated to (see `update.rs`).
+//! integration with a PAT does not act until migrated to (see `update.rs`). Moving to the app
+//! identity also moves the service hooks the PAT created (`service_hooks/rehome.rs`), so they stop
+//! depending on the PAT's owner.
 
 use crate::auth::Principal;
 use crate::azure::verification::Verification;
@@ -10,6 +12,7 @@ use crate::azure::verify;
 use crate::domain::integration::Status;
 use crate::error::ApiError;
 use crate::integrations::{Integrations, credentials};
+use crate::service_hooks::rehome::{self, Rehomed};
 use crate::store::{self, audit::Actor, integrations as rows};
 
 /// Which of its own credentials the integration should act with.
@@ -25,6 +28,8 @@ pub struct Migrated {
     pub verification: Verification,
     /// False: the target failed its verification and the current credential still acts.
     pub switched: bool,
+    /// The service hooks the PAT created, moved to the app identity (`to: APP_IDENTITY` only).
+    pub service_hooks: Rehomed,
 }
 
 pub async fn migrate(
@@ -63,5 +68,17 @@ pub async fn migrate(
     let details = serde_json::json!({ "to": acting, "switched": v.ok, "code": v.code.as_str() });
     store::audit::record(&txn, actor, "integration.migrate_credential", Some(id), details).await?;
     txn.commit().await?;
-    Ok(Migrated { integration: model, switched: v.ok, verification: v })
+    let service_hooks = match to {
+        To::AppIdentity if v.ok => {
+            rehome::to_app_identity(&state.service_hooks, actor, &model).await.unwrap_or_else(|error| {
+                tracing::warn!(integration = %model.id, ?error, "service hooks could not be moved to the app identity");
+                Rehomed {
+                    failure: Some("the service hooks could not be read or reached; migrate again".into()),
+                    ..Rehomed::default()
+                }
+            })
+        }
+        _ => Rehomed::default(),
+    };
+    Ok(Migrated { integration: model, switched: v.ok, verification: v, service_hooks })
 }

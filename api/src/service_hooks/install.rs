@@ -3,11 +3,12 @@
 use super::subscriptions::{self as hooks, Live, request_for, upstream_error};
 use super::target;
 use crate::azure::AzureError;
-use crate::azure::hooks::SubscriptionRequest;
+use crate::azure::hooks::{Subscription, SubscriptionRequest};
 use crate::domain::service_hook::EventKind;
 use crate::error::{ApiError, Call, from_azure};
+use crate::integration_credential::Kind;
 use crate::service_hooks::ServiceHooks;
-use crate::store::service_hooks::{self as store_hooks, NewHook};
+use crate::store::service_hooks::{self as store_hooks, NewHook, Owner};
 use crate::store::{self, audit::Actor, integrations as rows};
 use entity::service_hook;
 
@@ -61,7 +62,7 @@ pub async fn install(
             secrecy::ExposeSecret::expose_secret(&password),
         );
         match state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await {
-            Ok(sub) => created.push((event_type, sub.id)),
+            Ok(sub) => created.push((event_type, sub)),
             // Keep what was created (a retry skips it), then report the failure.
             Err(e) => {
                 failure = Some(upstream_error(e));
@@ -71,18 +72,19 @@ pub async fn install(
     }
     let txn = crate::store::begin_write(&state.db).await?;
     let mut rows_out = Vec::new();
-    for (event_type, subscription_id) in &created {
+    for (event_type, sub) in &created {
         let row = store_hooks::insert(
             &txn,
             NewHook {
                 tenant_id: &m.tenant_id,
                 integration_id: &m.id,
-                subscription_id: subscription_id.clone(),
+                subscription_id: sub.id.clone(),
                 event_type,
                 project_id: &project.id,
                 project: &project.name,
                 repository_id: repo_id.as_deref(),
                 repository: repo.as_ref().map(|r| r.name.as_str()),
+                owner: owner_of(sub, t.kind),
             },
         )
         .await?;
@@ -105,6 +107,12 @@ pub async fn install(
     }
     out.extend(rows_out.into_iter().map(|h| (h, Live::Present("enabled".into()))));
     Ok(out)
+}
+
+/// Who owns `sub`: its `createdBy`, made with the integration's `kind` of credential.
+pub fn owner_of(sub: &Subscription, kind: Kind) -> Owner {
+    let created_by = sub.created_by.as_ref().map(|who| who.name()).filter(|n| !n.is_empty());
+    Owner { created_by, created_with: kind.column() }
 }
 
 /// Azure DevOps delivers only to a public HTTPS endpoint: refuse before asking it to.
@@ -141,7 +149,7 @@ pub async fn repair(
             _ if failure.is_some() => out.push((h, l)),
             Live::Missing => match state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await {
                 Ok(sub) => {
-                    recreated.push((h, sub.id));
+                    recreated.push((h, sub));
                     repaired += 1;
                 }
                 Err(e) => {
@@ -168,8 +176,9 @@ pub async fn repair(
         }
     }
     let txn = crate::store::begin_write(&state.db).await?;
-    for (h, subscription_id) in recreated {
-        out.push((store_hooks::set_subscription_id(&txn, h, subscription_id).await?, Live::Present("enabled".into())));
+    for (h, sub) in recreated {
+        let owner = owner_of(&sub, t.kind);
+        out.push((store_hooks::set_subscription(&txn, h, sub.id, owner).await?, Live::Present("enabled".into())));
     }
     store::audit::record(&txn, actor, "service_hooks.repair", Some(&m.id), serde_json::json!({ "repaired": repaired }))
         .await?;

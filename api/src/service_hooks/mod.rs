@@ -4,6 +4,7 @@
 pub mod handle;
 pub mod install;
 pub mod password;
+pub mod rehome;
 pub mod subscriptions;
 pub mod target;
 

@@ -11,6 +11,7 @@ use crate::azure::versions::Negotiated;
 use crate::azure::{AzureError, Credential};
 use crate::domain::service_hook::EventKind;
 use crate::error::{ApiError, Call, from_azure};
+use crate::integration_credential::Kind;
 use crate::service_hooks::ServiceHooks;
 use entity::{integration, service_hook};
 
@@ -20,6 +21,8 @@ pub struct Target {
     /// Negotiated with the organization (see `Upstream::api_version`).
     pub api_version: Negotiated,
     pub credential: Credential,
+    /// Which own credential `credential` is.
+    pub kind: Kind,
 }
 
 /// The integration's organization URL and own credential (hooks are managed with the
@@ -37,7 +40,7 @@ pub async fn target(state: &ServiceHooks, m: &integration::Model) -> Result<Targ
             ),
         }
     })?;
-    Ok(Target { base, api_version, credential: own.credential })
+    Ok(Target { base, api_version, credential: own.credential, kind: own.kind })
 }
 
 /// An Azure DevOps failure while managing hooks as a GraphQL error (the message never holds a

@@ -19,6 +19,14 @@ pub struct NewHook<'a> {
     pub project: &'a str,
     pub repository_id: Option<&'a str>,
     pub repository: Option<&'a str>,
+    pub owner: Owner,
+}
+
+/// Who owns a subscription in Azure DevOps, from its `createdBy` and the credential that made it.
+pub struct Owner {
+    pub created_by: Option<String>,
+    /// `PAT` or `APP_IDENTITY` (`integrations::ACTING_*`).
+    pub created_with: &'static str,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, n: NewHook<'_>) -> Result<hook::Model, DbErr> {
@@ -34,6 +42,8 @@ pub async fn insert(db: &impl ConnectionTrait, n: NewHook<'_>) -> Result<hook::M
         repository_id: Set(n.repository_id.map(str::to_owned)),
         repository: Set(n.repository.map(str::to_owned)),
         password_pending_since: Set(None),
+        created_by: Set(n.owner.created_by),
+        created_with: Set(Some(n.owner.created_with.to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -49,14 +59,17 @@ pub async fn list(db: &impl ConnectionTrait, integration_id: &str) -> Result<Vec
         .await
 }
 
-/// Points a hook at a re-created subscription.
-pub async fn set_subscription_id(
+/// Points a hook at a re-created subscription, owned by `owner`.
+pub async fn set_subscription(
     db: &impl ConnectionTrait,
     m: hook::Model,
     subscription_id: String,
+    owner: Owner,
 ) -> Result<hook::Model, DbErr> {
     let mut row = m.into_active_model();
     row.subscription_id = Set(subscription_id);
+    row.created_by = Set(owner.created_by);
+    row.created_with = Set(Some(owner.created_with.to_owned()));
     row.password_pending_since = Set(None);
     row.updated_at = Set(Utc::now());
     row.update(db).await

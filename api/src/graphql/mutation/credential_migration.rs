@@ -41,6 +41,13 @@ pub struct MigrateIntegrationCredentialPayload {
     pub verification: Verification,
     /// True when the target verified green and now acts; false: nothing changed.
     pub switched: bool,
+    /// `to: APP_IDENTITY`: service hooks the PAT had created, now created again by the app
+    /// identity (the PAT's copies are deleted), so they no longer depend on the PAT's owner.
+    pub moved_service_hooks: i32,
+    /// Service hooks still owned by the PAT because moving them failed; migrate again to retry.
+    pub service_hooks_left: i32,
+    /// Why the first of `serviceHooksLeft` could not be moved.
+    pub service_hooks_failure: Option<String>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
@@ -77,6 +84,9 @@ impl CredentialMigrationMutation {
             integration: AzureDevOpsIntegration::new(done.integration),
             verification: Verification(done.verification),
             switched: done.switched,
+            moved_service_hooks: done.service_hooks.moved,
+            service_hooks_left: done.service_hooks.left,
+            service_hooks_failure: done.service_hooks.failure,
             client_mutation_id: input.client_mutation_id,
         })
     }

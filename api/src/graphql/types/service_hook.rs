@@ -7,7 +7,9 @@ use entity::service_hook::Model;
 use super::delivery::WebhookEventType;
 use crate::domain::global_id::{Kind, encode};
 use crate::domain::service_hook::EventKind;
+use crate::graphql::mutation::credential_migration::CredentialKind;
 use crate::service_hooks::subscriptions::Live;
+use crate::store::integrations::ACTING_APP_IDENTITY;
 
 /// A subscription's state in Azure DevOps, read live.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -55,6 +57,22 @@ impl ServiceHookSubscription {
     /// The Azure DevOps event type, e.g. `git.push`.
     async fn raw_event_type(&self) -> &str {
         &self.row.event_type
+    }
+
+    /// Who owns it in Azure DevOps (its `createdBy`: the sign-in name, else the display name):
+    /// the PAT's owner or the app identity. Null for hooks installed before this was recorded.
+    async fn created_by(&self) -> Option<&str> {
+        self.row.created_by.as_deref()
+    }
+
+    /// Which of the integration's credentials created it. A hook made with a PAT stops when the
+    /// PAT's owner loses access; `migrateIntegrationCredential(to: APP_IDENTITY)` moves it.
+    /// Hooks installed before this was recorded were made with the PAT.
+    async fn created_with(&self) -> CredentialKind {
+        match self.row.created_with.as_deref() {
+            Some(ACTING_APP_IDENTITY) => CredentialKind::AppIdentity,
+            _ => CredentialKind::Pat,
+        }
     }
 
     /// Project name.
