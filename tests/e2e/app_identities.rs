@@ -18,7 +18,8 @@ use crate::support::{Backend, TestApp, error_code, on_both_backends, queries, sp
 const MANAGED_IDENTITY_CLIENT_ID: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 const APP_IDENTITY: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { status \
-    appIdentity { tenantId clientId proof clientSecret { hint setAt } certificateThumbprint certificateExpiresAt } } }";
+    appIdentity { tenantId clientId proof clientSecret { hint setAt } certificateThumbprint certificateExpiresAt \
+    authenticatedAs } } }";
 
 fn identity(secret: &str) -> Value {
     json!({ "clientId": APP_IDENTITY_CLIENT_ID, "clientSecret": secret })
@@ -45,6 +46,10 @@ async fn a_client_secret_identity_verifies_browses_installs_hooks_and_unlinks(ap
     assert_eq!(info["appIdentity"]["clientId"], APP_IDENTITY_CLIENT_ID);
     assert_eq!(info["appIdentity"]["proof"], "CLIENT_SECRET");
     assert_eq!(info["appIdentity"]["clientSecret"]["hint"], &APP_IDENTITY_SECRET[APP_IDENTITY_SECRET.len() - 4..]);
+    let connection_data = app.fake.requests().iter().filter(|r| r.path.ends_with("/_apis/connectionData")).count();
+    assert_eq!(connection_data, 1, "one connectionData answers the app identity and the organization checks");
+    let seen_as = info["appIdentity"]["authenticatedAs"].as_str().unwrap_or_default();
+    assert!(seen_as.contains(APP_IDENTITY_CLIENT_ID), "who Azure DevOps saw: {read}");
 
     app_identities::browses_installs_hooks_and_unlinks(&app, &id).await;
     assert_eq!(token_requests(&app), 1, "verify, browse, install and unlink share one token");
@@ -65,6 +70,21 @@ async fn each_way_an_app_identity_fails_has_its_code() {
     let v = &wrong["data"]["createAzureDevOpsIntegration"]["verification"];
     assert_eq!(v["code"], "APP_IDENTITY_INVALID_CLIENT", "{wrong}");
     assert!(check(v, "APP_IDENTITY_TOKEN")["message"].as_str().unwrap_or("").contains("AADSTS7000215"), "{v}");
+
+    let other_tenant = "99999999-8888-4777-8666-555555555555";
+    let elsewhere = fake_azure::EntraApp {
+        client_id: APP_IDENTITY_CLIENT_ID.into(),
+        client_secret: APP_IDENTITY_SECRET.into(),
+        secret_expired: false,
+    };
+    app.fake.add_entra_app(other_tenant, elsewhere);
+    let foreign =
+        json!({ "clientId": APP_IDENTITY_CLIENT_ID, "clientSecret": APP_IDENTITY_SECRET, "tenantId": other_tenant });
+    let foreign = create(&app, foreign, true).await;
+    let v = &foreign["data"]["createAzureDevOpsIntegration"]["verification"];
+    assert_eq!(v["code"], "TENANT_MISMATCH", "a token from another tenant: {foreign}");
+    assert!(v["message"].as_str().is_some_and(|m| m.contains(other_tenant) && m.contains(DEFAULT_TENANT)), "{v}");
+    assert!(v["hint"].is_string(), "{v}");
 
     app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Stakeholder);
     let stakeholder = create(&app, identity(APP_IDENTITY_SECRET), true).await;

@@ -28,6 +28,10 @@ pub struct Verification {
     /// calls start there; `None` when `connectionData` did not answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
+    /// The identity Azure DevOps saw the app identity as (its `connectionData`
+    /// `authenticatedUser`), when the app identity was checked and is a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_identity_as: Option<String>,
 }
 
 /// One step of a verification.
@@ -274,12 +278,12 @@ impl VerificationCode {
             ),
             VerificationCode::TenantMismatch => (
                 "TENANT_MISMATCH",
-                "The OAuth app is registered in another Entra tenant than the one the organization is connected to: \
-                 users' tokens from that tenant are refused by Azure DevOps (401 TF400813).",
+                "The OAuth app or app identity is registered in another Entra tenant than the one the \
+                 organization is connected to: tokens from that tenant are refused by Azure DevOps (401 TF400813).",
                 Some(
                     "Register the app in the organization's tenant (shown in the message; Organization settings > \
                      Microsoft Entra at https://dev.azure.com/{organization}/_settings/organizationAad), or omit \
-                     tenantId so vcslink uses the organization's tenant.",
+                     tenantId (oauthApp.tenantId, appIdentity.tenantId) so vcslink uses the organization's tenant.",
                 ),
             ),
             VerificationCode::OrganizationPatOnly => (

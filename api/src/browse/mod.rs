@@ -98,6 +98,7 @@ mod tests {
             project_count: None,
             checks: Vec::new(),
             api_version: Some("6.0".into()),
+            app_identity_as: None,
         };
         let json = serde_json::to_string(&v).unwrap();
         assert_eq!(recorded_version(Some(&json)).map(|n| n.to_string()).as_deref(), Some("6.0"));

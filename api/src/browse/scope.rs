@@ -156,6 +156,7 @@ impl Scope {
             project_count: None,
             checks: vec![VerificationCheck { name: CheckName::CredentialValid, ok: false, code: Some(code), message }],
             api_version: Some(state.upstream.api_version(&self.integration).to_string()),
+            app_identity_as: None,
         };
         let Ok(json) = serde_json::to_string(&v) else { return };
         if let Ok(Some(current)) = rows::get(&state.db, &self.integration.tenant_id, &self.integration.id).await

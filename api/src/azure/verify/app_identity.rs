@@ -13,14 +13,19 @@ use crate::azure::client::{Credential, api_url};
 use crate::azure::entra::{EntraErrorClass, EntraFailure, GrantError};
 use crate::azure::error::AzureError;
 use crate::azure::managed_identity::Endpoint;
+use crate::azure::tenant::OrgTenant;
 use crate::azure::verification::{CheckName, VerificationCode};
+use crate::azure::wire::ConnectionData;
 
 /// How long before a credential expires verification warns.
 const EXPIRY_WARNING_DAYS: i64 = 30;
 
 impl Run<'_> {
-    /// Runs the app identity's steps; the token when every one passed.
-    pub(super) async fn app_identity_checks(&mut self, app: &AppIdentityCredentials) -> Option<Credential> {
+    /// Runs the app identity's steps; the token and its `connectionData` when every one passed.
+    pub(super) async fn app_identity_checks(
+        &mut self,
+        app: &AppIdentityCredentials,
+    ) -> Option<(Credential, ConnectionData)> {
         let token = match app_token::token(self.client, app).await {
             Ok(token) => token,
             Err(error) => {
@@ -33,9 +38,27 @@ impl Run<'_> {
             self.credential_expiry(expires_at, chrono::Utc::now());
         }
         let credential = Credential::Bearer(token.clone());
-        match self.connection_data(&credential).await {
-            Ok(_) => self.pass(CheckName::AppIdentityMember, "The service principal is a member of the organization."),
+        let data = match self.connection_data(&credential).await {
+            Ok(data) => {
+                let user = data.authenticated_user.clone().unwrap_or_default();
+                self.app_identity_as = user.account().map(str::to_owned).or(user.provider_display_name.clone());
+                self.pass(CheckName::AppIdentityMember, "The service principal is a member of the organization.");
+                data
+            }
             Err(AzureError::Unauthorized { .. } | AzureError::Forbidden { .. }) => {
+                if let Some(org) = self.other_tenant(app).await {
+                    self.fail(
+                        CheckName::AppIdentityMember,
+                        Some(VerificationCode::TenantMismatch),
+                        format!(
+                            "The app identity's tenant {} is not the organization's tenant {org}: Azure DevOps \
+                             refuses tokens from another tenant (401 TF400813). Omit appIdentity.tenantId to use \
+                             the organization's tenant, with an app registered there.",
+                            app.tenant_id
+                        ),
+                    );
+                    return None;
+                }
                 let object_id = object_id(&token).unwrap_or_else(|| "(see Enterprise applications)".into());
                 self.fail(
                     CheckName::AppIdentityMember,
@@ -52,7 +75,7 @@ impl Run<'_> {
                 self.fail_with(CheckName::OrganizationReachable, &error);
                 return None;
             }
-        }
+        };
         let version = self.api_version.clone();
         let probe = match api_url(&self.target.org_url, "_apis/git/repositories", &[("api-version", version.as_str())])
         {
@@ -78,7 +101,16 @@ impl Run<'_> {
                 return None;
             }
         }
-        Some(credential)
+        Some((credential, data))
+    }
+
+    /// The organization's tenant when it is known and is not the one the app identity asked.
+    async fn other_tenant(&self, app: &AppIdentityCredentials) -> Option<String> {
+        let asked = uuid::Uuid::try_parse(&app.tenant_id).ok()?.hyphenated().to_string();
+        match crate::azure::tenant::discover(self.client, &self.target.org_url).await {
+            Ok(OrgTenant::Entra(org)) if org != asked => Some(org),
+            _ => None,
+        }
     }
 
     /// CREDENTIAL_EXPIRY: a warning from 30 days before `expires_at`.

@@ -61,9 +61,10 @@ pub async fn verify(client: &AzureClient, target: &VerifyTarget) -> Verification
         None => None,
     };
     match (&target.pat, app_credential) {
-        (Some(pat), _) => run.pat_checks(Credential::from_secret(pat.clone())).await,
-        // The organization, projects and advisory checks with the app identity's token.
-        (None, Some(token)) => run.pat_checks(token).await,
+        (Some(pat), _) => run.pat_checks(Credential::from_secret(pat.clone()), None).await,
+        // The organization, projects and advisory checks with the app identity's token, and the
+        // `connectionData` it already answered.
+        (None, Some((token, data))) => run.pat_checks(token, Some(data)).await,
         (None, None) if target.app_identity.is_some() => {}
         (None, None) => {
             let check = check_reachable_anonymously(client, &target.org_url).await;
@@ -94,6 +95,8 @@ struct Run<'a> {
     negotiated: Option<Negotiated>,
     checks: Vec<VerificationCheck>,
     authenticated_as: Option<String>,
+    /// Who Azure DevOps saw the app identity as.
+    app_identity_as: Option<String>,
     project_count: Option<i32>,
     /// Projects seen while counting (a lower bound when `project_count` is `None`).
     projects_seen: usize,
@@ -113,6 +116,7 @@ impl<'a> Run<'a> {
             negotiated: None,
             checks: Vec::new(),
             authenticated_as: None,
+            app_identity_as: None,
             project_count: None,
             projects_seen: 0,
             retry_after_secs: None,
@@ -142,8 +146,12 @@ impl<'a> Run<'a> {
 
     /// ORGANIZATION_REACHABLE, CREDENTIAL_VALID, PROJECTS_VISIBLE, SERVER_PUBLIC_URL, then the
     /// advisory checks while the credential is good.
-    async fn pat_checks(&mut self, credential: Credential) {
-        let data = match self.connection_data(&credential).await {
+    async fn pat_checks(&mut self, credential: Credential, answered: Option<ConnectionData>) {
+        let asked = match answered {
+            Some(data) => Ok(data),
+            None => self.connection_data(&credential).await,
+        };
+        let data = match asked {
             Ok(data) => data,
             Err(
                 error @ (AzureError::Unauthorized { .. }
@@ -232,6 +240,7 @@ impl<'a> Run<'a> {
             message,
             hint,
             authenticated_as: self.authenticated_as,
+            app_identity_as: self.app_identity_as,
             project_count: self.project_count,
             checks: self.checks,
             api_version: self.negotiated.map(|v| v.to_string()),

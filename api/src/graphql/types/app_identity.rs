@@ -6,6 +6,7 @@ use entity::integration::Model;
 use super::integration::SecretInfo;
 use chrono::{DateTime, Utc};
 
+use crate::azure::verification::Verification;
 use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_CLIENT_SECRET, PROOF_FEDERATED, PROOF_MANAGED_IDENTITY};
 use crate::oidc::assertion::{AUDIENCE, FederatedSubject};
 
@@ -43,6 +44,9 @@ pub struct AppIdentityInfo {
     /// `FEDERATED`: the federated credential to add to the app registration (Certificates &
     /// secrets > Federated credentials > Other issuer), character for character.
     pub federated_credential: Option<FederatedCredentialInfo>,
+    /// Who Azure DevOps saw it as at the last verification (its `connectionData` identity); null
+    /// before it verified as a member of the organization.
+    pub authenticated_as: Option<String>,
 }
 
 /// What Entra ID matches a federated assertion of this server against.
@@ -83,6 +87,11 @@ impl AppIdentityInfo {
                 let who = FederatedSubject::of(public_url, &m.id);
                 FederatedCredentialInfo { issuer: who.issuer, subject: who.subject, audience: AUDIENCE.to_owned() }
             }),
+            authenticated_as: m
+                .last_verification
+                .as_deref()
+                .and_then(|json| serde_json::from_str::<Verification>(json).ok())
+                .and_then(|v| v.app_identity_as),
         })
     }
 }
