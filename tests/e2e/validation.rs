@@ -3,7 +3,7 @@
 use fake_azure::DEFAULT_PAT;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, error_code, queries, spawn_app};
+use crate::support::{TestApp, error_code, on_both_backends, queries, spawn_app};
 
 async fn create(app: &TestApp, input: Value) -> Value {
     app.gql(&queries::create(), json!({ "i": input })).await
@@ -95,6 +95,40 @@ async fn an_idempotency_key_returns_the_same_integration_and_refuses_other_input
     let c = create(&app, first).await;
     assert_eq!(error_code(&c), Some("CONFLICT"));
 }
+
+/// `terraform destroy` then `apply` with the same key: the key of an unlinked integration creates
+/// anew, and a key older than 24 hours is forgotten.
+async fn an_idempotency_key_is_free_again_after_unlink_and_after_a_day(app: TestApp) {
+    let mut first = input(&app, "idem-again");
+    first["idempotencyKey"] = json!("contoso.main");
+    let a = create(&app, first.clone()).await;
+    let id_a = a["data"]["createAzureDevOpsIntegration"]["integration"]["id"].as_str().expect("id").to_owned();
+    let unlinked = app.gql(queries::UNLINK, json!({ "id": id_a })).await;
+    assert!(unlinked.get("errors").is_none(), "{unlinked}");
+    let b = create(&app, first.clone()).await;
+    let p = &b["data"]["createAzureDevOpsIntegration"];
+    let id_b = p["integration"]["id"].as_str().unwrap_or_else(|| panic!("created anew, never all-null: {b}"));
+    assert_ne!(id_b, id_a);
+    assert!(p["webhookPassword"].is_string(), "a new integration shows its password once: {b}");
+
+    let db = sea_orm::Database::connect(&app.config.database_url).await.expect("db");
+    let day_ago = chrono::Utc::now() - chrono::Duration::hours(25);
+    let stmt = sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        match db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => "UPDATE idempotency_keys SET created_at = $1",
+            _ => "UPDATE idempotency_keys SET created_at = ?",
+        },
+        [day_ago.into()],
+    );
+    sea_orm::ConnectionTrait::execute_raw(&db, stmt).await.expect("age the key");
+    first["description"] = json!("other input, a day later");
+    first["name"] = json!("idem-later");
+    let c = create(&app, first).await;
+    assert!(c.get("errors").is_none(), "an expired key is no CONFLICT: {c}");
+    assert_ne!(c["data"]["createAzureDevOpsIntegration"]["integration"]["id"].as_str(), Some(id_b));
+}
+on_both_backends!(an_idempotency_key_is_free_again_after_unlink_and_after_a_day);
 
 #[tokio::test]
 async fn validate_only_checks_everything_and_stores_nothing() {

@@ -66,8 +66,13 @@ pub async fn create(
                 .as_ref()
                 .and_then(|m| m.last_verification.as_deref())
                 .and_then(|j| serde_json::from_str(j).ok());
-            if existing.is_some() || !options.validate_only {
-                return Ok(Outcome { integration: existing, verification, ..Outcome::default() });
+            match existing {
+                Some(_) => return Ok(Outcome { integration: existing, verification, ..Outcome::default() }),
+                // Unlinked since: the key is free again, and this request creates anew.
+                None if !options.validate_only => {
+                    idempotency::release(&state.db, &p.tenant_id, idempotency::CREATE_INTEGRATION, key).await?;
+                }
+                None => {}
             }
         }
     }

@@ -1,4 +1,7 @@
-//! Idempotency keys: the same key with the same input returns the first result; with other input, CONFLICT.
+//! Idempotency keys: the same key with the same input returns the first result; with other input,
+//! CONFLICT. A key lives 24 hours (as Stripe's do), and a key whose integration was unlinked
+//! since is free again: `terraform destroy` then `apply` with the same key creates anew instead
+//! of answering with nothing.
 
 use crate::crypto::Keyring;
 use crate::crypto::mac::Purpose;
@@ -8,6 +11,9 @@ use entity::idempotency_key;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 pub const CREATE_INTEGRATION: &str = "createAzureDevOpsIntegration";
+
+/// How long a key is remembered.
+pub const TTL: chrono::Duration = chrono::Duration::hours(24);
 
 /// The canonical JSON of a parsed input (secrets in it as hashes), and its keyed fingerprint:
 /// HMAC under a key derived from the master key, so the stored value says nothing of the secrets.
@@ -34,7 +40,11 @@ pub async fn replay(
     fingerprint: &Fingerprint,
 ) -> Result<Option<String>, ApiError> {
     let pk = (tenant_id.to_owned(), scope.to_owned(), key.to_owned());
-    let Some(row) = idempotency_key::Entity::find_by_id(pk).one(db).await? else { return Ok(None) };
+    let Some(row) = idempotency_key::Entity::find_by_id(pk.clone()).one(db).await? else { return Ok(None) };
+    if row.created_at + TTL <= Utc::now() {
+        forget(db, pk).await?;
+        return Ok(None);
+    }
     // Under any key of the ring: a retry after a key rotation is still the same input.
     if !keyring.fingerprint_matches(Purpose::Idempotency, &fingerprint.canonical, &row.fingerprint) {
         return Err(ApiError::Conflict {
@@ -43,6 +53,16 @@ pub async fn replay(
         });
     }
     Ok(Some(row.resource_id))
+}
+
+/// Frees `key` (expired, or its resource is gone) so the request runs anew.
+async fn forget(db: &impl ConnectionTrait, pk: (String, String, String)) -> Result<(), DbErr> {
+    idempotency_key::Entity::delete_by_id(pk).exec(db).await.map(|_| ())
+}
+
+/// Frees `key` of `scope` once the resource it created is gone.
+pub async fn release(db: &impl ConnectionTrait, tenant_id: &str, scope: &str, key: &str) -> Result<(), DbErr> {
+    forget(db, (tenant_id.to_owned(), scope.to_owned(), key.to_owned())).await
 }
 
 pub async fn remember(

@@ -87,6 +87,8 @@ pub struct CreateAzureDevOpsIntegrationInput {
     #[graphql(default = false)]
     pub validate_only: bool,
     /// The same key with the same input returns the same integration; with other input, CONFLICT.
+    /// A key is kept 24 hours, and is free again once its integration is unlinked (the next
+    /// create with it makes a new integration).
     pub idempotency_key: Option<String>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
