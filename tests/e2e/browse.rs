@@ -240,6 +240,41 @@ async fn faults_are_retried_or_reported_with_their_codes(app: TestApp) {
 }
 on_both_backends!(faults_are_retried_or_reported_with_their_codes);
 
+/// A network blip under a nested upstream field nulls that field, with its error, never the
+/// integration: a provider reading null as "gone" would drop the resource from its state.
+async fn an_upstream_failure_nulls_the_field_not_the_integration(app: TestApp) {
+    let id = pat_integration(&app, json!({})).await;
+    app.fake.set_behaviour("contoso", Behaviour::ServerError);
+    let query = "query($id: ID!) { azureDevOpsIntegration(id: $id) { id name status \
+        projects(first: 5) { edges { node { name } } } repositories(first: 5) { edges { node { name } } } } }";
+    let body = app.gql(query, json!({ "id": id })).await;
+    app.fake.set_behaviour("contoso", Behaviour::Normal);
+    let integration = &body["data"]["azureDevOpsIntegration"];
+    assert_eq!(integration["id"], id.as_str(), "the stored fields stay readable: {body}");
+    assert!(integration["name"].is_string());
+    assert!(integration["projects"].is_null() && integration["repositories"].is_null(), "{body}");
+    let errors = body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 2, "{body}");
+    for e in errors {
+        assert_eq!(e["extensions"]["code"], "UPSTREAM_UNAVAILABLE", "{e}");
+        assert_eq!(e["path"][0], "azureDevOpsIntegration");
+    }
+
+    let nested = "query($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { \
+        name branches(first: 5) { edges { node { name } } } } }";
+    let warm = app.gql(nested, json!({ "id": id })).await;
+    assert!(warm.get("errors").is_none(), "{warm}");
+    app.fake.set_behaviour("contoso", Behaviour::ServerError);
+    let other_branches = "query($id: ID!) { repository(integrationId: $id, fullName: \"contoso/Platform/api-gateway\") { \
+        name pullRequests(first: 5) { edges { node { title } } } } }";
+    let body = app.gql(other_branches, json!({ "id": id })).await;
+    app.fake.set_behaviour("contoso", Behaviour::Normal);
+    assert_eq!(body["data"]["repository"]["name"], "api-gateway", "the repository (cached) stays: {body}");
+    assert!(body["data"]["repository"]["pullRequests"].is_null(), "{body}");
+    assert_eq!(error_code(&body), Some("UPSTREAM_UNAVAILABLE"));
+}
+on_both_backends!(an_upstream_failure_nulls_the_field_not_the_integration);
+
 async fn the_cache_and_single_flight_bound_upstream_calls(app: TestApp) {
     for n in 0..49 {
         app.fake.add_repository("contoso", "Platform", &format!("many-{n:02}"));

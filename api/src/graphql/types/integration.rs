@@ -190,23 +190,25 @@ impl AzureDevOpsIntegration {
     }
 
     /// Projects the credential sees (limited by `accessibleProjects`), in Azure DevOps' order.
+    /// Null, with the error, when Azure DevOps cannot be asked (the integration stays readable).
     async fn projects(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
-    ) -> Result<UpstreamConnection<Project>, ApiError> {
+    ) -> Result<Option<UpstreamConnection<Project>>, ApiError> {
         let browse = context::browse(ctx)?;
         let p = context::principal(ctx)?;
         let w = window(first, after.as_deref())?;
         let scope = Scope::open(browse, p, (*self.0).clone(), Purpose::Read).await?;
         let page = projects::page(browse, &scope, &w).await?;
-        Ok(upstream_connection(page, after.is_some(), Project::from))
+        Ok(Some(upstream_connection(page, after.is_some(), Project::from)))
     }
 
     /// Repositories of one project (or all), by project then name; `search` matches names
-    /// case-insensitively. One upstream call per project, whatever the page size.
+    /// case-insensitively. One upstream call per project, whatever the page size. Null, with the
+    /// error, when Azure DevOps cannot be asked (the integration stays readable).
     async fn repositories(
         &self,
         ctx: &Context<'_>,
@@ -218,13 +220,13 @@ impl AzureDevOpsIntegration {
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
-    ) -> Result<UpstreamConnection<Repository>, ApiError> {
+    ) -> Result<Option<UpstreamConnection<Repository>>, ApiError> {
         let browse = context::browse(ctx)?;
         let p = context::principal(ctx)?;
         let w = window(first, after.as_deref())?;
         let scope = Scope::open(browse, p, (*self.0).clone(), Purpose::Read).await?;
         let page = repositories::page(browse, &scope, project.as_deref(), search.as_deref(), &w).await?;
-        Ok(upstream_connection(page, after.is_some(), |r| Repository::new(scope.clone(), r)))
+        Ok(Some(upstream_connection(page, after.is_some(), |r| Repository::new(scope.clone(), r))))
     }
 
     /// UNVERIFIED, HEALTHY or FAILING, from the last verification.

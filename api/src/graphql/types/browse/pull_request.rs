@@ -103,17 +103,18 @@ impl PullRequest {
         }
     }
 
-    /// Thread comments flattened in order; `isSystem` marks comments Azure DevOps generated.
+    /// Thread comments flattened in order; `isSystem` marks comments Azure DevOps generated. Null,
+    /// with the error, when Azure DevOps cannot be asked.
     async fn comments(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
-    ) -> Result<UpstreamConnection<Comment>, ApiError> {
+    ) -> Result<Option<UpstreamConnection<Comment>>, ApiError> {
         let browse = context::browse(ctx)?;
         let w = window(first, after.as_deref())?;
         let threads = pull_requests::threads(browse, &self.scope, &self.repo, self.pr.pull_request_id).await?;
-        Ok(upstream_connection(from_whole_list(&w, flatten(&threads)), after.is_some(), |c| c))
+        Ok(Some(upstream_connection(from_whole_list(&w, flatten(&threads)), after.is_some(), |c| c)))
     }
 }

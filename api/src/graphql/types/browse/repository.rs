@@ -92,21 +92,22 @@ impl Repository {
         self.repo.is_disabled.unwrap_or(false)
     }
 
-    /// Branches, in Azure DevOps' order (by name).
+    /// Branches, in Azure DevOps' order (by name); null, with the error, when Azure DevOps cannot be asked.
     async fn branches(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
-    ) -> Result<UpstreamConnection<Branch>, ApiError> {
+    ) -> Result<Option<UpstreamConnection<Branch>>, ApiError> {
         let browse = context::browse(ctx)?;
         let w = window(first, after.as_deref())?;
         let page = repositories::branches(browse, &self.scope, &self.repo, &w).await?;
-        Ok(upstream_connection(page, after.is_some(), Branch::from))
+        Ok(Some(upstream_connection(page, after.is_some(), Branch::from)))
     }
 
-    /// Pull requests, newest first; `status` defaults to ACTIVE.
+    /// Pull requests, newest first; `status` defaults to ACTIVE. Null, with the error, when Azure
+    /// DevOps cannot be asked.
     async fn pull_requests(
         &self,
         ctx: &Context<'_>,
@@ -114,13 +115,13 @@ impl Repository {
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
-    ) -> Result<UpstreamConnection<PullRequest>, ApiError> {
+    ) -> Result<Option<UpstreamConnection<PullRequest>>, ApiError> {
         let browse = context::browse(ctx)?;
         let w = window(first, after.as_deref())?;
         let status = status.unwrap_or(PullRequestStatus::Active).as_query();
         let page = pull_requests::page(browse, &self.scope, &self.repo, status, &w).await?;
         let node = |pr| PullRequest { scope: self.scope.clone(), repo: self.repo.clone(), pr };
-        Ok(upstream_connection(page, after.is_some(), node))
+        Ok(Some(upstream_connection(page, after.is_some(), node)))
     }
 
     /// One pull request by number; null when there is none in this repository.
