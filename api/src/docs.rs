@@ -47,18 +47,37 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
         "NOT_AUTHORIZED_UPSTREAM",
         "Azure DevOps refused the credential, or the caller has not connected Azure DevOps (or their authorization expired); the hint says how to fix it, and `extensions.authorizationUrl` / `extensions.personalAccessTokenUrl` say where.",
     ),
-    ("UPSTREAM_UNAVAILABLE", "Azure DevOps did not answer usefully (timeouts, 5xx after retries, unexpected answers)."),
-    ("RATE_LIMITED", "Too many requests, here or at Azure DevOps; `extensions.retryAfterSeconds` says when to retry."),
+    (
+        "UPSTREAM_UNAVAILABLE",
+        "Azure DevOps could not be reached or did not answer usefully (DNS, connection or TLS failures, timeouts, 5xx after retries, unexpected answers); `extensions.hint` says what to check.",
+    ),
+    (
+        "RATE_LIMITED",
+        "Too many requests, here or at Azure DevOps; `extensions.retryAfterSeconds` (and the hint) say when to retry.",
+    ),
     (
         "INTERNAL",
         "A fault of ours; the message says only \"internal error\" and the cause is logged with the request id.",
     ),
 ];
 
+/// The verification codes that report the same condition as a GraphQL error code: one condition,
+/// one row, whichever of the two families reports it.
+pub const SAME_CONDITION: &[(&str, &[&str])] = &[
+    ("NOT_AUTHORIZED_UPSTREAM", &["PAT_INVALID", "PAT_EXPIRED", "PAT_GLOBAL_RETIRED", "APP_IDENTITY_NOT_ORG_MEMBER"]),
+    ("UPSTREAM_UNAVAILABLE", &["UPSTREAM_UNREACHABLE"]),
+    ("RATE_LIMITED", &["UPSTREAM_RATE_LIMITED"]),
+    ("NOT_FOUND", &["ORGANIZATION_NOT_FOUND"]),
+];
+
 pub fn error_codes() -> String {
-    let mut out = String::from("| code | meaning |\n|---|---|\n");
+    let mut out = String::from("| code | meaning | in a verification |\n|---|---|---|\n");
     for (code, meaning) in ERROR_CODES {
-        out.push_str(&format!("| `{code}` | {meaning} |\n"));
+        let same = SAME_CONDITION
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or_else(|| "—".to_owned(), |(_, v)| v.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "));
+        out.push_str(&format!("| `{code}` | {meaning} | {same} |\n"));
     }
     out
 }
@@ -142,5 +161,15 @@ mod tests {
         assert!(!text.contains("hunter2"));
         assert!(!text.contains("(see docs)"), "a key of KEYS has no effective value: {text}");
         assert_eq!(text.lines().count(), KEYS.len());
+    }
+
+    #[test]
+    fn every_same_condition_row_names_real_codes_of_both_families() {
+        for (code, verification) in SAME_CONDITION {
+            assert!(ERROR_CODES.iter().any(|(c, _)| c == code), "{code} is no GraphQL error code");
+            for v in *verification {
+                assert!(VerificationCode::ALL.iter().any(|c| c.as_str() == *v), "{v} is no verification code");
+            }
+        }
     }
 }

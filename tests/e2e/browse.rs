@@ -257,6 +257,8 @@ async fn an_upstream_failure_nulls_the_field_not_the_integration(app: TestApp) {
     assert_eq!(errors.len(), 2, "{body}");
     for e in errors {
         assert_eq!(e["extensions"]["code"], "UPSTREAM_UNAVAILABLE", "{e}");
+        let hint = e["extensions"]["hint"].as_str().unwrap_or_default();
+        assert!(hint.contains("UPSTREAM_UNREACHABLE"), "the hint ties it to verification's code: {e}");
         assert_eq!(e["path"][0], "azureDevOpsIntegration");
     }
 

@@ -27,6 +27,12 @@ pub mod code {
     pub const INTERNAL: &str = "INTERNAL";
 }
 
+/// The hint of every `UPSTREAM_UNAVAILABLE`: the same condition verification reports as
+/// `UPSTREAM_UNREACHABLE` (unreachable host) or `ORGANIZATION_REACHABLE` failing (Azure DevOps failing).
+pub const UPSTREAM_UNAVAILABLE_HINT: &str = "retry in a moment; if it persists, run verifyAzureDevOpsIntegration: \
+     its checks tell an unreachable host (UPSTREAM_UNREACHABLE: firewall, proxy, DNS or TLS between this server and \
+     Azure DevOps) from Azure DevOps failing";
+
 #[derive(Debug)]
 pub enum ApiError {
     Unauthenticated,
@@ -131,10 +137,14 @@ impl From<ApiError> for async_graphql::Error {
                 links = l;
                 (message, Some(hint), None, None)
             }
-            ApiError::UpstreamUnavailable { message } => (message, None, None, None),
+            ApiError::UpstreamUnavailable { message } => {
+                (message, Some(UPSTREAM_UNAVAILABLE_HINT.to_owned()), None, None)
+            }
             ApiError::RateLimited { retry_after_seconds } => (
                 format!("rate limited: retry after {retry_after_seconds} seconds"),
-                None,
+                Some(format!(
+                    "wait {retry_after_seconds} seconds (extensions.retryAfterSeconds), then send the request again"
+                )),
                 None,
                 Some(retry_after_seconds),
             ),
