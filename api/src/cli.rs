@@ -42,7 +42,8 @@ enum Command {
     },
     /// Print the effective configuration, secrets masked.
     CheckConfig,
-    /// Print a generated docs table: `config`, `troubleshooting` or `errors`.
+    /// Print a generated docs table: `config`, `troubleshooting`, `errors`, `cli`, `env` or
+    /// `verification-codes`.
     PrintDocs { table: String },
     /// Write the GraphQL SDL (to stdout, or --output); --check fails when the file differs.
     PrintSchema {
@@ -76,6 +77,11 @@ enum CliRole {
     Member,
 }
 
+/// The command line as clap describes it (for the generated CLI table).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
 /// Parses the command line and runs it.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
@@ -104,6 +110,10 @@ pub async fn run() -> ExitCode {
         Command::PrintSchema { output, check } => print_schema(output, check),
         Command::CheckConfig => {
             print!("{}", crate::docs::effective_config(&config));
+            Ok(())
+        }
+        Command::PrintDocs { table } if table == "cli" => {
+            print!("{}", crate::docs::cli_verbs::table(&command()));
             Ok(())
         }
         Command::PrintDocs { table } => match crate::docs::table(&table) {

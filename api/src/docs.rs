@@ -7,14 +7,41 @@ use crate::azure::verification::VerificationCode;
 use crate::config::Config;
 use crate::config::keys::{self, KEYS};
 
-/// A generated table by name.
+pub mod cli_verbs;
+
+/// The generated tables, by name (`print-docs <name>`; `cli` is `cli_verbs::table`, which needs
+/// the command line handed in).
+pub const TABLES: &[&str] = &["config", "troubleshooting", "errors", "cli", "env", "verification-codes"];
+
+/// A generated table by name (all but `cli`).
 pub fn table(name: &str) -> Option<String> {
     match name {
         "config" => Some(keys::markdown_table()),
         "troubleshooting" => Some(troubleshooting()),
         "errors" => Some(error_codes()),
+        "env" => Some(env_names()),
+        "verification-codes" => Some(verification_codes()),
         _ => None,
     }
+}
+
+/// Every environment variable with its default (the meanings are in the `config` table).
+pub fn env_names() -> String {
+    let mut out = String::from("| env var | default |\n|---|---|\n");
+    for k in KEYS {
+        out.push_str(&format!("| `{}` | `{}` |\n", k.env, k.default));
+    }
+    out
+}
+
+/// Every verification code with its cause (the fixes are in the `troubleshooting` table).
+pub fn verification_codes() -> String {
+    let mut out = String::from("| code | cause |\n|---|---|\n");
+    for code in VerificationCode::ALL {
+        let e = code.entry();
+        out.push_str(&format!("| `{}` | {} |\n", e.code, e.cause.replace('|', "\\|")));
+    }
+    out
 }
 
 /// Verification code → cause → fix, for every code.
