@@ -91,7 +91,8 @@ async fn an_integration_lives_its_whole_life_over_graphql(app: TestApp) {
     let ver = app.gql(queries::VERIFY, json!({ "id": id })).await;
     assert_eq!(ver["data"]["verifyAzureDevOpsIntegration"]["integration"]["status"], "HEALTHY");
 
-    // Rotate the webhook password: a new generated one, shown once.
+    // Rotate the webhook password: a new generated one, shown once (`id`: the deprecated name of
+    // `integrationId`, still accepted).
     let rot = app
         .gql(
             "mutation($id: ID!) { rotateWebhookPassword(input: { id: $id }) { webhookPassword integration { webhook { passwordSet } } } }",
@@ -100,6 +101,13 @@ async fn an_integration_lives_its_whole_life_over_graphql(app: TestApp) {
         .await;
     let new_pw = rot["data"]["rotateWebhookPassword"]["webhookPassword"].as_str().expect("new password");
     assert_ne!(new_pw, password);
+    let both = app
+        .gql(
+            "mutation($id: ID!) { rotateWebhookPassword(input: { integrationId: $id, id: $id }) { webhookPassword } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(error_code(&both), Some("VALIDATION"), "{both}");
 
     // Unlink: gone, and gone for good.
     let un = app.gql(queries::UNLINK, json!({ "id": id })).await;

@@ -10,6 +10,7 @@ use crate::domain::{
     Description, IntegrationName, InvalidInput, Labels, OrganizationUrl, PersonalAccessToken, ProjectNames,
     WebhookPassword,
 };
+use crate::error::ApiError;
 use crate::graphql::types::enums::{AzureDevOpsFlavor, UserAuthorizationMethod};
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::graphql::types::verification::Verification;
@@ -17,6 +18,7 @@ use crate::graphql::types::verification::Verification;
 /// A Microsoft Entra ID app users authorize through. Authorization and token URLs are derived
 /// from the tenant (`VCSLINK_ENTRA_AUTHORITY/{tenant}/oauth2/v2.0/...`) unless given.
 #[derive(InputObject, Clone)]
+#[graphql(name = "OAuthAppInput")]
 pub struct OAuthAppInput {
     /// Directory (tenant) ID, or a verified domain; or give `issuerUrl`. Omitted: the tenant the
     /// organization names (its resource tenant). `common`, `organizations` and `consumers` are
@@ -247,12 +249,32 @@ pub struct VerifyAzureDevOpsIntegrationPayload {
 /// Which integration's webhook password to rotate, and to what.
 #[derive(InputObject)]
 pub struct RotateWebhookPasswordInput {
-    /// The integration's global ID.
-    pub id: ID,
+    /// The integration's global ID (as in the other integration mutations' `integrationId`).
+    pub integration_id: Option<ID>,
+    /// The integration's global ID: the older name of `integrationId`.
+    #[graphql(deprecation = "use integrationId, as the other mutations on an integration do")]
+    pub id: Option<ID>,
     /// The new password (16–256 characters); generated and returned once when omitted.
     pub webhook_password: Option<String>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
+}
+
+impl RotateWebhookPasswordInput {
+    /// `integrationId`, or the deprecated `id`: exactly one.
+    pub fn integration(&self) -> Result<&ID, ApiError> {
+        match (&self.integration_id, &self.id) {
+            (Some(id), None) | (None, Some(id)) => Ok(id),
+            (Some(_), Some(_)) => Err(ApiError::validation(
+                "id",
+                "give integrationId or id, not both",
+                Some("send integrationId only; id is its deprecated name"),
+            )),
+            (None, None) => {
+                Err(ApiError::validation("integrationId", "is required", Some("the integration's global ID")))
+            }
+        }
+    }
 }
 
 /// The integration after the rotation.

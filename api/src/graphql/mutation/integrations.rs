@@ -91,7 +91,7 @@ impl IntegrationMutation {
     ) -> Result<RotateWebhookPasswordPayload, ApiError> {
         let p = context::admin(ctx)?;
         let integrations = context::integrations(ctx)?;
-        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
+        let id = decode(Kind::AzureDevOpsIntegration, input.integration()?, "integration")?;
         let given = input.webhook_password.as_deref().map(WebhookPassword::parse).transpose()?;
         let (model, generated, updated) =
             lifecycle::rotate_webhook_password(integrations, p, &context::actor(p), &id, given).await?;

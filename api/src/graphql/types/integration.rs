@@ -48,6 +48,7 @@ pub struct SecretInfo {
 
 /// The Microsoft Entra ID app users authorize through (client secret never shown).
 #[derive(SimpleObject, Clone)]
+#[graphql(name = "OAuthAppInfo")]
 pub struct OAuthAppInfo {
     /// The Entra tenant (GUID or domain): as given, or the organization's own when the input omitted it.
     pub tenant_id: String,
