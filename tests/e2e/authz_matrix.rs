@@ -51,6 +51,7 @@ const RULES: &[Rule] = &[
     rule("installServiceHooks", true, true),
     rule("repairServiceHooks", true, true),
     rule("createAutomation", true, true),
+    rule("updateAutomation", true, true),
     rule("deleteAutomation", true, true),
 ];
 

@@ -153,6 +153,64 @@ async fn automations_filter_sign_and_retry_on_postgres() {
     }
 }
 
+const UPDATE: &str = "mutation($i: UpdateAutomationInput!) { updateAutomation(input: $i) { clientMutationId \
+    automation { id name eventTypes project repository branch triggerPhrase targetUrl secretSet } } }";
+
+async fn an_updated_automation_hears_its_new_filters_and_signs_with_its_new_secret(app: TestApp) {
+    let receiver = Receiver::start(0).await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
+    let made = create(
+        &app,
+        json!({ "integrationId": id, "name": "pushes", "eventTypes": ["CODE_PUSHED"], "branch": "release/*",
+        "project": "Platform", "targetUrl": format!("{}/old", receiver.base), "secret": "first-secret" }),
+    )
+    .await;
+    let auto_id = made["automation"]["id"].clone();
+    let update = |i: Value| app.gql(UPDATE, json!({ "i": i }));
+    let changed = update(json!({ "id": auto_id, "name": "every push", "branch": null,
+        "targetUrl": format!("{}/new", receiver.base), "secret": "second-secret", "clientMutationId": "u" }))
+    .await;
+    let a = &changed["data"]["updateAutomation"];
+    assert_eq!(a["clientMutationId"], "u", "{changed}");
+    assert_eq!(a["automation"]["name"], "every push");
+    assert!(a["automation"]["branch"].is_null(), "an explicit null clears the filter");
+    assert_eq!(a["automation"]["project"], "Platform", "an omitted field is kept");
+    assert_eq!(a["automation"]["eventTypes"], json!(["CODE_PUSHED"]));
+    assert!(!changed.to_string().contains("second-secret"), "the secret is write-only");
+
+    let main = Payload::new(Event::Push, "https://dev.azure.com/contoso");
+    assert_eq!(deliver(&app, &endpoint, Some(&password), main.body()).await.status(), 200);
+    let got = receiver.wait_for("/new", 1).await;
+    let sig = got[0].0.headers["x-vcslink-signature"].to_str().expect("ascii").to_owned();
+    assert_eq!(sig, format!("sha256={}", hmac_sha256(b"second-secret", &got[0].0.body)), "signed with the new secret");
+    assert!(receiver.got("/old").is_empty(), "the old target hears nothing");
+
+    let bad = update(json!({ "id": auto_id, "eventTypes": [] })).await;
+    assert_eq!(error_code(&bad), Some("VALIDATION"), "{bad}");
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "eventTypes");
+    let private = update(json!({ "id": auto_id, "targetUrl": "not a url" })).await;
+    assert_eq!(private["errors"][0]["extensions"]["field"], "targetUrl", "{private}");
+    let gone = format!("Automation:{}", uuid::Uuid::new_v4());
+    let gone = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, gone);
+    let unknown = update(json!({ "id": gone, "name": "x" })).await;
+    assert_eq!(error_code(&unknown), Some("NOT_FOUND"), "{unknown}");
+}
+
+#[tokio::test]
+async fn an_updated_automation_hears_its_new_filters_on_sqlite() {
+    an_updated_automation_hears_its_new_filters_and_signs_with_its_new_secret(
+        spawn_with(Backend::Sqlite, fast).await.expect("sqlite"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_updated_automation_hears_its_new_filters_on_postgres() {
+    if let Some(app) = spawn_with(Backend::Postgres, fast).await {
+        an_updated_automation_hears_its_new_filters_and_signs_with_its_new_secret(app).await;
+    }
+}
+
 #[tokio::test]
 async fn a_pending_send_is_resumed_after_a_restart() {
     let receiver = Receiver::start(usize::MAX).await;

@@ -94,8 +94,7 @@ async fn hooks_live_their_whole_life(app: TestApp) {
     assert_eq!(app.fake.hook_subscriptions(DEFAULT_ORG).len(), 6);
 
     // Rotate: the subscriptions carry the new password; the old one works only during the grace window.
-    let rotate =
-        "mutation($id: ID!) { rotateWebhookPassword(input: { integrationId: $id }) { webhookPassword updatedServiceHooks } }";
+    let rotate = "mutation($id: ID!) { rotateWebhookPassword(input: { integrationId: $id }) { webhookPassword updatedServiceHooks } }";
     let body = app.gql(rotate, json!({ "id": id })).await;
     assert!(body.get("errors").is_none(), "{body}");
     let new_password = body["data"]["rotateWebhookPassword"]["webhookPassword"].as_str().expect("new").to_owned();

@@ -1,4 +1,5 @@
-//! `createAutomation` and `deleteAutomation`: parse, guard the target URL, store with an audit line.
+//! `createAutomation`, `updateAutomation` and `deleteAutomation`: parse, guard the target URL,
+//! store with an audit line.
 
 use secrecy::SecretString;
 
@@ -41,6 +42,29 @@ pub async fn create(
     txn.commit().await?;
     state.known_integrations.forget(&integration.id).await;
     Ok((model, generated.then_some(secret)))
+}
+
+/// Applies `merge` (the stored automation → the whole new one, parsed) and stores the result;
+/// `secret: None` in what it returns keeps the stored secret.
+pub async fn update(
+    state: &Automations,
+    actor: &Actor,
+    id: &str,
+    merge: impl FnOnce(&entity::automation::Model) -> Result<NewAutomation, ApiError>,
+) -> Result<entity::automation::Model, ApiError> {
+    let txn = crate::store::begin_write(&state.db).await?;
+    let current = rows::get(&txn, &actor.tenant_id, id).await?.ok_or(ApiError::not_found("automation"))?;
+    let new = merge(&current)?;
+    check_url(&new.target_url, state.config.allow_private_upstreams)
+        .map_err(|e| ApiError::validation("targetUrl", e.to_string(), Some("use a public https:// URL")))?;
+    let integration_id = current.integration_id.clone();
+    let model = rows::update(&txn, &state.keyring, current, &new).await?;
+    let details = serde_json::json!({ "integrationId": integration_id, "name": model.name,
+        "targetHost": new.target_url.host_str(), "secretChanged": new.secret.is_some() });
+    store::audit::record(&txn, actor, "automation.update", Some(id), details).await?;
+    txn.commit().await?;
+    state.known_integrations.forget(&integration_id).await;
+    Ok(model)
 }
 
 pub async fn delete(state: &Automations, actor: &Actor, id: &str) -> Result<(), ApiError> {

@@ -2,7 +2,10 @@
 
 use chrono::Utc;
 use entity::automation;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::crypto::{Aad, Keyring, SealError};
@@ -39,6 +42,30 @@ pub async fn insert(db: &impl ConnectionTrait, keyring: &Keyring, n: Insert<'_>)
         created_at: Set(Utc::now()),
     };
     automation::Entity::insert(row).exec_with_returning(db).await
+}
+
+/// Replaces the automation's filters and target with `a`'s; reseals the secret when `a` has one
+/// (`None` keeps the stored one).
+pub async fn update(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    current: automation::Model,
+    a: &NewAutomation,
+) -> Result<automation::Model, DbErr> {
+    let kinds: Vec<&str> = a.event_types.iter().map(|k| k.as_str()).collect();
+    let sealed = a.secret.as_ref().map(|s| keyring.seal_str(&Aad::new(TABLE, SECRET, &current.id), s.expose_secret()));
+    let mut row = current.into_active_model();
+    row.name = Set(a.name.clone());
+    row.event_types = Set(serde_json::to_string(&kinds).unwrap_or_else(|_| "[]".into()));
+    row.project = Set(a.project.clone());
+    row.repository = Set(a.repository.clone());
+    row.branch = Set(a.branch.clone());
+    row.trigger_phrase = Set(a.trigger_phrase.clone());
+    row.target_url = Set(a.target_url.to_string());
+    if let Some(sealed) = sealed {
+        row.secret_sealed = Set(Some(sealed));
+    }
+    row.update(db).await
 }
 
 /// The integration's automations, oldest first.

@@ -1,6 +1,6 @@
-//! Automation mutations: `createAutomation`, `deleteAutomation`.
+//! Automation mutations: `createAutomation`, `updateAutomation`, `deleteAutomation`.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use secrecy::ExposeSecret;
 
 use crate::automations::admin as automation_admin;
@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::automation::Automation;
 use crate::graphql::types::delivery::WebhookEventType;
+use crate::store::automations as rows;
 
 #[derive(Default)]
 pub struct AutomationMutation;
@@ -49,6 +50,50 @@ pub struct CreateAutomationPayload {
     pub secret: Option<String>,
     /// The input's `clientMutationId`.
     pub client_mutation_id: Option<String>,
+}
+
+/// What to change on an automation: omitted fields are kept; an explicit `null` clears a filter.
+#[derive(InputObject)]
+pub struct UpdateAutomationInput {
+    /// The automation's global ID.
+    pub id: ID,
+    /// A new name (1–100 characters).
+    pub name: Option<String>,
+    /// The event types it reacts to (at least one), replacing the current ones.
+    pub event_types: Option<Vec<WebhookEventType>>,
+    /// Only this project (name or id); `null`: any.
+    pub project: MaybeUndefined<String>,
+    /// Only this repository (name or id); `null`: any.
+    pub repository: MaybeUndefined<String>,
+    /// Branch glob (`*`, `?`); `null`: any.
+    pub branch: MaybeUndefined<String>,
+    /// Only comment events containing this phrase (case-insensitive); `null`: every comment.
+    pub trigger_phrase: MaybeUndefined<String>,
+    /// Where matching deliveries are POSTed; must pass the upstream guard (public https).
+    pub target_url: Option<String>,
+    /// A new HMAC-SHA256 signing secret (1–256 characters); omitted: the current one stays.
+    /// Write-only: never returned.
+    pub secret: Option<String>,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// The automation after the update.
+#[derive(SimpleObject)]
+pub struct UpdateAutomationPayload {
+    /// The automation.
+    pub automation: Automation,
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+}
+
+/// The stored value unless `patch` says otherwise.
+fn patched(patch: &MaybeUndefined<String>, stored: &Option<String>) -> Option<String> {
+    match patch {
+        MaybeUndefined::Undefined => stored.clone(),
+        MaybeUndefined::Null => None,
+        MaybeUndefined::Value(v) => Some(v.clone()),
+    }
 }
 
 /// Which automation to delete.
@@ -98,6 +143,41 @@ impl AutomationMutation {
             secret: generated.map(|s| s.expose_secret().to_owned()),
             client_mutation_id: input.client_mutation_id,
         })
+    }
+
+    /// ADMIN: changes an automation's filters, target or secret; every field is checked as on
+    /// create. Sends still queued go to the new target, signed with the new secret.
+    async fn update_automation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The automation and what to change.")] input: UpdateAutomationInput,
+    ) -> Result<UpdateAutomationPayload, ApiError> {
+        let p = context::admin(ctx)?;
+        let automations = context::automations(ctx)?;
+        let id = decode(Kind::Automation, &input.id, "automation")?;
+        let model = automation_admin::update(automations, &context::actor(p), &id, |current| {
+            let kinds: Vec<EventKind> = match &input.event_types {
+                Some(types) => types.iter().map(|&k| k.into()).collect(),
+                None => rows::event_types(current).iter().map(|t| EventKind::parse(t)).collect(),
+            };
+            let (project, repository) =
+                (patched(&input.project, &current.project), patched(&input.repository, &current.repository));
+            let (branch, trigger_phrase) =
+                (patched(&input.branch, &current.branch), patched(&input.trigger_phrase, &current.trigger_phrase));
+            let parsed = NewAutomation::parse(AutomationFields {
+                name: input.name.as_deref().unwrap_or(&current.name),
+                event_types: &kinds,
+                project: project.as_deref(),
+                repository: repository.as_deref(),
+                branch: branch.as_deref(),
+                trigger_phrase: trigger_phrase.as_deref(),
+                target_url: input.target_url.as_deref().unwrap_or(&current.target_url),
+                secret: input.secret.as_deref(),
+            })?;
+            Ok(parsed)
+        })
+        .await?;
+        Ok(UpdateAutomationPayload { automation: Automation(model), client_mutation_id: input.client_mutation_id })
     }
 
     /// ADMIN: deletes an automation and its pending sends.
