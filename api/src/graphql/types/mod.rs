@@ -14,4 +14,5 @@ pub mod pending_authorization;
 pub mod service_hook;
 pub mod user_authorization;
 pub mod verification;
+pub mod verification_enums;
 pub mod viewer;

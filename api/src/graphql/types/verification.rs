@@ -3,6 +3,7 @@
 use async_graphql::Object;
 use chrono::{DateTime, Utc};
 
+use super::verification_enums::{CheckName, VerificationCode};
 use crate::azure::verification as v;
 
 /// The outcome of verifying an integration against Azure DevOps / Entra ID.
@@ -22,8 +23,8 @@ impl Verification {
     }
 
     /// `OK`, or the first failing check's code (`PAT_INVALID`, `ORGANIZATION_NOT_FOUND`, ...).
-    async fn code(&self) -> Option<&'static str> {
-        Some(self.0.code.as_str())
+    async fn code(&self) -> Option<VerificationCode> {
+        Some(self.0.code.into())
     }
 
     /// One sentence for a person.
@@ -62,8 +63,8 @@ pub struct VerificationCheck(pub v::VerificationCheck);
 impl VerificationCheck {
     /// ORGANIZATION_REACHABLE, CREDENTIAL_VALID, PROJECTS_VISIBLE, CODE_WRITE, SERVICE_HOOKS_MANAGE,
     /// OAUTH_APP_VALID or ORGANIZATION_TENANT.
-    async fn name(&self) -> &'static str {
-        self.0.name.as_str()
+    async fn name(&self) -> CheckName {
+        self.0.name.into()
     }
 
     /// True when the step passed.
@@ -72,8 +73,8 @@ impl VerificationCheck {
     }
 
     /// The failure's code; null when the step passed.
-    async fn code(&self) -> Option<&'static str> {
-        self.0.code.map(|c| c.as_str())
+    async fn code(&self) -> Option<VerificationCode> {
+        self.0.code.map(Into::into)
     }
 
     /// One sentence for a person: what the step found.
