@@ -12,7 +12,7 @@ use crate::support::integrations::oauth_integration;
 use crate::support::{TestApp, captured_logs, error_code, on_both_backends};
 
 const WI_COMMENT: &str = "mutation($i: AddWorkItemCommentInput!) { addWorkItemComment(input: $i) { \
-    comment { id threadId content author } clientMutationId } }";
+    comment { id threadId content author publishedAt } clientMutationId } }";
 const CLONE: &str = "mutation($i: CloneCredentialsInput!) { cloneCredentials(input: $i) { \
     cloneUrl username password expiresAt clientMutationId } }";
 
@@ -110,6 +110,8 @@ async fn a_connected_user_acts_with_their_own_token(app: TestApp) {
         )
         .await;
     assert_eq!(wi["data"]["addWorkItemComment"]["comment"]["author"], "lee@contoso.com", "{wi}");
+    let published = wi["data"]["addWorkItemComment"]["comment"]["publishedAt"].as_str().unwrap_or_default();
+    assert!(chrono::DateTime::parse_from_rfc3339(published).is_ok(), "a DateTime, not Azure DevOps' text: {wi}");
     let wpost = last(&app, "POST", "/comments");
     assert_eq!(wpost.api_version(), Some("7.1-preview.4"));
     assert_eq!(auth_of(&wpost), bearer);

@@ -9,7 +9,7 @@ use crate::acting::work_items::NewWorkItemComment;
 use crate::azure::work_items::{SentAs, WorkItemComment};
 use crate::error::ApiError;
 use crate::graphql::context;
-use crate::graphql::types::browse::comment::Comment;
+use crate::graphql::types::browse::comment::{Comment, published};
 
 /// A work item comment as a `Comment` (no thread).
 pub fn comment_of(c: WorkItemComment) -> Comment {
@@ -19,7 +19,7 @@ pub fn comment_of(c: WorkItemComment) -> Comment {
         parent_comment_id: None,
         content: c.text.unwrap_or_default(),
         author: c.created_by.as_ref().map(|a| a.name()).unwrap_or_default(),
-        published_at: c.created_date,
+        published_at: c.created_date.as_deref().and_then(published),
         is_system: false,
     }
 }

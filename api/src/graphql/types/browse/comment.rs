@@ -1,6 +1,7 @@
 //! `Comment`: one comment of a pull-request thread, people's and system-generated apart.
 
 use async_graphql::SimpleObject;
+use chrono::{DateTime, Utc};
 
 use crate::azure::wire::git::{CommentThread, ThreadComment};
 
@@ -17,8 +18,9 @@ pub struct Comment {
     pub content: String,
     /// The author's sign-in name (or display name).
     pub author: String,
-    /// When it was published (ISO 8601, as Azure DevOps gives it); null when Azure DevOps does not say.
-    pub published_at: Option<String>,
+    /// When it was published; null when Azure DevOps does not say (or says something that is not
+    /// a date).
+    pub published_at: Option<DateTime<Utc>>,
     /// True for comments Azure DevOps generated (votes, pushes, merge attempts), not people.
     pub is_system: bool,
 }
@@ -32,10 +34,15 @@ impl Comment {
             parent_comment_id: c.parent_comment_id.filter(|p| *p != 0),
             content: c.content.clone().unwrap_or_default(),
             author: c.author.as_ref().map(|a| a.name()).unwrap_or_default(),
-            published_at: c.published_date.clone(),
+            published_at: c.published_date.as_deref().and_then(published),
             is_system: c.comment_type.as_deref() == Some("system") || system_author,
         }
     }
+}
+
+/// Azure DevOps' `publishedDate` (RFC 3339, e.g. `2025-03-04T12:00:41.53Z`).
+pub fn published(raw: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// Every live comment of the threads, in order.
