@@ -11,7 +11,7 @@ pub mod cli_verbs;
 
 /// The generated tables, by name (`print-docs <name>`; `cli` is `cli_verbs::table`, which needs
 /// the command line handed in).
-pub const TABLES: &[&str] = &["config", "troubleshooting", "errors", "cli", "env", "verification-codes"];
+pub const TABLES: &[&str] = &["config", "troubleshooting", "errors", "cli", "env", "verification-codes", "pat-scopes"];
 
 /// A generated table by name (all but `cli`).
 pub fn table(name: &str) -> Option<String> {
@@ -21,6 +21,7 @@ pub fn table(name: &str) -> Option<String> {
         "errors" => Some(error_codes()),
         "env" => Some(env_names()),
         "verification-codes" => Some(verification_codes()),
+        "pat-scopes" => Some(crate::domain::pat_scopes::markdown_table()),
         _ => None,
     }
 }

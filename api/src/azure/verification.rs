@@ -182,23 +182,24 @@ impl VerificationCode {
             VerificationCode::PatInvalid => (
                 "PAT_INVALID",
                 "Azure DevOps rejected the personal access token: it is wrong, revoked, or belongs to another organization.",
-                Some(
+                Some(concat!(
                     "Create a new personal access token at https://dev.azure.com/{organization}/_usersSettings/tokens \
                      for this organization (Azure DevOps Services stopped accepting global \"All accessible \
-                     organizations\" tokens on 2026-12-01), with scopes Code (Read & write), Project and team (Read) \
-                     and Work Items (Read & write), and paste it into personalAccessToken.",
-                ),
+                     organizations\" tokens on 2026-12-01), with scopes ",
+                    crate::pat_scopes_text!(),
+                    ", and paste it into personalAccessToken."
+                )),
             ),
             VerificationCode::PatGlobalRetired => (
                 "PAT_GLOBAL_RETIRED",
                 "The personal access token is a global one (\"All accessible organizations\"): Azure DevOps Services \
                  stopped accepting global tokens on 2026-12-01.",
-                Some(
+                Some(concat!(
                     "Create an organization-scoped personal access token at \
-                     https://dev.azure.com/{organization}/_usersSettings/tokens (Organization: this one), with scopes \
-                     Code (Read & write), Project and team (Read) and Work Items (Read & write), and paste it into \
-                     personalAccessToken.",
-                ),
+                     https://dev.azure.com/{organization}/_usersSettings/tokens (Organization: this one), with scopes ",
+                    crate::pat_scopes_text!(),
+                    ", and paste it into personalAccessToken."
+                )),
             ),
             VerificationCode::PatExpired => (
                 "PAT_EXPIRED",
@@ -211,12 +212,12 @@ impl VerificationCode {
             VerificationCode::PatInsufficientScope => (
                 "PAT_INSUFFICIENT_SCOPE",
                 "The personal access token works but lacks a scope vcslink needs.",
-                Some(
+                Some(concat!(
                     "Edit the token at https://dev.azure.com/{organization}/_usersSettings/tokens (or create a new one) \
-                     with the scopes Code (Read & write) (vso.code_write), Project and team (Read) (vso.project) and \
-                     Work Items (Read & write) (vso.work_write); the user also needs Contribute on the repositories. \
-                     Then verify again.",
-                ),
+                     with the scopes ",
+                    crate::pat_scopes_text!(),
+                    "; the user also needs Contribute on the repositories. Then verify again."
+                )),
             ),
             VerificationCode::OrganizationNotFound => (
                 "ORGANIZATION_NOT_FOUND",

@@ -16,6 +16,7 @@
 
 use crate::azure::AzureError;
 use crate::azure::needed_scope::NeededScope;
+use crate::domain::pat_scopes;
 use crate::error::ApiError;
 
 /// What the failed call was doing.
@@ -61,7 +62,7 @@ pub fn from_azure(e: &AzureError, call: Call<'_>) -> ApiError {
         (Call::Write { what }, E::Unauthorized { .. }) => ApiError::NotAuthorizedUpstream {
             message: format!(
                 "Azure DevOps refused your credential for this change: it is no longer valid, or it lacks the {} scope",
-                if what == "work item" { "Work Items (Read & write)" } else { "Code (Read & write)" }
+                pat_scopes::label(if what == "work item" { "vso.work_write" } else { "vso.code_write" })
             ),
             hint: Some(
                 "connect again (startAzureDevOpsAuthorization) or set a personal access token with that scope \

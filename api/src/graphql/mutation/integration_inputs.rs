@@ -69,7 +69,8 @@ pub struct CreateAzureDevOpsIntegrationInput {
     pub flavor: Option<AzureDevOpsFlavor>,
     /// Limit everything the server lists or acts on to these projects.
     pub accessible_projects: Option<Vec<String>>,
-    /// Write-only. Needs scopes Code (Read & write), Project and team (Read).
+    /// Write-only. Needs scopes
+    /// Code (Read & write) (vso.code_write), Project and team (Read) (vso.project) and Work Items (Read & write) (vso.work_write).
     pub personal_access_token: Option<String>,
     /// Entra ID OAuth app (Azure DevOps Services only).
     pub oauth_app: Option<OAuthAppInput>,

@@ -251,8 +251,8 @@ impl AzureDevOpsIntegration {
         self.0.updated_at
     }
 
-    /// The Azure DevOps page where a user creates a personal access token
-    /// (needs scopes Code: Read & write, Project and team: Read, Work items: Read & write).
+    /// The Azure DevOps page where a user creates a personal access token, with scopes
+    /// Code (Read & write) (vso.code_write), Project and team (Read) (vso.project) and Work Items (Read & write) (vso.work_write).
     async fn personal_access_token_url(&self) -> String {
         format!("{}/_usersSettings/tokens", self.0.organization_url)
     }
