@@ -18,6 +18,7 @@ mod federation;
 mod group_commit;
 mod hook_targets;
 mod id_tokens;
+mod introspection;
 mod layout;
 mod lifecycle;
 mod limits;
