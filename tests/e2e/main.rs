@@ -27,6 +27,7 @@ mod oauth_app_changes;
 mod operations;
 mod refresh;
 mod replicas;
+mod request_errors;
 mod schema;
 mod scopes;
 mod secrets;

@@ -25,6 +25,8 @@ pub mod code {
     pub const UPSTREAM_UNAVAILABLE: &str = "UPSTREAM_UNAVAILABLE";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const INTERNAL: &str = "INTERNAL";
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
 }
 
 #[derive(Debug)]
@@ -61,6 +63,17 @@ pub enum ApiError {
     },
     /// The cause is logged, never sent.
     Internal(String),
+    /// The HTTP request is not a GraphQL request this endpoint runs (not JSON, not the request
+    /// shape, a wrong content type or method, no or an unknown operation, a subscription over POST).
+    BadRequest {
+        message: String,
+        hint: Option<String>,
+        field: Option<&'static str>,
+    },
+    /// The body is over the limit of every route but the webhook one.
+    PayloadTooLarge {
+        limit_bytes: usize,
+    },
 }
 
 impl ApiError {
@@ -76,6 +89,10 @@ impl ApiError {
         let mut e = InvalidInput::new(field, message);
         e.hint = hint.map(str::to_owned);
         ApiError::Validation(e)
+    }
+
+    pub fn bad_request(message: impl Into<String>, hint: &str) -> ApiError {
+        ApiError::BadRequest { message: message.into(), hint: Some(hint.to_owned()), field: None }
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
@@ -95,6 +112,8 @@ impl ApiError {
             ApiError::UpstreamUnavailable { .. } => code::UPSTREAM_UNAVAILABLE,
             ApiError::RateLimited { .. } => code::RATE_LIMITED,
             ApiError::Internal(_) => code::INTERNAL,
+            ApiError::BadRequest { .. } => code::BAD_REQUEST,
+            ApiError::PayloadTooLarge { .. } => code::PAYLOAD_TOO_LARGE,
         }
     }
 }
@@ -143,6 +162,13 @@ impl From<ApiError> for async_graphql::Error {
                 tracing::error!(%cause, "internal error");
                 ("internal error".to_owned(), None, None, None)
             }
+            ApiError::BadRequest { message, hint, field } => (message, hint, field.map(str::to_owned), None),
+            ApiError::PayloadTooLarge { limit_bytes } => (
+                format!("the request body is over the limit of {limit_bytes} bytes"),
+                Some("send a smaller request: fewer or shorter variables, or split a batch".to_owned()),
+                None,
+                None,
+            ),
         };
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", code);

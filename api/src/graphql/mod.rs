@@ -9,6 +9,7 @@ pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod subscription;
+pub mod transport;
 pub mod types;
 
 use async_graphql::Schema;
