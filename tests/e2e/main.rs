@@ -15,6 +15,7 @@ mod cli;
 mod descriptions;
 mod docs;
 mod federation;
+mod global_ids;
 mod group_commit;
 mod hook_targets;
 mod id_tokens;

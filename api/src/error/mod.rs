@@ -9,7 +9,7 @@ pub mod database;
 use async_graphql::ErrorExtensions;
 
 use crate::domain::error::InvalidInput;
-use crate::domain::global_id::UnknownId;
+use crate::domain::global_id::{BadId, UnknownId};
 
 pub use azure::{Call, from_azure, missing_scope};
 pub use database::{is_unique_violation, unique_violation};
@@ -127,6 +127,19 @@ impl From<InvalidInput> for ApiError {
 impl From<UnknownId> for ApiError {
     fn from(e: UnknownId) -> Self {
         ApiError::not_found(e.what)
+    }
+}
+
+impl From<BadId> for ApiError {
+    fn from(e: BadId) -> Self {
+        match e {
+            BadId::NotAGlobalId { kind, field } => ApiError::validation(
+                field,
+                format!("not a global ID; use `{}`", kind.source()),
+                Some("pass the opaque `id` the API returned for the object, not a raw UUID or a placeholder"),
+            ),
+            BadId::Unknown(u) => u.into(),
+        }
     }
 }
 

@@ -79,7 +79,8 @@ impl AutomationMutation {
     ) -> Result<CreateAutomationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let automations = context::automations(ctx)?;
-        let integration_id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration")?;
+        let integration_id =
+            decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration", "integrationId")?;
         let kinds: Vec<EventKind> = input.event_types.iter().map(|&k| k.into()).collect();
         let new = NewAutomation::parse(AutomationFields {
             name: &input.name,
@@ -108,7 +109,7 @@ impl AutomationMutation {
     ) -> Result<DeleteAutomationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let automations = context::automations(ctx)?;
-        let id = decode(Kind::Automation, &input.id, "automation")?;
+        let id = decode(Kind::Automation, &input.id, "automation", "id")?;
         automation_admin::delete(automations, &context::actor(p), &id).await?;
         Ok(DeleteAutomationPayload { deleted_id: input.id, client_mutation_id: input.client_mutation_id })
     }
