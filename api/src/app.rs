@@ -269,7 +269,8 @@ fn capabilities(
 fn router(caps: Capabilities, cors_origins: &[String]) -> Router {
     let schema = graphql::schema(Some(caps.clone()));
     let gql = Router::new()
-        .route("/graphql", get(crate::http::playground::page).post(handler::graphql))
+        // No body limit layer: the POST handler reads at most MAX_BODY and answers a GraphQL error.
+        .route("/graphql", get(handler::page_or_refusal).post(handler::graphql))
         .route("/graphql/assets/{name}", get(crate::http::playground::asset))
         .route("/graphql/ws", get(handler::subscriptions))
         .with_state((caps.clone(), schema));
@@ -282,8 +283,8 @@ fn router(caps: Capabilities, cors_origins: &[String]) -> Router {
         .route("/.well-known/openid-configuration", get(crate::oidc::routes::discovery))
         .route("/.well-known/jwks.json", get(crate::oidc::routes::jwks))
         .with_state(caps.clone())
-        .merge(gql)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::http::MAX_BODY))
+        .merge(gql)
         // Outside that limit: the webhook route streams its body and keeps an oversized one
         // QUARANTINED rather than answering 413, which would put the subscription on probation.
         .merge(

@@ -87,6 +87,14 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
         "INTERNAL",
         "A fault of ours; the message says only \"internal error\" and the cause is logged with the request id.",
     ),
+    (
+        "BAD_REQUEST",
+        "The HTTP request is not one `/graphql` runs: a body that is not JSON or not `{\"query\", \"operationName\", \"variables\"}`, a content type other than `application/json`, a GET from a non-browser, a missing or unknown `operationName`, a subscription POSTed (use `/graphql/ws`); `extensions.field` names the request member at fault where there is one.",
+    ),
+    (
+        "PAYLOAD_TOO_LARGE",
+        "The request body is over 1 MiB (HTTP 413); send fewer or shorter variables, or split a batch.",
+    ),
 ];
 
 /// The verification codes that report the same condition as a GraphQL error code: one condition,

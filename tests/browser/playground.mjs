@@ -1,4 +1,4 @@
-// Drives Debian's Chromium through the vcslink playground and a cross-origin request.
+// Drives Debian's Chromium through the vcslink playground (a query, the Docs pane, autocompletion) and a cross-origin request.
 // Usage: node playground.mjs <server> <token> <screenshot.png> <cors-server> <blocked-server>
 import { chromium } from 'playwright-core';
 
@@ -45,6 +45,31 @@ try {
   await page.screenshot({ path: screenshot, fullPage: true });
   if (!result.includes('"tenant": "default"')) await fail(`unexpected result: ${result}`);
   if (offsite.length) await fail(`the playground loaded assets from elsewhere: ${offsite.join(', ')}`);
+
+  // The Docs pane loads the schema through GraphiQL's own introspection query and lists the types.
+  await page.click('button[aria-label*="Documentation Explorer"]');
+  await page.waitForFunction(() => {
+    const pane = document.querySelector('.graphiql-doc-explorer');
+    return pane && (pane.innerText.includes('Root Types') || pane.querySelector('.graphiql-doc-explorer-error'));
+  }, null, { timeout: 20000 });
+  const docs = await page.evaluate(() => document.querySelector('.graphiql-doc-explorer').innerText);
+  if (!docs.includes('Root Types') || !docs.includes('Query')) await fail(`the Docs pane shows no schema: ${docs}`);
+  await page.locator('.graphiql-doc-explorer a:text-is("Query")').first().click();
+  await page.waitForFunction(() => document.querySelector('.graphiql-doc-explorer')?.innerText.includes('azureDevOpsIntegrations'), null, { timeout: 10000 })
+    .catch(async () => fail(`the Docs pane does not list Query's fields: ${await page.evaluate(() => document.querySelector('.graphiql-doc-explorer').innerText)}`));
+
+  // Typing in the query editor offers the schema's fields.
+  await page.evaluate(() => {
+    const cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;
+    cm.setValue('{\n  \n}');
+    cm.focus();
+    cm.setCursor({ line: 1, ch: 2 });
+  });
+  await page.keyboard.type('vie', { delay: 50 });
+  await page.waitForSelector('.CodeMirror-hints', { timeout: 10000 })
+    .catch(() => fail('no autocompletion popup in the query editor'));
+  const hints = await page.evaluate(() => document.querySelector('.CodeMirror-hints').innerText);
+  if (!hints.includes('viewer')) await fail(`autocompletion does not offer viewer: ${hints}`);
 
   // A real cross-origin request (with a preflight, because of Authorization) to a server that
   // allows this page's origin, and one to a server that does not.

@@ -1,4 +1,5 @@
-//! The playground in a real browser (Debian's Chromium driven by playwright-core), and CORS from it.
+//! The playground in a real browser (Debian's Chromium driven by playwright-core): a query runs, the Docs
+//! pane loads the schema, the editor autocompletes fields; and CORS from it.
 //! Needs `node`, `/usr/bin/chromium` and `tests/browser/node_modules` (`.ci/run` installs them);
 //! skipped with a notice when missing outside CI.
 

@@ -1,4 +1,4 @@
-//! Operating the server: metrics, request ids, CORS, batch limits.
+//! Operating the server: metrics, request ids, CORS, batch limits, the GraphiQL bundle compressed.
 
 use serde_json::json;
 
@@ -176,4 +176,23 @@ async fn a_flood_of_deliveries_to_one_integration_is_asked_to_retry_with_503() {
     }
     assert_eq!(statuses[..2], [200, 200], "a burst of twice the rate passes");
     assert!(statuses.contains(&503), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn graphiql_bundle_is_served_gzipped_to_clients_that_accept_it() {
+    use std::io::Read as _;
+    let app = crate::support::spawn_app().await;
+    let url = format!("{}/graphql/assets/graphiql.min.js", app.base);
+    let plain = app.http.get(&url).send().await.expect("get");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.expect("body");
+    let gz = app.http.get(&url).header("accept-encoding", "gzip, deflate, br").send().await.expect("get");
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.headers()["vary"], "accept-encoding");
+    assert!(gz.headers()["content-type"].to_str().unwrap_or_default().starts_with("application/javascript"));
+    let gz = gz.bytes().await.expect("body");
+    assert!(gz.len() * 3 < plain.len(), "compressed {} of {} bytes", gz.len(), plain.len());
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut unzipped).expect("gunzip");
+    assert_eq!(unzipped, plain);
 }

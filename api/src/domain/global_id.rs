@@ -27,6 +27,18 @@ impl Kind {
         }
     }
 
+    /// Where a caller finds an ID of this kind, for the hint of a string that is not one.
+    pub fn source(self) -> &'static str {
+        match self {
+            Kind::AzureDevOpsIntegration => "integration.id",
+            Kind::ApiToken => "apiToken.id",
+            Kind::Repository => "repository.id",
+            Kind::WebhookDelivery => "delivery.id",
+            Kind::ServiceHookSubscription => "serviceHook.id",
+            Kind::Automation => "automation.id",
+        }
+    }
+
     fn from_prefix(s: &str) -> Option<Kind> {
         match s {
             "AzureDevOpsIntegration" => Some(Kind::AzureDevOpsIntegration),
@@ -49,19 +61,39 @@ pub struct UnknownId {
     pub what: &'static str,
 }
 
+/// Why a string is not the global ID of a kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadId {
+    /// Not one of our global IDs at all: a raw UUID, a placeholder such as `<id>`, a typo. The
+    /// caller's mistake, named (`VALIDATION` on `field`), not an object that is missing.
+    NotAGlobalId { kind: Kind, field: &'static str },
+    /// Shaped as a global ID, but of another kind or naming no possible row.
+    Unknown(UnknownId),
+}
+
 /// The global ID of the object of `kind` with `raw` id.
 pub fn encode(kind: Kind, raw: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}:{raw}", kind.prefix()))
 }
 
-/// Splits a global ID into kind and raw id; `None` for anything that is not one of ours.
-pub fn decode_any(id: &str) -> Option<(Kind, String)> {
+/// Kind and raw id of anything shaped as one of our IDs (base64 of `{Kind}:…`), raw id unchecked.
+fn split(id: &str) -> Option<(Kind, String)> {
     use base64::Engine as _;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let (prefix, raw) = text.split_once(':')?;
-    let kind = Kind::from_prefix(prefix)?;
+    Some((Kind::from_prefix(prefix)?, raw.to_owned()))
+}
+
+/// Whether `id` is shaped as one of our global IDs, naming something or not.
+pub fn is_global_id(id: &str) -> bool {
+    split(id).is_some()
+}
+
+/// Splits a global ID into kind and raw id; `None` for anything that is not one of ours.
+pub fn decode_any(id: &str) -> Option<(Kind, String)> {
+    let (kind, raw) = split(id)?;
     match kind {
         Kind::Repository => {
             let (integration, repo) = raw.split_once(':')?;
@@ -69,17 +101,19 @@ pub fn decode_any(id: &str) -> Option<(Kind, String)> {
             uuid::Uuid::parse_str(repo).ok()?;
         }
         _ => {
-            uuid::Uuid::parse_str(raw).ok()?;
+            uuid::Uuid::parse_str(&raw).ok()?;
         }
     }
-    Some((kind, raw.to_owned()))
+    Some((kind, raw))
 }
 
-/// The raw id of a global ID of `kind`; a malformed ID, or one of another kind, is [`UnknownId`].
-pub fn decode(kind: Kind, id: &str, what: &'static str) -> Result<String, UnknownId> {
+/// The raw id of a global ID of `kind` given in the input `field`: one that is not a global ID at
+/// all is [`BadId::NotAGlobalId`], one of another kind or an impossible raw id [`BadId::Unknown`].
+pub fn decode(kind: Kind, id: &str, what: &'static str, field: &'static str) -> Result<String, BadId> {
     match decode_any(id) {
         Some((k, raw)) if k == kind => Ok(raw),
-        _ => Err(UnknownId { what }),
+        _ if is_global_id(id) => Err(BadId::Unknown(UnknownId { what })),
+        _ => Err(BadId::NotAGlobalId { kind, field }),
     }
 }
 
@@ -91,9 +125,23 @@ mod tests {
     fn an_id_round_trips_and_keeps_its_kind() {
         let raw = uuid::Uuid::now_v7().to_string();
         let id = encode(Kind::ApiToken, &raw);
-        assert_eq!(decode(Kind::ApiToken, &id, "token").ok(), Some(raw));
-        assert_eq!(decode(Kind::AzureDevOpsIntegration, &id, "integration"), Err(UnknownId { what: "integration" }));
+        assert_eq!(decode(Kind::ApiToken, &id, "token", "id").ok(), Some(raw.clone()));
+        assert_eq!(
+            decode(Kind::AzureDevOpsIntegration, &id, "integration", "id"),
+            Err(BadId::Unknown(UnknownId { what: "integration" }))
+        );
         assert!(decode_any("not-an-id").is_none());
+        let impossible = encode(Kind::AzureDevOpsIntegration, "x");
+        assert_eq!(
+            decode(Kind::AzureDevOpsIntegration, &impossible, "integration", "id"),
+            Err(BadId::Unknown(UnknownId { what: "integration" }))
+        );
+        for not_one in [raw.as_str(), "<id>", ""] {
+            assert_eq!(
+                decode(Kind::AzureDevOpsIntegration, not_one, "integration", "integrationId"),
+                Err(BadId::NotAGlobalId { kind: Kind::AzureDevOpsIntegration, field: "integrationId" })
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod database;
 use async_graphql::ErrorExtensions;
 
 use crate::domain::error::InvalidInput;
-use crate::domain::global_id::UnknownId;
+use crate::domain::global_id::{BadId, UnknownId};
 
 pub use azure::{Call, from_azure, missing_scope};
 pub use database::{is_unique_violation, unique_violation};
@@ -25,6 +25,8 @@ pub mod code {
     pub const UPSTREAM_UNAVAILABLE: &str = "UPSTREAM_UNAVAILABLE";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const INTERNAL: &str = "INTERNAL";
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
 }
 
 /// The hint of every `UPSTREAM_UNAVAILABLE`: the same condition verification reports as
@@ -67,6 +69,17 @@ pub enum ApiError {
     },
     /// The cause is logged, never sent.
     Internal(String),
+    /// The HTTP request is not a GraphQL request this endpoint runs (not JSON, not the request
+    /// shape, a wrong content type or method, no or an unknown operation, a subscription over POST).
+    BadRequest {
+        message: String,
+        hint: Option<String>,
+        field: Option<&'static str>,
+    },
+    /// The body is over the limit of every route but the webhook one.
+    PayloadTooLarge {
+        limit_bytes: usize,
+    },
 }
 
 impl ApiError {
@@ -82,6 +95,10 @@ impl ApiError {
         let mut e = InvalidInput::new(field, message);
         e.hint = hint.map(str::to_owned);
         ApiError::Validation(e)
+    }
+
+    pub fn bad_request(message: impl Into<String>, hint: &str) -> ApiError {
+        ApiError::BadRequest { message: message.into(), hint: Some(hint.to_owned()), field: None }
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
@@ -101,6 +118,8 @@ impl ApiError {
             ApiError::UpstreamUnavailable { .. } => code::UPSTREAM_UNAVAILABLE,
             ApiError::RateLimited { .. } => code::RATE_LIMITED,
             ApiError::Internal(_) => code::INTERNAL,
+            ApiError::BadRequest { .. } => code::BAD_REQUEST,
+            ApiError::PayloadTooLarge { .. } => code::PAYLOAD_TOO_LARGE,
         }
     }
 }
@@ -114,6 +133,19 @@ impl From<InvalidInput> for ApiError {
 impl From<UnknownId> for ApiError {
     fn from(e: UnknownId) -> Self {
         ApiError::not_found(e.what)
+    }
+}
+
+impl From<BadId> for ApiError {
+    fn from(e: BadId) -> Self {
+        match e {
+            BadId::NotAGlobalId { kind, field } => ApiError::validation(
+                field,
+                format!("not a global ID; use `{}`", kind.source()),
+                Some("pass the opaque `id` the API returned for the object, not a raw UUID or a placeholder"),
+            ),
+            BadId::Unknown(u) => u.into(),
+        }
     }
 }
 
@@ -153,6 +185,13 @@ impl From<ApiError> for async_graphql::Error {
                 tracing::error!(%cause, "internal error");
                 ("internal error".to_owned(), None, None, None)
             }
+            ApiError::BadRequest { message, hint, field } => (message, hint, field.map(str::to_owned), None),
+            ApiError::PayloadTooLarge { limit_bytes } => (
+                format!("the request body is over the limit of {limit_bytes} bytes"),
+                Some("send a smaller request: fewer or shorter variables, or split a batch".to_owned()),
+                None,
+                None,
+            ),
         };
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", code);

@@ -1,17 +1,19 @@
-//! HTTP handlers of `/graphql`: POST runs operations as the bearer token's principal; GET serves GraphiQL.
+//! HTTP handlers of `/graphql`: POST runs operations as the bearer token's principal; GET serves
+//! GraphiQL to browsers (and refuses other clients with a GraphQL error: operations are POSTed).
 
 use std::time::Instant;
 
 use async_graphql::BatchRequest;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql_axum::{GraphQLBatchRequest, GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::State;
 use axum::extract::WebSocketUpgrade;
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 
 use super::AppSchema;
 use super::context::Caller;
+use super::transport::{self, GraphQLPost, whole_request_error};
 use crate::capabilities::Capabilities;
 
 /// The most operations one batched request may carry.
@@ -21,8 +23,8 @@ pub const MAX_BATCH: usize = 10;
 pub async fn graphql(
     State((caps, schema)): State<(Capabilities, AppSchema)>,
     headers: HeaderMap,
-    req: GraphQLBatchRequest,
-) -> GraphQLResponse {
+    GraphQLPost { batch, media }: GraphQLPost,
+) -> Response {
     let caller = Caller(match bearer(&headers) {
         Some(token) => match caps.tokens.service.verify(token).await {
             Ok(p) => p,
@@ -38,21 +40,32 @@ pub async fn graphql(
     {
         let retry = wait.as_secs_f64().ceil().max(1.0) as u64;
         crate::metrics::graphql_request("rate-limited", "error", 0.0);
-        return error_response(crate::error::ApiError::RateLimited { retry_after_seconds: retry }).into();
+        let refused = whole_request_error(crate::error::ApiError::RateLimited { retry_after_seconds: retry });
+        return transport::respond(media, StatusCode::OK, refused);
     }
-    let batch = req.into_inner();
     let operation = operation_name(&batch);
     tracing::Span::current().record("operation", operation.as_str());
     if let BatchRequest::Batch(items) = &batch
         && items.len() > MAX_BATCH
     {
-        return too_many(items.len()).into();
+        return transport::respond(media, StatusCode::OK, too_many(items.len()));
     }
     let started = Instant::now();
     let resp = schema.execute_batch(batch.data(caller).data(super::loaders::for_request(caps.db.clone()))).await;
     let outcome = if resp.is_ok() { "ok" } else { "error" };
     crate::metrics::graphql_request(&operation, outcome, started.elapsed().as_secs_f64());
-    resp.into()
+    transport::respond(media, StatusCode::OK, resp)
+}
+
+/// `GET /graphql`: GraphiQL for a browser (or a client that accepts anything and sends no
+/// query); a GraphQL error for a client asking for JSON or sending `?query=`.
+pub async fn page_or_refusal(headers: HeaderMap, uri: Uri) -> Response {
+    let accept = headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let has_query = uri.query().is_some_and(|q| q.split('&').any(|kv| kv.split('=').next() == Some("query")));
+    if accept.contains("text/html") || (!has_query && !accept.contains("json")) {
+        return crate::http::playground::page().await.into_response();
+    }
+    transport::get_refusal(&headers, has_query).into_response()
 }
 
 /// The operation name for logs and metrics: the one given, else the first field's kind.
@@ -70,18 +83,11 @@ fn operation_name(batch: &BatchRequest) -> String {
 }
 
 fn too_many(n: usize) -> async_graphql::BatchResponse {
-    error_response(crate::error::ApiError::validation(
+    whole_request_error(crate::error::ApiError::validation(
         "query",
         format!("a batch may hold at most {MAX_BATCH} operations, got {n}"),
         Some("send fewer operations per request"),
     ))
-}
-
-/// A whole-request refusal, shaped like any GraphQL error (with its code and extensions).
-fn error_response(e: crate::error::ApiError) -> async_graphql::BatchResponse {
-    let err: async_graphql::Error = e.into();
-    let server = err.into_server_error(async_graphql::Pos::default());
-    async_graphql::BatchResponse::Single(async_graphql::Response::from_errors(vec![server]))
 }
 
 /// `GET /graphql/ws`: subscriptions (graphql-transport-ws or graphql-ws). The API token comes from

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one builder shared by the server, the SDL test and `print-schema`.
 
 pub mod context;
+pub mod depth;
 pub mod extension;
 pub mod handler;
 pub mod loaders;
@@ -8,6 +9,7 @@ pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod subscription;
+pub mod transport;
 pub mod types;
 
 use async_graphql::Schema;
@@ -21,7 +23,8 @@ pub fn schema(caps: Option<Capabilities>) -> AppSchema {
     let introspection = caps.as_ref().is_none_or(|c| c.introspection);
     let mut builder = Schema::build(query::Query::default(), mutation::Mutation::default(), subscription::Subscription)
         .extension(extension::ErrorCodes)
-        .limit_depth(12)
+        // Instead of `limit_depth`, which would refuse GraphiQL's own introspection query.
+        .extension(depth::DepthLimit)
         .limit_complexity(1_000)
         .limit_recursive_depth(32);
     if !introspection {

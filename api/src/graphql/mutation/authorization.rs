@@ -106,7 +106,7 @@ pub struct DisconnectAzureDevOpsPayload {
 
 /// The tenant's integration named by a global ID, or `NOT_FOUND`.
 pub async fn integration_of(db: &DatabaseConnection, p: &Principal, id: &ID) -> Result<integration::Model, ApiError> {
-    let raw = decode(Kind::AzureDevOpsIntegration, id, "integration")?;
+    let raw = decode(Kind::AzureDevOpsIntegration, id, "integration", "integrationId")?;
     store::integrations::get(db, &p.tenant_id, &raw).await?.ok_or(ApiError::not_found("integration"))
 }
 

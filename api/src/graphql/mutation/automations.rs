@@ -124,7 +124,8 @@ impl AutomationMutation {
     ) -> Result<CreateAutomationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let automations = context::automations(ctx)?;
-        let integration_id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration")?;
+        let integration_id =
+            decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration", "integrationId")?;
         let kinds: Vec<EventKind> = input.event_types.iter().map(|&k| k.into()).collect();
         let new = NewAutomation::parse(AutomationFields {
             name: &input.name,
@@ -154,7 +155,7 @@ impl AutomationMutation {
     ) -> Result<UpdateAutomationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let automations = context::automations(ctx)?;
-        let id = decode(Kind::Automation, &input.id, "automation")?;
+        let id = decode(Kind::Automation, &input.id, "automation", "id")?;
         let model = automation_admin::update(automations, &context::actor(p), &id, |current| {
             let kinds: Vec<EventKind> = match &input.event_types {
                 Some(types) => types.iter().map(|&k| k.into()).collect(),
@@ -188,7 +189,7 @@ impl AutomationMutation {
     ) -> Result<DeleteAutomationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let automations = context::automations(ctx)?;
-        let id = decode(Kind::Automation, &input.id, "automation")?;
+        let id = decode(Kind::Automation, &input.id, "automation", "id")?;
         automation_admin::delete(automations, &context::actor(p), &id).await?;
         Ok(DeleteAutomationPayload { deleted_id: input.id, client_mutation_id: input.client_mutation_id })
     }

@@ -67,7 +67,7 @@ impl CredentialMigrationMutation {
     ) -> Result<MigrateIntegrationCredentialPayload, ApiError> {
         let p = context::admin(ctx)?;
         let integrations = context::integrations(ctx)?;
-        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
+        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration", "id")?;
         let to = match input.to {
             CredentialKind::Pat => To::PersonalAccessToken,
             CredentialKind::AppIdentity => To::AppIdentity,

@@ -262,10 +262,11 @@ pub struct RotateWebhookPasswordInput {
 }
 
 impl RotateWebhookPasswordInput {
-    /// `integrationId`, or the deprecated `id`: exactly one.
-    pub fn integration(&self) -> Result<&ID, ApiError> {
+    /// `integrationId`, or the deprecated `id`: exactly one, with the name it came under.
+    pub fn integration(&self) -> Result<(&ID, &'static str), ApiError> {
         match (&self.integration_id, &self.id) {
-            (Some(id), None) | (None, Some(id)) => Ok(id),
+            (Some(id), None) => Ok((id, "integrationId")),
+            (None, Some(id)) => Ok((id, "id")),
             (Some(_), Some(_)) => Err(ApiError::validation(
                 "id",
                 "give integrationId or id, not both",

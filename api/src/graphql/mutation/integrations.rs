@@ -50,7 +50,7 @@ impl IntegrationMutation {
     ) -> Result<UpdateAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let integrations = context::integrations(ctx)?;
-        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
+        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration", "id")?;
         let changes = input.parse()?;
         let options = update::Options { verify: input.verify, validate_only: input.validate_only };
         let out = update::update(integrations, p, &context::actor(p), &id, changes, options).await?;
@@ -73,7 +73,7 @@ impl IntegrationMutation {
     ) -> Result<VerifyAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let integrations = context::integrations(ctx)?;
-        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
+        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration", "id")?;
         let (model, v) = lifecycle::verify_now(integrations, p, &context::actor(p), &id).await?;
         Ok(VerifyAzureDevOpsIntegrationPayload {
             integration: AzureDevOpsIntegration::new(model),
@@ -91,7 +91,8 @@ impl IntegrationMutation {
     ) -> Result<RotateWebhookPasswordPayload, ApiError> {
         let p = context::admin(ctx)?;
         let integrations = context::integrations(ctx)?;
-        let id = decode(Kind::AzureDevOpsIntegration, input.integration()?, "integration")?;
+        let (given_id, field) = input.integration()?;
+        let id = decode(Kind::AzureDevOpsIntegration, given_id, "integration", field)?;
         let given = input.webhook_password.as_deref().map(WebhookPassword::parse).transpose()?;
         let (model, generated, updated) =
             lifecycle::rotate_webhook_password(integrations, p, &context::actor(p), &id, given).await?;
@@ -113,7 +114,7 @@ impl IntegrationMutation {
     ) -> Result<UnlinkAzureDevOpsIntegrationPayload, ApiError> {
         let p = context::admin(ctx)?;
         let integrations = context::integrations(ctx)?;
-        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration")?;
+        let id = decode(Kind::AzureDevOpsIntegration, &input.id, "integration", "id")?;
         let removed = lifecycle::unlink(integrations, p, &context::actor(p), &id, input.remove_service_hooks).await?;
         Ok(UnlinkAzureDevOpsIntegrationPayload {
             unlinked_id: input.id,

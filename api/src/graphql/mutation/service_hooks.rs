@@ -68,7 +68,7 @@ impl ServiceHookMutation {
     ) -> Result<InstallServiceHooksPayload, ApiError> {
         let p = context::admin(ctx)?;
         let service_hooks = context::service_hooks(ctx)?;
-        let id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration")?;
+        let id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration", "integrationId")?;
         let project = input.project.trim();
         if project.is_empty() {
             return Err(ApiError::validation("project", "must not be empty", None));
@@ -90,7 +90,7 @@ impl ServiceHookMutation {
     ) -> Result<RepairServiceHooksPayload, ApiError> {
         let p = context::admin(ctx)?;
         let service_hooks = context::service_hooks(ctx)?;
-        let id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration")?;
+        let id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration", "integrationId")?;
         let (hooks, repaired) = install::repair(service_hooks, &context::actor(p), &id).await?;
         Ok(RepairServiceHooksPayload {
             service_hooks: hooks.into_iter().map(|(row, live)| ServiceHookSubscription { row, live }).collect(),

@@ -81,7 +81,7 @@ impl TokenMutation {
     ) -> Result<RevokeApiTokenPayload, ApiError> {
         let p = context::admin(ctx)?;
         let tokens = context::tokens(ctx)?;
-        let raw = decode(Kind::ApiToken, &input.id, "API token")?;
+        let raw = decode(Kind::ApiToken, &input.id, "API token", "id")?;
         token_admin::revoke(context::db(ctx)?, &tokens.service, &context::actor(p), &raw).await?;
         Ok(RevokeApiTokenPayload { revoked_id: input.id, client_mutation_id: input.client_mutation_id })
     }

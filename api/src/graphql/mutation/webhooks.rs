@@ -39,7 +39,7 @@ impl WebhookMutation {
     ) -> Result<ReplayDeliveryPayload, ApiError> {
         let p = context::admin(ctx)?;
         let inbox = context::inbox(ctx)?;
-        let id = decode(Kind::WebhookDelivery, &input.id, "delivery")?;
+        let id = decode(Kind::WebhookDelivery, &input.id, "delivery", "id")?;
         let delivery = replay::replay(inbox, &context::actor(p), &id).await?;
         Ok(ReplayDeliveryPayload { delivery: WebhookDelivery(delivery), client_mutation_id: input.client_mutation_id })
     }

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Object};
 use crate::browse::credential::Purpose;
 use crate::browse::repositories;
 use crate::browse::scope::Scope;
-use crate::domain::global_id::{Kind, decode};
+use crate::domain::global_id::{BadId, Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::types::browse::repository::Repository;
@@ -40,7 +40,11 @@ impl BrowseQuery {
         let p = context::principal(ctx)?;
         let browse = context::browse(ctx)?;
         let (org, project, name) = parse_full_name(&full_name)?;
-        let Ok(raw) = decode(Kind::AzureDevOpsIntegration, &integration_id, "integration") else { return Ok(None) };
+        let raw = match decode(Kind::AzureDevOpsIntegration, &integration_id, "integration", "integrationId") {
+            Ok(raw) => raw,
+            Err(BadId::Unknown(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
         let Some(integration) = store::integrations::get(&browse.db, &p.tenant_id, &raw).await? else {
             return Ok(None);
         };

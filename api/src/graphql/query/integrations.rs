@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object};
 
-use crate::domain::global_id::{Kind, decode};
+use crate::domain::global_id::{BadId, Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::pagination::{self, RowConnection};
@@ -59,7 +59,11 @@ impl IntegrationQuery {
     ) -> Result<Option<AzureDevOpsIntegration>, ApiError> {
         let p = context::principal(ctx)?;
         let db = context::db(ctx)?;
-        let Ok(raw) = decode(Kind::AzureDevOpsIntegration, &id, "integration") else { return Ok(None) };
+        let raw = match decode(Kind::AzureDevOpsIntegration, &id, "integration", "id") {
+            Ok(raw) => raw,
+            Err(BadId::Unknown(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
         Ok(store::integrations::get(db, &p.tenant_id, &raw).await?.map(AzureDevOpsIntegration::new))
     }
 }

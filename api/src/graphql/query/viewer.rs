@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Object};
 use crate::browse::credential::Purpose;
 use crate::browse::repositories;
 use crate::browse::scope::Scope;
-use crate::domain::global_id::{Kind, decode_any, encode};
+use crate::domain::global_id::{Kind, decode_any, encode, is_global_id};
 use crate::error::ApiError;
 use crate::graphql::context;
 use crate::graphql::pagination::{self, RowConnection};
@@ -79,7 +79,16 @@ impl ViewerQuery {
     ) -> Result<Option<Node>, ApiError> {
         let p = context::principal(ctx)?;
         let browse = context::browse(ctx)?;
-        let Some((kind, raw)) = decode_any(id.as_str()) else { return Ok(None) };
+        let Some((kind, raw)) = decode_any(id.as_str()) else {
+            if is_global_id(id.as_str()) {
+                return Ok(None);
+            }
+            return Err(ApiError::validation(
+                "id",
+                "not a global ID; use the `id` of an object the API returned",
+                Some("pass the opaque `id` the API returned for the object, not a raw UUID or a placeholder"),
+            ));
+        };
         Ok(match kind {
             Kind::AzureDevOpsIntegration => store::integrations::get(&browse.db, &p.tenant_id, &raw)
                 .await?

@@ -46,7 +46,7 @@ impl Subscription {
     ) -> Result<impl Stream<Item = WebhookDelivery> + use<>, ApiError> {
         let p = context::admin(ctx)?;
         let db = context::db(ctx)?.clone();
-        let id = decode(Kind::AzureDevOpsIntegration, &integration_id, "integration")?;
+        let id = decode(Kind::AzureDevOpsIntegration, &integration_id, "integration", "integrationId")?;
         store::integrations::get(&db, &p.tenant_id, &id).await?.ok_or(ApiError::not_found("integration"))?;
         let now = Utc::now();
         let cursor = Cursor { db, integration_id: id, start: now, since: now, seen: HashMap::new() };
