@@ -2,8 +2,8 @@
 //! `completeAzureDevOpsAuthorization`, `setPersonalAccessToken`, `disconnectAzureDevOps`. Any role
 //! may connect itself, and only itself.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::integration;
 use sea_orm::DatabaseConnection;
 use secrecy::SecretString;
@@ -58,7 +58,7 @@ pub struct StartAzureDevOpsAuthorizationPayload {
     /// The Microsoft Entra ID sign-in URL (code flow, PKCE, single-use state).
     pub authorization_url: String,
     /// When the link stops working (10 minutes).
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: Timestamp,
     /// Problems worth showing, e.g. the app's scopes lack `offline_access` (no refresh token).
     pub warnings: Vec<String>,
     /// The client's correlation id, echoed from input to payload.
@@ -133,7 +133,7 @@ impl AuthorizationMutation {
         Ok(StartAzureDevOpsAuthorizationPayload {
             warnings: connect::warnings(&started),
             authorization_url: started.authorization_url,
-            expires_at: started.expires_at,
+            expires_at: started.expires_at.into(),
             client_mutation_id: input.client_mutation_id,
         })
     }

@@ -95,7 +95,7 @@ impl RepositoryActionMutation {
             clone_url: creds.clone_url,
             username: creds.username,
             password: creds.password.expose_secret().to_owned(),
-            expires_at: creds.expires_at,
+            expires_at: creds.expires_at.map(Into::into),
             client_mutation_id: input.client_mutation_id,
         })
     }

@@ -1,8 +1,8 @@
 //! Inputs and payloads of the repository actions (branches, pull requests, comments, clone
 //! credentials). Every input takes `clientMutationId`; every payload echoes it.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Enum, ID, InputObject, SimpleObject};
-use chrono::{DateTime, Utc};
 
 use crate::graphql::types::browse::comment::Comment;
 use crate::graphql::types::browse::pull_request::PullRequest;
@@ -157,7 +157,7 @@ pub struct CloneCredentialsPayload {
     /// The caller's access token or personal access token.
     pub password: String,
     /// When the password stops working; null for a personal access token (Azure DevOps does not tell).
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Timestamp>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }

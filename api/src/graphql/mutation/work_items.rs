@@ -19,7 +19,7 @@ pub fn comment_of(c: WorkItemComment) -> Comment {
         parent_comment_id: None,
         content: c.text.unwrap_or_default(),
         author: c.created_by.as_ref().map(|a| a.name()).unwrap_or_default(),
-        published_at: c.created_date.as_deref().and_then(published),
+        published_at: c.created_date.as_deref().and_then(published).map(Into::into),
         is_system: false,
     }
 }

@@ -1,7 +1,7 @@
 //! `ApiToken`: a token's metadata, never its value.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{ID, Object};
-use chrono::{DateTime, Utc};
 use entity::api_token::Model;
 
 use super::enums::Role;
@@ -39,12 +39,12 @@ impl ApiToken {
     }
 
     /// When the token was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.row.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.row.created_at.into()
     }
 
     /// Null while the token is valid.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.row.revoked_at
+    async fn revoked_at(&self) -> Option<Timestamp> {
+        self.row.revoked_at.map(Into::into)
     }
 }

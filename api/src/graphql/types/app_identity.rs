@@ -1,10 +1,10 @@
 //! `AppIdentityInfo`: the integration's own Entra identity as reads show it (never a secret).
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Enum, SimpleObject};
 use entity::integration::Model;
 
 use super::integration::SecretInfo;
-use chrono::{DateTime, Utc};
 
 use crate::azure::verification::Verification;
 use crate::domain::app_identity::{PROOF_CERTIFICATE, PROOF_CLIENT_SECRET, PROOF_FEDERATED, PROOF_MANAGED_IDENTITY};
@@ -40,7 +40,7 @@ pub struct AppIdentityInfo {
     /// Entra portal shows the SHA-1 thumbprint in hex).
     pub certificate_thumbprint: Option<String>,
     /// `CERTIFICATE`: when the certificate expires (`notAfter`); verification warns 30 days before.
-    pub certificate_expires_at: Option<DateTime<Utc>>,
+    pub certificate_expires_at: Option<Timestamp>,
     /// `FEDERATED`: the federated credential to add to the app registration (Certificates &
     /// secrets > Federated credentials > Other issuer), character for character.
     pub federated_credential: Option<FederatedCredentialInfo>,
@@ -73,7 +73,7 @@ impl AppIdentityInfo {
             _ => return None,
         };
         let client_secret = match (m.app_secret_hint.clone(), m.app_secret_set_at) {
-            (Some(hint), Some(set_at)) => Some(SecretInfo { hint, set_at, expires_at: None }),
+            (Some(hint), Some(set_at)) => Some(SecretInfo { hint, set_at: set_at.into(), expires_at: None }),
             _ => None,
         };
         Some(AppIdentityInfo {
@@ -82,7 +82,7 @@ impl AppIdentityInfo {
             proof,
             client_secret,
             certificate_thumbprint: m.app_certificate_thumbprint.clone(),
-            certificate_expires_at: m.app_certificate_expires_at,
+            certificate_expires_at: m.app_certificate_expires_at.map(Into::into),
             federated_credential: (proof == AppIdentityProof::Federated).then(|| {
                 let who = FederatedSubject::of(public_url, &m.id);
                 FederatedCredentialInfo { issuer: who.issuer, subject: who.subject, audience: AUDIENCE.to_owned() }

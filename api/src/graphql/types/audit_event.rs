@@ -1,7 +1,7 @@
 //! `AuditEvent`: one administrative act. Never holds a secret.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{ID, SimpleObject};
-use chrono::{DateTime, Utc};
 
 use crate::domain::global_id::{Kind, encode};
 
@@ -22,7 +22,7 @@ pub struct AuditEvent {
     /// JSON object with non-secret details (names, changed fields, outcomes).
     pub details: String,
     /// When it happened.
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 impl From<entity::audit_event::Model> for AuditEvent {
@@ -34,7 +34,7 @@ impl From<entity::audit_event::Model> for AuditEvent {
             actor_token_id: m.token_id.map(|t| encode(Kind::ApiToken, &t).into()),
             target_id: m.target_id,
             details: m.details,
-            created_at: m.created_at,
+            created_at: m.created_at.into(),
         }
     }
 }

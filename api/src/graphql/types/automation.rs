@@ -1,7 +1,7 @@
 //! `Automation` and `AutomationRun`: where matching deliveries are forwarded, and each send's fate.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Enum, ID, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::automation::Model;
 
 use super::delivery::WebhookEventType;
@@ -63,8 +63,8 @@ impl Automation {
     }
 
     /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
 }
 
@@ -93,7 +93,7 @@ pub struct AutomationRun {
     /// Why the last attempt failed; null after success.
     pub last_error: Option<String>,
     /// When the next attempt is due (for PENDING).
-    pub next_attempt_at: DateTime<Utc>,
+    pub next_attempt_at: Timestamp,
 }
 
 impl From<entity::automation_outbox::Model> for AutomationRun {
@@ -108,7 +108,7 @@ impl From<entity::automation_outbox::Model> for AutomationRun {
             attempts: m.attempts,
             response_status: m.response_status,
             last_error: m.last_error,
-            next_attempt_at: m.next_attempt_at,
+            next_attempt_at: m.next_attempt_at.into(),
         }
     }
 }

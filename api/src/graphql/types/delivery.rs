@@ -1,7 +1,7 @@
 //! `WebhookDelivery`: one Service Hook delivery in the ledger, with its normalized fields.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::webhook_delivery::Model;
 
 use super::automation::AutomationRun;
@@ -185,13 +185,13 @@ impl WebhookDelivery {
     }
 
     /// When Azure DevOps created the event; null when absent.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.0.event_created_at
+    async fn created_at(&self) -> Option<Timestamp> {
+        self.0.event_created_at.map(Into::into)
     }
 
     /// When vcslink first stored it.
-    async fn received_at(&self) -> DateTime<Utc> {
-        self.0.received_at
+    async fn received_at(&self) -> Timestamp {
+        self.0.received_at.into()
     }
 
     /// How many more times the same event arrived (acknowledged, not processed again).
@@ -215,8 +215,8 @@ impl WebhookDelivery {
     }
 
     /// When routing last ran; null before.
-    async fn processed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.processed_at
+    async fn processed_at(&self) -> Option<Timestamp> {
+        self.0.processed_at.map(Into::into)
     }
 
     /// The request body exactly as received (JSON text); for a QUARANTINED body that is not UTF-8,

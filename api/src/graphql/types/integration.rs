@@ -1,9 +1,9 @@
 //! `AzureDevOpsIntegration` and its secret-free parts (`SecretInfo`, `OAuthAppInfo`, `WebhookInfo`).
 
+use crate::graphql::types::timestamp::Timestamp;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::integration::Model;
 
 use super::app_identity::AppIdentityInfo;
@@ -41,9 +41,9 @@ pub struct SecretInfo {
     /// The last 4 characters, to tell secrets apart.
     pub hint: String,
     /// When the secret was set.
-    pub set_at: DateTime<Utc>,
+    pub set_at: Timestamp,
     /// When the secret expires, when known.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Timestamp>,
 }
 
 /// The Microsoft Entra ID app users authorize through (client secret never shown).
@@ -76,7 +76,7 @@ pub struct WebhookInfo {
     /// Whether a webhook password is stored (always true for an integration created here). Never the value.
     pub password_set: bool,
     /// When the last delivery arrived; null before the first.
-    pub last_delivery_at: Option<DateTime<Utc>>,
+    pub last_delivery_at: Option<Timestamp>,
 }
 
 /// A link between this platform and one Azure DevOps organization (or Server collection).
@@ -137,8 +137,8 @@ impl AzureDevOpsIntegration {
     async fn personal_access_token(&self) -> Option<SecretInfo> {
         Some(SecretInfo {
             hint: self.0.pat_hint.clone()?,
-            set_at: self.0.pat_set_at?,
-            expires_at: self.0.pat_expires_at,
+            set_at: self.0.pat_set_at?.into(),
+            expires_at: self.0.pat_expires_at.map(Into::into),
         })
     }
 
@@ -174,7 +174,7 @@ impl AzureDevOpsIntegration {
             authorization_url: m.oauth_authorization_url.clone().unwrap_or_default(),
             token_url: m.oauth_token_url.clone().unwrap_or_default(),
             client_id,
-            client_secret: SecretInfo { hint, set_at, expires_at: None },
+            client_secret: SecretInfo { hint, set_at: set_at.into(), expires_at: None },
             scopes: rows::oauth_scopes(m),
             redirect_uri: accounts.oauth_redirect_uri(),
         }))
@@ -186,7 +186,7 @@ impl AzureDevOpsIntegration {
         Ok(WebhookInfo {
             endpoint_url: service_hooks.webhook_endpoint(&self.0.id),
             password_set: !self.0.webhook_password_sealed.is_empty(),
-            last_delivery_at: self.0.last_delivery_at,
+            last_delivery_at: self.0.last_delivery_at.map(Into::into),
         })
     }
 
@@ -242,13 +242,13 @@ impl AzureDevOpsIntegration {
     }
 
     /// When the integration was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
 
     /// When the integration was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.0.updated_at.into()
     }
 
     /// The Azure DevOps page where a user creates a personal access token, with scopes

@@ -12,6 +12,7 @@ pub mod integration_webhooks;
 pub mod node;
 pub mod pending_authorization;
 pub mod service_hook;
+pub mod timestamp;
 pub mod user_authorization;
 pub mod verification;
 pub mod verification_enums;

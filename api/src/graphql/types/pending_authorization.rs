@@ -1,7 +1,7 @@
 //! `PendingAuthorization`: a finished Azure DevOps sign-in waiting for its starter to complete it.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Context, Object};
-use chrono::{DateTime, Utc};
 use entity::parked_authorization::Model;
 
 use crate::error::ApiError;
@@ -33,8 +33,8 @@ impl PendingAuthorization {
     }
 
     /// When the handle stops working; the tokens are purged then.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
+    async fn expires_at(&self) -> Timestamp {
+        self.0.expires_at.into()
     }
 
     /// The OAuth scopes Entra ID granted.

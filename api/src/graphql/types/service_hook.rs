@@ -1,7 +1,7 @@
 //! `ServiceHookSubscription`: a subscription vcslink installed in Azure DevOps, with its live state.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Enum, ID, Object};
-use chrono::{DateTime, Utc};
 use entity::service_hook::Model;
 
 use super::delivery::WebhookEventType;
@@ -110,7 +110,7 @@ impl ServiceHookSubscription {
     }
 
     /// When vcslink installed it.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.row.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.row.created_at.into()
     }
 }

@@ -1,7 +1,7 @@
 //! `UserAuthorization`: the caller's own link to Azure DevOps for one integration (never a token).
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Enum, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::user_authorization::Model;
 
 use crate::store::user_authorizations::{self as auths, METHOD_PAT, STATUS_EXPIRED};
@@ -41,13 +41,13 @@ pub struct UserAuthorization {
     pub account_tenant_id: Option<String>,
     /// When the current OAuth access token expires (it is refreshed before then while a refresh
     /// token is held); null for a personal access token, whose expiry Azure DevOps does not tell.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Timestamp>,
     /// The scopes granted (OAuth); empty for a personal access token.
     pub scopes: Vec<String>,
     /// Whether a refresh token is held (false when the OAuth app lacks `offline_access`).
     pub refreshable: bool,
     /// When the user connected.
-    pub connected_at: DateTime<Utc>,
+    pub connected_at: Timestamp,
 }
 
 impl From<&Model> for UserAuthorization {
@@ -62,10 +62,10 @@ impl From<&Model> for UserAuthorization {
             authenticated_as: m.authenticated_as.clone(),
             account_object_id: m.account_object_id.clone(),
             account_tenant_id: m.account_tenant_id.clone(),
-            expires_at: m.expires_at,
+            expires_at: m.expires_at.map(Into::into),
             scopes: auths::scopes(m),
             refreshable: m.refresh_token_sealed.is_some(),
-            connected_at: m.created_at,
+            connected_at: m.created_at.into(),
         }
     }
 }

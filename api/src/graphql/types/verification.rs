@@ -1,7 +1,7 @@
 //! `Verification` and `VerificationCheck`: what a verification found, step by step, with codes and hints.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::Object;
-use chrono::{DateTime, Utc};
 
 use super::verification_enums::{CheckName, VerificationCode};
 use crate::azure::verification as v;
@@ -18,8 +18,8 @@ impl Verification {
     }
 
     /// When the verification ran.
-    async fn checked_at(&self) -> DateTime<Utc> {
-        self.0.checked_at
+    async fn checked_at(&self) -> Timestamp {
+        self.0.checked_at.into()
     }
 
     /// `OK`, or the first failing check's code (`PAT_INVALID`, `ORGANIZATION_NOT_FOUND`, ...).

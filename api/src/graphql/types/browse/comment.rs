@@ -1,5 +1,6 @@
 //! `Comment`: one comment of a pull-request thread, people's and system-generated apart.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 
@@ -20,7 +21,7 @@ pub struct Comment {
     pub author: String,
     /// When it was published; null when Azure DevOps does not say (or says something that is not
     /// a date).
-    pub published_at: Option<DateTime<Utc>>,
+    pub published_at: Option<Timestamp>,
     /// True for comments Azure DevOps generated (votes, pushes, merge attempts), not people.
     pub is_system: bool,
 }
@@ -34,7 +35,7 @@ impl Comment {
             parent_comment_id: c.parent_comment_id.filter(|p| *p != 0),
             content: c.content.clone().unwrap_or_default(),
             author: c.author.as_ref().map(|a| a.name()).unwrap_or_default(),
-            published_at: c.published_date.as_deref().and_then(published),
+            published_at: c.published_date.as_deref().and_then(published).map(Into::into),
             is_system: c.comment_type.as_deref() == Some("system") || system_author,
         }
     }
