@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `token create|revoke`, `rotate-key`, `print-schema`.
+//! The command line: `serve` (default), `migrate`, `token create|revoke`, `rotate-key`, `print-schema`,
+//! `check-config`, `healthcheck`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,8 @@ enum Command {
     },
     /// Print the effective configuration, secrets masked.
     CheckConfig,
+    /// Exit 0 when `GET /healthz` on the listen address answers 200 (127.0.0.1 for a wildcard bind), else 1.
+    Healthcheck,
     /// Print a generated docs table: `config`, `troubleshooting` or `errors`.
     PrintDocs { table: String },
     /// Write the GraphQL SDL (to stdout, or --output); --check fails when the file differs.
@@ -106,6 +109,7 @@ pub async fn run() -> ExitCode {
             print!("{}", crate::docs::effective_config(&config));
             Ok(())
         }
+        Command::Healthcheck => crate::healthcheck::check(config.listen).await,
         Command::PrintDocs { table } => match crate::docs::table(&table) {
             Some(text) => {
                 print!("{text}");

@@ -137,3 +137,17 @@ async fn check_config_reads_vcslink_toml_lets_the_environment_win_and_masks_secr
         tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink")).arg("--version").output().await.expect("run");
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("vcslink "));
 }
+
+#[tokio::test]
+async fn healthcheck_exits_0_against_a_running_server_and_1_when_nothing_answers() {
+    let app = spawn_app().await;
+    let listen = app.base.trim_start_matches("http://").to_owned();
+    let up = app.cli(&["healthcheck"], &[("VCSLINK_LISTEN", &listen)]).await;
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    let port = listen.rsplit(':').next().expect("port");
+    let wildcard = app.cli(&["healthcheck"], &[("VCSLINK_LISTEN", &format!("0.0.0.0:{port}"))]).await;
+    assert!(wildcard.status.success(), "a wildcard bind is checked on loopback");
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr");
+    let down = app.cli(&["healthcheck"], &[("VCSLINK_LISTEN", &free.to_string())]).await;
+    assert_eq!(down.status.code(), Some(1), "nothing listens there");
+}
