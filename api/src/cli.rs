@@ -12,6 +12,9 @@ use crate::config::Config;
 use crate::domain::global_id;
 use crate::{graphql, store, telemetry};
 
+/// The SDL file `print-schema --check` compares against when no `--output` is given.
+const DEFAULT_SCHEMA_FILE: &str = "schema.graphql";
+
 #[derive(Parser)]
 #[command(name = "vcslink", version, about = "GraphQL API server connecting a platform to Azure DevOps")]
 pub struct Cli {
@@ -47,10 +50,12 @@ enum Command {
     Healthcheck,
     /// Print a generated docs table: `config`, `troubleshooting` or `errors`.
     PrintDocs { table: String },
-    /// Write the GraphQL SDL (to stdout, or --output); --check fails when the file differs.
+    /// Write the GraphQL SDL (to stdout, or --output); --check fails when the file (--output, else
+    /// ./schema.graphql) differs.
     PrintSchema {
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Compare instead of writing: exit 1 when the file is stale.
         #[arg(long)]
         check: bool,
     },
@@ -185,16 +190,19 @@ async fn token_revoke(config: Config, id: String) -> Result<(), String> {
 fn print_schema(output: Option<PathBuf>, check: bool) -> Result<(), String> {
     let sdl = graphql::sdl();
     match (output, check) {
-        (Some(path), true) => {
+        (path, true) => {
+            // `--check` alone checks the repository's copy: checking nothing and passing would hide drift.
+            let path = path.unwrap_or_else(|| PathBuf::from(DEFAULT_SCHEMA_FILE));
             let current = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             if current == sdl {
+                println!("{} is up to date", path.display());
                 Ok(())
             } else {
                 Err(format!("{} is stale: run `vcslink print-schema --output {}`", path.display(), path.display()))
             }
         }
         (Some(path), false) => std::fs::write(&path, sdl).map_err(|e| format!("{}: {e}", path.display())),
-        (None, _) => {
+        (None, false) => {
             print!("{sdl}");
             Ok(())
         }

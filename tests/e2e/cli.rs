@@ -151,3 +151,26 @@ async fn healthcheck_exits_0_against_a_running_server_and_1_when_nothing_answers
     let down = app.cli(&["healthcheck"], &[("VCSLINK_LISTEN", &free.to_string())]).await;
     assert_eq!(down.status.code(), Some(1), "nothing listens there");
 }
+
+#[tokio::test]
+async fn print_schema_check_without_output_compares_against_schema_graphql() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |dir: std::path::PathBuf| async move {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+            .args(["print-schema", "--check"])
+            .current_dir(dir)
+            .env("VCSLINK_LOG", "warn")
+            .output()
+            .await
+            .expect("run")
+    };
+    let missing = run(dir.path().to_path_buf()).await;
+    assert!(!missing.status.success(), "no schema.graphql here: nothing to compare is a failure");
+    std::fs::write(dir.path().join("schema.graphql"), "type Query { stale: Int }\n").expect("write");
+    let stale = run(dir.path().to_path_buf()).await;
+    assert!(!stale.status.success());
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("schema.graphql is stale"));
+    std::fs::write(dir.path().join("schema.graphql"), vcslink_api::graphql::sdl()).expect("write");
+    let fresh = run(dir.path().to_path_buf()).await;
+    assert!(fresh.status.success(), "{}", String::from_utf8_lossy(&fresh.stderr));
+}
