@@ -99,7 +99,11 @@ impl App {
             .await
             .map_err(|source| StartError::Bind { addr: config.listen, source })?;
         let bound = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
-        let public_url = config.public_url_for(bound).as_str().trim_end_matches('/').to_owned();
+        let public = config.public_url_for(bound);
+        if let Some(warning) = crate::config::public_url::warning(&public, bound, config.public_url.is_some()) {
+            tracing::warn!("{warning}");
+        }
+        let public_url = public.as_str().trim_end_matches('/').to_owned();
         let azure = AzureClient::new(AzureConfig {
             connect_timeout: config.upstream_connect_timeout,
             request_timeout: config.upstream_timeout,

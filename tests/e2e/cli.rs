@@ -174,3 +174,17 @@ async fn print_schema_check_without_output_compares_against_schema_graphql() {
     let fresh = run(dir.path().to_path_buf()).await;
     assert!(fresh.status.success(), "{}", String::from_utf8_lossy(&fresh.stderr));
 }
+
+#[tokio::test]
+async fn a_public_url_nobody_can_reach_is_warned_about_at_start() {
+    let _app = crate::support::spawn_with(crate::support::Backend::Sqlite, |c| {
+        c.public_url = Some(url::Url::parse("http://0.0.0.0:18089").expect("url"));
+    })
+    .await
+    .expect("sqlite");
+    let logs = crate::support::captured_logs();
+    assert!(
+        logs.lines().any(|l| l.contains("WARN") && l.contains("http://0.0.0.0:18089/ is an unspecified address")),
+        "no start-up warning: {logs}"
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod file;
 pub mod keys;
+pub mod public_url;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
