@@ -31,6 +31,8 @@ use crate::webhooks::{Inbox, handle::InboxConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(String),
     #[error("database: {0}")]
     Db(#[from] sea_orm::DbErr),
     #[error("master key: {0}")]
@@ -86,7 +88,9 @@ pub fn load_keyring(config: &Config) -> Result<Keyring, StartError> {
 }
 
 impl App {
+    /// Checks the configuration (before any migration runs), opens the database, binds the listener.
     pub async fn build(config: Config) -> Result<App, StartError> {
+        crate::config::validate::check(&config).map_err(StartError::Config)?;
         crate::memory::tune_allocator();
         crate::metrics::install();
         let db = open_database(&config).await?;

@@ -44,7 +44,7 @@ enum Command {
         #[arg(long)]
         finish: bool,
     },
-    /// Print the effective configuration, secrets masked.
+    /// Print the effective configuration, secrets masked; exit 1 naming what `serve` would refuse.
     CheckConfig,
     /// Exit 0 when `GET /healthz` on the listen address answers 200 (127.0.0.1 for a wildcard bind), else 1.
     Healthcheck,
@@ -110,10 +110,7 @@ pub async fn run() -> ExitCode {
         Command::RotateKey { finish: false } => crate::rotation::rotate(&config).await.map(|done| println!("{done}")),
         Command::RotateKey { finish: true } => crate::rotation::finish(&config).await.map(|done| println!("{done}")),
         Command::PrintSchema { output, check } => print_schema(output, check),
-        Command::CheckConfig => {
-            print!("{}", crate::docs::effective_config(&config));
-            Ok(())
-        }
+        Command::CheckConfig => check_config(&config),
         Command::Healthcheck => crate::healthcheck::check(config.listen).await,
         Command::PrintDocs { table } => match crate::docs::table(&table) {
             Some(text) => {
@@ -130,6 +127,17 @@ pub async fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints the effective configuration, then fails naming everything `serve` would refuse.
+fn check_config(config: &Config) -> Result<(), String> {
+    print!("{}", crate::docs::effective_config(config));
+    crate::config::validate::check(config)?;
+    let public = config.public_url_for(config.listen);
+    if let Some(warning) = crate::config::public_url::warning(&public, config.listen, config.public_url.is_some()) {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), String> {

@@ -176,6 +176,38 @@ async fn print_schema_check_without_output_compares_against_schema_graphql() {
 }
 
 #[tokio::test]
+async fn check_config_and_serve_refuse_a_malformed_master_key_and_an_unknown_database_scheme() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |verb: &'static str, db: String| {
+        let data = dir.path().join("data");
+        async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+                .arg(verb)
+                .env("VCSLINK_DATA_DIR", &data)
+                .env("VCSLINK_DATABASE_URL", db)
+                .env("VCSLINK_MASTER_KEY", "dG9vIHNob3J0")
+                .env("VCSLINK_PUBLIC_URL", "https://vcslink.example.com/?from=docs")
+                .env("VCSLINK_LISTEN", "127.0.0.1:0")
+                .env("VCSLINK_LOG", "warn")
+                .output()
+                .await
+                .expect("run")
+        }
+    };
+    let checked = run("check-config", "mysql://db/vcslink".into()).await;
+    assert!(!checked.status.success());
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    for var in ["VCSLINK_MASTER_KEY", "VCSLINK_DATABASE_URL", "VCSLINK_PUBLIC_URL"] {
+        assert!(stderr.contains(var), "{var} is named: {stderr}");
+    }
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("data/vcslink.db").display());
+    let served = run("serve", db).await;
+    assert!(!served.status.success());
+    assert!(String::from_utf8_lossy(&served.stderr).contains("VCSLINK_MASTER_KEY"));
+    assert!(!dir.path().join("data/vcslink.db").exists(), "refused before any migration ran");
+}
+
+#[tokio::test]
 async fn a_public_url_nobody_can_reach_is_warned_about_at_start() {
     let _app = crate::support::spawn_with(crate::support::Backend::Sqlite, |c| {
         c.public_url = Some(url::Url::parse("http://0.0.0.0:18089").expect("url"));

@@ -4,6 +4,7 @@
 pub mod file;
 pub mod keys;
 pub mod public_url;
+pub mod validate;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
