@@ -2,6 +2,7 @@
 
 pub mod api_token;
 pub mod handle;
+pub mod last_used;
 pub mod principal;
 pub mod rate_limit;
 pub mod token_admin;

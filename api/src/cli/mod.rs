@@ -1,16 +1,17 @@
 //! The command line: `serve` (default), `migrate`, `token create|revoke`, `rotate-key`, `print-schema`,
-//! `check-config`, `healthcheck`.
+//! `check-config`, `healthcheck`. The `token` verbs are in [`token`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+mod token;
+
+use clap::{Parser, Subcommand};
 
 use crate::app::{self, App};
-use crate::auth::{Role, api_token};
 use crate::config::Config;
-use crate::domain::global_id;
-use crate::{graphql, store, telemetry};
+use crate::{graphql, telemetry};
+use token::TokenCommand;
 
 /// The SDL file `print-schema --check` compares against when no `--output` is given.
 const DEFAULT_SCHEMA_FILE: &str = "schema.graphql";
@@ -32,7 +33,7 @@ enum Command {
     Serve,
     /// Run pending database migrations and exit.
     Migrate,
-    /// Create or revoke API tokens.
+    /// Create, list or revoke API tokens.
     Token {
         #[command(subcommand)]
         command: TokenCommand,
@@ -61,29 +62,6 @@ enum Command {
     },
 }
 
-#[derive(Subcommand)]
-enum TokenCommand {
-    /// Create a token; its value is printed alone on the last line of stdout.
-    Create {
-        #[arg(long, default_value = "default")]
-        tenant: String,
-        #[arg(long, value_enum)]
-        role: CliRole,
-        #[arg(long)]
-        user: String,
-        #[arg(long)]
-        name: Option<String>,
-    },
-    /// Revoke a token by its id (the raw id or the GraphQL ID).
-    Revoke { id: String },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum CliRole {
-    Admin,
-    Member,
-}
-
 /// Parses the command line and runs it.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
@@ -103,10 +81,7 @@ pub async fn run() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
-        Command::Token { command: TokenCommand::Create { tenant, role, user, name } } => {
-            token_create(config, tenant, role, user, name).await
-        }
-        Command::Token { command: TokenCommand::Revoke { id } } => token_revoke(config, id).await,
+        Command::Token { command } => token::run(config, command).await,
         Command::RotateKey { finish: false } => crate::rotation::rotate(&config).await.map(|done| println!("{done}")),
         Command::RotateKey { finish: true } => crate::rotation::finish(&config).await.map(|done| println!("{done}")),
         Command::PrintSchema { output, check } => print_schema(output, check),
@@ -149,50 +124,6 @@ async fn migrate(config: Config) -> Result<(), String> {
     app::open_database(&config).await.map_err(|e| e.to_string())?;
     println!("migrations applied");
     Ok(())
-}
-
-async fn token_create(
-    config: Config,
-    tenant: String,
-    role: CliRole,
-    user: String,
-    name: Option<String>,
-) -> Result<(), String> {
-    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
-    let role = match role {
-        CliRole::Admin => Role::Admin,
-        CliRole::Member => Role::Member,
-    };
-    let value = api_token::new_token_value();
-    let txn = crate::store::begin_write(&db).await.map_err(|e| e.to_string())?;
-    let t = store::tenants::ensure_tenant(&txn, &tenant).await.map_err(|e| e.to_string())?;
-    let u = store::tenants::ensure_user(&txn, &t.id, &user).await.map_err(|e| e.to_string())?;
-    let row = api_token::issue(&txn, &t.id, &u.id, role, name, &value).await.map_err(|e| e.to_string())?;
-    let actor = store::audit::Actor { tenant_id: t.id.clone(), user: "cli".into(), token_id: None };
-    let details = serde_json::json!({ "user": user, "role": role.as_str() });
-    store::audit::record(&txn, &actor, "api_token.create", Some(&row.id), details).await.map_err(|e| e.to_string())?;
-    txn.commit().await.map_err(|e| e.to_string())?;
-    println!(
-        "created {} token {} for {tenant}/{user}",
-        role.as_str(),
-        global_id::encode(global_id::Kind::ApiToken, &row.id)
-    );
-    println!("{value}");
-    Ok(())
-}
-
-async fn token_revoke(config: Config, id: String) -> Result<(), String> {
-    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
-    let raw = match global_id::decode_any(&id) {
-        Some((global_id::Kind::ApiToken, raw)) => raw,
-        _ => id.clone(),
-    };
-    if store::tokens::revoke(&db, &raw).await.map_err(|e| e.to_string())? {
-        println!("revoked {id}");
-        Ok(())
-    } else {
-        Err(format!("no active token {id}"))
-    }
 }
 
 fn print_schema(output: Option<PathBuf>, check: bool) -> Result<(), String> {
