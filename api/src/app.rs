@@ -58,6 +58,8 @@ pub struct App {
     /// The keyring every capability seals with, and how often it re-reads the key file.
     keyring: Arc<Keyring>,
     key_reload_every: std::time::Duration,
+    /// How often tokens revoked elsewhere are dropped from the verified-token cache.
+    revocation_check_every: std::time::Duration,
 }
 
 /// Opens the database (creating a SQLite data dir when needed) and runs the migrations.
@@ -136,6 +138,7 @@ impl App {
             hook_retry_every: config.service_hook_retry_interval,
             keyring,
             key_reload_every: config.key_reload_interval,
+            revocation_check_every: config.token_revocation_check,
         })
     }
 
@@ -159,6 +162,11 @@ impl App {
         let worker = crate::automations::dispatch::spawn(self.caps.automations.clone(), stopped.clone());
         let janitor = crate::user_authorizations::janitor::spawn(self.caps.accounts.clone(), stopped.clone());
         let key_reload = crate::crypto::reload::spawn(self.keyring.clone(), self.key_reload_every, stopped.clone());
+        let revocations = crate::auth::revocation_sweep::spawn(
+            self.caps.tokens.service.clone(),
+            self.revocation_check_every,
+            stopped.clone(),
+        );
         let hook_retry =
             crate::service_hooks::password::spawn(self.caps.service_hooks.clone(), self.hook_retry_every, stopped);
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
@@ -167,6 +175,7 @@ impl App {
         let _ = hook_retry.await;
         let _ = janitor.await;
         let _ = key_reload.await;
+        let _ = revocations.await;
         if let Some(checkpointer) = checkpointer {
             let _ = checkpointer.await;
         }

@@ -102,3 +102,30 @@ async fn an_expired_token_is_refused_even_while_cached() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(error_code(&viewer(&app, &token).await), Some("UNAUTHENTICATED"));
 }
+
+#[tokio::test]
+async fn a_token_revoked_through_the_cli_stops_working_on_a_running_server_within_the_revocation_check() {
+    let app = spawn_with(crate::support::Backend::Sqlite, |c| {
+        c.token_cache_ttl = Duration::from_secs(600);
+        c.token_revocation_check = Duration::from_secs(1);
+    })
+    .await
+    .expect("sqlite");
+    let (id, token) = create(&app, &[]).await;
+    assert_eq!(viewer(&app, &token).await["data"]["viewer"]["user"], "bot", "verified and cached");
+
+    let out = app.cli(&["token", "revoke", &id], &[("VCSLINK_TOKEN_REVOCATION_CHECK_SECONDS", "1")]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("refuse it within 1s"), "the output says when it takes effect: {}", stdout(&out));
+
+    // The cache would trust the token for 10 minutes; the sweep (every second) must end that early.
+    let mut refused = false;
+    for _ in 0..100 {
+        if error_code(&viewer(&app, &token).await) == Some("UNAUTHENTICATED") {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(refused, "the revoked token still works 10 s after the revoke");
+}

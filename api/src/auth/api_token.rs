@@ -2,7 +2,8 @@
 //!
 //! A token is found by a short lookup key (16 hex digits of its SHA-256) and proven by its
 //! argon2id hash, checked on the blocking pool. Verified tokens are cached by their full SHA-256
-//! for `ttl`: a revoke on this replica drops the entry at once; other replicas notice within `ttl`.
+//! for `ttl`: a revoke on this replica drops the entry at once; other replicas notice at their next
+//! revocation sweep ([`super::revocation_sweep`], every few seconds), at the latest within `ttl`.
 //! An expired token is refused like a revoked one, cached or not.
 
 use std::sync::Arc;
@@ -71,6 +72,11 @@ impl TokenService {
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
         let last_used = LastUsed::new(db.clone());
         TokenService { db, cache, hashing: Arc::new(tokio::sync::Semaphore::new(parallel)), last_used }
+    }
+
+    /// The database the tokens are read from (the revocation sweep reads it too).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     /// The principal a token names, or `None` for an unknown or revoked token. Concurrent first

@@ -62,7 +62,7 @@ pub async fn run(config: Config, command: TokenCommand) -> Result<(), String> {
             create(&db, &tenant, create_tenant, request).await
         }
         TokenCommand::List { tenant } => list(&db, tenant.as_deref()).await,
-        TokenCommand::Revoke { id } => revoke(&db, &id).await,
+        TokenCommand::Revoke { id } => revoke(&db, &config, &id).await,
     }
 }
 
@@ -134,7 +134,7 @@ async fn list(db: &DatabaseConnection, tenant: Option<&str>) -> Result<(), Strin
     Ok(())
 }
 
-async fn revoke(db: &DatabaseConnection, id: &str) -> Result<(), String> {
+async fn revoke(db: &DatabaseConnection, config: &Config, id: &str) -> Result<(), String> {
     let raw = match global_id::decode_any(id) {
         Some((global_id::Kind::ApiToken, raw)) => raw,
         _ => id.to_owned(),
@@ -150,6 +150,12 @@ async fn revoke(db: &DatabaseConnection, id: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     println!("revoked {id}");
+    println!(
+        "servers already running refuse it within {}s (their revocation check, VCSLINK_TOKEN_REVOCATION_CHECK_SECONDS; \
+         at the latest when their token cache entry expires, {}s)",
+        config.token_revocation_check.as_secs(),
+        config.token_cache_ttl.as_secs()
+    );
     Ok(())
 }
 

@@ -77,7 +77,8 @@ impl TokenMutation {
         })
     }
 
-    /// ADMIN: revokes an API token at once on this replica (within the token-cache TTL on others).
+    /// ADMIN: revokes an API token at once on this replica (on others at their next revocation
+    /// sweep, every few seconds).
     async fn revoke_api_token(
         &self,
         ctx: &Context<'_>,
