@@ -157,6 +157,7 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.public_url, "serving");
+        tracing::info!("GraphiQL at {}/graphql", self.public_url);
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let checkpointer = crate::store::checkpoint::spawn(self.caps.db.clone(), stopped.clone());
         let worker = crate::automations::dispatch::spawn(self.caps.automations.clone(), stopped.clone());
@@ -292,6 +293,7 @@ fn router(caps: Capabilities, cors_origins: &[String]) -> Router {
         .with_state((caps.clone(), schema));
     let cors = crate::http::cors::layer(cors_origins);
     let mut router = Router::new()
+        .route("/", get(|| async { axum::response::Redirect::temporary("/graphql") }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/oauth/azure-devops/callback", get(crate::user_authorizations::callback::callback))

@@ -220,3 +220,12 @@ async fn a_public_url_nobody_can_reach_is_warned_about_at_start() {
         "no start-up warning: {logs}"
     );
 }
+
+#[tokio::test]
+async fn the_root_redirects_to_graphiql() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let root = client.get(format!("{}/", app.base)).send().await.expect("root");
+    assert!(root.status().is_redirection(), "{}", root.status());
+    assert_eq!(root.headers().get("location").and_then(|v| v.to_str().ok()), Some("/graphql"));
+}
