@@ -7,7 +7,13 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber (once; later calls are ignored so tests can call it freely).
 pub fn init(filter: &str, json: bool) {
-    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    // The migrator logs every check at INFO even when nothing migrates; `store::migrate` says what ran.
+    let filter = if filter.contains("sea_orm_migration") {
+        filter.to_owned()
+    } else {
+        format!("{filter},sea_orm_migration=warn")
+    };
+    let filter = EnvFilter::try_new(&filter).unwrap_or_else(|_| EnvFilter::new("info,sea_orm_migration=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
