@@ -31,6 +31,8 @@ use crate::webhooks::{Inbox, handle::InboxConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(String),
     #[error("database: {0}")]
     Db(#[from] sea_orm::DbErr),
     #[error("master key: {0}")]
@@ -56,6 +58,8 @@ pub struct App {
     /// The keyring every capability seals with, and how often it re-reads the key file.
     keyring: Arc<Keyring>,
     key_reload_every: std::time::Duration,
+    /// How often tokens revoked elsewhere are dropped from the verified-token cache.
+    revocation_check_every: std::time::Duration,
 }
 
 /// Opens the database (creating a SQLite data dir when needed) and runs the migrations.
@@ -86,7 +90,9 @@ pub fn load_keyring(config: &Config) -> Result<Keyring, StartError> {
 }
 
 impl App {
+    /// Checks the configuration (before any migration runs), opens the database, binds the listener.
     pub async fn build(config: Config) -> Result<App, StartError> {
+        crate::config::validate::check(&config).map_err(StartError::Config)?;
         crate::memory::tune_allocator();
         crate::metrics::install();
         let db = open_database(&config).await?;
@@ -99,7 +105,11 @@ impl App {
             .await
             .map_err(|source| StartError::Bind { addr: config.listen, source })?;
         let bound = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
-        let public_url = config.public_url_for(bound).as_str().trim_end_matches('/').to_owned();
+        let public = config.public_url_for(bound);
+        if let Some(warning) = crate::config::public_url::warning(&public, bound, config.public_url.is_some()) {
+            tracing::warn!("{warning}");
+        }
+        let public_url = public.as_str().trim_end_matches('/').to_owned();
         let azure = AzureClient::new(AzureConfig {
             connect_timeout: config.upstream_connect_timeout,
             request_timeout: config.upstream_timeout,
@@ -128,6 +138,7 @@ impl App {
             hook_retry_every: config.service_hook_retry_interval,
             keyring,
             key_reload_every: config.key_reload_interval,
+            revocation_check_every: config.token_revocation_check,
         })
     }
 
@@ -146,11 +157,17 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.public_url, "serving");
+        tracing::info!("GraphiQL at {}/graphql", self.public_url);
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let checkpointer = crate::store::checkpoint::spawn(self.caps.db.clone(), stopped.clone());
         let worker = crate::automations::dispatch::spawn(self.caps.automations.clone(), stopped.clone());
         let janitor = crate::user_authorizations::janitor::spawn(self.caps.accounts.clone(), stopped.clone());
         let key_reload = crate::crypto::reload::spawn(self.keyring.clone(), self.key_reload_every, stopped.clone());
+        let revocations = crate::auth::revocation_sweep::spawn(
+            self.caps.tokens.service.clone(),
+            self.revocation_check_every,
+            stopped.clone(),
+        );
         let hook_retry =
             crate::service_hooks::password::spawn(self.caps.service_hooks.clone(), self.hook_retry_every, stopped);
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
@@ -159,6 +176,7 @@ impl App {
         let _ = hook_retry.await;
         let _ = janitor.await;
         let _ = key_reload.await;
+        let _ = revocations.await;
         if let Some(checkpointer) = checkpointer {
             let _ = checkpointer.await;
         }
@@ -276,6 +294,7 @@ fn router(caps: Capabilities, cors_origins: &[String]) -> Router {
         .with_state((caps.clone(), schema));
     let cors = crate::http::cors::layer(cors_origins);
     let mut router = Router::new()
+        .route("/", get(|| async { axum::response::Redirect::temporary("/graphql") }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/oauth/azure-devops/callback", get(crate::user_authorizations::callback::callback))

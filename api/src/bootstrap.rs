@@ -32,7 +32,7 @@ pub async fn first_admin(db: &DatabaseConnection, config: &Config) -> Result<Opt
     let txn = crate::store::begin_write(db).await?;
     let tenant = store::tenants::ensure_tenant(&txn, DEFAULT_TENANT).await?;
     let user = store::tenants::ensure_user(&txn, &tenant.id, DEFAULT_ADMIN).await?;
-    api_token::issue(&txn, &tenant.id, &user.id, Role::Admin, Some("bootstrap".into()), &value).await?;
+    api_token::issue(&txn, &tenant.id, &user.id, Role::Admin, Some("bootstrap".into()), None, &value).await?;
     txn.commit().await?;
     if config.bootstrap_token.is_none() {
         let path = config.admin_token_file();

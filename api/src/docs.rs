@@ -156,6 +156,7 @@ pub fn effective_config(c: &Config) -> String {
         ("VCSLINK_CORS_ORIGINS", c.cors_origins.join(",")),
         ("VCSLINK_OAUTH_RETURN_ORIGINS", c.oauth_return_origins.join(",")),
         ("VCSLINK_TOKEN_RATE_LIMIT", c.token_rate_limit.to_string()),
+        ("VCSLINK_TOKEN_REVOCATION_CHECK_SECONDS", c.token_revocation_check.as_secs().to_string()),
         ("VCSLINK_WEBHOOK_RATE_LIMIT", c.webhook_rate_limit.to_string()),
         ("VCSLINK_WEBHOOK_MAX_BODY_BYTES", c.webhook_max_body_bytes.to_string()),
         ("VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS", c.webhook_password_grace.as_secs().to_string()),

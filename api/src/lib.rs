@@ -15,6 +15,7 @@ pub mod docs;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod healthcheck;
 pub mod http;
 pub mod integration_credential;
 pub mod integrations;

@@ -17,7 +17,10 @@ pub struct Model {
     /// argon2id PHC string.
     pub hash: String,
     pub created_at: DateTimeUtc,
+    /// Written at most once a minute per token, off the request path.
     pub last_used_at: Option<DateTimeUtc>,
+    /// After this the token is refused like a revoked one; `None`: it never expires.
+    pub expires_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
 }
 

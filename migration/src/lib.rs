@@ -14,6 +14,7 @@ mod m20261203_000012_user_authorization_methods;
 mod m20261203_000013_entra_account;
 mod m20261203_000014_app_identity;
 mod m20261203_000015_hook_owner;
+mod m20261203_000016_token_expiry;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_entra_account::Migration),
             Box::new(m20261203_000014_app_identity::Migration),
             Box::new(m20261203_000015_hook_owner::Migration),
+            Box::new(m20261203_000016_token_expiry::Migration),
         ]
     }
 }

@@ -165,7 +165,12 @@ async fn every_root_field_obeys_the_authorization_table() {
         .expect("revoked token listed");
     app.gql("mutation($id: ID!) { revokeApiToken(input: { id: $id }) { revokedId } }", json!({ "id": revoked_id }))
         .await;
-    let out = app.cli(&["token", "create", "--tenant", "matrix-other", "--role", "admin", "--user", "root"], &[]).await;
+    let out = app
+        .cli(
+            &["token", "create", "--tenant", "matrix-other", "--create-tenant", "--role", "admin", "--user", "root"],
+            &[],
+        )
+        .await;
     let other = String::from_utf8_lossy(&out.stdout).lines().last().expect("token").trim().to_owned();
 
     let intro = app.gql(INTROSPECTION, json!({})).await;

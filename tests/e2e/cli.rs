@@ -137,3 +137,95 @@ async fn check_config_reads_vcslink_toml_lets_the_environment_win_and_masks_secr
         tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink")).arg("--version").output().await.expect("run");
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("vcslink "));
 }
+
+#[tokio::test]
+async fn healthcheck_exits_0_against_a_running_server_and_1_when_nothing_answers() {
+    let app = spawn_app().await;
+    let listen = app.base.trim_start_matches("http://").to_owned();
+    let up = app.cli(&["healthcheck"], &[("VCSLINK_LISTEN", &listen)]).await;
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    let port = listen.rsplit(':').next().expect("port");
+    let wildcard = app.cli(&["healthcheck"], &[("VCSLINK_LISTEN", &format!("0.0.0.0:{port}"))]).await;
+    assert!(wildcard.status.success(), "a wildcard bind is checked on loopback");
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr");
+    let down = app.cli(&["healthcheck"], &[("VCSLINK_LISTEN", &free.to_string())]).await;
+    assert_eq!(down.status.code(), Some(1), "nothing listens there");
+}
+
+#[tokio::test]
+async fn print_schema_check_without_output_compares_against_schema_graphql() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |dir: std::path::PathBuf| async move {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+            .args(["print-schema", "--check"])
+            .current_dir(dir)
+            .env("VCSLINK_LOG", "warn")
+            .output()
+            .await
+            .expect("run")
+    };
+    let missing = run(dir.path().to_path_buf()).await;
+    assert!(!missing.status.success(), "no schema.graphql here: nothing to compare is a failure");
+    std::fs::write(dir.path().join("schema.graphql"), "type Query { stale: Int }\n").expect("write");
+    let stale = run(dir.path().to_path_buf()).await;
+    assert!(!stale.status.success());
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("schema.graphql is stale"));
+    std::fs::write(dir.path().join("schema.graphql"), vcslink_api::graphql::sdl()).expect("write");
+    let fresh = run(dir.path().to_path_buf()).await;
+    assert!(fresh.status.success(), "{}", String::from_utf8_lossy(&fresh.stderr));
+}
+
+#[tokio::test]
+async fn check_config_and_serve_refuse_a_malformed_master_key_and_an_unknown_database_scheme() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |verb: &'static str, db: String| {
+        let data = dir.path().join("data");
+        async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_vcslink"))
+                .arg(verb)
+                .env("VCSLINK_DATA_DIR", &data)
+                .env("VCSLINK_DATABASE_URL", db)
+                .env("VCSLINK_MASTER_KEY", "dG9vIHNob3J0")
+                .env("VCSLINK_PUBLIC_URL", "https://vcslink.example.com/?from=docs")
+                .env("VCSLINK_LISTEN", "127.0.0.1:0")
+                .env("VCSLINK_LOG", "warn")
+                .output()
+                .await
+                .expect("run")
+        }
+    };
+    let checked = run("check-config", "mysql://db/vcslink".into()).await;
+    assert!(!checked.status.success());
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    for var in ["VCSLINK_MASTER_KEY", "VCSLINK_DATABASE_URL", "VCSLINK_PUBLIC_URL"] {
+        assert!(stderr.contains(var), "{var} is named: {stderr}");
+    }
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("data/vcslink.db").display());
+    let served = run("serve", db).await;
+    assert!(!served.status.success());
+    assert!(String::from_utf8_lossy(&served.stderr).contains("VCSLINK_MASTER_KEY"));
+    assert!(!dir.path().join("data/vcslink.db").exists(), "refused before any migration ran");
+}
+
+#[tokio::test]
+async fn a_public_url_nobody_can_reach_is_warned_about_at_start() {
+    let _app = crate::support::spawn_with(crate::support::Backend::Sqlite, |c| {
+        c.public_url = Some(url::Url::parse("http://0.0.0.0:18089").expect("url"));
+    })
+    .await
+    .expect("sqlite");
+    let logs = crate::support::captured_logs();
+    assert!(
+        logs.lines().any(|l| l.contains("WARN") && l.contains("http://0.0.0.0:18089/ is an unspecified address")),
+        "no start-up warning: {logs}"
+    );
+}
+
+#[tokio::test]
+async fn the_root_redirects_to_graphiql() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let root = client.get(format!("{}/", app.base)).send().await.expect("root");
+    assert!(root.status().is_redirection(), "{}", root.status());
+    assert_eq!(root.headers().get("location").and_then(|v| v.to_str().ok()), Some("/graphql"));
+}

@@ -38,6 +38,7 @@ mod style;
 mod subscriptions;
 mod tenancy;
 mod tenant;
+mod token_cli;
 mod user_authorization_methods;
 mod validation;
 mod verification;

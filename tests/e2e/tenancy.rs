@@ -61,7 +61,8 @@ async fn another_tenants_objects_do_not_exist() {
 
 /// A token of another tenant, made with the CLI against the same database.
 async fn cli_token(app: &crate::support::TestApp, tenant: &str, role: &str, user: &str) -> String {
-    let out = app.cli(&["token", "create", "--tenant", tenant, "--role", role, "--user", user], &[]).await;
+    let out =
+        app.cli(&["token", "create", "--tenant", tenant, "--create-tenant", "--role", role, "--user", user], &[]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).lines().last().expect("token line").trim().to_owned()
 }

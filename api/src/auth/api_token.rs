@@ -2,7 +2,9 @@
 //!
 //! A token is found by a short lookup key (16 hex digits of its SHA-256) and proven by its
 //! argon2id hash, checked on the blocking pool. Verified tokens are cached by their full SHA-256
-//! for `ttl`: a revoke on this replica drops the entry at once; other replicas notice within `ttl`.
+//! for `ttl`: a revoke on this replica drops the entry at once; other replicas notice at their next
+//! revocation sweep ([`super::revocation_sweep`], every few seconds), at the latest within `ttl`.
+//! An expired token is refused like a revoked one, cached or not.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +18,7 @@ use rand::rngs::OsRng;
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
+use super::last_used::LastUsed;
 use super::principal::{Principal, Role};
 use crate::store;
 
@@ -60,18 +63,40 @@ pub struct TokenService {
     cache: Cache<[u8; 32], Arc<Principal>>,
     /// argon2 needs 19 MiB per check: a flood of unknown tokens must not run hundreds at once.
     hashing: Arc<tokio::sync::Semaphore>,
+    last_used: LastUsed,
 }
 
 impl TokenService {
     pub fn new(db: DatabaseConnection, ttl: Duration) -> TokenService {
         let cache = Cache::builder().max_capacity(10_000).time_to_live(ttl).support_invalidation_closures().build();
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
-        TokenService { db, cache, hashing: Arc::new(tokio::sync::Semaphore::new(parallel)) }
+        let last_used = LastUsed::new(db.clone());
+        TokenService { db, cache, hashing: Arc::new(tokio::sync::Semaphore::new(parallel)), last_used }
+    }
+
+    /// The database the tokens are read from (the revocation sweep reads it too).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     /// The principal a token names, or `None` for an unknown or revoked token. Concurrent first
     /// requests with one token share a single lookup and argon2 check (single flight).
     pub async fn verify(&self, token: &str) -> Result<Option<Arc<Principal>>, TokenError> {
+        let found = self.verify_cached(token).await?;
+        match found {
+            Some(p) if p.is_expired(chrono::Utc::now()) => {
+                self.forget(&p.token_id);
+                Ok(None)
+            }
+            Some(p) => {
+                self.last_used.note(&p.token_id);
+                Ok(Some(p))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn verify_cached(&self, token: &str) -> Result<Option<Arc<Principal>>, TokenError> {
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         if let Some(p) = self.cache.get(&digest).await {
             crate::metrics::token_cache("hit");
@@ -125,24 +150,27 @@ impl TokenService {
             user_id: user.id,
             user: user.name,
             role,
+            expires_at: row.expires_at,
         }))
     }
 
     /// Drops every cached entry of a revoked token on this replica.
     pub fn forget(&self, token_id: &str) {
+        self.last_used.forget(token_id);
         let id = token_id.to_owned();
         // Only fails when invalidation closures are not enabled, which `new` does.
         let _ = self.cache.invalidate_entries_if(move |_, p| p.token_id == id);
     }
 }
 
-/// Creates the token row for a fresh value; returns the stored row. Hashing runs on the blocking pool.
+/// Creates the token row for a fresh value (`expires_at` `None`: it never expires); returns the stored row. Hashing runs on the blocking pool.
 pub async fn issue(
     db: &impl sea_orm::ConnectionTrait,
     tenant_id: &str,
     user_id: &str,
     role: Role,
     name: Option<String>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
     value: &str,
 ) -> Result<entity::api_token::Model, TokenError> {
     let owned = value.to_owned();
@@ -160,6 +188,7 @@ pub async fn issue(
             role: role.as_str(),
             lookup_key: lookup_key(value),
             hash,
+            expires_at,
         },
     )
     .await?;

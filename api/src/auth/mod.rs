@@ -2,8 +2,10 @@
 
 pub mod api_token;
 pub mod handle;
+pub mod last_used;
 pub mod principal;
 pub mod rate_limit;
+pub mod revocation_sweep;
 pub mod token_admin;
 
 pub use api_token::{TokenService, hash_token, new_token_value};

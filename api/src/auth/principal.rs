@@ -35,10 +35,17 @@ pub struct Principal {
     pub user_id: String,
     pub user: String,
     pub role: Role,
+    /// When the token stops being accepted; `None`: never.
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Principal {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Whether the token has expired by `now`.
+    pub fn is_expired(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
     }
 }

@@ -1,10 +1,12 @@
 //! Issuing and revoking a tenant's API tokens (the ADMIN `createApiToken` / `revokeApiToken` work), audited.
 
+use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use secrecy::SecretString;
 
 use super::api_token::{self, TokenService};
 use super::principal::Role;
+use crate::domain::api_token::{TokenLifetime, TokenUser, token_name};
 use crate::error::ApiError;
 use crate::store;
 use crate::store::audit::Actor;
@@ -16,28 +18,42 @@ pub struct Issued {
     pub value: SecretString,
 }
 
-/// Issues a token for `user` of the actor's tenant (the user is created on first use).
-/// `VALIDATION` on `user` (1 to 200 printable characters) or `name` (at most 200).
-pub async fn issue(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    user: &str,
-    role: Role,
-    name: Option<String>,
-) -> Result<Issued, ApiError> {
-    let user = user.trim();
-    if user.is_empty() || user.chars().count() > 200 || user.chars().any(char::is_control) {
-        return Err(ApiError::validation("user", "user must be 1 to 200 printable characters", None));
+/// What a new token is for, parsed: `createApiToken` and `vcslink token create` build the same one.
+pub struct TokenRequest {
+    pub user: TokenUser,
+    pub role: Role,
+    pub name: Option<String>,
+    pub lifetime: Option<TokenLifetime>,
+}
+
+impl TokenRequest {
+    /// `VALIDATION` on `user` (1 to 200 printable characters), `name` (at most 200) or
+    /// `expiresIn` (`30d`, `12h`, `45m`, `90s`).
+    pub fn parse(user: &str, role: Role, name: Option<String>, expires_in: Option<&str>) -> Result<Self, ApiError> {
+        Ok(TokenRequest {
+            user: TokenUser::parse(user)?,
+            role,
+            name: token_name(name)?,
+            lifetime: expires_in.map(TokenLifetime::parse).transpose()?,
+        })
     }
-    let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
-        return Err(ApiError::validation("name", "name must be at most 200 characters", None));
-    }
+}
+
+/// Issues a token for the request's user of the actor's tenant (the user is created on first use).
+pub async fn issue(db: &DatabaseConnection, actor: &Actor, request: TokenRequest) -> Result<Issued, ApiError> {
+    let TokenRequest { user, role, name, lifetime } = request;
+    let expires_at = match lifetime {
+        Some(l) => Some(Utc::now() + chrono::Duration::from_std(l.duration()).map_err(ApiError::internal)?),
+        None => None,
+    };
     let value = api_token::new_token_value();
     let txn = crate::store::begin_write(db).await?;
-    let u = store::tenants::ensure_user(&txn, &actor.tenant_id, user).await?;
-    let row = api_token::issue(&txn, &actor.tenant_id, &u.id, role, name, &value).await.map_err(ApiError::internal)?;
-    let details = serde_json::json!({ "user": user, "role": row.role, "name": row.name });
+    let u = store::tenants::ensure_user(&txn, &actor.tenant_id, user.as_str()).await?;
+    let row = api_token::issue(&txn, &actor.tenant_id, &u.id, role, name, expires_at, &value)
+        .await
+        .map_err(ApiError::internal)?;
+    let details =
+        serde_json::json!({ "user": user.as_str(), "role": row.role, "name": row.name, "expiresAt": row.expires_at });
     store::audit::record(&txn, actor, "api_token.create", Some(&row.id), details).await?;
     txn.commit().await?;
     Ok(Issued { row, user: u.name, value: SecretString::from(value) })

@@ -85,6 +85,11 @@ pub const KEYS: &[Key] = &[
     ),
     key("VCSLINK_TOKEN_RATE_LIMIT", "50", "sustained requests per second per API token (burst 2×); 0 turns it off"),
     key(
+        "VCSLINK_TOKEN_REVOCATION_CHECK_SECONDS",
+        "5",
+        "how often a running server looks for API tokens revoked elsewhere (another replica, `vcslink token revoke`) and stops accepting them; verified tokens are otherwise cached 30 s",
+    ),
+    key(
         "VCSLINK_WEBHOOK_PASSWORD_GRACE_SECONDS",
         "86400",
         "how long the previous webhook password is still accepted after it changes (rotate or update)",

@@ -3,6 +3,8 @@
 
 pub mod file;
 pub mod keys;
+pub mod public_url;
+pub mod validate;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -45,6 +47,8 @@ pub struct Config {
     pub token_rate_limit: u32,
     /// How long a verified API token is trusted without asking the database again.
     pub token_cache_ttl: Duration,
+    /// How often a running server looks for tokens revoked elsewhere and drops them from its cache.
+    pub token_revocation_check: Duration,
     pub upstream_connect_timeout: Duration,
     pub upstream_timeout: Duration,
     /// Origins (`scheme://host[:port]`) besides the public URL's that `returnUrl` may point to
@@ -111,6 +115,7 @@ impl Config {
             cors_origins: Vec::new(),
             token_rate_limit: 50,
             token_cache_ttl: Duration::from_secs(30),
+            token_revocation_check: Duration::from_secs(5),
             upstream_connect_timeout: Duration::from_secs(5),
             upstream_timeout: Duration::from_secs(30),
             oauth_return_origins: Vec::new(),
@@ -212,6 +217,10 @@ impl Config {
                 var: "VCSLINK_TOKEN_RATE_LIMIT",
                 message: "expected a whole number of requests per second (0 = off)".into(),
             })?;
+        }
+        if let Some(v) = var("VCSLINK_TOKEN_REVOCATION_CHECK_SECONDS") {
+            config.token_revocation_check =
+                seconds("VCSLINK_TOKEN_REVOCATION_CHECK_SECONDS", &v)?.max(Duration::from_secs(1));
         }
         if let Some(v) = var("VCSLINK_UPSTREAM_TIMEOUT_SECONDS") {
             config.upstream_timeout = seconds("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", &v)?;

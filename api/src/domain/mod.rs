@@ -3,6 +3,7 @@
 //! Pure: no database, no transport. Every parser returns [`InvalidInput`] naming the GraphQL input
 //! field and, where a person can act, a hint.
 
+pub mod api_token;
 pub mod app_identity;
 pub mod automation;
 pub mod certificate;

@@ -80,9 +80,18 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     db.begin_with_options(immediate).await
 }
 
-/// Runs every pending migration.
+/// Runs every pending migration; says so at INFO only when there is one (the migrator's own
+/// per-step lines are filtered to WARN by `telemetry`).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    let pending = Migrator::get_pending_migrations(db).await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = pending.iter().map(|m| m.name()).collect();
+    tracing::info!(count = names.len(), migrations = %names.join(", "), "applying database migrations");
+    Migrator::up(db, None).await?;
+    tracing::info!(count = names.len(), "database migrations applied");
+    Ok(())
 }
 
 /// Whether the database answers (for `/readyz`).

@@ -1,6 +1,6 @@
-//! API token rows: insert, look up candidates by lookup key, list, revoke. Hashing lives in `auth`.
+//! API token rows: insert, look up candidates by lookup key, list, revoke, note use. Hashing lives in `auth`.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::api_token;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -16,6 +16,8 @@ pub struct NewToken<'a> {
     pub role: &'a str,
     pub lookup_key: String,
     pub hash: String,
+    /// `None`: the token never expires.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, t: NewToken<'_>) -> Result<api_token::Model, DbErr> {
@@ -29,18 +31,57 @@ pub async fn insert(db: &impl ConnectionTrait, t: NewToken<'_>) -> Result<api_to
         hash: Set(t.hash),
         created_at: Set(Utc::now()),
         last_used_at: Set(None),
+        expires_at: Set(t.expires_at),
         revoked_at: Set(None),
     };
     api_token::Entity::insert(row).exec_with_returning(db).await
 }
 
-/// Unrevoked tokens whose lookup key matches (almost always zero or one).
+/// Unrevoked, unexpired tokens whose lookup key matches (almost always zero or one).
 pub async fn candidates(db: &impl ConnectionTrait, lookup_key: &str) -> Result<Vec<api_token::Model>, DbErr> {
     api_token::Entity::find()
         .filter(api_token::Column::LookupKey.eq(lookup_key))
         .filter(api_token::Column::RevokedAt.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(api_token::Column::ExpiresAt.is_null())
+                .add(api_token::Column::ExpiresAt.gt(Utc::now())),
+        )
         .all(db)
         .await
+}
+
+/// Every token of a tenant (`None`: of every tenant), oldest first, for `vcslink token list`.
+pub async fn all(db: &impl ConnectionTrait, tenant_id: Option<&str>) -> Result<Vec<api_token::Model>, DbErr> {
+    let mut q = api_token::Entity::find();
+    if let Some(tenant_id) = tenant_id {
+        q = q.filter(api_token::Column::TenantId.eq(tenant_id));
+    }
+    q.order_by_asc(api_token::Column::Id).all(db).await
+}
+
+/// Ids of the tokens revoked at or after `since` (by any replica or the CLI).
+pub async fn revoked_since(db: &impl ConnectionTrait, since: DateTime<Utc>) -> Result<Vec<String>, DbErr> {
+    api_token::Entity::find()
+        .select_only()
+        .column(api_token::Column::Id)
+        .filter(api_token::Column::RevokedAt.gte(since))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Records that the tokens were used at `at` (one statement for a batch).
+pub async fn touch(db: &impl ConnectionTrait, ids: Vec<String>, at: DateTime<Utc>) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, sea_orm::sea_query::Expr::value(at))
+        .filter(api_token::Column::Id.is_in(ids))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<api_token::Model>, DbErr> {

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use secrecy::ExposeSecret;
 
-use crate::auth::token_admin;
+use crate::auth::token_admin::{self, TokenRequest};
 use crate::domain::global_id::{Kind, decode};
 use crate::error::ApiError;
 use crate::graphql::context;
@@ -19,6 +19,9 @@ pub struct CreateApiTokenInput {
     pub role: Role,
     /// A label for people, e.g. "ci-runner".
     pub name: Option<String>,
+    /// How long the token is accepted: a whole number and a unit, `30d`, `12h`, `45m` or `90s`;
+    /// omitted, it never expires.
+    pub expires_in: Option<String>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }
@@ -65,7 +68,8 @@ impl TokenMutation {
     ) -> Result<CreateApiTokenPayload, ApiError> {
         let p = context::admin(ctx)?;
         let db = context::db(ctx)?;
-        let issued = token_admin::issue(db, &context::actor(p), &input.user, input.role.into(), input.name).await?;
+        let request = TokenRequest::parse(&input.user, input.role.into(), input.name, input.expires_in.as_deref())?;
+        let issued = token_admin::issue(db, &context::actor(p), request).await?;
         Ok(CreateApiTokenPayload {
             api_token: ApiToken { row: issued.row, user: issued.user },
             token: issued.value.expose_secret().to_owned(),
@@ -73,7 +77,8 @@ impl TokenMutation {
         })
     }
 
-    /// ADMIN: revokes an API token at once on this replica (within the token-cache TTL on others).
+    /// ADMIN: revokes an API token at once on this replica (on others at their next revocation
+    /// sweep, every few seconds).
     async fn revoke_api_token(
         &self,
         ctx: &Context<'_>,

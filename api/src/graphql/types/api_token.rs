@@ -47,4 +47,15 @@ impl ApiToken {
     async fn revoked_at(&self) -> Option<Timestamp> {
         self.row.revoked_at.map(Into::into)
     }
+
+    /// When the token stops being accepted (refused like a revoked one after it); null when it never expires.
+    async fn expires_at(&self) -> Option<Timestamp> {
+        self.row.expires_at.map(Into::into)
+    }
+
+    /// When the token was last accepted, to the minute (written at most once a minute per
+    /// server); null when it was never used.
+    async fn last_used_at(&self) -> Option<Timestamp> {
+        self.row.last_used_at.map(Into::into)
+    }
 }

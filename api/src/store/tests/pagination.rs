@@ -67,6 +67,7 @@ async fn tokens_page_oldest_first_to_their_end(db: &DatabaseConnection) {
             role: "MEMBER",
             lookup_key: format!("{n:016}"),
             hash: "$argon2id$stand-in".to_owned(),
+            expires_at: None,
         };
         created.push(tokens::insert(db, token).await.expect("insert").id);
     }

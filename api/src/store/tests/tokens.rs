@@ -19,6 +19,7 @@ async fn a_token_is_found_by_its_lookup_key_until_revoked(db: &DatabaseConnectio
         role: "MEMBER",
         lookup_key: "0123456789abcdef".to_owned(),
         hash: "$argon2id$stand-in".to_owned(),
+        expires_at: None,
     };
     let created = tokens::insert(db, token).await.expect("insert");
 
@@ -52,6 +53,7 @@ async fn tokens_are_listed_and_counted_per_tenant(db: &DatabaseConnection) {
             role: "ADMIN",
             lookup_key: key.repeat(16),
             hash: "$argon2id$stand-in".to_owned(),
+            expires_at: None,
         };
         tokens::insert(db, token).await.expect("insert");
     }

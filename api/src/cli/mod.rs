@@ -1,15 +1,20 @@
-//! The command line: `serve` (default), `migrate`, `token create|revoke`, `rotate-key`, `print-schema`.
+//! The command line: `serve` (default), `migrate`, `token create|revoke`, `rotate-key`, `print-schema`,
+//! `check-config`, `healthcheck`. The `token` verbs are in [`token`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+mod token;
+
+use clap::{Parser, Subcommand};
 
 use crate::app::{self, App};
-use crate::auth::{Role, api_token};
 use crate::config::Config;
-use crate::domain::global_id;
-use crate::{graphql, store, telemetry};
+use crate::{graphql, telemetry};
+use token::TokenCommand;
+
+/// The SDL file `print-schema --check` compares against when no `--output` is given.
+const DEFAULT_SCHEMA_FILE: &str = "schema.graphql";
 
 #[derive(Parser)]
 #[command(name = "vcslink", version, about = "GraphQL API server connecting a platform to Azure DevOps")]
@@ -28,7 +33,7 @@ enum Command {
     Serve,
     /// Run pending database migrations and exit.
     Migrate,
-    /// Create or revoke API tokens.
+    /// Create, list or revoke API tokens.
     Token {
         #[command(subcommand)]
         command: TokenCommand,
@@ -40,41 +45,22 @@ enum Command {
         #[arg(long)]
         finish: bool,
     },
-    /// Print the effective configuration, secrets masked.
+    /// Print the effective configuration, secrets masked; exit 1 naming what `serve` would refuse.
     CheckConfig,
-    /// Print a generated docs table: `config`, `troubleshooting`, `errors`, `cli`, `env` or
-    /// `verification-codes`.
+    /// Exit 0 when `GET /healthz` on the listen address answers 200 (127.0.0.1 for a wildcard bind), else 1.
+    Healthcheck,
+    /// Print a generated docs table: `config`, `troubleshooting`, `errors`, `cli`, `env`,
+    /// `verification-codes` or `pat-scopes`.
     PrintDocs { table: String },
-    /// Write the GraphQL SDL (to stdout, or --output); --check fails when the file differs.
+    /// Write the GraphQL SDL (to stdout, or --output); --check fails when the file (--output, else
+    /// ./schema.graphql) differs.
     PrintSchema {
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Compare instead of writing: exit 1 when the file is stale.
         #[arg(long)]
         check: bool,
     },
-}
-
-#[derive(Subcommand)]
-enum TokenCommand {
-    /// Create a token; its value is printed alone on the last line of stdout.
-    Create {
-        #[arg(long, default_value = "default")]
-        tenant: String,
-        #[arg(long, value_enum)]
-        role: CliRole,
-        #[arg(long)]
-        user: String,
-        #[arg(long)]
-        name: Option<String>,
-    },
-    /// Revoke a token by its id (the raw id or the GraphQL ID).
-    Revoke { id: String },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum CliRole {
-    Admin,
-    Member,
 }
 
 /// The command line as clap describes it (for the generated CLI table).
@@ -101,17 +87,12 @@ pub async fn run() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
-        Command::Token { command: TokenCommand::Create { tenant, role, user, name } } => {
-            token_create(config, tenant, role, user, name).await
-        }
-        Command::Token { command: TokenCommand::Revoke { id } } => token_revoke(config, id).await,
+        Command::Token { command } => token::run(config, command).await,
         Command::RotateKey { finish: false } => crate::rotation::rotate(&config).await.map(|done| println!("{done}")),
         Command::RotateKey { finish: true } => crate::rotation::finish(&config).await.map(|done| println!("{done}")),
         Command::PrintSchema { output, check } => print_schema(output, check),
-        Command::CheckConfig => {
-            print!("{}", crate::docs::effective_config(&config));
-            Ok(())
-        }
+        Command::CheckConfig => check_config(&config),
+        Command::Healthcheck => crate::healthcheck::check(config.listen).await,
         Command::PrintDocs { table } if table == "cli" => {
             print!("{}", crate::docs::cli_verbs::table(&command()));
             Ok(())
@@ -121,7 +102,7 @@ pub async fn run() -> ExitCode {
                 print!("{text}");
                 Ok(())
             }
-            None => Err(format!("unknown table {table:?}: use config, troubleshooting or errors")),
+            None => Err(format!("unknown table {table:?}: use one of {}", crate::docs::TABLES.join(", "))),
         },
     };
     match result {
@@ -131,6 +112,17 @@ pub async fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints the effective configuration, then fails naming everything `serve` would refuse.
+fn check_config(config: &Config) -> Result<(), String> {
+    print!("{}", crate::docs::effective_config(config));
+    crate::config::validate::check(config)?;
+    let public = config.public_url_for(config.listen);
+    if let Some(warning) = crate::config::public_url::warning(&public, config.listen, config.public_url.is_some()) {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), String> {
@@ -144,63 +136,22 @@ async fn migrate(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-async fn token_create(
-    config: Config,
-    tenant: String,
-    role: CliRole,
-    user: String,
-    name: Option<String>,
-) -> Result<(), String> {
-    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
-    let role = match role {
-        CliRole::Admin => Role::Admin,
-        CliRole::Member => Role::Member,
-    };
-    let value = api_token::new_token_value();
-    let txn = crate::store::begin_write(&db).await.map_err(|e| e.to_string())?;
-    let t = store::tenants::ensure_tenant(&txn, &tenant).await.map_err(|e| e.to_string())?;
-    let u = store::tenants::ensure_user(&txn, &t.id, &user).await.map_err(|e| e.to_string())?;
-    let row = api_token::issue(&txn, &t.id, &u.id, role, name, &value).await.map_err(|e| e.to_string())?;
-    let actor = store::audit::Actor { tenant_id: t.id.clone(), user: "cli".into(), token_id: None };
-    let details = serde_json::json!({ "user": user, "role": role.as_str() });
-    store::audit::record(&txn, &actor, "api_token.create", Some(&row.id), details).await.map_err(|e| e.to_string())?;
-    txn.commit().await.map_err(|e| e.to_string())?;
-    println!(
-        "created {} token {} for {tenant}/{user}",
-        role.as_str(),
-        global_id::encode(global_id::Kind::ApiToken, &row.id)
-    );
-    println!("{value}");
-    Ok(())
-}
-
-async fn token_revoke(config: Config, id: String) -> Result<(), String> {
-    let db = app::open_database(&config).await.map_err(|e| e.to_string())?;
-    let raw = match global_id::decode_any(&id) {
-        Some((global_id::Kind::ApiToken, raw)) => raw,
-        _ => id.clone(),
-    };
-    if store::tokens::revoke(&db, &raw).await.map_err(|e| e.to_string())? {
-        println!("revoked {id}");
-        Ok(())
-    } else {
-        Err(format!("no active token {id}"))
-    }
-}
-
 fn print_schema(output: Option<PathBuf>, check: bool) -> Result<(), String> {
     let sdl = graphql::sdl();
     match (output, check) {
-        (Some(path), true) => {
+        (path, true) => {
+            // `--check` alone checks the repository's copy: checking nothing and passing would hide drift.
+            let path = path.unwrap_or_else(|| PathBuf::from(DEFAULT_SCHEMA_FILE));
             let current = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             if current == sdl {
+                println!("{} is up to date", path.display());
                 Ok(())
             } else {
                 Err(format!("{} is stale: run `vcslink print-schema --output {}`", path.display(), path.display()))
             }
         }
         (Some(path), false) => std::fs::write(&path, sdl).map_err(|e| format!("{}: {e}", path.display())),
-        (None, _) => {
+        (None, false) => {
             print!("{sdl}");
             Ok(())
         }
