@@ -26,6 +26,7 @@ mod limits;
 mod loaders;
 mod oauth_app_changes;
 mod operations;
+mod parallel_writes;
 mod refresh;
 mod replicas;
 mod request_errors;
