@@ -26,6 +26,7 @@ const RULES: &[Rule] = &[
     rule("node", false, true),
     rule("azureDevOpsIntegrations", false, false),
     rule("azureDevOpsIntegration", false, true),
+    rule("azureDevOpsIntegrationByName", false, true),
     rule("repository", false, true),
     rule("auditEvents", true, false),
     rule("workItemComments", false, true),

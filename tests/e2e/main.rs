@@ -19,6 +19,7 @@ mod global_ids;
 mod group_commit;
 mod hook_targets;
 mod id_tokens;
+mod import;
 mod introspection;
 mod layout;
 mod lifecycle;

@@ -53,6 +53,9 @@ async fn another_tenants_objects_do_not_exist() {
     assert!(got["data"]["azureDevOpsIntegration"].is_null());
     let node = app.gql_as(Some(&other), "query($id: ID!) { node(id: $id) { id } }", json!({ "id": id })).await;
     assert!(node["data"]["node"].is_null());
+    let by_name = "query { azureDevOpsIntegrationByName(name: \"mine\") { id } }";
+    assert!(app.gql_as(Some(&other), by_name, json!({})).await["data"]["azureDevOpsIntegrationByName"].is_null());
+    assert_eq!(app.gql(by_name, json!({})).await["data"]["azureDevOpsIntegrationByName"]["id"], id.as_str());
     let unlink = app.gql_as(Some(&other), queries::UNLINK, json!({ "id": id })).await;
     assert_eq!(error_code(&unlink), Some("NOT_FOUND"));
     let list = app.gql_as(Some(&other), queries::LIST, json!({})).await;

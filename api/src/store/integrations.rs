@@ -274,6 +274,19 @@ pub async fn name_taken(
     Ok(q.one(db).await?.is_some())
 }
 
+/// The tenant's integration named `name`, compared as names are kept unique (case-insensitively).
+pub async fn by_name(
+    db: &impl ConnectionTrait,
+    tenant_id: &str,
+    name: &str,
+) -> Result<Option<integration::Model>, DbErr> {
+    integration::Entity::find()
+        .filter(integration::Column::TenantId.eq(tenant_id))
+        .filter(integration::Column::NameKey.eq(name.to_lowercase()))
+        .one(db)
+        .await
+}
+
 /// Clears `isDefault` on every other integration of the tenant (it is exclusive).
 pub async fn clear_default(db: &impl ConnectionTrait, tenant_id: &str, except_id: &str) -> Result<(), DbErr> {
     integration::Entity::update_many()

@@ -1,12 +1,15 @@
-//! `azureDevOpsIntegrations`, `azureDevOpsIntegration`.
+//! `azureDevOpsIntegrations`, `azureDevOpsIntegrationByName`, `azureDevOpsIntegration`.
 
 use async_graphql::{Context, ID, Object};
 
+use crate::domain::flavor::Flavor;
 use crate::domain::global_id::{BadId, Kind, decode};
+use crate::domain::organization_url::OrganizationUrl;
 use crate::error::ApiError;
 use crate::graphql::context;
+use crate::graphql::mutation::credential_migration::CredentialKind;
 use crate::graphql::pagination::{self, RowConnection};
-use crate::graphql::types::enums::IntegrationStatus;
+use crate::graphql::types::enums::{AzureDevOpsFlavor, IntegrationStatus};
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::store;
 use crate::store::pagination::Page;
@@ -17,7 +20,9 @@ pub struct IntegrationQuery;
 #[Object]
 impl IntegrationQuery {
     /// The tenant's integrations, oldest first. `labels`: only those carrying every given label;
-    /// `status`: only those in that status.
+    /// `status`: only those in that status; `organizationUrl`, `flavor`, `credentialKinds` narrow
+    /// it for bulk import. No secret is in any answer.
+    #[allow(clippy::too_many_arguments)] // one per GraphQL argument: the filters are the field's contract
     async fn azure_dev_ops_integrations(
         &self,
         ctx: &Context<'_>,
@@ -26,11 +31,23 @@ impl IntegrationQuery {
         after: Option<String>,
         #[graphql(desc = "Only integrations carrying every one of these labels (case-insensitive); null: any.")] labels: Option<Vec<String>>,
         #[graphql(desc = "Only integrations in this status; null: any.")] status: Option<IntegrationStatus>,
+        #[graphql(desc = "Only integrations of this organization, compared canonically \
+                          (`https://Contoso.visualstudio.com/` finds `https://dev.azure.com/contoso`); null: any.")]
+        organization_url: Option<String>,
+        #[graphql(desc = "Only Services or only Server integrations; null: both.")] flavor: Option<AzureDevOpsFlavor>,
+        #[graphql(desc = "Only integrations holding every one of these credentials; null: any.")]
+        credential_kinds: Option<Vec<CredentialKind>>,
     ) -> Result<RowConnection<AzureDevOpsIntegration>, ApiError> {
         let p = context::principal(ctx)?;
         let db = context::db(ctx)?;
         let req = pagination::page_request(first, after.as_deref())?;
         let wanted: Vec<String> = labels.unwrap_or_default().iter().map(|l| l.trim().to_lowercase()).collect();
+        let organization = match organization_url.as_deref() {
+            Some(raw) => Some(OrganizationUrl::parse(raw, None).map_err(ApiError::from)?.canonical_key()),
+            None => None,
+        };
+        let flavor = flavor.map(|f| Flavor::from(f).as_str());
+        let kinds = credential_kinds.unwrap_or_default();
         // A tenant holds few integrations: filter in memory, then page by id.
         let matching: Vec<_> = store::integrations::list(db, &p.tenant_id)
             .await?
@@ -40,6 +57,9 @@ impl IntegrationQuery {
                 let have = store::integrations::labels(m);
                 wanted.iter().all(|w| have.contains(w))
             })
+            .filter(|m| organization.as_ref().is_none_or(|o| m.organization_url.to_lowercase() == *o))
+            .filter(|m| flavor.is_none_or(|f| m.flavor == f))
+            .filter(|m| kinds.iter().all(|k| holds(m, *k)))
             .collect();
         let total = matching.len() as i64;
         let rest: Vec<_> = matching
@@ -49,6 +69,18 @@ impl IntegrationQuery {
             .collect();
         let page = Page::from_overfetch(rest, req.first);
         Ok(pagination::connection(page, req.after.is_some(), total, |m| m.id.clone(), AzureDevOpsIntegration::new))
+    }
+
+    /// The integration named `name` in the caller's tenant (names are unique per tenant,
+    /// case-insensitively), for import by identity; null when there is none.
+    async fn azure_dev_ops_integration_by_name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The integration's name (any case).")] name: String,
+    ) -> Result<Option<AzureDevOpsIntegration>, ApiError> {
+        let p = context::principal(ctx)?;
+        let db = context::db(ctx)?;
+        Ok(store::integrations::by_name(db, &p.tenant_id, name.trim()).await?.map(AzureDevOpsIntegration::new))
     }
 
     /// One integration by global ID; null when it does not exist (or belongs to another tenant).
@@ -65,5 +97,14 @@ impl IntegrationQuery {
             Err(e) => return Err(e.into()),
         };
         Ok(store::integrations::get(db, &p.tenant_id, &raw).await?.map(AzureDevOpsIntegration::new))
+    }
+}
+
+/// Whether `m` holds a credential of `kind`.
+fn holds(m: &entity::integration::Model, kind: CredentialKind) -> bool {
+    match kind {
+        CredentialKind::Pat => m.pat_sealed.is_some(),
+        CredentialKind::OauthApp => m.oauth_client_id.is_some(),
+        CredentialKind::AppIdentity => m.app_client_id.is_some(),
     }
 }
