@@ -234,6 +234,7 @@ fn capabilities(
         azure: azure.clone(),
         known_integrations: known_integrations.clone(),
         service_hooks: service_hooks.clone(),
+        reveal_limit: Default::default(),
         config: Arc::new(IntegrationsConfig {
             allow_private_upstreams: config.allow_private_upstreams,
             allow_custom_oauth_hosts: config.allow_custom_oauth_hosts,

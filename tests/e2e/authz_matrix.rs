@@ -37,6 +37,7 @@ const RULES: &[Rule] = &[
     rule("updateAzureDevOpsIntegration", true, true),
     rule("verifyAzureDevOpsIntegration", true, true),
     rule("rotateWebhookPassword", true, true),
+    rule("revealWebhookPassword", true, true),
     rule("unlinkAzureDevOpsIntegration", true, true),
     rule("migrateIntegrationCredential", true, true),
     rule("startAzureDevOpsAuthorization", false, true),

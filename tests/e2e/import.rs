@@ -1,6 +1,7 @@
-//! What a Terraform-style provider imports with: an integration by its name (the natural identity,
-//! unique per tenant), and the list filtered by organization (canonically), flavor and the
-//! credentials it holds, without a secret in any answer.
+//! What a Terraform-style provider imports and reads with: an integration by its name (the natural
+//! identity, unique per tenant), the list filtered by organization (canonically), flavor and the
+//! credentials it holds, without a secret in any answer, and the webhook password through an
+//! audited, rate-limited reveal.
 
 use fake_azure::DEFAULT_PAT;
 use serde_json::{Value, json};
@@ -56,3 +57,33 @@ async fn integrations_are_found_by_name_and_by_organization_flavor_and_credentia
     assert_eq!(error_code(&bad), Some("VALIDATION"), "{bad}");
 }
 on_both_backends!(integrations_are_found_by_name_and_by_organization_flavor_and_credentials);
+
+const REVEAL: &str = "mutation($id: ID!) { revealWebhookPassword(input: { integrationId: $id }) { webhookPassword } }";
+
+/// A provider's ephemeral resource reads the webhook password through an audited, rate-limited
+/// reveal instead of keeping the create-time copy in state.
+async fn the_webhook_password_is_revealed_audited_and_rate_limited(app: TestApp) {
+    let (id, _, password) = crate::support::integrations::webhook_integration(&app).await;
+    let revealed = app.gql(REVEAL, json!({ "id": id })).await;
+    assert_eq!(revealed["data"]["revealWebhookPassword"]["webhookPassword"], password.as_str(), "{revealed}");
+    let audit = app.gql("{ auditEvents(first: 20) { edges { node { action } } } }", json!({})).await;
+    let reveals = audit["data"]["auditEvents"]["edges"]
+        .as_array()
+        .map_or(0, |e| e.iter().filter(|n| n["node"]["action"] == "integration.reveal_webhook_password").count());
+    assert_eq!(reveals, 1, "each reveal is an audit event: {audit}");
+    let member = app.token("mia", "MEMBER").await;
+    let refused = app.gql_as(Some(&member), REVEAL, json!({ "id": id })).await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+    let mut limited = None;
+    for _ in 0..20 {
+        let body = app.gql(REVEAL, json!({ "id": id })).await;
+        if body.get("errors").is_some() {
+            limited = Some(body);
+            break;
+        }
+    }
+    let limited = limited.expect("the reveals are rate-limited");
+    assert_eq!(error_code(&limited), Some("RATE_LIMITED"), "{limited}");
+    assert!(limited["errors"][0]["extensions"]["retryAfterSeconds"].as_u64().is_some_and(|s| s >= 1));
+}
+on_both_backends!(the_webhook_password_is_revealed_audited_and_rate_limited);

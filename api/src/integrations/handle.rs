@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::azure::AzureClient;
 use crate::crypto::Keyring;
+use crate::integrations::reveal::RevealLimit;
 use crate::service_hooks::ServiceHooks;
 use crate::webhooks::known_integrations::KnownIntegrations;
 
@@ -33,6 +34,8 @@ pub struct Integrations {
     pub known_integrations: KnownIntegrations,
     /// Password updates and removal of the installed subscriptions.
     pub service_hooks: ServiceHooks,
+    /// `revealWebhookPassword`'s per-integration limit.
+    pub reveal_limit: RevealLimit,
     pub config: Arc<IntegrationsConfig>,
 }
 

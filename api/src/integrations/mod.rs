@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod migrate;
 pub mod org_tenant;
 pub mod policy;
+pub mod reveal;
 pub mod update;
 pub mod webhook_password;
 

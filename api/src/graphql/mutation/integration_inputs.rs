@@ -279,6 +279,24 @@ impl RotateWebhookPasswordInput {
     }
 }
 
+/// Which integration's webhook password to reveal.
+#[derive(InputObject)]
+pub struct RevealWebhookPasswordInput {
+    /// The integration's global ID.
+    pub integration_id: ID,
+    /// The client's correlation id, echoed from input to payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// The revealed password.
+#[derive(SimpleObject)]
+pub struct RevealWebhookPasswordPayload {
+    /// The webhook password Azure DevOps authenticates with (HTTP Basic password).
+    pub webhook_password: String,
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+}
+
 /// The integration after the rotation.
 #[derive(SimpleObject)]
 pub struct RotateWebhookPasswordPayload {

@@ -105,6 +105,24 @@ impl IntegrationMutation {
         })
     }
 
+    /// ADMIN: the integration's current webhook password, for a provider's ephemeral resource that
+    /// must not keep it in state. Every reveal is an audit event (`integration.reveal_webhook_password`),
+    /// and at most 10 per integration per minute are answered (`RATE_LIMITED` beyond).
+    async fn reveal_webhook_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The integration.")] input: RevealWebhookPasswordInput,
+    ) -> Result<RevealWebhookPasswordPayload, ApiError> {
+        let p = context::admin(ctx)?;
+        let integrations = context::integrations(ctx)?;
+        let id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration", "integrationId")?;
+        let password = crate::integrations::reveal::webhook_password(integrations, &context::actor(p), &id).await?;
+        Ok(RevealWebhookPasswordPayload {
+            webhook_password: password.expose_secret().to_owned(),
+            client_mutation_id: input.client_mutation_id,
+        })
+    }
+
     /// ADMIN: deletes the integration and all its secret material (and, unless `removeServiceHooks: false`,
     /// its service hooks in Azure DevOps). Later webhook deliveries get 410 Gone.
     async fn unlink_azure_dev_ops_integration(
