@@ -22,6 +22,7 @@ pub mod integrations;
 pub mod memory;
 pub mod metrics;
 pub mod oidc;
+pub mod periodic;
 pub mod private_files;
 pub mod rotation;
 pub mod service_hooks;

@@ -17,14 +17,7 @@ pub fn spawn(tokens: TokenService, every: Duration, mut stop: watch::Receiver<bo
     tokio::spawn(async move {
         let slack = chrono::Duration::from_std(CLOCK_SLACK).unwrap_or_default();
         let mut since = Utc::now() - slack;
-        loop {
-            tokio::select! {
-                _ = stop.changed() => return,
-                _ = tokio::time::sleep(every) => {}
-            }
-            if *stop.borrow() {
-                return;
-            }
+        while crate::periodic::tick(&mut stop, every).await {
             let started = Utc::now();
             match store::tokens::revoked_since(tokens.db(), since).await {
                 Ok(ids) => {

@@ -129,14 +129,7 @@ pub async fn retry_pending(state: &ServiceHooks) -> Result<usize, sea_orm::DbErr
 /// Retries pending password updates every `every` until `stop` turns true.
 pub fn spawn(state: ServiceHooks, every: Duration, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = stop.changed() => return,
-                _ = tokio::time::sleep(every) => {}
-            }
-            if *stop.borrow() {
-                return;
-            }
+        while crate::periodic::tick(&mut stop, every).await {
             if let Err(e) = retry_pending(&state).await {
                 tracing::warn!(error = %e, "service hook password retry round failed");
             }

@@ -22,14 +22,7 @@ pub fn spawn(db: DatabaseConnection, mut stop: watch::Receiver<bool>) -> Option<
         return None;
     }
     Some(tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep(EVERY) => {}
-                _ = stop.changed() => {}
-            }
-            if *stop.borrow() {
-                break;
-            }
+        while crate::periodic::tick(&mut stop, EVERY).await {
             if let Err(e) = db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
                 tracing::debug!(error = %e, "background WAL checkpoint failed; commits will checkpoint");
             }

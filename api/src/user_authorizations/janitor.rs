@@ -16,14 +16,7 @@ pub(super) const EXPIRED_STATES_KEPT: chrono::TimeDelta = chrono::TimeDelta::hou
 pub fn spawn(state: Accounts, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     let every = state.config.oauth_state_ttl.min(AT_MOST).max(Duration::from_millis(50));
     tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = stop.changed() => return,
-                _ = tokio::time::sleep(every) => {}
-            }
-            if *stop.borrow() {
-                return;
-            }
+        while crate::periodic::tick(&mut stop, every).await {
             let now = chrono::Utc::now();
             let purged = async {
                 let states = oauth_states::purge_expired(&state.db, now - EXPIRED_STATES_KEPT).await?;
