@@ -21,6 +21,10 @@ pub struct Model {
     /// The HMAC signing secret, sealed with AAD (`automations`, `secret_sealed`, id).
     pub secret_sealed: Option<Vec<u8>>,
     pub created_at: DateTimeUtc,
+    /// How many times the signing secret changed (1 for the first).
+    pub secret_version: i32,
+    /// When the signing secret was set; NULL for rows made before this was kept (`created_at`).
+    pub secret_set_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

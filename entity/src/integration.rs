@@ -64,6 +64,12 @@ pub struct Model {
     /// Which own credential acts: `PAT` or `APP_IDENTITY` (set by a migration between them);
     /// NULL: the app identity when there is one, else the PAT.
     pub acting_credential: Option<String>,
+    /// How many times each secret changed (1 for the first; a provider's `_wo_version`).
+    pub pat_version: i32,
+    pub oauth_client_secret_version: i32,
+    /// The app identity's client secret or certificate.
+    pub app_secret_version: i32,
+    pub webhook_password_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261203_000013_entra_account;
 mod m20261203_000014_app_identity;
 mod m20261203_000015_hook_owner;
 mod m20261203_000016_token_expiry;
+mod m20261204_000017_secret_versions;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_app_identity::Migration),
             Box::new(m20261203_000015_hook_owner::Migration),
             Box::new(m20261203_000016_token_expiry::Migration),
+            Box::new(m20261204_000017_secret_versions::Migration),
         ]
     }
 }

@@ -33,6 +33,7 @@ mod replicas;
 mod request_errors;
 mod schema;
 mod scopes;
+mod secret_versions;
 mod secrets;
 mod service_hooks;
 mod shutdown;

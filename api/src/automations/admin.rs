@@ -7,17 +7,23 @@ use crate::automations::Automations;
 use crate::azure::check_url;
 use crate::domain::WebhookPassword;
 use crate::domain::automation::NewAutomation;
+use crate::domain::secret_version::{Decision, FIELD, decide, same};
 use crate::error::ApiError;
 use crate::store::automations::{self as rows, Insert};
 use crate::store::{self, audit::Actor, integrations};
 
 /// Creates the automation; returns it and the signing secret when generated here (shown once).
+/// `secret_version` is the secret's first version (default 1).
 pub async fn create(
     state: &Automations,
     actor: &Actor,
     integration_id: &str,
     new: NewAutomation,
+    secret_version: Option<i32>,
 ) -> Result<(entity::automation::Model, Option<SecretString>), ApiError> {
+    let Decision::Write(secret_version) = decide(FIELD, secret_version, None, || false)? else {
+        unreachable!("nothing is stored to keep")
+    };
     check_url(&new.target_url, state.config.allow_private_upstreams)
         .map_err(|e| ApiError::validation("targetUrl", e.to_string(), Some("use a public https:// URL")))?;
     let integration = integrations::get(&state.db, &actor.tenant_id, integration_id)
@@ -34,6 +40,7 @@ pub async fn create(
         integration_id: &integration.id,
         automation: &new,
         secret: &secret,
+        secret_version,
     };
     let txn = crate::store::begin_write(&state.db).await?;
     let model = rows::insert(&txn, &state.keyring, n).await?;
@@ -45,20 +52,31 @@ pub async fn create(
 }
 
 /// Applies `merge` (the stored automation → the whole new one, parsed) and stores the result;
-/// `secret: None` in what it returns keeps the stored secret.
+/// `secret: None` in what it returns keeps the stored secret, and so does a secret repeated under
+/// its stored `secret_version` ([`crate::domain::secret_version`]).
 pub async fn update(
     state: &Automations,
     actor: &Actor,
     id: &str,
+    secret_version: Option<i32>,
     merge: impl FnOnce(&entity::automation::Model) -> Result<NewAutomation, ApiError>,
 ) -> Result<entity::automation::Model, ApiError> {
     let txn = crate::store::begin_write(&state.db).await?;
     let current = rows::get(&txn, &actor.tenant_id, id).await?.ok_or(ApiError::not_found("automation"))?;
-    let new = merge(&current)?;
+    let mut new = merge(&current)?;
+    let mut version = None;
+    if let Some(secret) = &new.secret {
+        let stored = current.secret_sealed.is_some().then_some(current.secret_version);
+        let same_value = || matches!(rows::open_secret(&state.keyring, &current), Ok(Some(s)) if same(&s, secret));
+        match decide(FIELD, secret_version, stored, same_value)? {
+            Decision::Keep => new.secret = None,
+            Decision::Write(v) => version = Some(v),
+        }
+    }
     check_url(&new.target_url, state.config.allow_private_upstreams)
         .map_err(|e| ApiError::validation("targetUrl", e.to_string(), Some("use a public https:// URL")))?;
     let integration_id = current.integration_id.clone();
-    let model = rows::update(&txn, &state.keyring, current, &new).await?;
+    let model = rows::update(&txn, &state.keyring, current, &new, version).await?;
     let details = serde_json::json!({ "integrationId": integration_id, "name": model.name,
         "targetHost": new.target_url.host_str(), "secretChanged": new.secret.is_some() });
     store::audit::record(&txn, actor, "automation.update", Some(id), details).await?;

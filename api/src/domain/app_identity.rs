@@ -44,6 +44,11 @@ impl Proof {
             Proof::Federated => PROOF_FEDERATED,
         }
     }
+
+    /// Whether the proof is a secret kept here (a client secret, or a certificate's key).
+    pub fn has_secret(&self) -> bool {
+        matches!(self, Proof::ClientSecret(_) | Proof::Certificate(_))
+    }
 }
 
 /// `integrations.app_proof` for a client secret.

@@ -6,6 +6,7 @@
 
 use super::app_identity::AppIdentity;
 use super::oauth_app::OAuthAppFields;
+use super::secret_version::SecretVersions;
 use super::user_authorization_methods::UserAuthorizationMethods;
 use super::{
     Description, IntegrationName, Labels, OrganizationUrl, PersonalAccessToken, ProjectNames, WebhookPassword,
@@ -51,6 +52,8 @@ pub struct NewIntegration {
     pub webhook_password: Option<WebhookPassword>,
     /// How users may connect; `None`: every way the integration can offer.
     pub user_authorization_methods: Option<UserAuthorizationMethods>,
+    /// The versions sent with the secrets (each `None`: version 1).
+    pub versions: SecretVersions,
 }
 
 /// A field of an update: left alone, cleared (explicit null), or set.
@@ -90,6 +93,8 @@ pub struct IntegrationChanges {
     pub webhook_password: Option<WebhookPassword>,
     /// Cleared: back to every way the integration can offer.
     pub user_authorization_methods: Patch<UserAuthorizationMethods>,
+    /// The versions sent with the secrets set (each `None`: the next version).
+    pub versions: SecretVersions,
 }
 
 impl IntegrationChanges {
@@ -106,6 +111,7 @@ impl IntegrationChanges {
             app_identity: Patch::Keep,
             webhook_password: None,
             user_authorization_methods: Patch::Keep,
+            versions: SecretVersions::default(),
         }
     }
 }

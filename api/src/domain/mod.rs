@@ -20,6 +20,7 @@ pub mod oauth_app;
 pub mod organization_url;
 pub mod pat_scopes;
 pub mod project_names;
+pub mod secret_version;
 pub mod secrets;
 pub mod service_hook;
 pub mod user_authorization_methods;

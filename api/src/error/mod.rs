@@ -124,6 +124,16 @@ impl ApiError {
     }
 }
 
+impl From<crate::domain::secret_version::Refusal> for ApiError {
+    fn from(r: crate::domain::secret_version::Refusal) -> Self {
+        use crate::domain::secret_version::Refusal;
+        match r {
+            Refusal::Invalid(e) => ApiError::Validation(e),
+            Refusal::Conflict { message, hint, .. } => ApiError::Conflict { message, hint: Some(hint) },
+        }
+    }
+}
+
 impl From<InvalidInput> for ApiError {
     fn from(e: InvalidInput) -> Self {
         ApiError::Validation(e)

@@ -3,7 +3,7 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use super::policy::{check_credentials, check_upstream};
-use super::{Outcome, credentials, idempotency, org_tenant};
+use super::{Outcome, credentials, idempotency, org_tenant, secret_versions};
 use crate::auth::Principal;
 use crate::azure::verify::{self, VerifyTarget};
 use crate::domain::app_identity::Proof;
@@ -32,6 +32,7 @@ pub async fn create(
 ) -> Result<Outcome, ApiError> {
     check_upstream(&new.org, state.config.allow_private_upstreams)?;
     check_credentials(&new.org, new.pat.is_some(), new.oauth_app.is_some(), new.app_identity.is_some())?;
+    let stamps = secret_versions::for_create(&new)?;
     if let Some(methods) = new.user_authorization_methods {
         methods.check(new.oauth_app.is_some())?;
     }
@@ -105,6 +106,7 @@ pub async fn create(
         oauth: oauth.as_ref(),
         app_identity: settled,
         webhook_password: &password,
+        stamps,
         status: Status::of(verification.as_ref().map(|v| v.ok)),
         last_verification: verification.as_ref().and_then(|v| serde_json::to_string(v).ok()),
     };
@@ -203,5 +205,9 @@ fn canonical(
         }),
         "webhookPassword": parsed.webhook_password.as_ref().map(|pw| h(pw.secret())),
         "userAuthorizationMethods": parsed.user_authorization_methods.map(|m| m.column()),
+        "secretVersions": [
+            parsed.versions.pat, parsed.versions.oauth_client_secret, parsed.versions.app_secret,
+            parsed.versions.webhook_password,
+        ],
     })
 }

@@ -2,7 +2,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{credentials, webhook_password};
+use super::{credentials, secret_versions, webhook_password};
 use crate::auth::Principal;
 use crate::azure::verification::Verification;
 use crate::azure::verify;
@@ -36,27 +36,32 @@ pub async fn verify_now(
 
 /// Sets a new webhook password (generated when not given; then returned once). The previous one
 /// stays valid for `webhook_password_grace`, and every installed subscription gets the new one;
-/// says which subscriptions took it.
+/// says which subscriptions took it. `version` is the input's `secretVersion`: the stored version
+/// with the stored password changes nothing (no hook is touched, `None` for what they did).
 pub async fn rotate_webhook_password(
     state: &Integrations,
     p: &Principal,
     actor: &Actor,
     id: &str,
     given: Option<WebhookPassword>,
-) -> Result<(entity::integration::Model, Option<SecretString>, Pushed), ApiError> {
+    version: Option<i32>,
+) -> Result<(entity::integration::Model, Option<SecretString>, Option<Pushed>), ApiError> {
     let (password, generated) = match given {
         Some(pw) => (pw, false),
         None => (WebhookPassword::generate(), true),
     };
     let txn = crate::store::begin_write(&state.db).await?;
     let current = rows::get(&txn, &p.tenant_id, id).await?.ok_or(ApiError::not_found("integration"))?;
+    let Some(version) = secret_versions::for_rotation(&state.keyring, &current, version, password.secret())? else {
+        return Ok((current, None, None));
+    };
     let grace_seconds = webhook_password::keep_previous(&txn, state, &current).await?;
-    let model = rows::replace_webhook_password(&txn, &state.keyring, current, &password).await?;
-    let details = serde_json::json!({ "graceSeconds": grace_seconds });
+    let model = rows::replace_webhook_password(&txn, &state.keyring, current, &password, version).await?;
+    let details = serde_json::json!({ "graceSeconds": grace_seconds, "version": version });
     store::audit::record(&txn, actor, "integration.rotate_webhook_password", Some(id), details).await?;
     txn.commit().await?;
     let pushed = webhook_password::announce(state, &model, &password).await?;
-    Ok((model, generated.then(|| password.secret().clone()), pushed))
+    Ok((model, generated.then(|| password.secret().clone()), Some(pushed)))
 }
 
 /// Deletes the integration and every secret it holds; a tombstone keeps its id for 410 answers.

@@ -12,6 +12,7 @@ pub mod migrate;
 pub mod org_tenant;
 pub mod policy;
 pub mod reveal;
+pub mod secret_versions;
 pub mod update;
 pub mod webhook_password;
 

@@ -2,7 +2,7 @@
 
 use super::create::name_conflict;
 use super::policy::{check_credentials, check_upstream};
-use super::{Outcome, credentials, org_tenant, webhook_password};
+use super::{Outcome, credentials, org_tenant, secret_versions, webhook_password};
 use crate::auth::Principal;
 use crate::azure::verify;
 use crate::domain::flavor::Flavor;
@@ -26,10 +26,11 @@ pub async fn update(
     p: &Principal,
     actor: &Actor,
     id: &str,
-    changes: IntegrationChanges,
+    mut changes: IntegrationChanges,
     options: Options,
 ) -> Result<Outcome, ApiError> {
     let current = rows::get(&state.db, &p.tenant_id, id).await?.ok_or(ApiError::not_found("integration"))?;
+    let stamps = secret_versions::for_update(&state.keyring, &current, &mut changes)?;
     let flavor = Flavor::parse(&current.flavor).unwrap_or(Flavor::Services);
     let org = OrganizationUrl::parse(&current.organization_url, Some(flavor))?;
     check_upstream(&org, state.config.allow_private_upstreams)?;
@@ -102,6 +103,7 @@ pub async fn update(
         verification: verification
             .as_ref()
             .and_then(|v| Some((Status::of(Some(v.ok)), serde_json::to_string(v).ok()?))),
+        stamps,
     };
     let before = rows::user_authorization_methods(&current);
     let txn = crate::store::begin_write(&state.db).await?;

@@ -21,10 +21,13 @@ pub struct Insert<'a> {
     pub integration_id: &'a str,
     pub automation: &'a NewAutomation,
     pub secret: &'a SecretString,
+    /// The secret's version (1 unless the input gave one).
+    pub secret_version: i32,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, keyring: &Keyring, n: Insert<'_>) -> Result<automation::Model, DbErr> {
     let sealed = keyring.seal_str(&Aad::new(TABLE, SECRET, n.id), n.secret.expose_secret());
+    let now = Utc::now();
     let a = n.automation;
     let kinds: Vec<&str> = a.event_types.iter().map(|k| k.as_str()).collect();
     let row = automation::ActiveModel {
@@ -39,21 +42,25 @@ pub async fn insert(db: &impl ConnectionTrait, keyring: &Keyring, n: Insert<'_>)
         trigger_phrase: Set(a.trigger_phrase.clone()),
         target_url: Set(a.target_url.to_string()),
         secret_sealed: Set(Some(sealed)),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
+        secret_version: Set(n.secret_version),
+        secret_set_at: Set(Some(now)),
     };
     automation::Entity::insert(row).exec_with_returning(db).await
 }
 
 /// Replaces the automation's filters and target with `a`'s; reseals the secret when `a` has one
-/// (`None` keeps the stored one).
+/// (`None` keeps the stored one), under `secret_version` (default: the next).
 pub async fn update(
     db: &impl ConnectionTrait,
     keyring: &Keyring,
     current: automation::Model,
     a: &NewAutomation,
+    secret_version: Option<i32>,
 ) -> Result<automation::Model, DbErr> {
     let kinds: Vec<&str> = a.event_types.iter().map(|k| k.as_str()).collect();
     let sealed = a.secret.as_ref().map(|s| keyring.seal_str(&Aad::new(TABLE, SECRET, &current.id), s.expose_secret()));
+    let next_version = secret_version.unwrap_or(current.secret_version.saturating_add(1));
     let mut row = current.into_active_model();
     row.name = Set(a.name.clone());
     row.event_types = Set(serde_json::to_string(&kinds).unwrap_or_else(|_| "[]".into()));
@@ -64,6 +71,8 @@ pub async fn update(
     row.target_url = Set(a.target_url.to_string());
     if let Some(sealed) = sealed {
         row.secret_sealed = Set(Some(sealed));
+        row.secret_version = Set(next_version);
+        row.secret_set_at = Set(Some(Utc::now()));
     }
     row.update(db).await
 }

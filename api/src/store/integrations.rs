@@ -27,6 +27,16 @@ pub struct SettledAppIdentity<'a> {
     pub tenant_id: &'a str,
 }
 
+/// The version each secret is written under; `None` keeps the stored secret's version and
+/// `setAt` (the input repeated it). A create writes every secret it has.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stamps {
+    pub pat: Option<i32>,
+    pub oauth_client_secret: Option<i32>,
+    pub app_secret: Option<i32>,
+    pub webhook_password: Option<i32>,
+}
+
 /// A new row: the parsed integration and what the lifecycle decided around it.
 pub struct Insert<'a> {
     pub id: &'a str,
@@ -36,6 +46,7 @@ pub struct Insert<'a> {
     pub oauth: Option<&'a OAuthApp>,
     pub app_identity: Option<SettledAppIdentity<'a>>,
     pub webhook_password: &'a WebhookPassword,
+    pub stamps: Stamps,
     pub status: Status,
     /// The verification outcome as stored JSON, when one ran.
     pub last_verification: Option<String>,
@@ -52,6 +63,7 @@ pub struct Update<'a> {
     pub acting_credential: Option<Option<&'a str>>,
     /// The new status and stored verification JSON, when one ran.
     pub verification: Option<(Status, String)>,
+    pub stamps: Stamps,
 }
 
 /// The `status` column's value.
@@ -105,10 +117,11 @@ pub async fn insert(db: &impl ConnectionTrait, keyring: &Keyring, n: Insert<'_>)
         updated_at: Set(now),
         ..Default::default()
     };
-    set_pat(&mut row, keyring, n.id, i.pat.as_ref(), now);
-    set_oauth(&mut row, keyring, n.id, n.oauth, now);
-    set_app_identity(&mut row, keyring, n.id, n.app_identity, now);
-    set_webhook_password(&mut row, keyring, n.id, n.webhook_password);
+    let stamps = n.stamps;
+    set_pat(&mut row, keyring, n.id, i.pat.as_ref(), stamped(now, stamps.pat));
+    set_oauth(&mut row, keyring, n.id, n.oauth, stamped(now, stamps.oauth_client_secret));
+    set_app_identity(&mut row, keyring, n.id, n.app_identity, stamped(now, stamps.app_secret));
+    set_webhook_password(&mut row, keyring, n.id, n.webhook_password, stamped(now, stamps.webhook_password));
     integration::Entity::insert(row).exec_with_returning(db).await
 }
 
@@ -142,20 +155,21 @@ pub async fn update(
     if let Some(methods) = c.user_authorization_methods.clone().into_change() {
         row.user_authorization_methods = Set(methods.map(UserAuthorizationMethods::column));
     }
+    let stamps = u.stamps;
     if let Some(pat) = c.pat.clone().into_change() {
-        set_pat(&mut row, keyring, &id, pat.as_ref(), now);
+        set_pat(&mut row, keyring, &id, pat.as_ref(), stamped(now, stamps.pat));
     }
     if let Some(app) = u.oauth {
-        set_oauth(&mut row, keyring, &id, app, now);
+        set_oauth(&mut row, keyring, &id, app, stamped(now, stamps.oauth_client_secret));
     }
     if let Some(identity) = u.app_identity {
-        set_app_identity(&mut row, keyring, &id, identity, now);
+        set_app_identity(&mut row, keyring, &id, identity, stamped(now, stamps.app_secret));
     }
     if let Some(acting) = u.acting_credential {
         row.acting_credential = Set(acting.map(str::to_owned));
     }
     if let Some(pw) = &c.webhook_password {
-        set_webhook_password(&mut row, keyring, &id, pw);
+        set_webhook_password(&mut row, keyring, &id, pw, stamped(now, stamps.webhook_password));
     }
     if let Some((status, json)) = u.verification {
         row.status = Set(status_column(status).to_owned());
@@ -170,12 +184,26 @@ fn set_pat(
     keyring: &Keyring,
     id: &str,
     pat: Option<&PersonalAccessToken>,
-    now: DateTime<Utc>,
+    stamp: Option<Stamp>,
 ) {
     row.pat_sealed = Set(pat.map(|t| seal(keyring, PAT, id, t.secret())));
     row.pat_hint = Set(pat.map(PersonalAccessToken::hint));
-    row.pat_set_at = Set(pat.map(|_| now));
     row.pat_expires_at = Set(None);
+    if let Some(Stamp { version, at }) = stamp {
+        row.pat_set_at = Set(pat.map(|_| at));
+        row.pat_version = Set(version);
+    }
+}
+
+/// When a secret was written and its version; `None` leaves both as stored.
+#[derive(Clone, Copy)]
+struct Stamp {
+    version: i32,
+    at: DateTime<Utc>,
+}
+
+fn stamped(now: DateTime<Utc>, version: Option<i32>) -> Option<Stamp> {
+    version.map(|version| Stamp { version, at: now })
 }
 
 /// Sets (or with `None` clears) the OAuth app columns of a row being written.
@@ -184,7 +212,7 @@ fn set_oauth(
     keyring: &Keyring,
     id: &str,
     app: Option<&OAuthApp>,
-    now: DateTime<Utc>,
+    stamp: Option<Stamp>,
 ) {
     row.oauth_tenant_id = Set(app.map(|a| a.tenant_id().to_owned()));
     row.oauth_issuer_url = Set(app.map(|a| a.issuer_url().to_string()));
@@ -193,7 +221,10 @@ fn set_oauth(
     row.oauth_client_id = Set(app.map(|a| a.client_id().to_owned()));
     row.oauth_client_secret_sealed = Set(app.map(|a| seal(keyring, CLIENT_SECRET, id, a.client_secret())));
     row.oauth_client_secret_hint = Set(app.map(OAuthApp::client_secret_hint));
-    row.oauth_client_secret_set_at = Set(app.map(|_| now));
+    if let Some(Stamp { version, at }) = stamp {
+        row.oauth_client_secret_set_at = Set(app.map(|_| at));
+        row.oauth_client_secret_version = Set(version);
+    }
     row.oauth_scopes = Set(app.map(|a| json_list(a.scopes())));
 }
 
@@ -203,7 +234,7 @@ fn set_app_identity(
     keyring: &Keyring,
     id: &str,
     settled: Option<SettledAppIdentity<'_>>,
-    now: DateTime<Utc>,
+    stamp: Option<Stamp>,
 ) {
     let proof = settled.map(|s| &s.identity.proof);
     let (secret, hint) = match proof {
@@ -220,29 +251,42 @@ fn set_app_identity(
     row.app_proof = Set(proof.map(|p| p.kind().to_owned()));
     row.app_secret_sealed = Set(secret.map(|s| seal(keyring, APP_SECRET, id, s)));
     row.app_secret_hint = Set(hint);
-    row.app_secret_set_at = Set(settled.map(|_| now));
+    if let Some(Stamp { version, at }) = stamp {
+        row.app_secret_set_at = Set(settled.map(|_| at));
+        row.app_secret_version = Set(version);
+    }
     row.app_certificate_pem = Set(certificate.map(|c| c.certificate_pem().to_owned()));
     row.app_certificate_thumbprint = Set(certificate.map(|c| c.thumbprint().to_owned()));
     row.app_certificate_expires_at = Set(certificate.map(|c| c.not_after()));
 }
 
-/// Seals a new webhook password into the row and saves it.
+/// Seals a new webhook password into the row, under `version`, and saves it.
 pub async fn replace_webhook_password(
     db: &impl ConnectionTrait,
     keyring: &Keyring,
     current: integration::Model,
     pw: &WebhookPassword,
+    version: i32,
 ) -> Result<integration::Model, DbErr> {
     let id = current.id.clone();
     let mut row = current.into_active_model();
-    set_webhook_password(&mut row, keyring, &id, pw);
+    set_webhook_password(&mut row, keyring, &id, pw, stamped(Utc::now(), Some(version)));
     save(db, row).await
 }
 
 /// Seals a new webhook password into a row being written.
-fn set_webhook_password(row: &mut integration::ActiveModel, keyring: &Keyring, id: &str, pw: &WebhookPassword) {
+fn set_webhook_password(
+    row: &mut integration::ActiveModel,
+    keyring: &Keyring,
+    id: &str,
+    pw: &WebhookPassword,
+    stamp: Option<Stamp>,
+) {
     row.webhook_password_sealed = Set(seal(keyring, WEBHOOK_PASSWORD, id, pw.secret()));
-    row.webhook_password_set_at = Set(Utc::now());
+    if let Some(Stamp { version, at }) = stamp {
+        row.webhook_password_set_at = Set(at);
+        row.webhook_password_version = Set(version);
+    }
 }
 
 /// The tenant's integration `id`; another tenant's does not exist.

@@ -138,6 +138,8 @@ mod tests {
             target_url: "https://hooks.example.net/".into(),
             secret_sealed: None,
             created_at: chrono::Utc::now(),
+            secret_version: 1,
+            secret_set_at: None,
         }
     }
 

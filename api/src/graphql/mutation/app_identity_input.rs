@@ -25,6 +25,11 @@ pub struct AppIdentityInput {
     /// come from the VM's IMDS or App Service's identity endpoint (`VCSLINK_MANAGED_IDENTITY_ENDPOINT`),
     /// or on AKS from the pod's workload identity token file (`AZURE_FEDERATED_TOKEN_FILE`).
     pub managed_identity: Option<bool>,
+    /// The client secret's or certificate's version (see `SecretInfo.version`): the stored version
+    /// with the stored secret changes nothing, with another secret (or a lower version) is
+    /// `CONFLICT`; omitted: the input's `secretVersion`, else the next version. Managed and
+    /// federated identities hold no secret to version.
+    pub secret_version: Option<i32>,
 }
 
 /// A certificate credential of the app registration. Write-only.

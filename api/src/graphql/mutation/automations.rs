@@ -37,6 +37,8 @@ pub struct CreateAutomationInput {
     pub target_url: String,
     /// The HMAC-SHA256 signing secret; generated and returned once when omitted.
     pub secret: Option<String>,
+    /// The secret's first version (see `SecretInfo.version`); omitted: 1.
+    pub secret_version: Option<i32>,
     /// Echoed in the payload.
     pub client_mutation_id: Option<String>,
 }
@@ -74,6 +76,10 @@ pub struct UpdateAutomationInput {
     /// A new HMAC-SHA256 signing secret (1–256 characters); omitted: the current one stays.
     /// Write-only: never returned.
     pub secret: Option<String>,
+    /// The new secret's version (see `SecretInfo.version`): the stored version with the stored
+    /// secret changes nothing, with another secret (or a lower version) is `CONFLICT`; omitted:
+    /// the next version.
+    pub secret_version: Option<i32>,
     /// Echoed in the payload.
     pub client_mutation_id: Option<String>,
 }
@@ -138,7 +144,8 @@ impl AutomationMutation {
             secret: input.secret.as_deref(),
         })?;
         let (model, generated) =
-            automation_admin::create(automations, &context::actor(p), &integration_id, new).await?;
+            automation_admin::create(automations, &context::actor(p), &integration_id, new, input.secret_version)
+                .await?;
         Ok(CreateAutomationPayload {
             automation: Automation(model),
             secret: generated.map(|s| s.expose_secret().to_owned()),
@@ -156,7 +163,7 @@ impl AutomationMutation {
         let p = context::admin(ctx)?;
         let automations = context::automations(ctx)?;
         let id = decode(Kind::Automation, &input.id, "automation", "id")?;
-        let model = automation_admin::update(automations, &context::actor(p), &id, |current| {
+        let model = automation_admin::update(automations, &context::actor(p), &id, input.secret_version, |current| {
             let kinds: Vec<EventKind> = match &input.event_types {
                 Some(types) => types.iter().map(|&k| k.into()).collect(),
                 None => rows::event_types(current).iter().map(|t| EventKind::parse(t)).collect(),

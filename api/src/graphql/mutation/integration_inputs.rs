@@ -5,6 +5,7 @@ use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use super::app_identity_input::AppIdentityInput;
 use crate::domain::integration::{IntegrationChanges, NewIntegration, Patch};
 use crate::domain::oauth_app::OAuthAppFields;
+use crate::domain::secret_version::SecretVersions;
 use crate::domain::user_authorization_methods::UserAuthorizationMethods;
 use crate::domain::{
     Description, IntegrationName, InvalidInput, Labels, OrganizationUrl, PersonalAccessToken, ProjectNames,
@@ -36,6 +37,10 @@ pub struct OAuthAppInput {
     pub client_secret: String,
     /// Defaults to code read/write, work items, offline_access and sign-in scopes.
     pub scopes: Option<Vec<String>>,
+    /// The client secret's version, for a provider's `_wo_version`: the stored version with the
+    /// stored secret changes nothing, with another secret (or a lower version) is `CONFLICT`;
+    /// omitted: the input's `secretVersion`, else the next version.
+    pub secret_version: Option<i32>,
 }
 
 impl From<OAuthAppInput> for OAuthAppFields {
@@ -83,6 +88,16 @@ pub struct CreateAzureDevOpsIntegrationInput {
     /// can offer (`OAUTH` with an `oauthApp`, `PERSONAL_ACCESS_TOKEN` always), now and after
     /// later changes. An empty list lets nobody connect.
     pub user_authorization_methods: Option<Vec<UserAuthorizationMethod>>,
+    /// The personal access token's version (see `SecretInfo.version`): the stored version with
+    /// the stored token changes nothing, with another token (or a lower version) is `CONFLICT`;
+    /// omitted: `secretVersion`, else the next version.
+    pub personal_access_token_version: Option<i32>,
+    /// The webhook password's version, compared as `personalAccessTokenVersion` is; omitted:
+    /// `secretVersion`, else the next version.
+    pub webhook_password_version: Option<i32>,
+    /// The version of every secret this input sets that gives none of its own (a provider with
+    /// one `_wo_version` for the resource); omitted: each secret's next version.
+    pub secret_version: Option<i32>,
     /// Verify the credentials against Azure DevOps before storing.
     #[graphql(default = true)]
     pub verify: bool,
@@ -112,7 +127,28 @@ impl CreateAzureDevOpsIntegrationInput {
             projects: self.accessible_projects.as_deref().map(ProjectNames::parse).transpose()?,
             webhook_password: self.webhook_password.as_ref().map(WebhookPassword::parse).transpose()?,
             user_authorization_methods: self.user_authorization_methods.as_deref().map(methods),
+            versions: versions(
+                self.secret_version,
+                [self.personal_access_token_version, self.webhook_password_version],
+                self.oauth_app.as_ref().and_then(|a| a.secret_version),
+                self.app_identity.as_ref().and_then(|a| a.secret_version),
+            ),
         })
+    }
+}
+
+/// Each secret's version: its own field, else the input's `secretVersion`.
+fn versions(
+    all: Option<i32>,
+    [pat, webhook_password]: [Option<i32>; 2],
+    oauth_client_secret: Option<i32>,
+    app_secret: Option<i32>,
+) -> SecretVersions {
+    SecretVersions {
+        pat: pat.or(all),
+        oauth_client_secret: oauth_client_secret.or(all),
+        app_secret: app_secret.or(all),
+        webhook_password: webhook_password.or(all),
     }
 }
 
@@ -162,6 +198,16 @@ pub struct UpdateAzureDevOpsIntegrationInput {
     /// How users may connect; null: every way the integration can offer; omitted: unchanged.
     /// A method taken away expires the users' authorizations made with it.
     pub user_authorization_methods: MaybeUndefined<Vec<UserAuthorizationMethod>>,
+    /// The personal access token's version (see `SecretInfo.version`): the stored version with
+    /// the stored token changes nothing, with another token (or a lower version) is `CONFLICT`;
+    /// omitted: `secretVersion`, else the next version.
+    pub personal_access_token_version: Option<i32>,
+    /// The webhook password's version, compared as `personalAccessTokenVersion` is; omitted:
+    /// `secretVersion`, else the next version.
+    pub webhook_password_version: Option<i32>,
+    /// The version of every secret this input sets that gives none of its own (a provider with
+    /// one `_wo_version` for the resource); omitted: each secret's next version.
+    pub secret_version: Option<i32>,
     /// Verify the resulting credentials against Azure DevOps before storing.
     #[graphql(default = true)]
     pub verify: bool,
@@ -190,6 +236,12 @@ impl UpdateAzureDevOpsIntegrationInput {
             app_identity: patch(&self.app_identity, AppIdentityInput::parse)?,
             webhook_password: self.webhook_password.as_ref().map(WebhookPassword::parse).transpose()?,
             user_authorization_methods: patch(&self.user_authorization_methods, |list| Ok(methods(list)))?,
+            versions: versions(
+                self.secret_version,
+                [self.personal_access_token_version, self.webhook_password_version],
+                self.oauth_app.value().and_then(|a| a.secret_version),
+                self.app_identity.value().and_then(|a| a.secret_version),
+            ),
         })
     }
 }
@@ -257,6 +309,10 @@ pub struct RotateWebhookPasswordInput {
     pub id: Option<ID>,
     /// The new password (16–256 characters); generated and returned once when omitted.
     pub webhook_password: Option<String>,
+    /// The new password's version (see `SecretInfo.version`): the stored version with the stored
+    /// password changes nothing, with another password (or a lower version) is `CONFLICT`;
+    /// omitted: the next version.
+    pub secret_version: Option<i32>,
     /// The client's correlation id, echoed from input to payload.
     pub client_mutation_id: Option<String>,
 }

@@ -95,7 +95,9 @@ impl IntegrationMutation {
         let id = decode(Kind::AzureDevOpsIntegration, given_id, "integration", field)?;
         let given = input.webhook_password.as_deref().map(WebhookPassword::parse).transpose()?;
         let (model, generated, updated) =
-            lifecycle::rotate_webhook_password(integrations, p, &context::actor(p), &id, given).await?;
+            lifecycle::rotate_webhook_password(integrations, p, &context::actor(p), &id, given, input.secret_version)
+                .await?;
+        let updated = updated.unwrap_or_default();
         Ok(RotateWebhookPasswordPayload {
             integration: AzureDevOpsIntegration::new(model),
             webhook_password: generated.map(|s| s.expose_secret().to_owned()),

@@ -41,6 +41,9 @@ pub struct AppIdentityInfo {
     pub certificate_thumbprint: Option<String>,
     /// `CERTIFICATE`: when the certificate expires (`notAfter`); verification warns 30 days before.
     pub certificate_expires_at: Option<Timestamp>,
+    /// `CERTIFICATE`: the certificate credential, described: its thumbprint's last 4 characters,
+    /// when it was set, its `notAfter` and its version. Never the key.
+    pub certificate: Option<SecretInfo>,
     /// `FEDERATED`: the federated credential to add to the app registration (Certificates &
     /// secrets > Federated credentials > Other issuer), character for character.
     pub federated_credential: Option<FederatedCredentialInfo>,
@@ -73,7 +76,18 @@ impl AppIdentityInfo {
             _ => return None,
         };
         let client_secret = match (m.app_secret_hint.clone(), m.app_secret_set_at) {
-            (Some(hint), Some(set_at)) => Some(SecretInfo { hint, set_at: set_at.into(), expires_at: None }),
+            (Some(hint), Some(set_at)) => {
+                Some(SecretInfo { hint, set_at: set_at.into(), expires_at: None, version: m.app_secret_version })
+            }
+            _ => None,
+        };
+        let certificate = match (&m.app_certificate_thumbprint, m.app_secret_set_at) {
+            (Some(thumbprint), Some(set_at)) => Some(SecretInfo {
+                hint: thumbprint.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect(),
+                set_at: set_at.into(),
+                expires_at: m.app_certificate_expires_at.map(Into::into),
+                version: m.app_secret_version,
+            }),
             _ => None,
         };
         Some(AppIdentityInfo {
@@ -83,6 +97,7 @@ impl AppIdentityInfo {
             client_secret,
             certificate_thumbprint: m.app_certificate_thumbprint.clone(),
             certificate_expires_at: m.app_certificate_expires_at.map(Into::into),
+            certificate,
             federated_credential: (proof == AppIdentityProof::Federated).then(|| {
                 let who = FederatedSubject::of(public_url, &m.id);
                 FederatedCredentialInfo { issuer: who.issuer, subject: who.subject, audience: AUDIENCE.to_owned() }

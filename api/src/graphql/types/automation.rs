@@ -1,12 +1,16 @@
 //! `Automation` and `AutomationRun`: where matching deliveries are forwarded, and each send's fate.
 
 use crate::graphql::types::timestamp::Timestamp;
-use async_graphql::{Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::automation::Model;
 
 use super::delivery::WebhookEventType;
+use super::integration::SecretInfo;
+use crate::domain::WebhookPassword;
 use crate::domain::global_id::{Kind, encode};
 use crate::domain::service_hook::EventKind;
+use crate::error::ApiError;
+use crate::graphql::context;
 use crate::store::automations as rows;
 
 /// Deliveries matching every filter are POSTed as JSON to `targetUrl`, signed with
@@ -60,6 +64,21 @@ impl Automation {
     /// Whether sends are signed (always true for automations created here). Never the secret.
     async fn secret_set(&self) -> bool {
         self.0.secret_sealed.is_some()
+    }
+
+    /// The signing secret, described without its value: its last 4 characters, when it was set,
+    /// and its version (for a provider's `_wo_version`); null when sends are not signed.
+    async fn secret(&self, ctx: &Context<'_>) -> Result<Option<SecretInfo>, ApiError> {
+        let keyring = &context::automations(ctx)?.keyring;
+        let Some(secret) = rows::open_secret(keyring, &self.0).map_err(ApiError::internal)? else {
+            return Ok(None);
+        };
+        Ok(Some(SecretInfo {
+            hint: WebhookPassword::from_stored(secret).hint(),
+            set_at: self.0.secret_set_at.unwrap_or(self.0.created_at).into(),
+            expires_at: None,
+            version: self.0.secret_version,
+        }))
     }
 
     /// When it was created.

@@ -3,7 +3,7 @@
 use crate::graphql::types::timestamp::Timestamp;
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use entity::integration::Model;
 
 use super::app_identity::AppIdentityInfo;
@@ -44,6 +44,9 @@ pub struct SecretInfo {
     pub set_at: Timestamp,
     /// When the secret expires, when known.
     pub expires_at: Option<Timestamp>,
+    /// How many times the secret changed: 1 for the first value, then the next number with each
+    /// change, or the `secretVersion` the change came with (a provider's `_wo_version`).
+    pub version: i32,
 }
 
 /// The Microsoft Entra ID app users authorize through (client secret never shown).
@@ -70,6 +73,7 @@ pub struct OAuthAppInfo {
 
 /// Where Azure DevOps Service Hooks deliver, and whether the password is set.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct WebhookInfo {
     /// `{VCSLINK_PUBLIC_URL}/webhooks/azure-devops/{id}`; Azure DevOps sends HTTP Basic with the webhook password.
     pub endpoint_url: String,
@@ -77,6 +81,24 @@ pub struct WebhookInfo {
     pub password_set: bool,
     /// When the last delivery arrived; null before the first.
     pub last_delivery_at: Option<Timestamp>,
+    #[graphql(skip)]
+    integration: Arc<Model>,
+}
+
+#[ComplexObject]
+impl WebhookInfo {
+    /// The password, described without its value (its version for a provider's `_wo_version`).
+    async fn password(&self, ctx: &Context<'_>) -> Result<SecretInfo, ApiError> {
+        let m = &self.integration;
+        let password =
+            rows::open_webhook_password(&context::integrations(ctx)?.keyring, m).map_err(ApiError::internal)?;
+        Ok(SecretInfo {
+            hint: crate::domain::WebhookPassword::from_stored(password).hint(),
+            set_at: m.webhook_password_set_at.into(),
+            expires_at: None,
+            version: m.webhook_password_version,
+        })
+    }
 }
 
 /// A link between this platform and one Azure DevOps organization (or Server collection).
@@ -139,6 +161,7 @@ impl AzureDevOpsIntegration {
             hint: self.0.pat_hint.clone()?,
             set_at: self.0.pat_set_at?.into(),
             expires_at: self.0.pat_expires_at.map(Into::into),
+            version: self.0.pat_version,
         })
     }
 
@@ -174,7 +197,12 @@ impl AzureDevOpsIntegration {
             authorization_url: m.oauth_authorization_url.clone().unwrap_or_default(),
             token_url: m.oauth_token_url.clone().unwrap_or_default(),
             client_id,
-            client_secret: SecretInfo { hint, set_at: set_at.into(), expires_at: None },
+            client_secret: SecretInfo {
+                hint,
+                set_at: set_at.into(),
+                expires_at: None,
+                version: m.oauth_client_secret_version,
+            },
             scopes: rows::oauth_scopes(m),
             redirect_uri: accounts.oauth_redirect_uri(),
         }))
@@ -187,6 +215,7 @@ impl AzureDevOpsIntegration {
             endpoint_url: service_hooks.webhook_endpoint(&self.0.id),
             password_set: !self.0.webhook_password_sealed.is_empty(),
             last_delivery_at: self.0.last_delivery_at.map(Into::into),
+            integration: self.0.clone(),
         })
     }
 

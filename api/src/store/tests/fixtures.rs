@@ -42,6 +42,7 @@ pub fn new_integration(name: &str) -> NewIntegration {
         app_identity: None,
         webhook_password: None,
         user_authorization_methods: None,
+        versions: Default::default(),
     }
 }
 
@@ -62,6 +63,12 @@ pub async fn insert_integration(
         oauth: None,
         app_identity: None,
         webhook_password: &password,
+        stamps: integrations::Stamps {
+            pat: Some(1),
+            oauth_client_secret: Some(1),
+            app_secret: Some(1),
+            webhook_password: Some(1),
+        },
         status: Status::Unverified,
         last_verification: None,
     };
@@ -131,6 +138,7 @@ pub async fn automation(
         integration_id: &integration.id,
         automation: &parsed,
         secret: &secret,
+        secret_version: 1,
     };
     automation_rows::insert(db, keyring, row).await.expect("automation")
 }

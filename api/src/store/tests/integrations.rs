@@ -54,6 +54,7 @@ async fn an_update_is_read_back(db: &DatabaseConnection) {
         user_authorization_methods: Patch::Set(UserAuthorizationMethods::from_list(&[
             UserAuthorizationMethod::PersonalAccessToken,
         ])),
+        versions: Default::default(),
     };
     let update = Update {
         changes: &changes,
@@ -61,6 +62,7 @@ async fn an_update_is_read_back(db: &DatabaseConnection) {
         app_identity: None,
         acting_credential: None,
         verification: Some((Status::Failing, "{}".to_owned())),
+        stamps: Default::default(),
     };
     integrations::update(db, &keys, created.clone(), update).await.expect("update");
 
@@ -126,6 +128,7 @@ async fn an_app_identity_is_sealed_set_and_removed(db: &DatabaseConnection) {
         app_identity: Some(Some(settled)),
         acting_credential: None,
         verification: None,
+        stamps: integrations::Stamps { app_secret: Some(2), ..Default::default() },
     };
     let got = integrations::update(db, &keys, created, update).await.expect("update");
     assert_eq!((got.app_tenant_id.as_deref(), got.app_proof.as_deref()), (Some("t-1"), Some("client_secret")));
@@ -141,6 +144,7 @@ async fn an_app_identity_is_sealed_set_and_removed(db: &DatabaseConnection) {
         app_identity: Some(None),
         acting_credential: None,
         verification: None,
+        stamps: integrations::Stamps { app_secret: Some(2), ..Default::default() },
     };
     let got = integrations::update(db, &keys, got, update).await.expect("update");
     assert!(got.app_client_id.is_none() && got.app_secret_sealed.is_none());
