@@ -69,7 +69,7 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
     ),
     (
         "CONFLICT",
-        "A duplicate: the name is taken in this tenant, an idempotency key was reused with other input, the branch or pull request exists.",
+        "A duplicate: the name is taken in this tenant, an idempotency key was reused with other input, the branch or pull request exists, or a secret was sent under its stored version with another value (bump the version).",
     ),
     (
         "NOT_AUTHORIZED_UPSTREAM",

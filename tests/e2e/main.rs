@@ -28,6 +28,7 @@ mod loaders;
 mod oauth_app_changes;
 mod operations;
 mod parallel_writes;
+mod provider;
 mod refresh;
 mod replicas;
 mod request_errors;

@@ -8,6 +8,7 @@ use crate::auth::Principal;
 use crate::azure::verify::{self, VerifyTarget};
 use crate::domain::app_identity::Proof;
 use crate::domain::integration::{NewIntegration, Status};
+use crate::domain::secret_version::SecretVersions;
 use crate::domain::{OAuthApp, WebhookPassword};
 use crate::error::{ApiError, is_unique_violation};
 use crate::integrations::Integrations;
@@ -181,7 +182,7 @@ fn canonical(
 ) -> serde_json::Value {
     use sha2::{Digest, Sha256};
     let h = |s: &SecretString| hex::encode(Sha256::digest(s.expose_secret().as_bytes()));
-    serde_json::json!({
+    let mut input = serde_json::json!({
         "name": parsed.name.as_str(),
         "description": parsed.description.as_ref().map(|d| d.as_str()),
         "labels": parsed.labels.as_slice(),
@@ -205,9 +206,11 @@ fn canonical(
         }),
         "webhookPassword": parsed.webhook_password.as_ref().map(|pw| h(pw.secret())),
         "userAuthorizationMethods": parsed.user_authorization_methods.map(|m| m.column()),
-        "secretVersions": [
-            parsed.versions.pat, parsed.versions.oauth_client_secret, parsed.versions.app_secret,
-            parsed.versions.webhook_password,
-        ],
-    })
+    });
+    // Only when sent: keys remembered before versions existed still match their retries.
+    let v = parsed.versions;
+    if v != SecretVersions::default() {
+        input["secretVersions"] = serde_json::json!([v.pat, v.oauth_client_secret, v.app_secret, v.webhook_password]);
+    }
+    input
 }
