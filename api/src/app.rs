@@ -170,7 +170,9 @@ impl App {
         );
         let hook_retry =
             crate::service_hooks::password::spawn(self.caps.service_hooks.clone(), self.hook_retry_every, stopped);
-        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        // The peer address reaches handlers that ask for it (the webhook edge's throttle).
+        let router = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
         let _ = stop_worker.send(true);
         let _ = worker.await;
         let _ = hook_retry.await;
@@ -249,7 +251,11 @@ fn capabilities(
         ingest: IngestQueue::spawn(writer_db.unwrap_or_else(|| db.clone())),
         known_integrations: known_integrations.clone(),
         mention_names: Default::default(),
-        webhook_rate_limit: TokenRateLimit::new(config.webhook_rate_limit),
+        edge: crate::webhooks::edge::Edge::new(
+            config.webhook_rate_limit,
+            config.webhook_auth_failure_limit,
+            config.trusted_proxies.clone(),
+        ),
         upstream,
         config: Arc::new(InboxConfig {
             webhook_max_body_bytes: config.webhook_max_body_bytes,

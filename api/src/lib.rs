@@ -19,6 +19,7 @@ pub mod healthcheck;
 pub mod http;
 pub mod integration_credential;
 pub mod integrations;
+pub mod keyed_limit;
 pub mod memory;
 pub mod metrics;
 pub mod oidc;

@@ -47,6 +47,7 @@ mod user_authorization_methods;
 mod validation;
 mod verification;
 mod webhook_durability;
+mod webhook_edge;
 mod webhook_quarantine;
 mod webhook_samples;
 mod webhooks;

@@ -1,29 +1,25 @@
 //! Per-token rate limits (`VCSLINK_TOKEN_RATE_LIMIT` requests per second, burst twice that).
 
-use std::num::NonZeroU32;
-use std::sync::Arc;
 use std::time::Duration;
 
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use crate::keyed_limit::KeyedLimit;
 
-/// One limiter per process, keyed by token id; `None` inside when the limit is off (0).
+/// Token ids held at most (far above any tenant's token count; idle ones are forgotten).
+const MAX_KEYS: usize = 100_000;
+
+/// One limiter per process, keyed by token id (or any other id: the webhook edge keys it by
+/// integration); off at 0.
 #[derive(Clone)]
-pub struct TokenRateLimit(Option<Arc<DefaultKeyedRateLimiter<String>>>);
+pub struct TokenRateLimit(KeyedLimit<String>);
 
 impl TokenRateLimit {
     pub fn new(per_second: u32) -> TokenRateLimit {
-        let Some(rate) = NonZeroU32::new(per_second) else { return TokenRateLimit(None) };
-        let burst = NonZeroU32::new(per_second.saturating_mul(2)).unwrap_or(rate);
-        TokenRateLimit(Some(Arc::new(RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst)))))
+        TokenRateLimit(KeyedLimit::new(per_second, per_second.saturating_mul(2), MAX_KEYS))
     }
 
     /// `Err(wait)` when the token is over its limit.
     pub fn check(&self, token_id: &str) -> Result<(), Duration> {
-        let Some(limiter) = &self.0 else { return Ok(()) };
-        limiter
-            .check_key(&token_id.to_owned())
-            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+        self.0.check(&token_id.to_owned())
     }
 }
 

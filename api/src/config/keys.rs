@@ -105,6 +105,16 @@ pub const KEYS: &[Key] = &[
         "sustained webhook deliveries per second per integration (burst 2×; over it: 503 + Retry-After); 0 turns it off",
     ),
     key(
+        "VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT",
+        "5",
+        "failed webhook authentications per second per source address (burst 10×); over it the address is throttled (503 + Retry-After, no database lookups) except for deliveries the integration cache already vouches for; 0 turns it off",
+    ),
+    key(
+        "VCSLINK_TRUSTED_PROXIES",
+        "(none)",
+        "comma-separated addresses or CIDR ranges of proxies in front of the server; behind them the webhook edge takes the client from `X-Forwarded-For`",
+    ),
+    key(
         "VCSLINK_WEBHOOK_MAX_BODY_BYTES",
         "4194304",
         "largest Service Hook body stored whole; an authenticated one over it is acknowledged and kept QUARANTINED (size, SHA-256, first 64 KiB)",

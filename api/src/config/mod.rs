@@ -69,6 +69,11 @@ pub struct Config {
     pub webhook_password_grace: Duration,
     /// Sustained webhook deliveries per second per integration (burst 2×); 0 turns it off.
     pub webhook_rate_limit: u32,
+    /// Failed webhook authentications per second per source address (burst 10×) before the
+    /// address is throttled; 0 turns it off.
+    pub webhook_auth_failure_limit: u32,
+    /// Proxies whose `X-Forwarded-For` names the client (the webhook edge's source address).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The largest Service Hook body stored whole; an authenticated larger one is kept QUARANTINED.
     pub webhook_max_body_bytes: usize,
     /// The first retry delay of an automation send; each further retry doubles it.
@@ -126,6 +131,8 @@ impl Config {
             bootstrap: true,
             webhook_password_grace: Duration::from_secs(24 * 3600),
             webhook_rate_limit: 200,
+            webhook_auth_failure_limit: 5,
+            trusted_proxies: Vec::new(),
             webhook_max_body_bytes: 4 * 1024 * 1024,
             automation_retry_base: Duration::from_secs(2),
             automation_max_attempts: 8,
@@ -245,6 +252,27 @@ impl Config {
                 var: "VCSLINK_WEBHOOK_RATE_LIMIT",
                 message: "expected a whole number of deliveries per second (0 = off)".into(),
             })?;
+        }
+        if let Some(v) = var("VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT") {
+            config.webhook_auth_failure_limit = v.trim().parse().map_err(|_| ConfigError {
+                var: "VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT",
+                message: "expected a whole number of failed authentications per second (0 = off)".into(),
+            })?;
+        }
+        if let Some(v) = var("VCSLINK_TRUSTED_PROXIES") {
+            config.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<ipnet::IpNet>()
+                        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| ConfigError {
+                            var: "VCSLINK_TRUSTED_PROXIES",
+                            message: format!("{s:?} is not an IP address or CIDR range (such as 10.0.0.0/8)"),
+                        })
+                })
+                .collect::<Result<_, _>>()?;
         }
         if let Some(v) = var("VCSLINK_WEBHOOK_MAX_BODY_BYTES") {
             config.webhook_max_body_bytes = match v.trim().parse::<usize>() {

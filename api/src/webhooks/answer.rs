@@ -38,6 +38,11 @@ impl IntoResponse for IngestError {
                 crate::metrics::webhook_delivery("-", "rate_limited");
                 retry_after((StatusCode::SERVICE_UNAVAILABLE, "too many deliveries, retry").into_response(), wait)
             }
+            IngestError::Throttled(wait) => {
+                crate::metrics::webhook_delivery("-", "throttled");
+                let r = (StatusCode::SERVICE_UNAVAILABLE, "too many failed authentications from this address, retry");
+                retry_after(r.into_response(), wait)
+            }
             IngestError::Unauthorized => {
                 crate::metrics::webhook_delivery("-", "unauthorized");
                 let mut r = (StatusCode::UNAUTHORIZED, "wrong or missing webhook password").into_response();

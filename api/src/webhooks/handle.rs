@@ -5,10 +5,10 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use url::Url;
 
+use super::edge::Edge;
 use super::group_commit::IngestQueue;
 use super::known_integrations::KnownIntegrations;
 use super::mentions::MentionNames;
-use crate::auth::rate_limit::TokenRateLimit;
 use crate::azure::AzureClient;
 use crate::browse::Upstream;
 use crate::crypto::Keyring;
@@ -33,8 +33,8 @@ pub struct Inbox {
     pub known_integrations: KnownIntegrations,
     /// Display names of identities mentioned as `@<GUID>` in comments (bounded cache).
     pub mention_names: MentionNames,
-    /// Per-integration limit of the webhook endpoint.
-    pub webhook_rate_limit: TokenRateLimit,
+    /// The limits a delivery meets before it costs anything (per address, per integration).
+    pub edge: Edge,
     /// `browse/`'s cache, forgotten for a repository a push changed.
     pub upstream: Upstream,
     pub config: Arc<InboxConfig>,

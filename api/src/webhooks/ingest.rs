@@ -34,6 +34,8 @@ pub enum Ingested {
 pub enum IngestError {
     /// Too many deliveries for the integration: retry after this long.
     RateLimited(std::time::Duration),
+    /// The source address failed to authenticate too often: retry after this long.
+    Throttled(std::time::Duration),
     /// Wrong or missing password, or an unknown integration (indistinguishable on purpose).
     Unauthorized,
     /// The integration was unlinked.

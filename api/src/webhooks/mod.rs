@@ -4,6 +4,7 @@
 
 pub mod answer;
 pub mod body;
+pub mod edge;
 pub mod group_commit;
 pub mod handle;
 pub mod ingest;

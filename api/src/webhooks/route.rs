@@ -1,8 +1,12 @@
-//! `POST /webhooks/azure-devops/{integrationId}`: throttle, HTTP Basic (checked before the body is
-//! read), read the body, store, then answer ([`super::answer`] says what and why).
+//! `POST /webhooks/azure-devops/{integrationId}`: the edge ([`super::edge`]: the id's shape, the
+//! source address's failure budget), HTTP Basic (checked before the body is read), the
+//! integration's bucket, read the body, store, then answer ([`super::answer`] says what and why).
 
+use std::net::SocketAddr;
+
+use axum::Extension;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -15,11 +19,32 @@ use crate::webhooks::Inbox;
 pub async fn receive(
     State(state): State<Inbox>,
     Path(integration_id): Path<String>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Ingested, IngestError> {
-    state.webhook_rate_limit.check(&integration_id).map_err(IngestError::RateLimited)?;
-    let known = ingest::authenticate(&state, &integration_id, basic_password(&headers)).await?;
+    let source = state.edge.source(peer.map(|Extension(ConnectInfo(addr))| addr), &headers);
+    let failed = |e: IngestError| {
+        if let (IngestError::Unauthorized, Some(source)) = (&e, source) {
+            state.edge.failed(source);
+        }
+        e
+    };
+    // Not one of our ids: refused before anything is looked up.
+    if uuid::Uuid::parse_str(&integration_id).is_err() {
+        return Err(failed(IngestError::Unauthorized));
+    }
+    let password = basic_password(&headers);
+    let known = match source.and_then(|s| state.edge.throttled(s)) {
+        // Over its failure budget: only what the cache already vouches for gets in.
+        Some(wait) => state
+            .known_integrations
+            .cached(&integration_id, password.as_deref().map(String::as_str))
+            .await
+            .ok_or(IngestError::Throttled(wait))?,
+        None => ingest::authenticate(&state, &integration_id, password).await.map_err(failed)?,
+    };
+    state.edge.delivery(&known.integration.id).map_err(IngestError::RateLimited)?;
     let received = body::read(body, state.config.webhook_max_body_bytes)
         .await
         .map_err(|e| IngestError::Unavailable(e.to_string()))?;
