@@ -9,6 +9,7 @@ mod authorization;
 mod authorization_edges;
 mod authz_matrix;
 mod automations;
+mod backward_paging;
 mod browse;
 mod browser;
 mod cli;
