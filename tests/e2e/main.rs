@@ -33,6 +33,7 @@ mod refresh;
 mod replicas;
 mod request_errors;
 mod schema;
+mod schema_checks;
 mod scopes;
 mod secrets;
 mod service_hooks;
