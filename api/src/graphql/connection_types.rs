@@ -1,11 +1,11 @@
-//! The descriptions of the connection types (`ApiTokenConnection`, ...).
+//! The descriptions of the connection types (`ApiTokenConnection`, `ApiTokenEdge`, ..., `PageInfo`).
 //!
-//! async-graphql's `Connection` object is generic and carries no type description of its own, so
-//! the schema builder sets one per node type here: what the list holds, in which order, and how
-//! it pages (rows stored here both ways; Azure DevOps lists forward only).
+//! async-graphql's `Connection` and `Edge` objects are generic and carry no type description of
+//! their own (or a generic one), so the schema builder sets one per node type here: what the list
+//! holds, in which order, and how it pages (rows stored here both ways; Azure DevOps lists forward only).
 
-use async_graphql::SchemaBuilder;
-use async_graphql::{ObjectType, SubscriptionType};
+use async_graphql::connection::{Edge, EmptyFields, PageInfo};
+use async_graphql::{ObjectType, SchemaBuilder, SubscriptionType};
 
 use crate::graphql::pagination::{RowConnection, UpstreamConnection};
 use crate::graphql::types::api_token::ApiToken;
@@ -24,6 +24,12 @@ where
     M: ObjectType + 'static,
     S: SubscriptionType + 'static,
 {
+    let builder = edges(builder).override_output_type_description::<PageInfo>(
+        "Where a page sits in its list: whether items precede (`hasPreviousPage`) or follow (`hasNextPage`) \
+         it, and the cursors of its first and last edge: pass `endCursor` as `after` for the next page and, \
+         on lists that page backward, `startCursor` as `before` for the previous one. Both cursors are null \
+         on an empty page.",
+    );
     builder
         .override_output_type_description::<RowConnection<ApiToken>>(
             "One page of the tenant's API tokens, oldest first, with the total count. Page forward with \
@@ -64,4 +70,30 @@ where
              only (Azure DevOps continuation tokens): `first`/`after: pageInfo.endCursor`; `totalCount` null where \
              Azure DevOps does not say cheaply.",
         )
+}
+
+/// An edge of a list of `N`.
+type EdgeOf<N> = Edge<String, N, EmptyFields>;
+
+/// Gives every edge type its description: which item it holds, with the cursor of its place.
+fn edges<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    builder
+        .override_output_type_description::<EdgeOf<ApiToken>>("An API token in a page of the list, with its cursor.")
+        .override_output_type_description::<EdgeOf<AuditEvent>>("An audit event in a page of the log, with its cursor.")
+        .override_output_type_description::<EdgeOf<AzureDevOpsIntegration>>(
+            "An integration in a page of the list, with its cursor.",
+        )
+        .override_output_type_description::<EdgeOf<WebhookDelivery>>(
+            "A Service Hook delivery in a page of the ledger, with its cursor.",
+        )
+        .override_output_type_description::<EdgeOf<Project>>("An Azure DevOps project in a page, with its cursor.")
+        .override_output_type_description::<EdgeOf<Repository>>("A Git repository in a page, with its cursor.")
+        .override_output_type_description::<EdgeOf<Branch>>("A branch in a page, with its cursor.")
+        .override_output_type_description::<EdgeOf<PullRequest>>("A pull request in a page, with its cursor.")
+        .override_output_type_description::<EdgeOf<Comment>>("A comment in a page, with its cursor.")
 }

@@ -85,8 +85,8 @@ pub fn window(first: Option<i32>, after: Option<&str>) -> Result<Window, ApiErro
 
 /// Turns a keyset page, taken as `req` asked, into a connection; `key` gives each row's id (its cursor).
 ///
-/// Backward, `hasPreviousPage` says whether rows precede the page and `hasNextPage` whether `before`
-/// was given (its row, at least, follows); forward, the other way round.
+/// `hasPreviousPage`: more rows before the page (fetched when paging backward), or `after` given
+/// (its row, at least, precedes); `hasNextPage` the same the other way round.
 pub fn connection<T, N: OutputType>(
     page: Page<T>,
     req: &PageRequest,
@@ -94,8 +94,8 @@ pub fn connection<T, N: OutputType>(
     key: impl Fn(&T) -> String,
     node: impl Fn(T) -> N,
 ) -> RowConnection<N> {
-    let (has_previous, has_next) =
-        if req.from_end { (page.has_more, req.before.is_some()) } else { (req.after.is_some(), page.has_more) };
+    let has_previous = (req.from_end && page.has_more) || req.after.is_some();
+    let has_next = (!req.from_end && page.has_more) || req.before.is_some();
     let mut conn = Connection::with_additional_fields(has_previous, has_next, Counted { total_count: total });
     conn.edges.extend(page.items.into_iter().map(|t| Edge::new(encode_row(&key(&t)), node(t))));
     conn
@@ -252,5 +252,7 @@ mod tests {
         assert_eq!(flags(connection(page(false), &back_from_end, 1, Clone::clone, |t| t)), (false, false));
         let forward = page_request(Some(1), Some(&encode_row("w")), None, None).expect("forward");
         assert_eq!(flags(connection(page(false), &forward, 3, Clone::clone, |t| t)), (true, false));
+        let bounded = page_request(Some(1), None, None, Some(&encode_row("y"))).expect("forward up to a cursor");
+        assert_eq!(flags(connection(page(false), &bounded, 3, Clone::clone, |t| t)), (false, true));
     }
 }
