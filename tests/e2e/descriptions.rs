@@ -17,12 +17,6 @@ const INTROSPECTION: &str = r#"{
 /// GraphQL's own scalars: the specification describes them.
 const BUILT_IN_SCALARS: [&str; 5] = ["Boolean", "Float", "ID", "Int", "String"];
 
-/// async-graphql's `Connection` objects carry no type description and take none; their fields do.
-fn is_library_connection(ty: &Value, name: &str) -> bool {
-    let has = |field: &str| items(ty, "fields").iter().any(|f| text(f, "name") == field);
-    name.ends_with("Connection") && has("pageInfo") && has("edges")
-}
-
 fn text(value: &Value, key: &str) -> String {
     value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
@@ -47,9 +41,7 @@ fn undescribed(schema: &Value) -> Vec<String> {
         if name.starts_with("__") || BUILT_IN_SCALARS.contains(&name.as_str()) {
             continue;
         }
-        if !is_library_connection(ty, &name) {
-            check(ty, name.clone(), &mut missing);
-        }
+        check(ty, name.clone(), &mut missing);
         for field in items(ty, "fields") {
             let field_name = format!("{name}.{}", text(field, "name"));
             check(field, field_name.clone(), &mut missing);

@@ -1,7 +1,8 @@
 //! Backstop: every error leaving the server carries `extensions.code`.
 //!
 //! Parse and validation errors become `VALIDATION` with `field` (`query`, or `variables` when a
-//! variable is at fault); async-graphql's own request errors (no or an unknown operation name, a
+//! variable is at fault; `last` or `before` passed to a list of Azure DevOps, which pages forward only,
+//! name that argument and say how to page instead); async-graphql's own request errors (no or an unknown operation name, a
 //! subscription POSTed) `BAD_REQUEST` with a hint; anything else still without a code is
 //! `INTERNAL`, its message replaced (the original is logged).
 
@@ -14,6 +15,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Value, Variables};
 
 use crate::error::{ApiError, code};
+use crate::graphql::pagination::FORWARD_ONLY_HINT;
 
 pub struct ErrorCodes;
 
@@ -33,6 +35,20 @@ fn with_code(mut e: ServerError, c: &str) -> ServerError {
         if ext.get("field").is_none() {
             ext.set("field", field);
         }
+    }
+    e
+}
+
+/// `last`/`before` on a field that takes neither: every list stored here takes both, so this is a
+/// list read from Azure DevOps, which pages forward only.
+fn forward_only(mut e: ServerError) -> ServerError {
+    let backward = ["last", "before"]
+        .into_iter()
+        .find(|arg| e.message.starts_with(&format!("Unknown argument \"{arg}\" on field")));
+    if let Some(arg) = backward {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        ext.set("field", arg);
+        ext.set("hint", FORWARD_ONLY_HINT);
     }
     e
 }
@@ -106,7 +122,9 @@ impl Extension for ErrorCodesExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errs| errs.into_iter().map(|e| with_code(e, code::VALIDATION)).collect())
+        next.run(ctx)
+            .await
+            .map_err(|errs| errs.into_iter().map(|e| with_code(forward_only(e), code::VALIDATION)).collect())
     }
 
     async fn execute(

@@ -1,5 +1,6 @@
 //! The GraphQL schema: one builder shared by the server, the SDL test and `print-schema`.
 
+pub mod connection_types;
 pub mod context;
 pub mod depth;
 pub mod extension;
@@ -21,7 +22,8 @@ pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subs
 /// The executable schema; `caps` is absent only when printing the SDL.
 pub fn schema(caps: Option<Capabilities>) -> AppSchema {
     let introspection = caps.as_ref().is_none_or(|c| c.introspection);
-    let mut builder = Schema::build(query::Query::default(), mutation::Mutation::default(), subscription::Subscription)
+    let builder = Schema::build(query::Query::default(), mutation::Mutation::default(), subscription::Subscription);
+    let mut builder = connection_types::describe(builder)
         .extension(extension::ErrorCodes)
         // Instead of `limit_depth`, which would refuse GraphiQL's own introspection query.
         .extension(depth::DepthLimit)

@@ -2,13 +2,15 @@
 //! cursors, and builds connections.
 //!
 //! Two kinds of list, one cursor codec each:
-//! - rows stored here, paged by keyset in SQL ([`crate::store::pagination`]): a cursor is the id of
-//!   the last row seen (`c:{id}`, base64url). [`page_request`] checks the arguments, [`connection`]
-//!   builds a [`RowConnection`], whose `totalCount` is always known.
+//! - rows stored here, paged by keyset in SQL ([`crate::store::pagination`]) both ways (`first`/`after`
+//!   and `last`/`before`): a cursor is the id of a row seen (`c:{id}`, base64url). [`page_request`]
+//!   checks the arguments, [`connection`] builds a [`RowConnection`], whose `totalCount` is always known.
 //! - Azure DevOps lists, cut into pages in [`crate::browse::pages`]: a cursor is a [`Position`]
 //!   (the upstream continuation token of its page and the items to skip in it; JSON, base64url).
 //!   [`window`] checks the arguments, [`upstream_connection`] builds an [`UpstreamConnection`],
-//!   whose `totalCount` is null where Azure DevOps does not say cheaply.
+//!   whose `totalCount` is null where Azure DevOps does not say cheaply. Continuation tokens only go
+//!   forward, so these fields take no `last`/`before` (a query passing them fails validation, with
+//!   the hint of [`FORWARD_ONLY_HINT`]).
 //!
 //! The store's and browse's halves deal in ids and positions only; no cursor text leaves this module.
 
@@ -46,29 +48,55 @@ pub type RowConnection<N> = Connection<String, N, Counted>;
 /// A connection over an Azure DevOps list.
 pub type UpstreamConnection<N> = Connection<String, N, MaybeCounted>;
 
-/// Checks `first` (0..=100, default 20) and decodes `after` into the id of the last row seen.
-pub fn page_request(first: Option<i32>, after: Option<&str>) -> Result<PageRequest, ApiError> {
-    let first = checked_first(first)?;
-    let after = after.map(|c| decode_row(c).ok_or_else(not_a_cursor)).transpose()?;
-    Ok(PageRequest { first: u64::from(first), after })
+/// Why an Azure DevOps list takes no `last`/`before`, and what to do instead.
+pub const FORWARD_ONLY_HINT: &str = "this list is read from Azure DevOps, whose continuation tokens only go forward: \
+     page with first and after: pageInfo.endCursor";
+
+/// A page of a row list as the client asked for it: `first`/`after` forward (`first` 0..=100, default
+/// 20), or `last`/`before` backward (`last` 0..=100); `after` and `before` bound the list either way.
+pub fn page_request(
+    first: Option<i32>,
+    after: Option<&str>,
+    last: Option<i32>,
+    before: Option<&str>,
+) -> Result<PageRequest, ApiError> {
+    let after = after.map(|c| decode_row(c).ok_or_else(|| not_a_cursor("after"))).transpose()?;
+    let before = before.map(|c| decode_row(c).ok_or_else(|| not_a_cursor("before"))).transpose()?;
+    let (limit, from_end) = match (first, last) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::validation(
+                "last",
+                "first and last cannot be given together",
+                Some("page forward with first and after, or backward with last and before: pageInfo.startCursor"),
+            ));
+        }
+        (None, Some(last)) => (checked_count("last", Some(last))?, true),
+        (first, None) => (checked_count("first", first)?, false),
+    };
+    Ok(PageRequest { limit: u64::from(limit), after, before, from_end })
 }
 
 /// Checks `first` (0..=100, default 20) and decodes `after` into a position in an Azure DevOps list.
 pub fn window(first: Option<i32>, after: Option<&str>) -> Result<Window, ApiError> {
-    let first = checked_first(first)?;
-    let after = after.map(|c| decode_position(c).ok_or_else(not_a_cursor)).transpose()?.unwrap_or_default();
+    let first = checked_count("first", first)?;
+    let after = after.map(|c| decode_position(c).ok_or_else(|| not_a_cursor("after"))).transpose()?.unwrap_or_default();
     Ok(Window { first, after })
 }
 
-/// Turns a keyset page into a connection; `key` gives each row's id (its cursor).
+/// Turns a keyset page, taken as `req` asked, into a connection; `key` gives each row's id (its cursor).
+///
+/// `hasPreviousPage`: more rows before the page (fetched when paging backward), or `after` given
+/// (its row, at least, precedes); `hasNextPage` the same the other way round.
 pub fn connection<T, N: OutputType>(
     page: Page<T>,
-    had_after: bool,
+    req: &PageRequest,
     total: i64,
     key: impl Fn(&T) -> String,
     node: impl Fn(T) -> N,
 ) -> RowConnection<N> {
-    let mut conn = Connection::with_additional_fields(had_after, page.has_next, Counted { total_count: total });
+    let has_previous = (req.from_end && page.has_more) || req.after.is_some();
+    let has_next = (!req.from_end && page.has_more) || req.before.is_some();
+    let mut conn = Connection::with_additional_fields(has_previous, has_next, Counted { total_count: total });
     conn.edges.extend(page.items.into_iter().map(|t| Edge::new(encode_row(&key(&t)), node(t))));
     conn
 }
@@ -85,19 +113,26 @@ pub fn upstream_connection<T, N: OutputType>(
     conn
 }
 
-fn checked_first(first: Option<i32>) -> Result<u32, ApiError> {
-    let first = first.unwrap_or(DEFAULT_FIRST);
-    u32::try_from(first).ok().filter(|f| *f <= MAX_FIRST as u32).ok_or_else(|| {
-        ApiError::validation(
-            "first",
-            format!("first must be between 0 and {MAX_FIRST}"),
-            Some("page through longer lists with after: pageInfo.endCursor"),
-        )
+/// Checks a page size, `first` or `last` (0..=100, default 20).
+fn checked_count(name: &'static str, count: Option<i32>) -> Result<u32, ApiError> {
+    let count = count.unwrap_or(DEFAULT_FIRST);
+    u32::try_from(count).ok().filter(|f| *f <= MAX_FIRST as u32).ok_or_else(|| {
+        let hint = if name == "last" {
+            "page through longer lists with before: pageInfo.startCursor"
+        } else {
+            "page through longer lists with after: pageInfo.endCursor"
+        };
+        ApiError::validation(name, format!("{name} must be between 0 and {MAX_FIRST}"), Some(hint))
     })
 }
 
-fn not_a_cursor() -> ApiError {
-    ApiError::validation("after", "not a cursor of this list", Some("pass pageInfo.endCursor of the previous page"))
+fn not_a_cursor(name: &'static str) -> ApiError {
+    let hint = if name == "before" {
+        "pass pageInfo.startCursor of the page that follows"
+    } else {
+        "pass pageInfo.endCursor of the previous page"
+    };
+    ApiError::validation(name, "not a cursor of this list", Some(hint))
 }
 
 fn encode_row(id: &str) -> String {
@@ -134,12 +169,12 @@ mod tests {
 
     #[test]
     fn row_cursors_round_trip_and_garbage_is_refused() {
-        let req = page_request(Some(5), Some(&encode_row("0190-abc"))).expect("a cursor of this list");
-        assert_eq!((req.first, req.after.as_deref()), (5, Some("0190-abc")));
+        let req = page_request(Some(5), Some(&encode_row("0190-abc")), None, None).expect("a cursor of this list");
+        assert_eq!((req.limit, req.after.as_deref(), req.from_end), (5, Some("0190-abc"), false));
         assert_eq!(encode_row("x"), "Yzp4", "the cursor text clients hold stays as it was");
-        assert!(page_request(None, Some("!!")).is_err());
+        assert!(page_request(None, Some("!!"), None, None).is_err());
         let position = encode_position(&Position { token: None, skip: 2 });
-        assert!(page_request(None, Some(&position)).is_err(), "an upstream cursor is not a row cursor");
+        assert!(page_request(None, Some(&position), None, None).is_err(), "an upstream cursor is not a row cursor");
     }
 
     #[test]
@@ -171,20 +206,53 @@ mod tests {
             "not a cursor of this list".to_owned(),
             Some("pass pageInfo.endCursor of the previous page".to_owned()),
         );
-        assert_eq!(refusal(page_request(Some(101), None).unwrap_err()), first);
+        assert_eq!(refusal(page_request(Some(101), None, None, None).unwrap_err()), first);
         assert_eq!(refusal(window(Some(-1), None).unwrap_err()), first);
-        assert_eq!(refusal(page_request(None, Some("!!")).unwrap_err()), after);
+        assert_eq!(refusal(page_request(None, Some("!!"), None, None).unwrap_err()), after);
         assert_eq!(refusal(window(None, Some("!!")).unwrap_err()), after);
     }
 
     #[test]
     fn first_is_checked_once_for_both_kinds() {
         for bad in [-1, 101] {
-            assert!(page_request(Some(bad), None).is_err());
+            assert!(page_request(Some(bad), None, None, None).is_err());
             assert!(window(Some(bad), None).is_err());
         }
-        assert_eq!(page_request(None, None).expect("default").first, 20);
+        assert_eq!(page_request(None, None, None, None).expect("default").limit, 20);
         assert_eq!(window(Some(0), None).expect("zero").first, 0);
         assert_eq!(window(Some(100), None).expect("max").first, 100);
+    }
+
+    #[test]
+    fn last_and_before_page_backward_and_are_checked_like_first_and_after() {
+        let req = page_request(None, None, Some(3), Some(&encode_row("0190-b"))).expect("backward");
+        assert_eq!((req.limit, req.before.as_deref(), req.from_end), (3, Some("0190-b"), true));
+        let last = (
+            "last".to_owned(),
+            "last must be between 0 and 100".to_owned(),
+            Some("page through longer lists with before: pageInfo.startCursor".to_owned()),
+        );
+        assert_eq!(refusal(page_request(None, None, Some(101), None).unwrap_err()), last);
+        let (field, _, hint) = refusal(page_request(None, None, None, Some("!!")).unwrap_err());
+        assert_eq!(
+            (field.as_str(), hint.as_deref()),
+            ("before", Some("pass pageInfo.startCursor of the page that follows"))
+        );
+        let (field, message, _) = refusal(page_request(Some(2), None, Some(2), None).unwrap_err());
+        assert_eq!((field.as_str(), message.as_str()), ("last", "first and last cannot be given together"));
+    }
+
+    #[test]
+    fn page_info_flags_follow_the_direction() {
+        let page = |has_more| Page { items: vec!["x".to_owned()], has_more };
+        let flags = |c: RowConnection<String>| (c.has_previous_page, c.has_next_page);
+        let back = page_request(None, None, Some(1), Some(&encode_row("y"))).expect("backward");
+        assert_eq!(flags(connection(page(true), &back, 3, Clone::clone, |t| t)), (true, true));
+        let back_from_end = page_request(None, None, Some(1), None).expect("backward from the end");
+        assert_eq!(flags(connection(page(false), &back_from_end, 1, Clone::clone, |t| t)), (false, false));
+        let forward = page_request(Some(1), Some(&encode_row("w")), None, None).expect("forward");
+        assert_eq!(flags(connection(page(false), &forward, 3, Clone::clone, |t| t)), (true, false));
+        let bounded = page_request(Some(1), None, None, Some(&encode_row("y"))).expect("forward up to a cursor");
+        assert_eq!(flags(connection(page(false), &bounded, 3, Clone::clone, |t| t)), (false, true));
     }
 }

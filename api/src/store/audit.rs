@@ -2,12 +2,10 @@
 
 use chrono::Utc;
 use entity::audit_event;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::new_id;
-use super::pagination::{Page, PageRequest};
+use super::pagination::{ListOrder, Page, PageRequest, keyset};
 
 /// Who acted: the platform user and the token they used.
 #[derive(Clone, Debug)]
@@ -44,12 +42,9 @@ pub async fn list(
     tenant_id: &str,
     page: &PageRequest,
 ) -> Result<Page<audit_event::Model>, DbErr> {
-    let mut q = audit_event::Entity::find().filter(audit_event::Column::TenantId.eq(tenant_id));
-    if let Some(after) = &page.after {
-        q = q.filter(audit_event::Column::Id.lt(after.as_str()));
-    }
-    let rows = q.order_by_desc(audit_event::Column::Id).limit(page.first + 1).all(db).await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    let q = audit_event::Entity::find().filter(audit_event::Column::TenantId.eq(tenant_id));
+    let rows = keyset(q, audit_event::Column::Id, ListOrder::NewestFirst, page).all(db).await?;
+    Ok(Page::from_overfetch(rows, page))
 }
 
 pub async fn count(db: &impl ConnectionTrait, tenant_id: &str) -> Result<u64, DbErr> {

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::new_id;
-use super::pagination::{Page, PageRequest};
+use super::pagination::{ListOrder, Page, PageRequest, keyset};
 use crate::domain::service_hook::Normalized;
 
 /// Outcomes of routing a delivery.
@@ -190,11 +190,8 @@ pub async fn list(
         q = q.filter(delivery::Column::Kind.eq(kind));
     }
     let total = q.clone().count(db).await? as i64;
-    if let Some(after) = &page.after {
-        q = q.filter(delivery::Column::Id.lt(after.as_str()));
-    }
-    let rows = q.order_by_desc(delivery::Column::Id).limit(page.first + 1).all(db).await?;
-    Ok((Page::from_overfetch(rows, page.first), total))
+    let rows = keyset(q, delivery::Column::Id, ListOrder::NewestFirst, page).all(db).await?;
+    Ok((Page::from_overfetch(rows, page), total))
 }
 
 /// The integration's deliveries received at or after `from`, oldest first (for subscriptions).

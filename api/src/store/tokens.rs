@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::pagination::{Page, PageRequest};
+use super::pagination::{ListOrder, Page, PageRequest, keyset};
 
 pub struct NewToken<'a> {
     pub id: String,
@@ -93,12 +93,9 @@ pub async fn list(
     tenant_id: &str,
     page: &PageRequest,
 ) -> Result<Page<api_token::Model>, DbErr> {
-    let mut q = api_token::Entity::find().filter(api_token::Column::TenantId.eq(tenant_id));
-    if let Some(after) = &page.after {
-        q = q.filter(api_token::Column::Id.gt(after.as_str()));
-    }
-    let rows = q.order_by_asc(api_token::Column::Id).limit(page.first + 1).all(db).await?;
-    Ok(Page::from_overfetch(rows, page.first))
+    let q = api_token::Entity::find().filter(api_token::Column::TenantId.eq(tenant_id));
+    let rows = keyset(q, api_token::Column::Id, ListOrder::OldestFirst, page).all(db).await?;
+    Ok(Page::from_overfetch(rows, page))
 }
 
 pub async fn count(db: &impl ConnectionTrait, tenant_id: &str) -> Result<u64, DbErr> {

@@ -20,12 +20,19 @@ impl AuditQuery {
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
+        #[graphql(desc = "How many items to return from the end of the list (paging backward): 0 to 100; \
+                          not together with `first`.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (`pageInfo.startCursor` of the page that follows); null: up to the end."
+        )]
+        before: Option<String>,
     ) -> Result<RowConnection<AuditEvent>, ApiError> {
         let p = context::admin(ctx)?;
         let db = context::db(ctx)?;
-        let req = pagination::page_request(first, after.as_deref())?;
+        let req = pagination::page_request(first, after.as_deref(), last, before.as_deref())?;
         let page = store::audit::list(db, &p.tenant_id, &req).await?;
         let total = store::audit::count(db, &p.tenant_id).await? as i64;
-        Ok(pagination::connection(page, req.after.is_some(), total, |m| m.id.clone(), AuditEvent::from))
+        Ok(pagination::connection(page, &req, total, |m| m.id.clone(), AuditEvent::from))
     }
 }

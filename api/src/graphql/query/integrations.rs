@@ -12,7 +12,6 @@ use crate::graphql::pagination::{self, RowConnection};
 use crate::graphql::types::enums::{AzureDevOpsFlavor, IntegrationStatus};
 use crate::graphql::types::integration::AzureDevOpsIntegration;
 use crate::store;
-use crate::store::pagination::Page;
 
 #[derive(Default)]
 pub struct IntegrationQuery;
@@ -29,6 +28,13 @@ impl IntegrationQuery {
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
+        #[graphql(desc = "How many items to return from the end of the list (paging backward): 0 to 100; \
+                          not together with `first`.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (`pageInfo.startCursor` of the page that follows); null: up to the end."
+        )]
+        before: Option<String>,
         #[graphql(desc = "Only integrations carrying every one of these labels (case-insensitive); null: any.")] labels: Option<Vec<String>>,
         #[graphql(desc = "Only integrations in this status; null: any.")] status: Option<IntegrationStatus>,
         #[graphql(desc = "Only integrations of this organization, compared canonically \
@@ -40,7 +46,7 @@ impl IntegrationQuery {
     ) -> Result<RowConnection<AzureDevOpsIntegration>, ApiError> {
         let p = context::principal(ctx)?;
         let db = context::db(ctx)?;
-        let req = pagination::page_request(first, after.as_deref())?;
+        let req = pagination::page_request(first, after.as_deref(), last, before.as_deref())?;
         let wanted: Vec<String> = labels.unwrap_or_default().iter().map(|l| l.trim().to_lowercase()).collect();
         let organization = match organization_url.as_deref() {
             Some(raw) => Some(OrganizationUrl::parse(raw, None).map_err(ApiError::from)?.canonical_key()),
@@ -62,13 +68,8 @@ impl IntegrationQuery {
             .filter(|m| kinds.iter().all(|k| holds(m, *k)))
             .collect();
         let total = matching.len() as i64;
-        let rest: Vec<_> = matching
-            .into_iter()
-            .filter(|m| req.after.as_ref().is_none_or(|a| m.id.as_str() > a.as_str()))
-            .take(req.first as usize + 1)
-            .collect();
-        let page = Page::from_overfetch(rest, req.first);
-        Ok(pagination::connection(page, req.after.is_some(), total, |m| m.id.clone(), AzureDevOpsIntegration::new))
+        let page = store::pagination::in_memory(matching, |m| m.id.as_str(), &req);
+        Ok(pagination::connection(page, &req, total, |m| m.id.clone(), AzureDevOpsIntegration::new))
     }
 
     /// The integration named `name` in the caller's tenant (names are unique per tenant,

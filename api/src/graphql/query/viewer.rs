@@ -56,19 +56,26 @@ impl ViewerQuery {
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
+        #[graphql(desc = "How many items to return from the end of the list (paging backward): 0 to 100; \
+                          not together with `first`.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (`pageInfo.startCursor` of the page that follows); null: up to the end."
+        )]
+        before: Option<String>,
     ) -> Result<RowConnection<ApiToken>, ApiError> {
         let p = context::admin(ctx)?;
         let db = context::db(ctx)?;
-        let req = pagination::page_request(first, after.as_deref())?;
+        let req = pagination::page_request(first, after.as_deref(), last, before.as_deref())?;
         let page = store::tokens::list(db, &p.tenant_id, &req).await?;
         let total = store::tokens::count(db, &p.tenant_id).await? as i64;
-        let mut items = Vec::with_capacity(page.items.len());
-        for row in page.items {
-            let user = store::tenants::user_by_id(db, &row.user_id).await?.map(|u| u.name).unwrap_or_default();
-            items.push(ApiToken { row, user });
+        let mut users = Vec::with_capacity(page.items.len());
+        for row in &page.items {
+            users.push(store::tenants::user_by_id(db, &row.user_id).await?.map(|u| u.name).unwrap_or_default());
         }
-        let page = store::pagination::Page { items, has_next: page.has_next };
-        Ok(pagination::connection(page, req.after.is_some(), total, |t| t.row.id.clone(), |t| t))
+        let mut users = users.into_iter();
+        let page = page.map(|row| ApiToken { row, user: users.next().unwrap_or_default() });
+        Ok(pagination::connection(page, &req, total, |t| t.row.id.clone(), |t| t))
     }
 
     /// Any object by its global ID; null when it does not exist (or belongs to another tenant).

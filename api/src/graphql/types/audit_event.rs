@@ -10,7 +10,7 @@ use crate::domain::global_id::{Kind, encode};
 pub struct AuditEvent {
     /// The event's id (raw, not a global ID: audit events are not nodes).
     pub id: ID,
-    /// e.g. `integration.create`, `integration.unlink`, `api_token.revoke`.
+    /// What was done, as `object.verb`: for example `integration.create`, `integration.unlink`, `api_token.revoke`.
     pub action: String,
     /// The platform user who acted (`cli` for the command line).
     pub actor: String,

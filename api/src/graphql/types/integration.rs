@@ -311,11 +311,18 @@ impl AzureDevOpsIntegration {
         #[graphql(desc = "How many items to return: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor (`pageInfo.endCursor` of the previous page); null: from the start.")]
         after: Option<String>,
+        #[graphql(desc = "How many items to return from the end of the list (paging backward): 0 to 100; \
+                          not together with `first`.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (`pageInfo.startCursor` of the page that follows); null: up to the end."
+        )]
+        before: Option<String>,
         #[graphql(desc = "Only deliveries of this event type; null: every type.")] event_type: Option<
             super::delivery::WebhookEventType,
         >,
     ) -> Result<RowConnection<super::delivery::WebhookDelivery>, ApiError> {
-        super::integration_webhooks::deliveries(ctx, &self.0, first, after, event_type).await
+        super::integration_webhooks::deliveries(ctx, &self.0, first, after, last, before, event_type).await
     }
 
     /// ADMIN: where matching deliveries are forwarded, oldest first.

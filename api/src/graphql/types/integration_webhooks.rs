@@ -18,14 +18,16 @@ pub async fn deliveries(
     integration: &Model,
     first: Option<i32>,
     after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
     event_type: Option<WebhookEventType>,
 ) -> Result<RowConnection<WebhookDelivery>, ApiError> {
     context::admin(ctx)?;
     let db = context::db(ctx)?;
-    let req = pagination::page_request(first, after.as_deref())?;
+    let req = pagination::page_request(first, after.as_deref(), last, before.as_deref())?;
     let kind = event_type.map(|k| EventKind::from(k).as_str());
     let (page, total) = store::deliveries::list(db, &integration.id, kind, &req).await?;
-    Ok(pagination::connection(page, req.after.is_some(), total, |d| d.id.clone(), WebhookDelivery))
+    Ok(pagination::connection(page, &req, total, |d| d.id.clone(), WebhookDelivery))
 }
 
 /// `AzureDevOpsIntegration.serviceHooks`: ADMIN only; each with its live state from Azure DevOps.

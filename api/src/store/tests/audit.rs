@@ -18,7 +18,7 @@ async fn an_act_is_recorded_for_its_tenant(db: &DatabaseConnection) {
 
     assert_eq!(audit::count(db, &a.id).await.expect("count"), 2);
     assert_eq!(audit::count(db, &b.id).await.expect("count"), 0);
-    let page = audit::list(db, &a.id, &PageRequest { first: 10, after: None }).await.expect("list");
+    let page = audit::list(db, &a.id, &PageRequest::first(10)).await.expect("list");
     assert_eq!(
         page.items.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         ["token.create", "integration.create"]
@@ -29,6 +29,6 @@ async fn an_act_is_recorded_for_its_tenant(db: &DatabaseConnection) {
     assert_eq!(created.target_id.as_deref(), Some("integration-1"));
     let details: serde_json::Value = serde_json::from_str(&created.details).expect("details are JSON");
     assert_eq!(details, json!({ "name": "contoso" }));
-    assert!(audit::list(db, &b.id, &PageRequest { first: 10, after: None }).await.expect("list").items.is_empty());
+    assert!(audit::list(db, &b.id, &PageRequest::first(10)).await.expect("list").items.is_empty());
 }
 on_both_backends!(an_act_is_recorded_for_its_tenant);

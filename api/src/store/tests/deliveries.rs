@@ -9,7 +9,7 @@ use crate::domain::service_hook::Normalized;
 use crate::store::deliveries::{self, NewDelivery, Stored};
 use crate::store::pagination::PageRequest;
 
-const ALL: PageRequest = PageRequest { first: 50, after: None };
+const ALL: PageRequest = PageRequest::first(50);
 
 async fn a_repeated_event_is_stored_once_and_counted(db: &DatabaseConnection) {
     let (keys, a) = (keyring(), tenant(db, "a").await);
