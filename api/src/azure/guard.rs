@@ -20,7 +20,8 @@ pub enum GuardError {
     PlainHttp,
     #[error("the url has no host")]
     NoHost,
-    #[error("host {host} is a loopback, private or otherwise reserved address")]
+    /// Says "refused" and the host as given, never an address it resolved to.
+    #[error("host {host} is refused: it is, or resolves only to, a loopback, private or special-purpose address")]
     PrivateAddress { host: String },
     #[error("host {host} does not resolve")]
     UnknownHost { host: String },
@@ -61,9 +62,10 @@ fn is_local_name(name: &str) -> bool {
     name == "localhost" || name.ends_with(".localhost")
 }
 
-/// True for every address an upstream must not have: loopback, private, CGNAT, link-local
-/// (incl. the cloud metadata address), unique-local, unspecified, broadcast, multicast,
-/// documentation, benchmarking and reserved ranges, and IPv6 forms that embed such an IPv4.
+/// True for every address an upstream must not have: every block of IANA's IPv4 and IPv6
+/// Special-Purpose Address Registries that is not globally reachable, plus multicast and the
+/// whole IETF protocol assignment blocks (`192.0.0.0/24`, `2001::/23`), and IPv6 forms that
+/// embed such an IPv4 (mapped, compatible, NAT64, 6to4).
 pub fn is_forbidden_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_forbidden_v4(v4),
@@ -84,6 +86,10 @@ fn is_forbidden_v4(ip: Ipv4Addr) -> bool {
         || ip.is_documentation() // 192.0.2/24, 198.51.100/24, 203.0.113/24
         || (a == 192 && b == 0 && c == 0) // IETF protocol assignments 192.0.0/24
         || (a == 198 && (b & 0xfe) == 18) // benchmarking 198.18/15
+        || (a == 192 && b == 31 && c == 196) // AS112-v4 192.31.196/24
+        || (a == 192 && b == 52 && c == 193) // AMT 192.52.193/24
+        || (a == 192 && b == 88 && c == 99) // deprecated 6to4 relay anycast 192.88.99/24
+        || (a == 192 && b == 175 && c == 48) // direct delegation AS112 192.175.48/24
         || a >= 240 // reserved 240/4
 }
 
@@ -100,6 +106,12 @@ fn is_forbidden_v6(ip: Ipv6Addr) -> bool {
         || (segments[0] & 0xfe00) == 0xfc00 // unique-local fc00::/7
         || (segments[0] == 0x2001 && segments[1] == 0x0db8) // documentation 2001:db8::/32
         || (segments[0] == 0x0100 && segments[1..4] == [0, 0, 0]) // discard 100::/64
+        || (segments[0] == 0x0100 && segments[1..4] == [0, 0, 1]) // dummy prefix 100:0:0:1::/64
+        || (segments[0] == 0x0064 && segments[1] == 0xff9b && segments[2] == 1) // local NAT64 64:ff9b:1::/48
+        || (segments[0] == 0x2001 && segments[1] < 0x0200) // IETF protocol assignments 2001::/23 (Teredo, ORCHID, benchmarking)
+        || (segments[0] == 0x2620 && segments[1] == 0x004f && segments[2] == 0x8000) // AS112 2620:4f:8000::/48
+        || (segments[0] & 0xfff0) == 0x3ff0 // documentation 3fff::/20
+        || segments[0] == 0x5f00 // SRv6 SIDs 5f00::/16
 }
 
 /// The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`),
@@ -219,6 +231,10 @@ mod tests {
             "192.0.0.8",
             "198.18.0.1",
             "198.19.255.255",
+            "192.31.196.1",
+            "192.52.193.1",
+            "192.88.99.1",
+            "192.175.48.1",
             "240.0.0.1",
         ] {
             assert!(forbidden(ip), "{ip} should be forbidden");
@@ -254,6 +270,15 @@ mod tests {
             "2001:db8::1",
             "fec0::1",
             "100::1",
+            "100:0:0:1::1",
+            "64:ff9b:1::a00:1",
+            "2001::1",
+            "2001:2::1",
+            "2001:20::1",
+            "2001:1ff:ffff::1",
+            "2620:4f:8000::1",
+            "3fff:fff::1",
+            "5f00::1",
         ] {
             assert!(forbidden(ip), "{ip} should be forbidden");
         }
@@ -277,8 +302,15 @@ mod tests {
 
     #[test]
     fn public_ipv6_addresses_and_mapped_public_ipv4_are_allowed() {
-        for ip in ["2620:1ec:4::1", "2a01:111:f100::1", "::ffff:13.107.42.20", "64:ff9b::808:808", "2002:0808:0808::1"]
-        {
+        for ip in [
+            "2620:1ec:4::1",
+            "2a01:111:f100::1",
+            "::ffff:13.107.42.20",
+            "64:ff9b::808:808",
+            "2002:0808:0808::1",
+            "2001:200::1",
+            "2001:4860:4860::8888",
+        ] {
             assert!(!forbidden(ip), "{ip} should be allowed");
         }
     }
@@ -315,6 +347,13 @@ mod tests {
             assert_eq!(check_url(&url(u), true), Ok(()), "{u}");
         }
         assert_eq!(check_url(&url("https://13.107.42.20/contoso"), false), Ok(()));
+    }
+
+    #[test]
+    fn a_refusal_names_the_host_as_given_never_an_address() {
+        let e = GuardError::PrivateAddress { host: "intranet.contoso.com".into() }.to_string();
+        assert!(e.contains("refused") && e.contains("intranet.contoso.com"), "{e}");
+        assert!(!e.chars().any(|c| c.is_ascii_digit()), "no address in {e}");
     }
 
     #[tokio::test]
