@@ -26,6 +26,18 @@ fn hmac_sha256(key: &[u8], msg: &[u8]) -> String {
     hex::encode(Sha256::digest(&opad))
 }
 
+/// What a receiver checks: `X-Vcslink-Signature` is `sha256=` HMAC(secret, timestamp "." body),
+/// with `X-Vcslink-Timestamp` within 5 minutes of now.
+fn assert_signed(r: &crate::support::automations::Received, key: &[u8]) {
+    let ts = r.headers["x-vcslink-timestamp"].to_str().expect("ascii");
+    let at: i64 = ts.parse().expect("unix seconds");
+    assert!((chrono::Utc::now().timestamp() - at).abs() <= 300, "a fresh timestamp: {ts}");
+    let mut signed = format!("{ts}.").into_bytes();
+    signed.extend_from_slice(&r.body);
+    let sig = r.headers["x-vcslink-signature"].to_str().expect("ascii");
+    assert_eq!(sig, format!("sha256={}", hmac_sha256(key, &signed)), "timestamp and body signed together");
+}
+
 async fn filter_matrix_signatures_and_retries(app: TestApp) {
     let receiver = Receiver::start(2).await;
     let (id, endpoint, password) = webhook_integration(&app).await;
@@ -87,8 +99,7 @@ async fn filter_matrix_signatures_and_retries(app: TestApp) {
     assert_eq!(receiver.got("/b").iter().filter(|(_, s)| *s == 200).count(), 2);
 
     for (r, _) in &got_a {
-        let sig = r.headers["x-vcslink-signature"].to_str().expect("ascii");
-        assert_eq!(sig, format!("sha256={}", hmac_sha256(b"s3cret-signing-key", &r.body)));
+        assert_signed(r, b"s3cret-signing-key");
         assert!(r.headers.get("x-vcslink-delivery").is_some());
         let body: Value = serde_json::from_slice(&r.body).expect("json");
         assert_eq!(body["eventType"], "CODE_PUSHED");
@@ -97,8 +108,7 @@ async fn filter_matrix_signatures_and_retries(app: TestApp) {
         assert_eq!(r.headers["x-vcslink-delivery"].to_str().ok(), body["deliveryId"].as_str());
     }
     for (r, _) in &got_b {
-        let sig = r.headers["x-vcslink-signature"].to_str().expect("ascii");
-        assert_eq!(sig, format!("sha256={}", hmac_sha256(b_secret.as_bytes(), &r.body)));
+        assert_signed(r, b_secret.as_bytes());
     }
     let texts: Vec<String> = got_b
         .iter()
@@ -181,8 +191,7 @@ async fn an_updated_automation_hears_its_new_filters_and_signs_with_its_new_secr
     let main = Payload::new(Event::Push, "https://dev.azure.com/contoso");
     assert_eq!(deliver(&app, &endpoint, Some(&password), main.body()).await.status(), 200);
     let got = receiver.wait_for("/new", 1).await;
-    let sig = got[0].0.headers["x-vcslink-signature"].to_str().expect("ascii").to_owned();
-    assert_eq!(sig, format!("sha256={}", hmac_sha256(b"second-secret", &got[0].0.body)), "signed with the new secret");
+    assert_signed(&got[0].0, b"second-secret");
     assert!(receiver.got("/old").is_empty(), "the old target hears nothing");
 
     let bad = update(json!({ "id": auto_id, "eventTypes": [] })).await;

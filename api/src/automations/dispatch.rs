@@ -125,7 +125,11 @@ async fn send(
         .header("X-Vcslink-Delivery", encode(Kind::WebhookDelivery, &d.id).as_str())
         .header("X-Vcslink-Event", d.kind.as_str());
     if let Some(secret) = secret {
-        req = req.header("X-Vcslink-Signature", format!("sha256={}", sign(secret.expose_secret().as_bytes(), &body)));
+        let timestamp = Utc::now().timestamp();
+        req = req.header("X-Vcslink-Timestamp", timestamp.to_string()).header(
+            "X-Vcslink-Signature",
+            format!("sha256={}", sign(secret.expose_secret().as_bytes(), timestamp, &body)),
+        );
     }
     let resp = req.body(body).send().await.map_err(|e| format!("send failed: {}", without_url(&e)))?;
     Ok(i32::from(resp.status().as_u16()))

@@ -14,11 +14,13 @@ use crate::graphql::context;
 use crate::store::automations as rows;
 
 /// Deliveries matching every filter are POSTed as JSON to `targetUrl`, signed with
-/// `X-Vcslink-Signature: sha256=<HMAC-SHA256 of the body with the secret>`.
+/// `X-Vcslink-Timestamp` and `X-Vcslink-Signature: sha256=<HMAC-SHA256(secret, timestamp.body)>`.
 pub struct Automation(pub Model);
 
 /// Where matching deliveries are forwarded: deliveries matching every filter are POSTed as JSON to
-/// `targetUrl`, signed with `X-Vcslink-Signature: sha256=<HMAC-SHA256 of the body with the secret>`.
+/// `targetUrl` with `X-Vcslink-Timestamp: <unix seconds>` and `X-Vcslink-Signature:
+/// sha256=<hex HMAC-SHA256 of timestamp + "." + body with the secret>`; receivers refuse a
+/// timestamp more than 5 minutes from their clock.
 #[Object]
 impl Automation {
     /// Global ID.
