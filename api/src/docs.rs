@@ -73,7 +73,7 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
     ),
     (
         "NOT_AUTHORIZED_UPSTREAM",
-        "Azure DevOps refused the credential, or the caller has not connected Azure DevOps (or their authorization expired); the hint says how to fix it, and `extensions.authorizationUrl` / `extensions.personalAccessTokenUrl` say where.",
+        "Azure DevOps refused the credential, or the caller has not connected Azure DevOps (or their authorization expired); the hint says how to fix it, and `extensions.startMutation` (the mutation that starts an OAuth authorization) / `extensions.personalAccessTokenUrl` say how.",
     ),
     (
         "UPSTREAM_UNAVAILABLE",

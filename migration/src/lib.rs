@@ -16,6 +16,7 @@ mod m20261203_000014_app_identity;
 mod m20261203_000015_hook_owner;
 mod m20261203_000016_token_expiry;
 mod m20261204_000017_secret_versions;
+mod m20261204_000018_oauth_state_indexes;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_hook_owner::Migration),
             Box::new(m20261203_000016_token_expiry::Migration),
             Box::new(m20261204_000017_secret_versions::Migration),
+            Box::new(m20261204_000018_oauth_state_indexes::Migration),
         ]
     }
 }

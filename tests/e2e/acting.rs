@@ -162,7 +162,8 @@ async fn a_member_without_authorization_gets_the_hint(app: TestApp) {
     assert_eq!(error_code(&denied), Some("NOT_AUTHORIZED_UPSTREAM"), "{denied}");
     let ext = &denied["errors"][0]["extensions"];
     assert!(ext["hint"].as_str().is_some_and(|h| h.contains("startAzureDevOpsAuthorization")), "{ext}");
-    assert!(ext["authorizationUrl"].as_str().is_some_and(|u| u.contains("/oauth2/v2.0/authorize")), "{ext}");
+    assert_eq!(ext["startMutation"], "startAzureDevOpsAuthorization", "a read names the mutation: {ext}");
+    assert!(ext.get("authorizationUrl").is_none(), "and starts no flow itself: {ext}");
     assert!(ext["personalAccessTokenUrl"].as_str().is_some_and(|u| u.ends_with("/_usersSettings/tokens")), "{ext}");
     let clone = app.gql_as(Some(&bob), CLONE, json!({ "i": { "integrationId": id, "repository": REPO } })).await;
     assert_eq!(error_code(&clone), Some("NOT_AUTHORIZED_UPSTREAM"));

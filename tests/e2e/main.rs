@@ -27,6 +27,7 @@ mod lifecycle;
 mod limits;
 mod loaders;
 mod oauth_app_changes;
+mod oauth_states;
 mod operations;
 mod parallel_writes;
 mod provider;

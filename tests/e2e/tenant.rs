@@ -5,9 +5,7 @@ use fake_azure::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ORG, DEFAULT_
 use serde_json::{Value, json};
 
 use crate::support::acting::WI_COMMENTS;
-use crate::support::authorizations::{
-    connect, expire_in_db, follow, follow_and_complete, refresh_grants, start, viewer_auth,
-};
+use crate::support::authorizations::{connect, expire_in_db, follow, refresh_grants, start, viewer_auth};
 use crate::support::integrations::oauth_integration;
 use crate::support::{TestApp, error_code, on_both_backends, queries, spawn_app};
 
@@ -137,8 +135,7 @@ async fn refusals_that_need_a_new_sign_in_expire_the_authorization_with_a_reconn
         assert_eq!(error_code(&denied), Some("NOT_AUTHORIZED_UPSTREAM"), "{fault:?}: {denied}");
         let e = &denied["errors"][0];
         assert!(e["message"].as_str().unwrap_or("").contains(reason), "{fault:?}: {e}");
-        let link = e["extensions"]["authorizationUrl"].as_str().expect("a reconnect link");
-        assert!(link.contains(&format!("/{DEFAULT_TENANT}/oauth2/v2.0/authorize")), "{link}");
+        assert_eq!(e["extensions"]["startMutation"], "startAzureDevOpsAuthorization", "how to reconnect: {e}");
         assert!(e["extensions"]["hint"].as_str().unwrap_or("").contains("authorizationUrl"), "{e}");
         assert_eq!(viewer_auth(&app, &alice, &id).await["status"], "EXPIRED", "{fault:?}");
         assert_eq!(refresh_grants(&app), before + 1, "{fault:?}: one refresh");
@@ -146,14 +143,14 @@ async fn refusals_that_need_a_new_sign_in_expire_the_authorization_with_a_reconn
         // The next call does not ask Entra again: the authorization is expired until reconnected.
         let again = app.gql_as(Some(&alice), WI_COMMENTS, json!({ "id": id })).await;
         assert_eq!(error_code(&again), Some("NOT_AUTHORIZED_UPSTREAM"), "{again}");
-        assert!(again["errors"][0]["extensions"]["authorizationUrl"].as_str().is_some(), "{again}");
+        assert_eq!(again["errors"][0]["extensions"]["startMutation"], "startAzureDevOpsAuthorization", "{again}");
         assert_eq!(refresh_grants(&app), before + 1, "{fault:?}: Entra is not asked again");
     }
-    // Following the link reconnects.
+    // Starting again, as the error says, reconnects.
     app.fake.set_user_grant_fault(None);
     let denied = app.gql_as(Some(&alice), WI_COMMENTS, json!({ "id": id })).await;
-    let link = denied["errors"][0]["extensions"]["authorizationUrl"].as_str().expect("link").to_owned();
-    assert_eq!(follow_and_complete(&app, &alice, &link).await.status, 200);
+    assert_eq!(denied["errors"][0]["extensions"]["startMutation"], "startAzureDevOpsAuthorization", "{denied}");
+    assert_eq!(connect(&app, &alice, &id).await.status, 200);
     assert_eq!(viewer_auth(&app, &alice, &id).await["status"], "ACTIVE");
 }
 on_both_backends!(refusals_that_need_a_new_sign_in_expire_the_authorization_with_a_reconnect_link);
@@ -185,7 +182,7 @@ async fn a_conditional_access_block_has_its_own_code_and_keeps_the_connection() 
     let e = &blocked["errors"][0];
     assert!(e["message"].as_str().unwrap_or("").contains("CONDITIONAL_ACCESS_BLOCKED"), "{e}");
     assert!(e["extensions"]["hint"].as_str().unwrap_or("").contains("does not help until"), "{e}");
-    assert!(e["extensions"].get("authorizationUrl").is_none(), "a sign-in would not help: {e}");
+    assert!(e["extensions"].get("startMutation").is_none(), "a sign-in would not help: {e}");
     assert_eq!(viewer_auth(&app, &alice, &id).await["status"], "ACTIVE");
 }
 

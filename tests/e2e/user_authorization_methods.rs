@@ -67,7 +67,7 @@ async fn the_admin_chooses_how_users_connect(app: TestApp) {
     let set = set_pat(&app, &bob, &id, bob_pat).await;
     assert!(set.get("errors").is_none(), "{set}");
     let both = ways_to_connect(&app, &carol, &id).await;
-    assert!(both["authorizationUrl"].is_string() && both["personalAccessTokenUrl"].is_string(), "{both}");
+    assert!(both["startMutation"].is_string() && both["personalAccessTokenUrl"].is_string(), "{both}");
 
     // Personal access tokens only: OAuth grants expire, OAuth is refused, the error offers PATs.
     let only_pats = set_methods(&app, &id, json!(["PERSONAL_ACCESS_TOKEN"])).await;
@@ -80,8 +80,8 @@ async fn the_admin_chooses_how_users_connect(app: TestApp) {
     let hint = started["errors"][0]["extensions"]["hint"].as_str().unwrap_or_default();
     assert!(hint.contains("setPersonalAccessToken") && hint.contains("userAuthorizationMethods"), "{hint}");
     let pats = ways_to_connect(&app, &carol, &id).await;
-    assert!(pats["authorizationUrl"].is_null() && pats["personalAccessTokenUrl"].is_string(), "{pats}");
-    assert!(!pats["hint"].as_str().unwrap_or_default().contains("authorizationUrl"), "{pats}");
+    assert!(pats["startMutation"].is_null() && pats["personalAccessTokenUrl"].is_string(), "{pats}");
+    assert!(!pats["hint"].as_str().unwrap_or_default().contains("startAzureDevOpsAuthorization"), "{pats}");
 
     // OAuth only: PAT grants expire, PATs are refused, the error offers the sign-in.
     let only_oauth = set_methods(&app, &id, json!(["OAUTH"])).await;
@@ -95,7 +95,7 @@ async fn the_admin_chooses_how_users_connect(app: TestApp) {
             .is_some_and(|h| h.contains("startAzureDevOpsAuthorization"))
     );
     let oauth = ways_to_connect(&app, &carol, &id).await;
-    assert!(oauth["authorizationUrl"].is_string() && oauth["personalAccessTokenUrl"].is_null(), "{oauth}");
+    assert!(oauth["startMutation"].is_string() && oauth["personalAccessTokenUrl"].is_null(), "{oauth}");
 
     // A sign-in started while OAuth was allowed cannot complete once it is not.
     let pending = start(&app, &carol, &id, None).await;

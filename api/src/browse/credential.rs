@@ -71,7 +71,7 @@ pub async fn choose(
                     m.organization
                 ),
             });
-            Err(needs_connection(state, principal, m, message).await)
+            Err(user_authorizations::needs_connection(m, message))
         }
     }
 }
@@ -95,28 +95,6 @@ async fn as_integration(
             hint: Some("set appIdentity or personalAccessToken on the integration".to_owned()),
         }),
     }
-}
-
-/// `NOT_AUTHORIZED_UPSTREAM` with a fresh authorization URL when the integration has an OAuth app
-/// and lets users connect through it.
-async fn needs_connection(
-    state: &Browse,
-    principal: &Principal,
-    m: &entity::integration::Model,
-    message: String,
-) -> ApiError {
-    let oauth_allowed = crate::store::integrations::user_authorization_methods(m).oauth;
-    let url = match user_authorizations::entra_app(&state.accounts, m) {
-        Ok(Some(_)) if oauth_allowed => {
-            match user_authorizations::start::start(&state.accounts, &state.db, principal, m, Default::default()).await
-            {
-                Ok(started) => Some(started.authorization_url),
-                Err(_) => None,
-            }
-        }
-        _ => None,
-    };
-    user_authorizations::needs_connection(m, message, url)
 }
 
 fn integration_own(own: Own) -> Chosen {

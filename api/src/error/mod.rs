@@ -55,7 +55,7 @@ pub enum ApiError {
         hint: Option<String>,
     },
     /// `NOT_AUTHORIZED_UPSTREAM` for a call that needs the caller's own Azure DevOps
-    /// authorization, with where to get one (`authorizationUrl`, `personalAccessTokenUrl`) in extensions.
+    /// authorization, with how to get one (`startMutation`, `personalAccessTokenUrl`) in extensions.
     ConnectAzureDevOps {
         message: String,
         hint: String,

@@ -85,6 +85,44 @@ pub async fn consume(db: &impl ConnectionTrait, keyring: &Keyring, state: &str) 
 }
 
 /// Drops states that expired before `now` (housekeeping on every start of a flow).
+/// Forgets the user's pending states for the integration: a new start replaces them (one
+/// pending flow per user and integration). Returns how many.
+pub async fn forget_pending(db: &impl ConnectionTrait, user_id: &str, integration_id: &str) -> Result<u64, DbErr> {
+    let deleted = oauth_state::Entity::delete_many()
+        .filter(oauth_state::Column::UserId.eq(user_id))
+        .filter(oauth_state::Column::IntegrationId.eq(integration_id))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
+/// Keeps the user's newest `keep` states and deletes the rest. Returns how many went.
+pub async fn trim_user(db: &impl ConnectionTrait, user_id: &str, keep: u64) -> Result<u64, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    // The set stays at `keep` + 1 rows at most, so reading its ids is cheap (and portable: SQLite
+    // takes no OFFSET without a LIMIT).
+    let ids: Vec<String> = oauth_state::Entity::find()
+        .select_only()
+        .column(oauth_state::Column::Id)
+        .filter(oauth_state::Column::UserId.eq(user_id))
+        .order_by_desc(oauth_state::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let older: Vec<String> = ids.into_iter().skip(usize::try_from(keep).unwrap_or(usize::MAX)).collect();
+    if older.is_empty() {
+        return Ok(0);
+    }
+    let deleted = oauth_state::Entity::delete_many().filter(oauth_state::Column::Id.is_in(older)).exec(db).await?;
+    Ok(deleted.rows_affected)
+}
+
+/// How many states the user has pending.
+pub async fn count_for_user(db: &impl ConnectionTrait, user_id: &str) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    oauth_state::Entity::find().filter(oauth_state::Column::UserId.eq(user_id)).count(db).await
+}
+
 pub async fn purge_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
     Ok(oauth_state::Entity::delete_many().filter(oauth_state::Column::ExpiresAt.lt(now)).exec(db).await?.rows_affected)
 }

@@ -54,7 +54,7 @@ pub fn expired_message(m: &integration::Model) -> String {
 /// The credential of an ACTIVE authorization; `ConnectAzureDevOps` when it turns out expired.
 pub async fn credential(state: &Accounts, m: &integration::Model, row: Model) -> Result<Credential, ApiError> {
     if row.status == STATUS_EXPIRED {
-        return Err(super::needs_connection(m, expired_message(m), None));
+        return Err(super::needs_connection(m, expired_message(m)));
     }
     if row.method == METHOD_PAT {
         let pat = auths::open_pat(&state.keyring, &row).map_err(ApiError::internal)?;
@@ -83,10 +83,10 @@ async fn bearer(state: &Accounts, m: &integration::Model, row: Model) -> Result<
     // Another request (here or on another replica) may have refreshed while we waited.
     for _ in 0..3 {
         let Some(row) = ua::Entity::find_by_id(row.id.clone()).one(&state.db).await? else {
-            return Err(super::needs_connection(m, "you disconnected Azure DevOps".to_owned(), None));
+            return Err(super::needs_connection(m, "you disconnected Azure DevOps".to_owned()));
         };
         if row.status == STATUS_EXPIRED {
-            return Err(super::needs_connection(m, expired_message(m), None));
+            return Err(super::needs_connection(m, expired_message(m)));
         }
         if is_fresh(state, &row) {
             return open_access(state, &row);
@@ -100,10 +100,10 @@ async fn bearer(state: &Accounts, m: &integration::Model, row: Model) -> Result<
                  (the OAuth app's scopes lack offline_access); connect again",
                 m.organization
             );
-            return Err(super::needs_connection(m, message, None));
+            return Err(super::needs_connection(m, message));
         };
         let Some(app) = super::entra_app(state, m)? else {
-            return Err(super::needs_connection(m, "the integration no longer has an OAuth app".to_owned(), None));
+            return Err(super::needs_connection(m, "the integration no longer has an OAuth app".to_owned()));
         };
         match entra::refresh(&state.azure, &app, &refresh).await {
             Ok(tokens) => {
@@ -128,7 +128,7 @@ async fn bearer(state: &Accounts, m: &integration::Model, row: Model) -> Result<
                     if auths::mark_expired(&state.db, &row).await? {
                         tracing::info!(authorization = %row.id, error = %failure.label(), description = %failure.description,
                             "refresh refused; the user must sign in again; authorization expired");
-                        return Err(super::needs_connection(m, sign_in_again_message(m, &failure), None));
+                        return Err(super::needs_connection(m, sign_in_again_message(m, &failure)));
                     }
                 }
                 EntraErrorClass::BlockedByPolicy => {

@@ -48,33 +48,37 @@ pub fn entra_app(state: &Accounts, m: &integration::Model) -> Result<Option<Entr
     }))
 }
 
+/// The mutation that starts a user's OAuth authorization, named in errors that need one.
+pub const START_MUTATION: &str = "startAzureDevOpsAuthorization";
+
 /// The error of a call that needs the caller's own Azure DevOps authorization, with the ways to
-/// get one that the integration allows in `extensions`: `authorizationUrl` when OAuth is allowed
-/// and one was started, `personalAccessTokenUrl` when personal access tokens are.
-pub fn needs_connection(m: &integration::Model, message: String, authorization_url: Option<String>) -> ApiError {
+/// get one that the integration allows in `extensions`: `startMutation` (the mutation that starts
+/// an OAuth authorization; a read never starts one itself) when OAuth is allowed, and
+/// `personalAccessTokenUrl` when personal access tokens are.
+pub fn needs_connection(m: &integration::Model, message: String) -> ApiError {
     let allowed = rows::user_authorization_methods(m);
-    let authorization_url = authorization_url.filter(|_| allowed.oauth);
+    let oauth = allowed.oauth && m.oauth_client_id.is_some();
     let mut links = Vec::new();
+    if oauth {
+        links.push(("startMutation", START_MUTATION.to_owned()));
+    }
     if allowed.personal_access_token {
         links.push(("personalAccessTokenUrl", format!("{}/_usersSettings/tokens", m.organization_url)));
     }
-    let hint = match (authorization_url, allowed.personal_access_token) {
-        (Some(url), true) => {
-            links.push(("authorizationUrl", url));
-            "open extensions.authorizationUrl to connect your Azure DevOps account (or call \
-             startAzureDevOpsAuthorization), or create a personal access token at \
+    let hint = match (oauth, allowed.personal_access_token) {
+        (true, true) => {
+            "connect your Azure DevOps account: call startAzureDevOpsAuthorization(input: { integrationId }) \
+             (extensions.startMutation) and open its authorizationUrl, or create a personal access token at \
              extensions.personalAccessTokenUrl and call setPersonalAccessToken"
         }
-        (Some(url), false) => {
-            links.push(("authorizationUrl", url));
-            "open extensions.authorizationUrl to connect your Azure DevOps account (or call \
-             startAzureDevOpsAuthorization)"
+        (true, false) => {
+            "connect your Azure DevOps account: call startAzureDevOpsAuthorization(input: { integrationId }) \
+             (extensions.startMutation) and open its authorizationUrl"
         }
-        (None, true) => {
+        (false, true) => {
             "create a personal access token at extensions.personalAccessTokenUrl and call setPersonalAccessToken"
         }
-        (None, false) if allowed.oauth => "connect your Azure DevOps account with startAzureDevOpsAuthorization",
-        (None, false) => "this integration lets no user connect: an administrator sets its userAuthorizationMethods",
+        (false, false) => "this integration lets no user connect: an administrator sets its userAuthorizationMethods",
     };
     ApiError::ConnectAzureDevOps { message, hint: hint.to_owned(), links }
 }

@@ -1,6 +1,10 @@
 //! Starting a user's OAuth authorization: a single-use state row (10 minutes, bound to tenant,
 //! user and integration, PKCE verifier sealed) and the Entra authorize URL, whose `nonce` is
 //! derived from the state (`nonce.rs`).
+//!
+//! Only `startAzureDevOpsAuthorization` starts one (reads name the mutation instead), and the
+//! rows stay few: a start replaces the user's pending state for the integration, and a user
+//! keeps at most [`MAX_PENDING_PER_USER`]. Expired rows go in the background (`janitor.rs`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,6 +21,9 @@ use crate::domain::user_authorization_methods::UserAuthorizationMethod;
 use crate::error::ApiError;
 use crate::store::oauth_states::{self, NewState};
 use crate::user_authorizations::Accounts;
+
+/// Pending states a user keeps at most, across integrations (the oldest go first).
+pub const MAX_PENDING_PER_USER: u64 = 10;
 
 /// A started authorization.
 pub struct Started {
@@ -66,7 +73,7 @@ pub async fn start(
     let now = Utc::now();
     let ttl = chrono::Duration::from_std(state.config.oauth_state_ttl).unwrap_or(chrono::Duration::minutes(10));
     let expires_at = now + ttl;
-    oauth_states::purge_expired(db, now - super::janitor::EXPIRED_STATES_KEPT).await?;
+    oauth_states::forget_pending(db, &p.user_id, &m.id).await?;
     oauth_states::insert(
         db,
         &state.keyring,
@@ -81,6 +88,7 @@ pub async fn start(
         },
     )
     .await?;
+    oauth_states::trim_user(db, &p.user_id, MAX_PENDING_PER_USER).await?;
     let missing_offline_access = !app.scopes.iter().any(|s| s == "offline_access");
     Ok(Started { authorization_url: request.url.to_string(), expires_at, missing_offline_access })
 }
