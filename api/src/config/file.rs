@@ -21,7 +21,10 @@ pub fn load(path: &Path, required: bool) -> Result<(), ConfigError> {
     let table: toml::Table = toml::from_str(&text).map_err(|e| err(format!("{}: {e}", path.display())))?;
     let mut values = HashMap::new();
     for (k, v) in table {
-        let Some(key) = KEYS.iter().find(|key| key.toml_key() == k) else {
+        let Some(key) = KEYS.iter().find(|key| key.toml_key().as_deref() == Some(k.as_str())) else {
+            if KEYS.iter().any(|key| key.env.eq_ignore_ascii_case(&k)) {
+                return Err(err(format!("{}: {k} is read from the environment only", path.display())));
+            }
             return Err(err(format!("{}: unknown key {k:?}", path.display())));
         };
         let text = match v {

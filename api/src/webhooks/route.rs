@@ -6,10 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use tracing::Instrument as _;
 use zeroize::Zeroizing;
 
 use super::body;
 use super::ingest::{self, IngestError, Ingested};
+use crate::traces::spans;
 use crate::webhooks::Inbox;
 
 pub async fn receive(
@@ -18,6 +20,23 @@ pub async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Ingested, IngestError> {
+    let span = spans::webhook_ingest(&integration_id);
+    let result = ingest(state, integration_id, headers, body).instrument(span.clone()).await;
+    let (outcome, kind, delivery_id) = match &result {
+        Ok(Ingested::Stored { delivery_id, kind, quarantined }) => {
+            (if *quarantined { "quarantined" } else { "stored" }, Some(kind.as_str()), Some(delivery_id.as_str()))
+        }
+        Ok(Ingested::Duplicate { kind }) => ("duplicate", Some(kind.as_str()), None),
+        Err(IngestError::RateLimited(_)) => ("rate_limited", None, None),
+        Err(IngestError::Unauthorized) => ("unauthorized", None, None),
+        Err(IngestError::Gone) => ("gone", None, None),
+        Err(IngestError::Unavailable(_)) => ("unavailable", None, None),
+    };
+    spans::record_webhook_outcome(&span, outcome, kind, delivery_id);
+    result
+}
+
+async fn ingest(state: Inbox, integration_id: String, headers: HeaderMap, body: Body) -> Result<Ingested, IngestError> {
     state.webhook_rate_limit.check(&integration_id).map_err(IngestError::RateLimited)?;
     let known = ingest::authenticate(&state, &integration_id, basic_password(&headers)).await?;
     let received = body::read(body, state.config.webhook_max_body_bytes)
