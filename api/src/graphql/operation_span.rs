@@ -35,12 +35,17 @@ impl OperationSpanExtension {
     }
 }
 
-/// The type (`query`, `mutation`, `subscription`) of the operation `name` selects in `doc`.
-fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<String> {
-    match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty.to_string()),
+/// The name (when the document names it) and type (`query`, `mutation`, `subscription`) of the
+/// operation that `asked` (the request's `operationName`) selects in `doc`.
+fn selected(doc: &ExecutableDocument, asked: Option<&str>) -> Option<(Option<String>, String)> {
+    match (&doc.operations, asked) {
+        (DocumentOperations::Single(op), _) => Some((None, op.node.ty.to_string())),
         (DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| op.node.ty.to_string())
+            ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| (None, op.node.ty.to_string()))
+        }
+        // One named operation, run without `operationName`: the document names it.
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.iter().next().map(|(n, op)| (Some(n.to_string()), op.node.ty.to_string()))
         }
         (DocumentOperations::Multiple(_), None) => None,
     }
@@ -91,7 +96,10 @@ impl Extension for OperationSpanExtension {
         }
         let doc = next.run(ctx, query, variables).await?;
         let name = self.name.lock().ok().and_then(|n| n.clone());
-        if let Some(ty) = operation_type(&doc, name.as_deref()) {
+        if let Some((named, ty)) = selected(&doc, name.as_deref()) {
+            if let Some(named) = named {
+                self.span().record("graphql.operation.name", spans::operation_name(Some(&named)));
+            }
             self.span().record("graphql.operation.type", ty.as_str());
         }
         Ok(doc)
