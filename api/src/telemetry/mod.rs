@@ -44,7 +44,7 @@ impl Telemetry {
 /// Installs the global subscriber (once; later calls are ignored so tests can call it freely),
 /// with the OpenTelemetry layer when `traces` is set. Call inside the Tokio runtime.
 pub fn init(filter: &str, json: bool, traces: Option<&Traces>) -> Telemetry {
-    let (provider, failed) = match traces.map(otlp::provider).transpose() {
+    let (provider, failed) = match exporter(traces) {
         Ok(p) => (p, None),
         Err(e) => (None, Some(e)),
     };
@@ -67,6 +67,12 @@ pub fn init(filter: &str, json: bool, traces: Option<&Traces>) -> Telemetry {
         }
         _ => Telemetry { provider: None },
     }
+}
+
+/// The tracer provider (its exporter and batch thread) when traces are configured; else nothing is
+/// built and nothing spawned.
+fn exporter(traces: Option<&Traces>) -> Result<Option<SdkTracerProvider>, String> {
+    traces.map(otlp::provider).transpose()
 }
 
 /// The log lines: `filter` over everything but the trace spans, which logs never show.
@@ -93,8 +99,20 @@ mod tests {
     async fn without_an_endpoint_no_exporter_is_built() {
         let traces = crate::config::otel::from_lookup(|_| None).expect("no OTEL_* set is valid");
         assert!(traces.is_none());
-        let telemetry = init("warn", false, traces.as_ref());
+        assert!(exporter(traces.as_ref()).expect("nothing to fail").is_none());
+        // Whatever else set the global subscriber first, init without traces exports nothing.
+        let telemetry = init("warn", false, None);
         assert!(!telemetry.exporting());
         telemetry.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn with_an_endpoint_the_exporter_is_built() {
+        let traces = crate::config::otel::from_lookup(|k| {
+            (k == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| "http://127.0.0.1:9".to_owned())
+        })
+        .expect("valid");
+        let provider = exporter(traces.as_ref()).expect("builds").expect("an exporter");
+        tokio::task::spawn_blocking(move || provider.shutdown()).await.expect("joins").expect("shuts down");
     }
 }

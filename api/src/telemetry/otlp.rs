@@ -73,11 +73,4 @@ mod tests {
         let expected = std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| "vcslink".into());
         assert_eq!(name.as_deref(), Some(expected.as_str()));
     }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn an_endpoint_builds_an_exporter_that_shuts_down_cleanly() {
-        let traces = Traces { endpoint: "http://127.0.0.1:9".into() };
-        let provider = provider(&traces).expect("exporter builds");
-        tokio::task::spawn_blocking(move || provider.shutdown()).await.expect("joins").expect("shuts down");
-    }
 }
