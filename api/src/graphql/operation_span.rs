@@ -14,6 +14,7 @@ use tracing::{Instrument as _, Span};
 use super::context::Caller;
 use crate::traces::spans;
 
+/// The extension factory: one span per operation (see the module).
 pub struct OperationSpan;
 
 impl ExtensionFactory for OperationSpan {

@@ -18,6 +18,7 @@ pub struct OtlpHttp {
 }
 
 impl OtlpHttp {
+    /// A client whose requests run on `runtime` and give up after `timeout`.
     pub fn new(runtime: Handle, timeout: Duration) -> Result<OtlpHttp, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
