@@ -48,3 +48,17 @@ pub fn load(path: &Path, required: bool) -> Result<(), ConfigError> {
 pub fn value(env: &str) -> Option<String> {
     FILE_VALUES.get()?.get(env).cloned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_environment_only_key_is_refused_naming_why() {
+        let path = std::env::temp_dir().join(format!("vcslink-otel-{}.toml", uuid::Uuid::new_v4()));
+        std::fs::write(&path, "otel_exporter_otlp_endpoint = \"http://collector:4318\"\n").expect("write");
+        let e = load(&path, true).expect_err("refused");
+        let _ = std::fs::remove_file(&path);
+        assert!(e.message.contains("environment only"), "{}", e.message);
+    }
+}
