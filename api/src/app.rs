@@ -321,8 +321,10 @@ fn router(caps: Capabilities, cors_origins: &[String]) -> Router {
     if let Some(cors) = cors {
         router = router.layer(cors);
     }
-    // Outermost: the id is set first, the span carries it, and the answer echoes it.
+    // Outermost: the id is set first, the span carries it, and the answer echoes it; innermost,
+    // the exported trace spans of the request find it.
     router
+        .layer(axum::middleware::from_fn(crate::traces::request_id::scope))
         .layer(crate::http::request_id::propagate())
         .layer(crate::http::request_id::trace())
         .layer(crate::http::request_id::set())

@@ -170,8 +170,11 @@ pub fn effective_config(c: &Config) -> String {
     ];
     let mut out = String::new();
     for k in KEYS {
-        let v =
-            values.iter().find(|(env, _)| *env == k.env).map(|(_, v)| v.clone()).unwrap_or_else(|| "(see docs)".into());
+        let v = match values.iter().find(|(env, _)| *env == k.env) {
+            Some((_, v)) => v.clone(),
+            None if k.env_only => crate::config::otel::effective(k.env, k.default),
+            None => "(see docs)".into(),
+        };
         out.push_str(&format!("{} = {}\n", k.env, v));
     }
     out

@@ -29,5 +29,6 @@ pub mod rotation;
 pub mod service_hooks;
 pub mod store;
 pub mod telemetry;
+pub mod traces;
 pub mod user_authorizations;
 pub mod webhooks;

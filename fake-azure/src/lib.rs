@@ -168,6 +168,11 @@ impl FakeAzure {
         self.shared().lock().requests.clone()
     }
 
+    /// The `X-VSS-ActivityId` of every answer sent, in order.
+    pub fn activity_ids(&self) -> Vec<String> {
+        self.shared().lock().activity_ids.clone()
+    }
+
     pub fn clear_requests(&self) {
         self.shared().lock().requests.clear();
     }

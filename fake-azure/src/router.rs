@@ -64,6 +64,25 @@ pub async fn entry(
     Extension(kill): Extension<Arc<Notify>>,
     request: Request,
 ) -> Response {
+    let mut resp = answer(shared.clone(), kill, request).await;
+    stamp_activity_id(&shared, &mut resp);
+    resp
+}
+
+/// Every answer carries `X-VSS-ActivityId` (the same value as `ActivityId` when that is set), as
+/// real Azure DevOps does; the ids sent are kept for [`crate::FakeAzure::activity_ids`].
+fn stamp_activity_id(shared: &Shared, resp: &mut Response) {
+    let id = resp
+        .headers()
+        .get("activityid")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    set(resp, "X-VSS-ActivityId", &id);
+    shared.lock().activity_ids.push(id);
+}
+
+async fn answer(shared: Arc<Shared>, kill: Arc<Notify>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = body::to_bytes(body, 32 * 1024 * 1024).await.unwrap_or_default();
     let mut req = Req::new(parts.method, parts.uri.path(), parts.uri.query(), parts.headers, bytes.to_vec());

@@ -21,6 +21,8 @@ pub struct World {
     pub auth_codes: HashMap<String, AuthCode>,
     pub refresh_tokens: HashMap<String, RefreshToken>,
     pub requests: Vec<RecordedRequest>,
+    /// The `X-VSS-ActivityId` of every answer sent, in order.
+    pub activity_ids: Vec<String>,
     /// Next `/authorize` answers with this error instead of a code.
     pub deny_next_authorization: Option<String>,
     /// Users' code and refresh grants are refused with this error (see `entra_faults.rs`).

@@ -46,6 +46,7 @@ mod subscriptions;
 mod tenancy;
 mod tenant;
 mod token_cli;
+mod traces;
 mod user_authorization_methods;
 mod validation;
 mod verification;

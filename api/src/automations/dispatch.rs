@@ -12,6 +12,7 @@ use sea_orm::{DbErr, EntityTrait};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use tokio::sync::watch;
+use tracing::Instrument as _;
 
 use super::signing::sign;
 use crate::automations::Automations;
@@ -20,6 +21,7 @@ use crate::azure::guard::GuardedResolver;
 use crate::domain::global_id::{Kind, encode};
 use crate::domain::service_hook::{Commit, short_branch};
 use crate::store::{automations as automation_rows, outbox};
+use crate::traces::spans;
 
 /// How long a claimed send belongs to its worker.
 const LEASE: Duration = Duration::from_secs(60);
@@ -86,7 +88,8 @@ async fn attempt(state: &Automations, http: &reqwest::Client, id: &str) -> Resul
         return outbox::finish(&state.db, id, outbox::FAILED, None, None, Some("automation or delivery gone".into()))
             .await;
     };
-    let result = send(state, http, &a, &d).await;
+    let span = spans::automation_send(&a.id, &d.id, &a.target_url, row.attempts);
+    let result = send(state, http, &a, &d).instrument(span.clone()).await;
     let (status, code, error) = match result {
         Ok(code) if (200..300).contains(&code) => (outbox::SENT, Some(code), None),
         Ok(code) => (outbox::PENDING, Some(code), Some(format!("target answered http {code}"))),
@@ -94,14 +97,17 @@ async fn attempt(state: &Automations, http: &reqwest::Client, id: &str) -> Resul
     };
     if status == outbox::SENT {
         crate::metrics::outbox_send("sent");
+        spans::record_send_outcome(&span, "sent", code);
         return outbox::finish(&state.db, id, status, None, code, None).await;
     }
     let max = i32::try_from(state.config.automation_max_attempts).unwrap_or(i32::MAX);
     if row.attempts >= max {
         crate::metrics::outbox_send("failed");
+        spans::record_send_outcome(&span, "failed", code);
         return outbox::finish(&state.db, id, outbox::FAILED, None, code, error).await;
     }
     crate::metrics::outbox_send("retry");
+    spans::record_send_outcome(&span, "retry", code);
     let factor = 2u32.saturating_pow(u32::try_from(row.attempts.saturating_sub(1)).unwrap_or(0).min(20));
     let delay = state.config.automation_retry_base.saturating_mul(factor);
     let retry_at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));

@@ -7,7 +7,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, redirect};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tracing::instrument;
+use tracing::{Instrument as _, instrument};
 use url::Url;
 
 use super::config::AzureConfig;
@@ -157,6 +157,11 @@ impl AzureClient {
     /// on a 200 too) waits first (see `pacing.rs`).
     #[instrument(skip_all, fields(method = %call.method, host = call.url.host_str().unwrap_or(""), path = call.url.path()))]
     pub async fn send(&self, call: Call<'_>) -> Result<RawResponse, AzureError> {
+        let span = crate::traces::spans::upstream_request(call.method.as_str(), &call.url);
+        self.send_traced(call, &span).instrument(span.clone()).await
+    }
+
+    async fn send_traced(&self, call: Call<'_>, span: &tracing::Span) -> Result<RawResponse, AzureError> {
         check_url(&call.url, self.config.allow_private_upstreams)?;
         let endpoint = crate::metrics::endpoint_of(call.url.path());
         let mut request = self
@@ -185,6 +190,7 @@ impl AzureClient {
         let started = Instant::now();
         let response = request.send().await.map_err(|e| {
             let error = AzureError::from_transport(&e);
+            crate::traces::spans::record_upstream_failure(span, transport_kind(&e));
             tracing::debug!(error = %error, "request failed");
             crate::metrics::upstream_request(endpoint.clone(), "error".into(), started.elapsed().as_secs_f64());
             error
@@ -196,6 +202,7 @@ impl AzureClient {
         );
         let status = response.status();
         let headers = response.headers().clone();
+        crate::traces::spans::record_upstream_answer(span, status.as_u16(), &headers);
         // A 429 is handed back with its Retry-After; pacing is for answers that still served us.
         if let Some(key) = identity.as_ref().filter(|_| status != reqwest::StatusCode::TOO_MANY_REQUESTS) {
             self.pacer.observe(key, &headers);
@@ -240,6 +247,17 @@ impl AzureClient {
     ) -> Result<T, AzureError> {
         let url = api_url(base, path, query)?;
         self.send(Call::post_json(url, credential, body)?).await?.json()
+    }
+}
+
+/// What kind of transport failure `e` is, for the upstream span's `error.type`.
+pub(super) fn transport_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else {
+        "transport"
     }
 }
 

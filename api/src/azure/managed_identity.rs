@@ -10,6 +10,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use tracing::Instrument as _;
 use url::Url;
 
 use super::entra::{EntraFailure, GrantError, UserTokens};
@@ -111,7 +112,12 @@ pub async fn token(http: &reqwest::Client, endpoint: &Endpoint, client_id: &str)
             Some(header) => request.header("X-IDENTITY-HEADER", header.expose_secret()),
             None => request.header("Metadata", "true"),
         };
-        let response = request.send().await.map_err(|e| GrantError::Call(AzureError::from_transport(&e)))?;
+        let span = crate::traces::spans::upstream_request("GET", &url);
+        let response = request.send().instrument(span.clone()).await.map_err(|e| {
+            crate::traces::spans::record_upstream_failure(&span, super::client::transport_kind(&e));
+            GrantError::Call(AzureError::from_transport(&e))
+        })?;
+        crate::traces::spans::record_upstream_answer(&span, response.status().as_u16(), response.headers());
         let status = response.status();
         let retry = matches!(status, StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::TOO_MANY_REQUESTS)
             || status.is_server_error();

@@ -83,7 +83,9 @@ pub async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&config.log, config.log_json);
+    // Only the server exports traces; the other verbs are short-lived and make no spans worth it.
+    let serving = matches!(cli.command, None | Some(Command::Serve));
+    let telemetry = telemetry::init(&config.log, config.log_json, config.traces.as_ref().filter(|_| serving));
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
@@ -105,6 +107,8 @@ pub async fn run() -> ExitCode {
             None => Err(format!("unknown table {table:?}: use one of {}", crate::docs::TABLES.join(", "))),
         },
     };
+    // After the graceful shutdown: the spans of the last requests are sent before the process ends.
+    telemetry.shutdown().await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -21,7 +21,10 @@ pub fn load(path: &Path, required: bool) -> Result<(), ConfigError> {
     let table: toml::Table = toml::from_str(&text).map_err(|e| err(format!("{}: {e}", path.display())))?;
     let mut values = HashMap::new();
     for (k, v) in table {
-        let Some(key) = KEYS.iter().find(|key| key.toml_key() == k) else {
+        let Some(key) = KEYS.iter().find(|key| key.toml_key().as_deref() == Some(k.as_str())) else {
+            if KEYS.iter().any(|key| key.env.eq_ignore_ascii_case(&k)) {
+                return Err(err(format!("{}: {k} is read from the environment only", path.display())));
+            }
             return Err(err(format!("{}: unknown key {k:?}", path.display())));
         };
         let text = match v {
@@ -44,4 +47,18 @@ pub fn load(path: &Path, required: bool) -> Result<(), ConfigError> {
 /// The file's value for an environment variable name, if the file set it.
 pub fn value(env: &str) -> Option<String> {
     FILE_VALUES.get()?.get(env).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_environment_only_key_is_refused_naming_why() {
+        let path = std::env::temp_dir().join(format!("vcslink-otel-{}.toml", uuid::Uuid::new_v4()));
+        std::fs::write(&path, "otel_exporter_otlp_endpoint = \"http://collector:4318\"\n").expect("write");
+        let e = load(&path, true).expect_err("refused");
+        let _ = std::fs::remove_file(&path);
+        assert!(e.message.contains("environment only"), "{}", e.message);
+    }
 }

@@ -9,21 +9,28 @@ pub struct Key {
     pub meaning: &'static str,
     /// Masked by `check-config`.
     pub secret: bool,
+    /// Read from the environment only (the `OTEL_*` variables, read by the OpenTelemetry SDK):
+    /// `vcslink.toml` refuses the key.
+    pub env_only: bool,
 }
 
 impl Key {
-    /// The `vcslink.toml` key: `VCSLINK_PUBLIC_URL` → `public_url`.
-    pub fn toml_key(&self) -> String {
-        self.env.trim_start_matches("VCSLINK_").to_ascii_lowercase()
+    /// The `vcslink.toml` key: `VCSLINK_PUBLIC_URL` → `public_url`; none for an environment-only key.
+    pub fn toml_key(&self) -> Option<String> {
+        (!self.env_only).then(|| self.env.trim_start_matches("VCSLINK_").to_ascii_lowercase())
     }
 }
 
 const fn key(env: &'static str, default: &'static str, meaning: &'static str) -> Key {
-    Key { env, default, meaning, secret: false }
+    Key { env, default, meaning, secret: false, env_only: false }
 }
 
 const fn secret(env: &'static str, default: &'static str, meaning: &'static str) -> Key {
-    Key { env, default, meaning, secret: true }
+    Key { env, default, meaning, secret: true, env_only: false }
+}
+
+const fn otel(env: &'static str, default: &'static str, meaning: &'static str) -> Key {
+    Key { env, default, meaning, secret: false, env_only: true }
 }
 
 pub const KEYS: &[Key] = &[
@@ -131,13 +138,55 @@ pub const KEYS: &[Key] = &[
         "30",
         "how often a running server re-reads the key file (also on SIGHUP, and at once for a blob under a key it lacks); `rotate-key --finish` waits this long after a rotation",
     ),
+    otel(
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "(none: no traces)",
+        "OTLP/HTTP collector base URL (`/v1/traces` is appended); setting it, or the next, sends OpenTelemetry traces",
+    ),
+    otel(
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "(none)",
+        "the full traces URL, used as given; wins over `OTEL_EXPORTER_OTLP_ENDPOINT`",
+    ),
+    otel(
+        "OTEL_EXPORTER_OTLP_PROTOCOL",
+        "http/protobuf",
+        "the only protocol built in; `grpc` or `http/json` (here or in `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`) is refused at start-up",
+    ),
+    Key {
+        env: "OTEL_EXPORTER_OTLP_HEADERS",
+        default: "(none)",
+        meaning: "`key=value,...` headers sent to the collector, such as its API key (`OTEL_EXPORTER_OTLP_TRACES_HEADERS` wins)",
+        secret: true,
+        env_only: true,
+    },
+    otel("OTEL_EXPORTER_OTLP_TIMEOUT", "10000", "milliseconds one export may take"),
+    otel("OTEL_EXPORTER_OTLP_COMPRESSION", "(none)", "`gzip` compresses the exports"),
+    otel("OTEL_SERVICE_NAME", "vcslink", "the `service.name` resource attribute"),
+    otel("OTEL_RESOURCE_ATTRIBUTES", "(none)", "`key=value,...` resource attributes (`deployment.environment=prod`)"),
+    otel(
+        "OTEL_TRACES_SAMPLER",
+        "parentbased_always_on",
+        "`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio`; `OTEL_TRACES_SAMPLER_ARG` holds the ratio",
+    ),
+    otel(
+        "OTEL_BSP_SCHEDULE_DELAY",
+        "5000",
+        "milliseconds between two exports of the batch span processor (`OTEL_BSP_MAX_QUEUE_SIZE`, `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` are honoured too)",
+    ),
+    otel(
+        "OTEL_TRACES_EXPORTER",
+        "otlp",
+        "`none` turns traces off even with an endpoint set (so does `OTEL_SDK_DISABLED=true`)",
+    ),
 ];
 
 /// The configuration table as Markdown (the docs embed it; a test checks it did not drift).
 pub fn markdown_table() -> String {
     let mut out = String::from("| env var | `vcslink.toml` key | default | meaning |\n|---|---|---|---|\n");
     for k in KEYS {
-        out.push_str(&format!("| `{}` | `{}` | `{}` | {} |\n", k.env, k.toml_key(), k.default, k.meaning));
+        let toml_key = k.toml_key().map_or_else(|| "(environment only)".to_owned(), |t| format!("`{t}`"));
+        out.push_str(&format!("| `{}` | {} | `{}` | {} |\n", k.env, toml_key, k.default, k.meaning));
     }
     out
 }

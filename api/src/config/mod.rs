@@ -3,6 +3,7 @@
 
 pub mod file;
 pub mod keys;
+pub mod otel;
 pub mod public_url;
 pub mod validate;
 
@@ -84,6 +85,8 @@ pub struct Config {
     pub outbox_poll_interval: Duration,
     /// How often service hooks still holding an old webhook password are retried.
     pub service_hook_retry_interval: Duration,
+    /// OpenTelemetry traces over OTLP, when an `OTEL_EXPORTER_OTLP_*ENDPOINT` is set ([`otel`]).
+    pub traces: Option<otel::Traces>,
 }
 
 /// A configuration value that does not parse.
@@ -138,6 +141,7 @@ impl Config {
             automation_max_attempts: 8,
             outbox_poll_interval: Duration::from_secs(1),
             service_hook_retry_interval: Duration::from_secs(60),
+            traces: None,
         }
     }
 
@@ -195,6 +199,7 @@ impl Config {
         if let Some(v) = var("AZURE_AUTHORITY_HOST") {
             config.azure_authority_host = Some(parse_url("AZURE_AUTHORITY_HOST", &v)?);
         }
+        config.traces = otel::from_env()?;
         if let Some(v) = var("VCSLINK_LOG") {
             config.log = v;
         }

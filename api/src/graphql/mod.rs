@@ -7,6 +7,7 @@ pub mod extension;
 pub mod handler;
 pub mod loaders;
 pub mod mutation;
+pub mod operation_span;
 pub mod pagination;
 pub mod query;
 pub mod subscription;
@@ -24,6 +25,8 @@ pub fn schema(caps: Option<Capabilities>) -> AppSchema {
     let introspection = caps.as_ref().is_none_or(|c| c.introspection);
     let builder = Schema::build(query::Query::default(), mutation::Mutation::default(), subscription::Subscription);
     let mut builder = connection_types::describe(builder)
+        // First, so outermost: its span covers the others and sees the codes ErrorCodes adds.
+        .extension(operation_span::OperationSpan)
         .extension(extension::ErrorCodes)
         // Instead of `limit_depth`, which would refuse GraphiQL's own introspection query.
         .extension(depth::DepthLimit)

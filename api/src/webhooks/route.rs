@@ -10,10 +10,12 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use tracing::Instrument as _;
 use zeroize::Zeroizing;
 
 use super::body;
 use super::ingest::{self, IngestError, Ingested};
+use crate::traces::spans;
 use crate::webhooks::Inbox;
 
 pub async fn receive(
@@ -23,7 +25,32 @@ pub async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Ingested, IngestError> {
-    let source = state.edge.source(peer.map(|Extension(ConnectInfo(addr))| addr), &headers);
+    let span = spans::webhook_ingest(&integration_id);
+    let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
+    let result = ingest(state, integration_id, peer, headers, body).instrument(span.clone()).await;
+    let (outcome, kind, delivery_id) = match &result {
+        Ok(Ingested::Stored { delivery_id, kind, quarantined }) => {
+            (if *quarantined { "quarantined" } else { "stored" }, Some(kind.as_str()), Some(delivery_id.as_str()))
+        }
+        Ok(Ingested::Duplicate { kind }) => ("duplicate", Some(kind.as_str()), None),
+        Err(IngestError::RateLimited(_)) => ("rate_limited", None, None),
+        Err(IngestError::Throttled(_)) => ("throttled", None, None),
+        Err(IngestError::Unauthorized) => ("unauthorized", None, None),
+        Err(IngestError::Gone) => ("gone", None, None),
+        Err(IngestError::Unavailable(_)) => ("unavailable", None, None),
+    };
+    spans::record_webhook_outcome(&span, outcome, kind, delivery_id);
+    result
+}
+
+async fn ingest(
+    state: Inbox,
+    integration_id: String,
+    peer: Option<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Ingested, IngestError> {
+    let source = state.edge.source(peer, &headers);
     let failed = |e: IngestError| {
         if let (IngestError::Unauthorized, Some(source)) = (&e, source) {
             state.edge.failed(source);

@@ -12,6 +12,7 @@ pub mod app_identities;
 pub mod authorizations;
 pub mod automations;
 pub mod integrations;
+pub mod otlp;
 pub mod queries;
 pub mod webhooks;
 
