@@ -129,7 +129,7 @@ impl App {
         })
         .map_err(|e| StartError::Upstream(e.to_string()))?;
         let caps = capabilities(&config, db, writer_db, keyring.clone(), azure, Arc::from(public_url.as_str()));
-        let router = router(caps.clone(), &config.cors_origins);
+        let router = router(caps.clone(), &config.cors_origins, config.metrics_token.clone());
         Ok(App {
             listener,
             router,
@@ -291,7 +291,8 @@ fn capabilities(
     }
 }
 
-fn router(caps: Capabilities, cors_origins: &[String]) -> Router {
+fn router(caps: Capabilities, cors_origins: &[String], metrics_token: Option<secrecy::SecretString>) -> Router {
+    let metrics_token = std::sync::Arc::new(metrics_token);
     let schema = graphql::schema(Some(caps.clone()));
     let gql = Router::new()
         // No body limit layer: the POST handler reads at most MAX_BODY and answers a GraphQL error.
@@ -305,7 +306,12 @@ fn router(caps: Capabilities, cors_origins: &[String]) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/oauth/azure-devops/callback", get(crate::user_authorizations::callback::callback))
-        .route("/metrics", get(crate::metrics::render))
+        .route(
+            "/metrics",
+            get(move |headers: axum::http::HeaderMap| async move {
+                crate::metrics::render(metrics_token.as_ref().as_ref(), &headers).await
+            }),
+        )
         .route("/.well-known/openid-configuration", get(crate::oidc::routes::discovery))
         .route("/.well-known/jwks.json", get(crate::oidc::routes::jwks))
         .with_state(caps.clone())

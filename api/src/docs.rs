@@ -131,6 +131,7 @@ pub fn effective_config(c: &Config) -> String {
         ("VCSLINK_MASTER_KEY", set(&c.master_key).into()),
         ("VCSLINK_MASTER_KEY_OLD", set(&c.master_key_old).into()),
         ("VCSLINK_BOOTSTRAP_TOKEN", set(&c.bootstrap_token).into()),
+        ("VCSLINK_METRICS_TOKEN", set(&c.metrics_token).into()),
         ("VCSLINK_ALLOW_PRIVATE_UPSTREAMS", c.allow_private_upstreams.to_string()),
         ("VCSLINK_ALLOW_CUSTOM_OAUTH_HOSTS", c.allow_custom_oauth_hosts.to_string()),
         ("VCSLINK_ENTRA_AUTHORITY", c.entra_authority.to_string()),

@@ -1,6 +1,7 @@
 //! Prometheus metrics: one process-wide recorder, rendered at `GET /metrics`.
 //!
-//! Names: `vcslink_graphql_requests_total{operation,outcome}`,
+//! Names: `vcslink_graphql_requests_total{operation,outcome}` (`operation` from a bounded set: a
+//! root field name, `other`, `unauthenticated` or `rate-limited`; see `graphql::operation_metric`),
 //! `vcslink_graphql_request_duration_seconds{operation}`, `vcslink_upstream_requests_total{endpoint,status}`,
 //! `vcslink_upstream_request_duration_seconds{endpoint}`, `vcslink_upstream_cache_total{result}`,
 //! `vcslink_token_cache_total{result}`, `vcslink_webhook_deliveries_total{event_type,outcome}`,
@@ -30,10 +31,34 @@ pub fn install() -> Option<&'static PrometheusHandle> {
                 .build_recorder();
             let handle = recorder.handle();
             metrics::set_global_recorder(recorder).ok()?;
+            describe();
             spawn_upkeep(handle.clone());
             Some(handle)
         })
         .as_ref()
+}
+
+/// The HELP line of every metric (promtool wants one each).
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram};
+    describe_counter!(
+        "vcslink_graphql_requests_total",
+        "GraphQL operations, by root field (a bounded set) and outcome"
+    );
+    describe_histogram!("vcslink_graphql_request_duration_seconds", "GraphQL operation latency, by root field");
+    describe_counter!(
+        "vcslink_upstream_requests_total",
+        "Requests to Azure DevOps and Entra ID, by endpoint and status"
+    );
+    describe_histogram!("vcslink_upstream_request_duration_seconds", "Upstream request latency, by endpoint");
+    describe_counter!("vcslink_upstream_cache_total", "Upstream read cache lookups, by result");
+    describe_counter!("vcslink_token_cache_total", "API token verification cache lookups, by result");
+    describe_counter!("vcslink_webhook_deliveries_total", "Service Hook deliveries, by event type and outcome");
+    describe_histogram!("vcslink_webhook_commit_batch_size", "Deliveries stored per group commit");
+    describe_gauge!("vcslink_webhook_queue_depth", "Deliveries waiting for the group-commit writer");
+    describe_counter!("vcslink_outbox_sends_total", "Automation sends, by result");
+    describe_gauge!("vcslink_outbox_backlog", "Automation sends due or pending");
+    describe_counter!("vcslink_oauth_callbacks_total", "OAuth callbacks, by outcome");
 }
 
 /// Folds recorded histogram samples into their buckets every few seconds. A built (not installed)
@@ -51,10 +76,33 @@ fn spawn_upkeep(handle: PrometheusHandle) {
     }
 }
 
-/// `GET /metrics`: the Prometheus text format.
-pub async fn render() -> impl IntoResponse {
+/// `GET /metrics`: the Prometheus text format; with a `token`, only for `Authorization: Bearer <token>`.
+pub async fn render(
+    token: Option<&secrecy::SecretString>,
+    headers: &axum::http::HeaderMap,
+) -> axum::response::Response {
+    if let Some(token) = token {
+        use secrecy::ExposeSecret as _;
+        let given = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim())
+            .unwrap_or_default();
+        let same: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.expose_secret().as_bytes()).into();
+        if !same {
+            let challenge = [(axum::http::header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")];
+            return (
+                axum::http::StatusCode::UNAUTHORIZED,
+                challenge,
+                "VCSLINK_METRICS_TOKEN is set: send it as a bearer token",
+            )
+                .into_response();
+        }
+    }
     let body = install().map(|h| h.render()).unwrap_or_default();
-    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 /// Counts one GraphQL operation and its latency.

@@ -23,8 +23,23 @@ async fn metrics_count_graphql_operations_upstream_calls_and_caches() {
             .expect("post");
         assert_eq!(body.status(), 200);
     }
+    // Names a client makes up never become labels: an anonymous caller's, or an unknown root field's.
+    let made_up = format!("Op{}", uuid::Uuid::new_v4().simple());
+    for token in [None, Some(ADMIN_TOKEN)] {
+        let mut req = app
+            .http
+            .post(format!("{}/graphql", app.base))
+            .json(&json!({ "query": format!("query {made_up} {{ {made_up} }}"), "operationName": made_up }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        assert_eq!(req.send().await.expect("post").status(), 200);
+    }
     let text = app.http.get(format!("{}/metrics", app.base)).send().await.expect("metrics").text().await.expect("text");
-    assert!(text.contains("vcslink_graphql_requests_total{operation=\"Repo\",outcome=\"ok\"}"), "{text}");
+    assert!(text.contains("vcslink_graphql_requests_total{operation=\"repository\",outcome=\"ok\"}"), "{text}");
+    assert!(text.contains("vcslink_graphql_requests_total{operation=\"unauthenticated\",outcome=\"error\"}"));
+    assert!(text.contains("vcslink_graphql_requests_total{operation=\"other\",outcome=\"error\"}"), "{text}");
+    assert!(!text.contains(&made_up), "a made-up name is no label: {text}");
     assert!(text.contains("vcslink_graphql_request_duration_seconds_bucket"), "latency histogram");
     assert!(text.contains("vcslink_upstream_requests_total{endpoint=\"git/repositories\",status=\"200\"}"), "{text}");
     assert!(text.contains("vcslink_upstream_cache_total{result=\"hit\"}"));
@@ -195,4 +210,51 @@ async fn graphiql_bundle_is_served_gzipped_to_clients_that_accept_it() {
     let mut unzipped = Vec::new();
     flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut unzipped).expect("gunzip");
     assert_eq!(unzipped, plain);
+}
+
+#[tokio::test]
+async fn metrics_need_the_metrics_token_when_one_is_set() {
+    let token = "metrics-scraper-token-0123456789";
+    let app = spawn_with(Backend::Sqlite, |c| c.metrics_token = Some(secrecy::SecretString::from(token)))
+        .await
+        .expect("sqlite");
+    let url = format!("{}/metrics", app.base);
+    let open = app.http.get(&url).send().await.expect("metrics");
+    assert_eq!(open.status(), 401);
+    assert!(open.headers().get("www-authenticate").is_some());
+    let wrong = app.http.get(&url).bearer_auth("not-the-token").send().await.expect("metrics");
+    assert_eq!(wrong.status(), 401);
+    let scraped = app.http.get(&url).bearer_auth(token).send().await.expect("metrics");
+    assert_eq!(scraped.status(), 200);
+    assert!(scraped.text().await.expect("text").contains("vcslink_"));
+}
+
+/// Every metric passes `promtool check metrics` (Debian's `prometheus` package; `.ci/run` installs
+/// it). Skipped with a notice outside CI when promtool is missing.
+#[tokio::test]
+async fn metric_names_pass_promtool() {
+    let Ok(which) = std::process::Command::new("sh").args(["-c", "command -v promtool"]).output() else { return };
+    if !which.status.success() {
+        assert!(std::env::var("CI").is_err(), "CI must have promtool (Debian package prometheus)");
+        eprintln!("skipped: promtool is not installed (apt-get install prometheus)");
+        return;
+    }
+    let app = spawn_app().await;
+    let (_, endpoint, password) = webhook_integration(&app).await;
+    let p = fake_azure::payloads::Payload::new(fake_azure::payloads::Event::Push, "https://dev.azure.com/contoso");
+    assert_eq!(deliver(&app, &endpoint, Some(&password), p.body()).await.status(), 200);
+    let _ = app.gql(&queries::get(), json!({ "id": "x" })).await;
+    let text = app.http.get(format!("{}/metrics", app.base)).send().await.expect("metrics").text().await.expect("text");
+    let mut child = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool");
+    use std::io::Write as _;
+    child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("promtool runs");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && said.trim().is_empty(), "promtool check metrics: {said}\n{text}");
 }

@@ -48,6 +48,11 @@ pub const KEYS: &[Key] = &[
         "base64 of 32 bytes; overrides the key file; `VCSLINK_MASTER_KEY_OLD` for rotation",
     ),
     secret("VCSLINK_MASTER_KEY_OLD", "(none)", "the previous master key, while rotating"),
+    secret(
+        "VCSLINK_METRICS_TOKEN",
+        "(none: /metrics is open)",
+        "when set, `GET /metrics` answers only `Authorization: Bearer <token>` (401 otherwise), for a scraper's bearer_token",
+    ),
     secret("VCSLINK_BOOTSTRAP_TOKEN", "(generated)", "the first admin token, for automation (at least 32 characters)"),
     key(
         "VCSLINK_ALLOW_PRIVATE_UPSTREAMS",

@@ -25,6 +25,8 @@ pub struct Config {
     pub master_key: Option<SecretString>,
     pub master_key_old: Option<SecretString>,
     pub bootstrap_token: Option<SecretString>,
+    /// When set, `GET /metrics` answers only `Authorization: Bearer <this token>`.
+    pub metrics_token: Option<SecretString>,
     pub allow_private_upstreams: bool,
     /// Accept OAuth authorization/token URLs off the Entra authority's host.
     pub allow_custom_oauth_hosts: bool,
@@ -108,6 +110,7 @@ impl Config {
             data_dir,
             master_key: None,
             master_key_old: None,
+            metrics_token: None,
             bootstrap_token: None,
             allow_private_upstreams: false,
             allow_custom_oauth_hosts: false,
@@ -166,6 +169,7 @@ impl Config {
         }
         config.master_key = var("VCSLINK_MASTER_KEY").map(SecretString::from);
         config.master_key_old = var("VCSLINK_MASTER_KEY_OLD").map(SecretString::from);
+        config.metrics_token = var("VCSLINK_METRICS_TOKEN").map(|v| SecretString::from(v.trim()));
         if let Some(v) = var("VCSLINK_BOOTSTRAP_TOKEN") {
             if v.chars().count() < 32 {
                 return Err(ConfigError {

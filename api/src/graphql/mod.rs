@@ -7,6 +7,7 @@ pub mod extension;
 pub mod handler;
 pub mod loaders;
 pub mod mutation;
+pub mod operation_metric;
 pub mod operation_span;
 pub mod pagination;
 pub mod query;
@@ -27,6 +28,7 @@ pub fn schema(caps: Option<Capabilities>) -> AppSchema {
     let mut builder = connection_types::describe(builder)
         // First, so outermost: its span covers the others and sees the codes ErrorCodes adds.
         .extension(operation_span::OperationSpan)
+        .extension(operation_metric::OperationMetric)
         .extension(extension::ErrorCodes)
         // Instead of `limit_depth`, which would refuse GraphiQL's own introspection query.
         .extension(depth::DepthLimit)
