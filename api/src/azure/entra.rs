@@ -92,6 +92,9 @@ pub enum GrantError {
 
 /// Entra access tokens without `expires_in` are treated as lasting this long.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+/// The longest lifetime taken as given (Entra's access tokens last 1 to 28 hours); a larger,
+/// hostile `expires_in` is read as this, so no expiry computed from it overflows.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 fn url_err(e: impl std::fmt::Display) -> AzureError {
     AzureError::InvalidUrl { reason: e.to_string() }
@@ -224,7 +227,7 @@ fn tokens(r: EntraTokenResponse) -> UserTokens {
     UserTokens {
         access_token: SecretString::from(r.access_token().secret().as_str()),
         refresh_token: r.refresh_token().map(|t| SecretString::from(t.secret().as_str())),
-        expires_in: r.expires_in().unwrap_or(DEFAULT_LIFETIME),
+        expires_in: r.expires_in().unwrap_or(DEFAULT_LIFETIME).min(MAX_LIFETIME),
         scopes: r.scopes().map(|s| s.iter().map(|x| x.to_string()).collect()).unwrap_or_default(),
         id_token: r.extra_fields().id_token.as_deref().map(SecretString::from),
     }
@@ -261,6 +264,16 @@ fn not_oauth() -> GrantError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hostile_expires_in_is_capped() {
+        let body = r#"{"access_token":"a","token_type":"Bearer","expires_in":18446744073709551615}"#;
+        let parsed: EntraTokenResponse = serde_json::from_str(body).expect("a token response");
+        let t = tokens(parsed);
+        assert_eq!(t.expires_in, MAX_LIFETIME);
+        let lifetime = chrono::Duration::from_std(t.expires_in).expect("in range");
+        assert!(chrono::Utc::now().checked_add_signed(lifetime).is_some());
+    }
 
     #[test]
     fn the_authorize_url_carries_pkce_state_nonce_and_scopes_with_openid() {

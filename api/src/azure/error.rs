@@ -207,11 +207,16 @@ fn url_decode(s: &str) -> String {
     url::form_urlencoded::parse(escaped.as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
 
-/// `Retry-After` in seconds (Azure DevOps sends seconds, never an HTTP date).
+/// The longest `Retry-After` taken as given; a larger (or hostile) value is read as this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// `Retry-After` in seconds (Azure DevOps sends seconds, never an HTTP date), at most
+/// [`MAX_RETRY_AFTER`].
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     let seconds: f64 = value.parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.ceil()))
+    (seconds.is_finite() && seconds >= 0.0)
+        .then(|| Duration::from_secs_f64(seconds.ceil().min(MAX_RETRY_AFTER.as_secs_f64())))
 }
 
 /// Pulls "7.0" out of "... The latest REST API version this server supports is 7.0."
@@ -288,6 +293,16 @@ mod tests {
     fn a_404_without_a_body_is_not_found() {
         let got = classify(StatusCode::NOT_FOUND, &headers(&[HTML]), b"<html>The resource cannot be found.</html>");
         assert_eq!(got, Err(AzureError::NotFound { message: "not found".into() }));
+    }
+
+    #[test]
+    fn a_hostile_retry_after_is_capped_never_a_panic() {
+        for value in ["1e30", "18446744073709551616", "1.7976931348623157e308", "99999999999"] {
+            assert_eq!(retry_after(&headers(&[("retry-after", value)])), Some(MAX_RETRY_AFTER), "{value}");
+        }
+        for value in ["-1", "NaN", "inf", "soon"] {
+            assert_eq!(retry_after(&headers(&[("retry-after", value)])), None, "{value}");
+        }
     }
 
     #[test]

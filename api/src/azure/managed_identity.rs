@@ -142,12 +142,13 @@ fn answer(status: StatusCode, body: &[u8]) -> Result<UserTokens, GrantError> {
             let lifetime = parsed
                 .expires_in
                 .and_then(|n| n.value())
-                .or_else(|| parsed.expires_on.and_then(|n| n.value()).map(|on| on - now))
+                .or_else(|| parsed.expires_on.and_then(|n| n.value()).map(|on| on.saturating_sub(now)))
                 .unwrap_or(3600);
             Ok(UserTokens {
                 access_token: SecretString::from(token),
                 refresh_token: None,
-                expires_in: Duration::from_secs(u64::try_from(lifetime.max(0)).unwrap_or(0)),
+                expires_in: Duration::from_secs(u64::try_from(lifetime.max(0)).unwrap_or(0))
+                    .min(super::entra::MAX_LIFETIME),
                 scopes: Vec::new(),
                 id_token: None,
             })
@@ -174,6 +175,21 @@ mod tests {
             format!(r#"{{"access_token":"eyJ0","expires_on":"{on}","resource":"x","token_type":"Bearer"}}"#);
         let t = answer(StatusCode::OK, app_service.as_bytes()).unwrap();
         assert!((1790..=1800).contains(&t.expires_in.as_secs()), "{:?}", t.expires_in);
+    }
+
+    #[test]
+    fn hostile_lifetimes_are_capped_never_a_panic() {
+        for body in [
+            r#"{"access_token":"eyJ0","expires_in":"9223372036854775807"}"#.to_owned(),
+            r#"{"access_token":"eyJ0","expires_on":"-9223372036854775808"}"#.to_owned(),
+            r#"{"access_token":"eyJ0","expires_on":9223372036854775807}"#.to_owned(),
+        ] {
+            let t = answer(StatusCode::OK, body.as_bytes()).unwrap();
+            assert!(t.expires_in <= super::super::entra::MAX_LIFETIME, "{body}: {:?}", t.expires_in);
+            // What callers compute from it stays in range.
+            let lifetime = chrono::Duration::from_std(t.expires_in).unwrap();
+            assert!(chrono::Utc::now().checked_add_signed(lifetime).is_some());
+        }
     }
 
     #[test]

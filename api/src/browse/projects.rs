@@ -18,7 +18,7 @@ pub async fn page(state: &Browse, scope: &Scope, window: &Window) -> Result<Page
         }
         return Ok(from_whole_list(window, found));
     }
-    let mut query = vec![("$top", (window.after.skip + window.first).to_string())];
+    let mut query = vec![("$top", window.after.skip.saturating_add(window.first).to_string())];
     if let Some(token) = &window.after.token {
         query.push(("continuationToken", token.clone()));
     }

@@ -76,7 +76,8 @@ pub async fn branches(
     repo: &GitRepository,
     window: &Window,
 ) -> Result<PageOut<GitRef>, ApiError> {
-    let mut query = vec![("filter", "heads/".to_owned()), ("$top", (window.after.skip + window.first).to_string())];
+    let mut query =
+        vec![("filter", "heads/".to_owned()), ("$top", window.after.skip.saturating_add(window.first).to_string())];
     if let Some(token) = &window.after.token {
         query.push(("continuationToken", token.clone()));
     }

@@ -158,14 +158,28 @@ fn encode_position(p: &Position) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&text).unwrap_or_default())
 }
 
+/// The most items a cursor may say to skip: far beyond any list Azure DevOps pages, far below
+/// anything that overflows (cursors are the client's to forge).
+const MAX_SKIP: u32 = 10_000_000;
+
 fn decode_position(cursor: &str) -> Option<Position> {
     let text: PositionText = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    Some(Position { token: text.token, skip: text.skip })
+    (text.skip <= MAX_SKIP).then_some(Position { token: text.token, skip: text.skip })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forged_cursor_with_a_hostile_skip_is_refused() {
+        for skip in [u64::from(MAX_SKIP) + 1, u64::from(u32::MAX), u64::MAX] {
+            let forged = URL_SAFE_NO_PAD.encode(format!(r#"{{"s":{skip}}}"#));
+            assert!(window(Some(10), Some(&forged)).is_err(), "{skip}");
+        }
+        let fine = URL_SAFE_NO_PAD.encode(format!(r#"{{"s":{MAX_SKIP}}}"#));
+        assert_eq!(window(Some(10), Some(&fine)).map(|w| w.after.skip).ok(), Some(MAX_SKIP));
+    }
 
     #[test]
     fn row_cursors_round_trip_and_garbage_is_refused() {
