@@ -202,3 +202,30 @@ fn base64_of(text: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(text)
 }
+
+/// A delivery whose fields are longer than their columns is stored (PostgreSQL's varchar refuses
+/// what SQLite would keep): ids as their hash, names cut, and the delivery stored alongside others
+/// in one group commit.
+async fn over_long_fields_are_fitted_not_refused(app: TestApp) {
+    let (id, endpoint, password) = crate::support::integrations::webhook_integration(&app).await;
+    let long = "x".repeat(5000);
+    let body = serde_json::json!({
+        "id": long, "eventType": "git.push", "publisherId": long, "resourceVersion": long, "subscriptionId": long,
+        "resource": { "repository": { "id": long, "name": long, "project": { "id": long, "name": long } },
+            "refUpdates": [{ "name": format!("refs/heads/{long}") }], "pushedBy": { "displayName": long } },
+    });
+    let normal = fake_azure::payloads::Payload::new(fake_azure::payloads::Event::Push, "https://dev.azure.com/contoso");
+    let (a, b) = tokio::join!(
+        crate::support::webhooks::deliver(&app, &endpoint, Some(&password), body.to_string().into_bytes()),
+        crate::support::webhooks::deliver(&app, &endpoint, Some(&password), normal.body()),
+    );
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    let stored = crate::support::webhooks::deliveries(&app, &id, None).await;
+    assert_eq!(stored["totalCount"], 2, "{stored}");
+    let nodes = crate::support::webhooks::nodes(&stored);
+    let fitted =
+        nodes.iter().find(|n| n["eventId"].as_str().is_some_and(|e| e.starts_with("sha256:"))).expect("fitted");
+    assert!(fitted["repositoryId"].as_str().is_some_and(|r| r.starts_with("sha256:")), "{fitted}");
+    assert_eq!(fitted["repository"].as_str().map(str::len), Some(200), "{fitted}");
+}
+on_both_backends!(over_long_fields_are_fitted_not_refused);

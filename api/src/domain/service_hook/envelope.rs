@@ -69,8 +69,64 @@ impl Normalized {
     }
 
     /// A delivery that is set aside for `reason`, deduplicated on the SHA-256 of its body.
+    /// Fits every field into its `webhook_deliveries` column ([`limits`]): an over-long id is kept
+    /// as `sha256:<hex>` of itself (still a stable key, never a false match), an over-long name is
+    /// cut at a character boundary. One oversized field then never fails the row, nor the group
+    /// commit it shares with other deliveries.
+    fn fit_columns(&mut self) {
+        use limits::*;
+        let id = |v: &mut Option<String>, max: usize| {
+            if let Some(long) = v.as_ref().filter(|x| x.len() > max) {
+                *v = Some(format!("sha256:{}", hex::encode(Sha256::digest(long.as_bytes()))));
+            }
+        };
+        id(&mut self.subscription_id, SUBSCRIPTION_ID);
+        id(&mut self.project_id, PROJECT_ID);
+        id(&mut self.repository_id, REPOSITORY_ID);
+        let name = |v: &mut Option<String>, max: usize| {
+            if let Some(text) = v.as_mut() {
+                cut(text, max);
+            }
+        };
+        name(&mut self.publisher_id, PUBLISHER_ID);
+        name(&mut self.resource_version, RESOURCE_VERSION);
+        name(&mut self.organization, ORGANIZATION);
+        name(&mut self.project, PROJECT);
+        name(&mut self.repository, REPOSITORY);
+        name(&mut self.ref_name, REF_NAME);
+        name(&mut self.source_ref_name, REF_NAME);
+        name(&mut self.actor, ACTOR);
+        name(&mut self.actor_user, ACTOR);
+        cut(&mut self.event_type, EVENT_TYPE);
+    }
+
     pub fn quarantined(sha256_hex: &str, reason: String) -> Normalized {
         Normalized { event_id: format!("sha256:{sha256_hex}"), quarantine: Some(reason), ..Normalized::default() }
+    }
+}
+
+/// The byte lengths of the `webhook_deliveries` columns (migrations 000004 and 000005) that
+/// envelope fields are stored in; [`Normalized`] never holds more.
+pub mod limits {
+    pub const EVENT_ID: usize = 200;
+    pub const SUBSCRIPTION_ID: usize = 200;
+    pub const EVENT_TYPE: usize = 200;
+    pub const PUBLISHER_ID: usize = 100;
+    pub const RESOURCE_VERSION: usize = 20;
+    pub const ORGANIZATION: usize = 200;
+    pub const PROJECT_ID: usize = 100;
+    pub const PROJECT: usize = 200;
+    pub const REPOSITORY_ID: usize = 100;
+    pub const REPOSITORY: usize = 200;
+    pub const REF_NAME: usize = 400;
+    pub const ACTOR: usize = 400;
+}
+
+/// Cuts `text` to at most `max` bytes, at a character boundary.
+fn cut(text: &mut String, max: usize) {
+    if text.len() > max {
+        let end = (0..=max).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        text.truncate(end);
     }
 }
 
@@ -119,7 +175,7 @@ pub fn parse(body: &[u8]) -> Normalized {
     let mut n = Normalized {
         // The dedup key fits its column (200): a longer id is kept as its hash.
         event_id: match s(&v["id"]) {
-            Some(id) if id.len() <= 200 => id,
+            Some(id) if id.len() <= limits::EVENT_ID => id,
             Some(id) => format!("sha256:{}", hex::encode(Sha256::digest(id.as_bytes()))),
             None => format!("sha256:{}", sha()),
         },
@@ -163,6 +219,7 @@ pub fn parse(body: &[u8]) -> Normalized {
         .or_else(|| s(&resource["url"]).as_deref().and_then(organization_of))
         .or_else(|| s(&resource["repository"]["url"]).as_deref().and_then(organization_of))
         .or(n.organization.take());
+    n.fit_columns();
     n
 }
 

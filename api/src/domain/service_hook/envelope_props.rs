@@ -47,6 +47,31 @@ proptest! {
     }
 
     #[test]
+    fn over_long_fields_fit_their_columns(len in 0usize..2000, c in prop_oneof![Just('a'), Just('é'), Just('語')]) {
+        use super::envelope::limits;
+        let long: String = std::iter::repeat_n(c, len).collect();
+        let body = serde_json::json!({
+            "id": long, "eventType": format!("git.push{long}"), "publisherId": long, "resourceVersion": long,
+            "subscriptionId": long,
+            "resource": { "repository": { "id": long, "name": long, "project": { "id": long, "name": long } },
+                "refUpdates": [{ "name": long }], "pushedBy": { "displayName": long, "uniqueName": long } },
+        });
+        let n = parse(body.to_string().as_bytes());
+        let within = |v: &Option<String>, max: usize| v.as_ref().is_none_or(|x| x.len() <= max);
+        prop_assert!(n.event_id.len() <= limits::EVENT_ID && n.event_type.len() <= limits::EVENT_TYPE);
+        prop_assert!(within(&n.subscription_id, limits::SUBSCRIPTION_ID));
+        prop_assert!(within(&n.publisher_id, limits::PUBLISHER_ID));
+        prop_assert!(within(&n.resource_version, limits::RESOURCE_VERSION));
+        prop_assert!(within(&n.project_id, limits::PROJECT_ID) && within(&n.project, limits::PROJECT));
+        prop_assert!(within(&n.repository_id, limits::REPOSITORY_ID) && within(&n.repository, limits::REPOSITORY));
+        prop_assert!(within(&n.ref_name, limits::REF_NAME) && within(&n.actor, limits::ACTOR));
+        prop_assert!(within(&n.actor_user, limits::ACTOR));
+        if long.len() > limits::REPOSITORY_ID {
+            prop_assert!(n.repository_id.as_deref().is_some_and(|id| id.starts_with("sha256:")));
+        }
+    }
+
+    #[test]
     fn real_payloads_parse_to_their_event(i in 0usize..6, legacy in any::<bool>(), v2 in any::<bool>()) {
         use fake_azure::payloads::{Event, Payload};
         let event = Event::ALL[i];
