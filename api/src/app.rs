@@ -60,6 +60,8 @@ pub struct App {
     key_reload_every: std::time::Duration,
     /// How often tokens revoked elsewhere are dropped from the verified-token cache.
     revocation_check_every: std::time::Duration,
+    /// Days deliveries are kept (0: forever), and how often the purge runs.
+    delivery_retention: (u32, std::time::Duration),
 }
 
 /// Opens the database (creating a SQLite data dir when needed) and runs the migrations.
@@ -139,6 +141,7 @@ impl App {
             keyring,
             key_reload_every: config.key_reload_interval,
             revocation_check_every: config.token_revocation_check,
+            delivery_retention: (config.delivery_retention_days, config.delivery_purge_interval),
         })
     }
 
@@ -163,6 +166,9 @@ impl App {
         let worker = crate::automations::dispatch::spawn(self.caps.automations.clone(), stopped.clone());
         let janitor = crate::user_authorizations::janitor::spawn(self.caps.accounts.clone(), stopped.clone());
         let key_reload = crate::crypto::reload::spawn(self.keyring.clone(), self.key_reload_every, stopped.clone());
+        let (retention_days, purge_every) = self.delivery_retention;
+        let retention =
+            crate::webhooks::retention::spawn(self.caps.db.clone(), retention_days, purge_every, stopped.clone());
         let revocations = crate::auth::revocation_sweep::spawn(
             self.caps.tokens.service.clone(),
             self.revocation_check_every,
@@ -181,6 +187,9 @@ impl App {
         let _ = revocations.await;
         if let Some(checkpointer) = checkpointer {
             let _ = checkpointer.await;
+        }
+        if let Some(retention) = retention {
+            let _ = retention.await;
         }
         served
     }

@@ -70,6 +70,8 @@ pub struct Model {
     /// The app identity's client secret or certificate.
     pub app_secret_version: i32,
     pub webhook_password_version: i32,
+    /// Deliveries the retention purge removed (their rows and payloads are gone).
+    pub purged_deliveries: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261203_000015_hook_owner;
 mod m20261203_000016_token_expiry;
 mod m20261204_000017_secret_versions;
 mod m20261204_000018_oauth_state_indexes;
+mod m20261204_000019_purged_deliveries;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_token_expiry::Migration),
             Box::new(m20261204_000017_secret_versions::Migration),
             Box::new(m20261204_000018_oauth_state_indexes::Migration),
+            Box::new(m20261204_000019_purged_deliveries::Migration),
         ]
     }
 }

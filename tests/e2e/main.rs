@@ -34,6 +34,7 @@ mod provider;
 mod refresh;
 mod replicas;
 mod request_errors;
+mod retention;
 mod schema;
 mod schema_checks;
 mod scopes;

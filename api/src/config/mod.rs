@@ -77,6 +77,10 @@ pub struct Config {
     pub webhook_auth_failure_limit: u32,
     /// Proxies whose `X-Forwarded-For` names the client (the webhook edge's source address).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Deliveries older than this many days are purged (their counts kept); 0 keeps them all.
+    pub delivery_retention_days: u32,
+    /// How often the retention purge runs.
+    pub delivery_purge_interval: Duration,
     /// The largest Service Hook body stored whole; an authenticated larger one is kept QUARANTINED.
     pub webhook_max_body_bytes: usize,
     /// The first retry delay of an automation send; each further retry doubles it.
@@ -139,6 +143,8 @@ impl Config {
             webhook_rate_limit: 200,
             webhook_auth_failure_limit: 5,
             trusted_proxies: Vec::new(),
+            delivery_retention_days: 30,
+            delivery_purge_interval: Duration::from_secs(600),
             webhook_max_body_bytes: 4 * 1024 * 1024,
             automation_retry_base: Duration::from_secs(2),
             automation_max_attempts: 8,
@@ -266,6 +272,12 @@ impl Config {
             config.webhook_auth_failure_limit = v.trim().parse().map_err(|_| ConfigError {
                 var: "VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT",
                 message: "expected a whole number of failed authentications per second (0 = off)".into(),
+            })?;
+        }
+        if let Some(v) = var("VCSLINK_DELIVERY_RETENTION_DAYS") {
+            config.delivery_retention_days = v.trim().parse().map_err(|_| ConfigError {
+                var: "VCSLINK_DELIVERY_RETENTION_DAYS",
+                message: "expected a whole number of days (0 keeps every delivery)".into(),
             })?;
         }
         if let Some(v) = var("VCSLINK_TRUSTED_PROXIES") {

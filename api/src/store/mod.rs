@@ -9,6 +9,7 @@ pub mod oauth_states;
 pub mod outbox;
 pub mod pagination;
 pub mod parked_authorizations;
+pub mod retention;
 pub mod rotate;
 pub mod service_hooks;
 pub mod tenants;

@@ -12,6 +12,7 @@ pub mod known_integrations;
 pub mod matching;
 pub mod mentions;
 pub mod replay;
+pub mod retention;
 pub mod route;
 pub mod routing;
 

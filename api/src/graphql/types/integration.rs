@@ -87,6 +87,12 @@ pub struct WebhookInfo {
 
 #[ComplexObject]
 impl WebhookInfo {
+    /// Deliveries removed by the retention purge (older than `VCSLINK_DELIVERY_RETENTION_DAYS`):
+    /// their rows and payloads are gone, and this counts them.
+    async fn purged_deliveries(&self) -> i64 {
+        self.integration.purged_deliveries
+    }
+
     /// The password, described without its value (its version for a provider's `_wo_version`).
     async fn password(&self, ctx: &Context<'_>) -> Result<SecretInfo, ApiError> {
         let m = &self.integration;
