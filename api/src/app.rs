@@ -307,7 +307,7 @@ fn router(caps: Capabilities, cors_origins: &[String], metrics_token: Option<sec
         // No body limit layer: the POST handler reads at most MAX_BODY and answers a GraphQL error.
         .route("/graphql", get(handler::page_or_refusal).post(handler::graphql))
         .route("/graphql/assets/{name}", get(crate::http::playground::asset))
-        .route("/graphql/ws", get(handler::subscriptions))
+        .route("/graphql/ws", get(graphql::websocket::subscriptions))
         .with_state((caps.clone(), schema));
     let cors = crate::http::cors::layer(cors_origins);
     let mut router = Router::new()

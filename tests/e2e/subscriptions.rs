@@ -65,3 +65,79 @@ async fn new_deliveries_are_streamed(app: TestApp) {
     assert!(answer["payload"]["data"].is_null());
 }
 crate::support::on_both_backends!(new_deliveries_are_streamed);
+
+async fn open(app: &TestApp) -> Ws {
+    let mut req =
+        format!("{}/graphql/ws", app.base.replace("http://", "ws://")).into_client_request().expect("request");
+    req.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
+    tokio_tungstenite::connect_async(req).await.expect("connect").0
+}
+
+/// The socket's end: the close code when the server sent a close frame, `None` when it just ended.
+async fn closed(ws: &mut Ws) -> Option<u16> {
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(15), ws.next()).await.expect("closed within 15 s") {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            Some(Err(_)) | None => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_socket_without_a_valid_token_is_refused_with_4403() {
+    let app = crate::support::spawn_app().await;
+    for payload in [json!({}), json!({"Authorization": "Bearer vcs_not-a-token"})] {
+        let mut ws = open(&app).await;
+        ws.send(Message::text(json!({"type": "connection_init", "payload": payload}).to_string())).await.expect("init");
+        assert_eq!(closed(&mut ws).await, Some(4403), "{payload}");
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_at_its_next_operation() {
+    let app = crate::support::spawn_app().await;
+    let (id, _, _) = webhook_integration(&app).await;
+    let made = app
+        .gql(
+            "mutation { createApiToken(input: { user: \"ws-user\", role: ADMIN }) { token apiToken { id } } }",
+            json!({}),
+        )
+        .await;
+    let token = made["data"]["createApiToken"]["token"].as_str().expect("token").to_owned();
+    let token_id = made["data"]["createApiToken"]["apiToken"]["id"].as_str().expect("id").to_owned();
+    let mut ws = subscribe(&app, &token, &id).await;
+    let revoked = app
+        .gql("mutation($id: ID!) { revokeApiToken(input: { id: $id }) { revokedId } }", json!({ "id": token_id }))
+        .await;
+    assert!(revoked.get("errors").is_none(), "{revoked}");
+    let q = "subscription($id: ID!) { webhookDeliveries(integrationId: $id) { eventId } }";
+    let again = json!({"id": "2", "type": "subscribe", "payload": {"query": q, "variables": {"id": id}}});
+    ws.send(Message::text(again.to_string())).await.expect("subscribe");
+    let end = closed(&mut ws).await;
+    assert!(end.is_none() || end == Some(1000) || end == Some(4403), "the socket ends: {end:?}");
+}
+
+#[tokio::test]
+async fn a_socket_holds_at_most_ten_operations_and_one_mebibyte_messages() {
+    let app = crate::support::spawn_app().await;
+    let (id, _, _) = webhook_integration(&app).await;
+    let mut ws = subscribe(&app, ADMIN_TOKEN, &id).await;
+    let q = "subscription($id: ID!) { webhookDeliveries(integrationId: $id) { eventId } }";
+    for n in 2..=10 {
+        let sub = json!({"id": n.to_string(), "type": "subscribe", "payload": {"query": q, "variables": {"id": id}}});
+        ws.send(Message::text(sub.to_string())).await.expect("subscribe");
+    }
+    ws.send(Message::text(json!({"type": "ping"}).to_string())).await.expect("ping");
+    assert_eq!(next_json(&mut ws).await["type"], "pong", "ten operations: the socket is open");
+    let eleventh = json!({"id": "11", "type": "subscribe", "payload": {"query": q, "variables": {"id": id}}});
+    ws.send(Message::text(eleventh.to_string())).await.expect("subscribe");
+    let end = closed(&mut ws).await;
+    assert!(end.is_none() || end == Some(1000), "the eleventh ends the socket: {end:?}");
+
+    let mut ws = subscribe(&app, ADMIN_TOKEN, &id).await;
+    let huge = json!({"id": "9", "type": "subscribe", "payload": {"query": "x".repeat(1024 * 1024 + 1)}});
+    let _ = ws.send(Message::text(huge.to_string())).await;
+    let end = closed(&mut ws).await;
+    assert!(end.is_none() || end == Some(1009), "a message over 1 MiB ends the socket: {end:?}");
+}

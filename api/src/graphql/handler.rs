@@ -2,10 +2,7 @@
 //! GraphiQL to browsers (and refuses other clients with a GraphQL error: operations are POSTed).
 
 use async_graphql::BatchRequest;
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::State;
-use axum::extract::WebSocketUpgrade;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
@@ -86,42 +83,7 @@ fn too_many(n: usize) -> async_graphql::BatchResponse {
     ))
 }
 
-/// `GET /graphql/ws`: subscriptions (graphql-transport-ws or graphql-ws). The API token comes from
-/// the upgrade request's `Authorization: Bearer`, or from the `connection_init` payload
-/// (`{"Authorization": "Bearer <token>"}`), which browsers can send.
-pub async fn subscriptions(
-    State((caps, schema)): State<(Capabilities, AppSchema)>,
-    headers: HeaderMap,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let from_header = bearer(&headers).map(str::to_owned);
-    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
-        GraphQLWebSocket::new(socket, schema, protocol)
-            .on_connection_init(move |payload| async move {
-                let from_payload = ["Authorization", "authorization"]
-                    .iter()
-                    .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
-                    .and_then(|v| v.split_once(' '))
-                    .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                    .map(|(_, t)| t.trim().to_owned());
-                let principal = match from_header.or(from_payload) {
-                    Some(token) => caps.tokens.service.verify(&token).await.unwrap_or_else(|e| {
-                        tracing::error!(error = %e, "token verification failed");
-                        None
-                    }),
-                    None => None,
-                };
-                let mut data = async_graphql::Data::default();
-                data.insert(Caller(principal));
-                data.insert(super::loaders::for_request(caps.db.clone()));
-                Ok(data)
-            })
-            .serve()
-    })
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())

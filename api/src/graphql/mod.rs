@@ -14,6 +14,7 @@ pub mod query;
 pub mod subscription;
 pub mod transport;
 pub mod types;
+pub mod websocket;
 
 use async_graphql::Schema;
 
