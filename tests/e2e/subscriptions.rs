@@ -141,3 +141,13 @@ async fn a_socket_holds_at_most_ten_operations_and_one_mebibyte_messages() {
     let end = closed(&mut ws).await;
     assert!(end.is_none() || end == Some(1009), "a message over 1 MiB ends the socket: {end:?}");
 }
+
+#[tokio::test]
+async fn a_socket_that_never_says_connection_init_is_closed() {
+    let app = crate::support::spawn_app().await;
+    let mut ws = open(&app).await;
+    let started = std::time::Instant::now();
+    let end = closed(&mut ws).await;
+    assert!(end.is_none() || end == Some(1000), "{end:?}");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(9), "not before the init timeout");
+}
