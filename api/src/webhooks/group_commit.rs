@@ -3,8 +3,10 @@
 //! deliveries; none is acknowledged before it is durable.
 //!
 //! A batch is whatever queued while the previous one was being written (up to [`MAX_BATCH`]), so a
-//! lone delivery waits for nothing, and under load batches grow until commits keep up. A batch that
-//! fails is retried one delivery per transaction, so one bad delivery never costs the others.
+//! lone delivery waits for nothing, and under load batches grow until commits keep up. A row the
+//! database refuses is isolated with a savepoint: the batch's insert is rolled back to it, each
+//! delivery is tried in its own savepoint, and the others still share the one commit; the refused
+//! one is answered 503 (Azure DevOps retries it). Only a failed commit fails the whole batch.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,7 +14,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use entity::webhook_delivery as delivery;
 use futures::FutureExt;
-use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr};
+use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr, TransactionTrait};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::ingest::IngestError;
@@ -112,22 +114,9 @@ async fn write_batch(db: &DatabaseConnection, mut ready: Vec<Job>) {
             .cmp(&(b.submission.known.integration.id.as_str(), b.submission.normalized.event_id.as_str()))
     });
     match store(db, &ready).await {
-        Err(e) if ready.len() > 1 => {
-            tracing::warn!(error = %e, deliveries = ready.len(), "a webhook batch failed; storing its deliveries one by one");
-            for r in ready {
-                let alone = store(db, std::slice::from_ref(&r)).await;
-                answer_all(vec![r], alone);
-            }
-        }
-        outcome => answer_all(ready, outcome),
-    }
-}
-
-fn answer_all(ready: Vec<Job>, outcome: Result<Vec<Committed>, DbErr>) {
-    match outcome {
         Ok(outcomes) => {
             for (r, o) in ready.into_iter().zip(outcomes) {
-                let _ = r.reply.send(Ok(o));
+                let _ = r.reply.send(o);
             }
         }
         Err(e) => {
@@ -139,30 +128,65 @@ fn answer_all(ready: Vec<Job>, outcome: Result<Vec<Committed>, DbErr>) {
     }
 }
 
+/// The row to insert for `job`.
+fn item(job: &Job) -> NewDelivery<'_> {
+    let s = &job.submission;
+    NewDelivery {
+        integration: &s.known.integration,
+        normalized: &s.normalized,
+        payload: &s.payload,
+        outcome: (s.plan.outcome, s.plan.message.clone()),
+    }
+}
+
 /// Stores `ready` in one transaction: the deliveries in one INSERT with their final outcome (or their
-/// duplicate counts), their outbox rows, and each integration's `lastDeliveryAt`.
-async fn store(db: &DatabaseConnection, ready: &[Job]) -> Result<Vec<Committed>, DbErr> {
+/// duplicate counts), their outbox rows, and each integration's `lastDeliveryAt`. When the database
+/// refuses the INSERT, each delivery is stored in a savepoint of its own, in the same transaction;
+/// a refused one is answered `Unavailable`, the rest commit together.
+async fn store(db: &DatabaseConnection, ready: &[Job]) -> Result<Vec<Result<Committed, IngestError>>, DbErr> {
     let txn = crate::store::begin_write(db).await?;
-    let items = ready
-        .iter()
-        .map(|Job { submission: s, .. }| NewDelivery {
-            integration: &s.known.integration,
-            normalized: &s.normalized,
-            payload: &s.payload,
-            outcome: (s.plan.outcome, s.plan.message.clone()),
-        })
-        .collect();
-    let stored = deliveries::insert_or_count(&txn, items).await?;
+    let together = txn.begin().await?;
+    let stored: Vec<Result<Stored, DbErr>> =
+        match deliveries::insert_or_count(&together, ready.iter().map(item).collect()).await {
+            Ok(stored) => {
+                together.commit().await?;
+                stored.into_iter().map(Ok).collect()
+            }
+            Err(e) if ready.len() > 1 => {
+                together.rollback().await?;
+                tracing::warn!(error = %e, deliveries = ready.len(), "a webhook batch was refused; isolating the row");
+                let mut each = Vec::with_capacity(ready.len());
+                for r in ready {
+                    let alone = txn.begin().await?;
+                    match deliveries::insert_or_count(&alone, vec![item(r)]).await {
+                        Ok(mut stored) => {
+                            alone.commit().await?;
+                            each.push(stored.pop().ok_or_else(|| DbErr::Custom("no row stored".into())));
+                        }
+                        Err(e) => {
+                            alone.rollback().await?;
+                            each.push(Err(e));
+                        }
+                    }
+                }
+                each
+            }
+            Err(e) => {
+                together.rollback().await?;
+                vec![Err(e)]
+            }
+        };
     let mut outcomes = Vec::with_capacity(ready.len());
     let mut latest: BTreeMap<&str, DateTime<Utc>> = BTreeMap::new();
     for (r, stored) in ready.iter().zip(stored) {
         outcomes.push(match stored {
-            Stored::New(d) => {
+            Ok(Stored::New(d)) => {
                 outbox::enqueue_all(&txn, &d.id, &r.submission.plan.automations).await?;
                 latest.insert(r.submission.known.integration.id.as_str(), d.received_at);
-                Committed::New(d)
+                Ok(Committed::New(d))
             }
-            Stored::Duplicate => Committed::Duplicate,
+            Ok(Stored::Duplicate) => Ok(Committed::Duplicate),
+            Err(e) => Err(IngestError::Unavailable(format!("database: {e}"))),
         });
     }
     // In id order, for the same reason as the deliveries; the row is written about once a second.
