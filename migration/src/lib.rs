@@ -18,6 +18,7 @@ mod m20261203_000016_token_expiry;
 mod m20261204_000017_secret_versions;
 mod m20261204_000018_oauth_state_indexes;
 mod m20261204_000019_purged_deliveries;
+mod m20261204_000020_outbox_claim_token;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000017_secret_versions::Migration),
             Box::new(m20261204_000018_oauth_state_indexes::Migration),
             Box::new(m20261204_000019_purged_deliveries::Migration),
+            Box::new(m20261204_000020_outbox_claim_token::Migration),
         ]
     }
 }

@@ -29,6 +29,7 @@ mod loaders;
 mod oauth_app_changes;
 mod oauth_states;
 mod operations;
+mod outbox_fairness;
 mod parallel_writes;
 mod provider;
 mod refresh;
