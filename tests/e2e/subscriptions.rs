@@ -151,3 +151,35 @@ async fn a_socket_that_never_says_connection_init_is_closed() {
     assert!(end.is_none() || end == Some(1000), "{end:?}");
     assert!(started.elapsed() >= std::time::Duration::from_secs(9), "not before the init timeout");
 }
+
+/// More than a page (500) of deliveries within the overlap window: every one is streamed, none
+/// twice (the subscription pages by id instead of re-reading the same first 500).
+#[tokio::test]
+async fn a_burst_beyond_a_page_streams_through() {
+    let app = crate::support::spawn_app().await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
+    let mut ws = subscribe(&app, ADMIN_TOKEN, &id).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    const N: usize = 600;
+    let mut sends = Vec::new();
+    for chunk in 0..(N / 50) {
+        let (http, endpoint, password) = (app.http.clone(), app.local(&endpoint), password.clone());
+        sends.push(tokio::spawn(async move {
+            for _ in 0..50 {
+                let p = Payload::new(Event::Push, "https://dev.azure.com/contoso");
+                let r = http.post(&endpoint).basic_auth("ado-hook", Some(&password)).body(p.body()).send().await;
+                assert_eq!(r.expect("delivery").status(), 200, "chunk {chunk}");
+            }
+        }));
+    }
+    for s in sends {
+        s.await.expect("sender");
+    }
+    let mut seen = std::collections::HashSet::new();
+    while seen.len() < N {
+        let msg = next_json(&mut ws).await;
+        assert_eq!(msg["type"], "next", "{msg}");
+        let event = msg["payload"]["data"]["webhookDeliveries"]["eventId"].as_str().expect("event id").to_owned();
+        assert!(seen.insert(event), "streamed once");
+    }
+}

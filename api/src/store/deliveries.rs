@@ -194,17 +194,19 @@ pub async fn list(
     Ok((Page::from_overfetch(rows, page), total))
 }
 
-/// The integration's deliveries received at or after `from`, oldest first (for subscriptions).
-pub async fn received_since(
+/// At most `limit` of the integration's deliveries with ids after `after`, in id (arrival) order:
+/// subscriptions page through new deliveries with it.
+pub async fn after_id(
     db: &impl ConnectionTrait,
     integration_id: &str,
-    from: DateTime<Utc>,
+    after: &str,
+    limit: u64,
 ) -> Result<Vec<delivery::Model>, DbErr> {
     delivery::Entity::find()
         .filter(delivery::Column::IntegrationId.eq(integration_id))
-        .filter(delivery::Column::ReceivedAt.gte(from))
+        .filter(delivery::Column::Id.gt(after))
         .order_by_asc(delivery::Column::Id)
-        .limit(500)
+        .limit(limit)
         .all(db)
         .await
 }

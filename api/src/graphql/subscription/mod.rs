@@ -1,7 +1,10 @@
 //! Subscription root: `webhookDeliveries` over `/graphql/ws`.
 //!
 //! New deliveries are read from the database (not an in-process channel), so a subscriber on one
-//! replica also sees deliveries another replica stored.
+//! replica also sees deliveries another replica stored. They are paged by id (ids are
+//! time-ordered), [`PAGE`] at a time, so a burst of any size streams through instead of stalling;
+//! once caught up, each poll re-reads the last [`OVERLAP`] (a delivery committed late, under an
+//! older id, is not missed) and drops what it already streamed.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -21,6 +24,8 @@ use crate::store;
 const POLL: Duration = Duration::from_millis(250);
 /// Re-read this far back each poll, so a delivery committed late (an older id) is not missed.
 const OVERLAP: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
+/// Deliveries read per query.
+const PAGE: u64 = 500;
 
 #[derive(Default)]
 pub struct Subscription;
@@ -30,7 +35,10 @@ struct Cursor {
     integration_id: String,
     /// When the subscription started: nothing older is streamed.
     start: DateTime<Utc>,
+    /// The arrival of the newest delivery streamed (the overlap is counted back from it).
     since: DateTime<Utc>,
+    /// Where the next page starts (an id); `None`: caught up, start from the overlap again.
+    scan: Option<String>,
     /// Ids already streamed within the overlap window, with their arrival.
     seen: HashMap<String, DateTime<Utc>>,
 }
@@ -49,22 +57,30 @@ impl Subscription {
         let id = decode(Kind::AzureDevOpsIntegration, &integration_id, "integration", "integrationId")?;
         store::integrations::get(&db, &p.tenant_id, &id).await?.ok_or(ApiError::not_found("integration"))?;
         let now = Utc::now();
-        let cursor = Cursor { db, integration_id: id, start: now, since: now, seen: HashMap::new() };
+        let cursor = Cursor { db, integration_id: id, start: now, since: now, scan: None, seen: HashMap::new() };
         Ok(stream::unfold(cursor, next_batch).flat_map(stream::iter))
     }
 }
 
 async fn next_batch(mut c: Cursor) -> Option<(Vec<WebhookDelivery>, Cursor)> {
     loop {
-        tokio::time::sleep(POLL).await;
-        let from = c.since - OVERLAP;
-        let rows = match store::deliveries::received_since(&c.db, &c.integration_id, from).await {
+        let floor = || store::retention::first_id_at(c.since - OVERLAP);
+        let after = match c.scan.take() {
+            Some(at) => at,
+            None => {
+                tokio::time::sleep(POLL).await;
+                floor()
+            }
+        };
+        let rows = match store::deliveries::after_id(&c.db, &c.integration_id, &after, PAGE).await {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::warn!(error = %e, "delivery subscription poll failed; retrying");
                 continue;
             }
         };
+        // A full page: the next one follows at once; a short one: caught up.
+        c.scan = (rows.len() as u64 == PAGE).then(|| rows.last().map(|d| d.id.clone())).flatten();
         let fresh: Vec<_> = rows
             .into_iter()
             .filter(|d| d.received_at >= c.start && c.seen.insert(d.id.clone(), d.received_at).is_none())
@@ -73,6 +89,7 @@ async fn next_batch(mut c: Cursor) -> Option<(Vec<WebhookDelivery>, Cursor)> {
             c.since = c.since.max(latest);
         }
         // Forget what fell out of the overlap window: it is never read again.
+        let from = c.since - OVERLAP;
         c.seen.retain(|_, at| *at >= from);
         if !fresh.is_empty() {
             return Some((fresh.into_iter().map(WebhookDelivery).collect(), c));
