@@ -183,3 +183,24 @@ async fn a_burst_beyond_a_page_streams_through() {
         assert!(seen.insert(event), "streamed once");
     }
 }
+
+/// The body is read only for a subscription that selects it, and then it is the body as sent.
+#[tokio::test]
+async fn the_payload_comes_only_when_asked() {
+    let app = crate::support::spawn_app().await;
+    let (id, endpoint, password) = webhook_integration(&app).await;
+    let mut ws = open(&app).await;
+    let init = json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {ADMIN_TOKEN}")}});
+    ws.send(Message::text(init.to_string())).await.expect("init");
+    assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
+    let q = "subscription($id: ID!) { webhookDeliveries(integrationId: $id) { eventId payload } }";
+    let sub = json!({"id": "1", "type": "subscribe", "payload": {"query": q, "variables": {"id": id}}});
+    ws.send(Message::text(sub.to_string())).await.expect("subscribe");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let p = Payload::new(Event::Push, "https://dev.azure.com/contoso");
+    assert_eq!(deliver(&app, &endpoint, Some(&password), p.body()).await.status(), 200);
+    let got = next_json(&mut ws).await;
+    let payload = got["payload"]["data"]["webhookDeliveries"]["payload"].as_str().expect("payload").to_owned();
+    let sent: Value = serde_json::from_slice(&p.body()).expect("json");
+    assert_eq!(serde_json::from_str::<Value>(&payload).expect("json"), sent, "the body as sent");
+}

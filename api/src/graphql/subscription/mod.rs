@@ -41,12 +41,15 @@ struct Cursor {
     scan: Option<String>,
     /// Ids already streamed within the overlap window, with their arrival.
     seen: HashMap<String, DateTime<Utc>>,
+    /// Whether the subscription selects `payload` (else bodies are never read).
+    with_payload: bool,
 }
 
 /// Live streams over `/graphql/ws`.
 #[SubscriptionObject]
 impl Subscription {
-    /// ADMIN: every delivery stored for the integration from now on (duplicates are not new).
+    /// ADMIN: every delivery stored for the integration from now on (duplicates are not new). The
+    /// body (`payload`) is read only when the subscription selects it.
     async fn webhook_deliveries(
         &self,
         ctx: &Context<'_>,
@@ -57,7 +60,9 @@ impl Subscription {
         let id = decode(Kind::AzureDevOpsIntegration, &integration_id, "integration", "integrationId")?;
         store::integrations::get(&db, &p.tenant_id, &id).await?.ok_or(ApiError::not_found("integration"))?;
         let now = Utc::now();
-        let cursor = Cursor { db, integration_id: id, start: now, since: now, scan: None, seen: HashMap::new() };
+        let with_payload = ctx.look_ahead().field("payload").exists();
+        let cursor =
+            Cursor { db, integration_id: id, start: now, since: now, scan: None, seen: HashMap::new(), with_payload };
         Ok(stream::unfold(cursor, next_batch).flat_map(stream::iter))
     }
 }
@@ -72,7 +77,7 @@ async fn next_batch(mut c: Cursor) -> Option<(Vec<WebhookDelivery>, Cursor)> {
                 floor()
             }
         };
-        let rows = match store::deliveries::after_id(&c.db, &c.integration_id, &after, PAGE).await {
+        let rows = match store::deliveries::after_id(&c.db, &c.integration_id, &after, PAGE, c.with_payload).await {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::warn!(error = %e, "delivery subscription poll failed; retrying");
