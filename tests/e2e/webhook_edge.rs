@@ -62,9 +62,13 @@ async fn a_flood_throttles_its_own_address_and_real_deliveries_get_through(app: 
         statuses.push(r.status().as_u16());
     }
     assert!(statuses.iter().take(10).all(|s| *s == 401), "the burst is answered: {statuses:?}");
-    // Then the address is throttled; a non-UUID id is still refused first, before anything.
-    let later = statuses.iter().enumerate().skip(12);
-    assert!(later.clone().all(|(i, s)| *s == if i % 3 == 0 { 401 } else { 503 }), "throttled: {statuses:?}");
+    // Then the address is throttled (a non-UUID id is still refused first, before anything); the
+    // budget refills at 1 a second, so a slow run may see a further 401 or two, never a 200.
+    let later: Vec<(usize, u16)> = statuses.iter().copied().enumerate().skip(12).collect();
+    assert!(later.iter().all(|(i, s)| if i % 3 == 0 { *s == 401 } else { matches!(s, 401 | 503) }), "{statuses:?}");
+    let throttled = later.iter().filter(|(_, s)| *s == 503).count();
+    let looked_up = later.iter().filter(|(i, _)| i % 3 != 0).count();
+    assert!(throttled * 4 >= looked_up * 3, "mostly throttled: {statuses:?}");
 
     // The throttled address still delivers what the cache vouches for…
     let vouched = Payload::new(Event::PullRequestCreated, "https://dev.azure.com/contoso");
@@ -93,9 +97,16 @@ async fn only_authenticated_deliveries_spend_an_integrations_bucket(app: TestApp
         let p = Payload::new(Event::Push, "https://dev.azure.com/contoso");
         assert_eq!(deliver(&app, &endpoint, Some(&password), p.body()).await.status(), 200);
     }
-    // The eleventh at once is the bucket's limit, not the flood's.
-    let p = Payload::new(Event::Push, "https://dev.azure.com/contoso");
-    assert_eq!(deliver(&app, &endpoint, Some(&password), p.body()).await.status(), 503);
+    // Soon after, the bucket's own limit answers (it refills 5 a second, so not always the 11th).
+    let mut limited = false;
+    for _ in 0..40 {
+        let p = Payload::new(Event::Push, "https://dev.azure.com/contoso");
+        if deliver(&app, &endpoint, Some(&password), p.body()).await.status() == 503 {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "the integration's bucket still limits real deliveries");
 }
 on_both_backends!(only_authenticated_deliveries_spend_an_integrations_bucket, super::tight);
 

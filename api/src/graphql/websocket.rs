@@ -62,14 +62,22 @@ pub async fn subscriptions(
     upgrade.on_upgrade(move |socket| async move {
         let session = Arc::new(Mutex::new(Session::default()));
         let (sink, stream) = socket.split();
-        // A refused init closes with 4403, not the library's 1002.
-        let sink = sink.with(|msg: Message| async move {
-            Ok::<_, axum::Error>(match msg {
-                Message::Close(Some(frame)) if frame.reason.as_str() == REFUSED => {
-                    Message::Close(Some(CloseFrame { code: FORBIDDEN, reason: "Forbidden".into() }))
-                }
-                other => other,
-            })
+        let out_session = session.clone();
+        let sink = sink.with(move |msg: Message| {
+            let session = out_session.clone();
+            async move {
+                Ok::<_, axum::Error>(match msg {
+                    // A refused init closes with 4403, not the library's 1002.
+                    Message::Close(Some(frame)) if frame.reason.as_str() == REFUSED => {
+                        Message::Close(Some(CloseFrame { code: FORBIDDEN, reason: "Forbidden".into() }))
+                    }
+                    Message::Text(text) => {
+                        finished(&session, text.as_str());
+                        Message::Text(text)
+                    }
+                    other => other,
+                })
+            }
         });
         let checked = checked_input(stream, caps.clone(), session.clone());
         let init_caps = caps.clone();
@@ -157,6 +165,19 @@ fn checked_input(
             }
         }
     })
+}
+
+/// An operation the server ended (`complete`, or `error` before any result) frees its slot. The
+/// library writes `type` first, so only those two messages are parsed.
+fn finished(session: &Mutex<Session>, text: &str) {
+    if !(text.starts_with(r#"{"type":"complete""#) || text.starts_with(r#"{"type":"error""#)) {
+        return;
+    }
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text)
+        && let (Some(id), Ok(mut s)) = (value["id"].as_str(), session.lock())
+    {
+        s.running.remove(id);
+    }
 }
 
 /// Why operation `id` may not start: the token no longer valid, over its rate limit, or the
