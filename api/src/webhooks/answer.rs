@@ -18,43 +18,31 @@ const RETRY_AFTER: Duration = Duration::from_secs(5);
 
 impl IntoResponse for Ingested {
     fn into_response(self) -> Response {
-        match self {
-            Ingested::Stored { kind, quarantined, .. } => {
-                crate::metrics::webhook_delivery(kind.as_str(), if quarantined { "quarantined" } else { "stored" });
-                (StatusCode::OK, "stored").into_response()
-            }
-            Ingested::Duplicate { kind } => {
-                crate::metrics::webhook_delivery(kind.as_str(), "duplicate");
-                (StatusCode::OK, "duplicate").into_response()
-            }
-        }
+        let (Ingested::Stored { kind, .. } | Ingested::Duplicate { kind }) = &self;
+        crate::metrics::webhook_delivery(kind.as_str(), self.outcome());
+        let text = if matches!(self, Ingested::Duplicate { .. }) { "duplicate" } else { "stored" };
+        (StatusCode::OK, text).into_response()
     }
 }
 
 impl IntoResponse for IngestError {
     fn into_response(self) -> Response {
+        crate::metrics::webhook_delivery("-", self.outcome());
         match self {
             IngestError::RateLimited(wait) => {
-                crate::metrics::webhook_delivery("-", "rate_limited");
                 retry_after((StatusCode::SERVICE_UNAVAILABLE, "too many deliveries, retry").into_response(), wait)
             }
             IngestError::Throttled(wait) => {
-                crate::metrics::webhook_delivery("-", "throttled");
                 let r = (StatusCode::SERVICE_UNAVAILABLE, "too many failed authentications from this address, retry");
                 retry_after(r.into_response(), wait)
             }
             IngestError::Unauthorized => {
-                crate::metrics::webhook_delivery("-", "unauthorized");
                 let mut r = (StatusCode::UNAUTHORIZED, "wrong or missing webhook password").into_response();
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"vcslink\""));
                 r
             }
-            IngestError::Gone => {
-                crate::metrics::webhook_delivery("-", "gone");
-                (StatusCode::GONE, "this integration was unlinked").into_response()
-            }
+            IngestError::Gone => (StatusCode::GONE, "this integration was unlinked").into_response(),
             IngestError::Unavailable(cause) => {
-                crate::metrics::webhook_delivery("-", "unavailable");
                 // The request's span names the path, hence the integration.
                 tracing::warn!(%cause, "webhook delivery not stored; asking for a retry");
                 let r = (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable, retry").into_response();

@@ -29,15 +29,11 @@ pub async fn receive(
     let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
     let result = ingest(state, integration_id, peer, headers, body).instrument(span.clone()).await;
     let (outcome, kind, delivery_id) = match &result {
-        Ok(Ingested::Stored { delivery_id, kind, quarantined }) => {
-            (if *quarantined { "quarantined" } else { "stored" }, Some(kind.as_str()), Some(delivery_id.as_str()))
+        Ok(done @ Ingested::Stored { delivery_id, kind, .. }) => {
+            (done.outcome(), Some(kind.as_str()), Some(delivery_id.as_str()))
         }
-        Ok(Ingested::Duplicate { kind }) => ("duplicate", Some(kind.as_str()), None),
-        Err(IngestError::RateLimited(_)) => ("rate_limited", None, None),
-        Err(IngestError::Throttled(_)) => ("throttled", None, None),
-        Err(IngestError::Unauthorized) => ("unauthorized", None, None),
-        Err(IngestError::Gone) => ("gone", None, None),
-        Err(IngestError::Unavailable(_)) => ("unavailable", None, None),
+        Ok(done @ Ingested::Duplicate { kind }) => (done.outcome(), Some(kind.as_str()), None),
+        Err(e) => (e.outcome(), None, None),
     };
     spans::record_webhook_outcome(&span, outcome, kind, delivery_id);
     result
