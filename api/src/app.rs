@@ -209,7 +209,12 @@ fn capabilities(
     azure: AzureClient,
     public_url: Arc<str>,
 ) -> Capabilities {
-    let upstream = Upstream::new(config.upstream_cache_ttl, RetryPolicy::default());
+    let sizing = crate::browse::Sizing {
+        cache_ttl: config.upstream_cache_ttl,
+        cache_bytes: config.upstream_cache_bytes,
+        concurrency: config.upstream_concurrency,
+    };
+    let upstream = Upstream::new(sizing, RetryPolicy::default());
     let issuer = crate::oidc::routes::Issuer { keyring: keyring.clone(), public_url: public_url.clone() };
     let known_integrations = KnownIntegrations::default();
     let accounts = Accounts {
@@ -297,6 +302,7 @@ fn capabilities(
         automations,
         issuer,
         introspection: config.introspection,
+        upstream_call_budget: config.upstream_call_budget,
     }
 }
 

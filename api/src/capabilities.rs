@@ -30,4 +30,6 @@ pub struct Capabilities {
     pub issuer: Issuer,
     /// Whether the schema answers introspection (`VCSLINK_INTROSPECTION`).
     pub introspection: bool,
+    /// Azure DevOps calls one GraphQL request may make (`VCSLINK_UPSTREAM_CALL_BUDGET`).
+    pub upstream_call_budget: u64,
 }

@@ -81,7 +81,7 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
     ),
     (
         "RATE_LIMITED",
-        "Too many requests, here or at Azure DevOps; `extensions.retryAfterSeconds` (and the hint) say when to retry.",
+        "Too many requests, here or at Azure DevOps; `extensions.retryAfterSeconds` (and the hint) say when to retry. Without `retryAfterSeconds`, the query itself could make more Azure DevOps calls than one request may (`extensions.upstreamCalls` over `extensions.upstreamCallBudget`, `VCSLINK_UPSTREAM_CALL_BUDGET`): waiting does not help, a smaller `first` or a split query does.",
     ),
     (
         "INTERNAL",
@@ -168,6 +168,9 @@ pub fn effective_config(c: &Config) -> String {
         ("VCSLINK_UPSTREAM_TIMEOUT_SECONDS", c.upstream_timeout.as_secs().to_string()),
         ("VCSLINK_UPSTREAM_CONNECT_TIMEOUT_SECONDS", c.upstream_connect_timeout.as_secs().to_string()),
         ("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS", c.upstream_cache_ttl.as_secs().to_string()),
+        ("VCSLINK_UPSTREAM_CACHE_MIB", (c.upstream_cache_bytes >> 20).to_string()),
+        ("VCSLINK_UPSTREAM_CALL_BUDGET", c.upstream_call_budget.to_string()),
+        ("VCSLINK_UPSTREAM_CONCURRENCY", c.upstream_concurrency.to_string()),
         ("VCSLINK_KEY_RELOAD_SECONDS", c.key_reload_interval.as_secs().to_string()),
     ];
     let mut out = String::new();

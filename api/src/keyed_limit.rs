@@ -40,15 +40,26 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
 
     /// Takes one unit of `key`'s budget; `Err(wait)` when it is spent.
     pub fn check(&self, key: &K) -> Result<(), Duration> {
+        self.check_n(key, 1)
+    }
+
+    /// Takes `n` units of `key`'s budget at once (a batch of `n`); `Err(wait)` when they are not
+    /// all there. More than the burst never passes: the wait is that of a full key set.
+    pub fn check_n(&self, key: &K, n: usize) -> Result<(), Duration> {
         let Some(inner) = &self.inner else { return Ok(()) };
-        let n = inner.checks.fetch_add(1, Ordering::Relaxed);
-        if n % SWEEP_EVERY == SWEEP_EVERY - 1 || inner.limiter.len() >= inner.max_keys {
+        let Some(units) = NonZeroU32::new(u32::try_from(n).unwrap_or(u32::MAX)) else { return Ok(()) };
+        let checks = inner.checks.fetch_add(1, Ordering::Relaxed);
+        if checks % SWEEP_EVERY == SWEEP_EVERY - 1 || inner.limiter.len() >= inner.max_keys {
             inner.sweep();
             if inner.limiter.len() >= inner.max_keys {
                 return Err(FULL_WAIT);
             }
         }
-        inner.limiter.check_key(key).map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+        match inner.limiter.check_key_n(key, units) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(not_until.wait_time_from(DefaultClock::default().now())),
+            Err(_over_burst) => Err(FULL_WAIT),
+        }
     }
 
     /// How many keys it holds now.

@@ -59,6 +59,10 @@ fn describe() {
     describe_counter!("vcslink_outbox_sends_total", "Automation sends, by result");
     describe_gauge!("vcslink_outbox_backlog", "Automation sends due or pending");
     describe_counter!("vcslink_oauth_callbacks_total", "OAuth callbacks, by outcome");
+    describe_counter!(
+        "vcslink_upstream_budget_refusals_total",
+        "GraphQL operations refused before running: more Azure DevOps calls than a request may make"
+    );
 }
 
 /// Folds recorded histogram samples into their buckets every few seconds. A built (not installed)
@@ -151,6 +155,11 @@ pub fn outbox_send(result: &'static str) {
 /// Sends waiting in the outbox (pending, including those waiting for a retry).
 pub fn outbox_backlog(n: u64) {
     metrics::gauge!("vcslink_outbox_backlog").set(n as f64);
+}
+
+/// An operation refused by the upstream call budget (`graphql/upstream_budget.rs`).
+pub fn upstream_budget_refused() {
+    metrics::counter!("vcslink_upstream_budget_refusals_total").increment(1);
 }
 
 pub fn cache(result: &'static str) {

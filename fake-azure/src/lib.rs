@@ -26,6 +26,7 @@ mod id_token_faults;
 mod identities;
 mod identity;
 mod imds;
+mod in_flight;
 mod model;
 pub mod payloads;
 mod profile;

@@ -90,6 +90,7 @@ async fn answer(shared: Arc<Shared>, kill: Arc<Notify>, request: Request) -> Res
     record(&shared, &req);
 
     let first = req.segs.first().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
+    let _in_flight = crate::in_flight::InFlight::enter(&shared, &first);
     let is_entra = entra::is_entra_path(&req);
     let behaviour = next_behaviour(&shared, &first);
     let delayed_by = match &behaviour {

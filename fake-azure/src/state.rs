@@ -39,6 +39,9 @@ pub struct World {
     pub id_token_fault: Option<crate::id_token_faults::IdTokenFault>,
     /// Send ETags on JSON GET answers and honour `If-None-Match` with 304 (see `etag.rs`).
     pub etags: bool,
+    /// Requests being answered now, and the most at once, by lower-case first path segment.
+    pub in_flight: HashMap<String, usize>,
+    pub most_in_flight: HashMap<String, usize>,
 }
 
 pub struct Org {

@@ -1,4 +1,4 @@
-//! Hardening at the edge: GraphQL depth and complexity limits, the body limit, introspection and
+//! Hardening at the edge: GraphQL depth and complexity limits (connections cost `first` × items), the body limit, introspection and
 //! suggestions off, no secret echoed in errors, SSRF address forms refused before any call.
 
 use serde_json::json;
@@ -13,11 +13,23 @@ async fn deep_and_expensive_queries_are_refused_with_a_code() {
     let body = app.gql(deep, json!({})).await;
     assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
     assert!(body.to_string().to_lowercase().contains("nested too deep"), "{body}");
-    // 1,200 aliased fields: over the complexity limit of 1,000.
-    let aliases: String = (0..1200).map(|i| format!("a{i}: viewer {{ user }} ")).collect();
+    // 6,000 aliased fields of cost 2: over the complexity limit of 10,000.
+    let aliases: String = (0..6000).map(|i| format!("a{i}: viewer {{ user }} ")).collect();
     let body = app.gql(&format!("{{ {aliases} }}"), json!({})).await;
     assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
     assert!(body.to_string().to_lowercase().contains("complex"), "{body}");
+    // A connection costs `first` times its items: 100 integrations × 100 deliveries is over it,
+    // though it names six fields; 20 × 20 is within.
+    let pages = |n: u32| {
+        format!(
+            "{{ azureDevOpsIntegrations(first: {n}) {{ edges {{ node {{ id deliveries(first: {n}) {{ edges {{ node {{ id }} }} }} }} }} }} }}"
+        )
+    };
+    let body = app.gql(&pages(100), json!({})).await;
+    assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
+    assert!(body.to_string().to_lowercase().contains("complex"), "{body}");
+    let body = app.gql(&pages(20), json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
 }
 
 #[tokio::test]

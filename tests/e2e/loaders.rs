@@ -55,8 +55,8 @@ async fn lists_answer_as_one_by_one(app: TestApp) {
     receiver.wait_for("/1/0", 2).await;
 
     let list = format!(
-        "{{ azureDevOpsIntegrations(first: 100) {{ edges {{ node {{ {INTEGRATION} \
-         deliveries(first: 100) {{ edges {{ node {{ {DELIVERY} }} }} }} }} }} }} }}"
+        "{{ azureDevOpsIntegrations(first: 10) {{ edges {{ node {{ {INTEGRATION} \
+         deliveries(first: 20) {{ edges {{ node {{ {DELIVERY} }} }} }} }} }} }} }}"
     );
     let nodes = settled(&app, &list).await;
     assert_eq!(nodes.len(), 3);

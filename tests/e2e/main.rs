@@ -49,6 +49,7 @@ mod tenancy;
 mod tenant;
 mod token_cli;
 mod traces;
+mod upstream_cost;
 mod user_authorization_methods;
 mod validation;
 mod verification;

@@ -21,6 +21,11 @@ impl TokenRateLimit {
     pub fn check(&self, token_id: &str) -> Result<(), Duration> {
         self.0.check(&token_id.to_owned())
     }
+
+    /// Takes `n` units at once (a batch of `n` operations).
+    pub fn check_n(&self, token_id: &str, n: usize) -> Result<(), Duration> {
+        self.0.check_n(&token_id.to_owned(), n)
+    }
 }
 
 #[cfg(test)]
@@ -34,5 +39,14 @@ mod tests {
         assert!(limit.check("a").is_err());
         assert!(limit.check("b").is_ok(), "tokens are limited separately");
         assert!(TokenRateLimit::new(0).check("a").is_ok(), "0 turns it off");
+    }
+
+    #[test]
+    fn a_batch_takes_one_unit_per_operation() {
+        let limit = TokenRateLimit::new(2);
+        assert!(limit.check_n("a", 3).is_ok());
+        assert!(limit.check_n("a", 2).is_err(), "1 of the burst of 4 is left");
+        assert!(limit.check_n("a", 1).is_ok());
+        assert!(limit.check_n("b", 5).is_err(), "a batch over the burst never passes");
     }
 }

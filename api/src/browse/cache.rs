@@ -46,14 +46,17 @@ pub struct ReadCache {
 }
 
 impl ReadCache {
-    pub fn new(ttl: Duration, max_entries: u64) -> ReadCache {
+    /// Answers weigh their bytes: `fresh` and `validators` hold at most half of `max_bytes` each
+    /// (an answer in both is one allocation, counted twice), whatever their number.
+    pub fn new(ttl: Duration, max_bytes: u64) -> ReadCache {
         let keep = ttl * 20;
+        let half = (max_bytes / 2).max(1);
         ReadCache {
-            fresh: Cache::builder().max_capacity(max_entries).time_to_live(ttl).build(),
-            validators: Cache::builder().max_capacity(max_entries).time_to_live(keep).build(),
+            fresh: Cache::builder().max_capacity(half).weigher(weight).time_to_live(ttl).build(),
+            validators: Cache::builder().max_capacity(half).weigher(weight).time_to_live(keep).build(),
             // A mark outlives every answer it could make stale; were one evicted early, an answer
             // would only live out its TTL, as any cached answer may.
-            dropped: moka::sync::Cache::builder().max_capacity(max_entries).time_to_live(keep).build(),
+            dropped: moka::sync::Cache::builder().max_capacity(MAX_MARKS).time_to_live(keep).build(),
         }
     }
 
@@ -76,6 +79,22 @@ impl ReadCache {
         !dropped_since(scope(&key.integration, None))
             && !key.repository.as_deref().is_some_and(|r| dropped_since(scope(&key.integration, Some(r))))
     }
+}
+
+/// Repositories and integrations whose drop is remembered (16 bytes and an `Instant` each).
+const MAX_MARKS: u64 = 100_000;
+/// What an entry costs besides its strings and body: the key, the `Arc`, moka's own node.
+const ENTRY_OVERHEAD: usize = 256;
+
+/// An entry's weight in bytes (saturating at `u32::MAX`, which no answer reaches: the client
+/// reads at most 8 MiB of a body).
+fn weight(key: &Key, value: &Stamped) -> u32 {
+    let a = &value.answer;
+    let strings =
+        key.integration.len() + key.identity.len() + key.url.len() + key.repository.as_ref().map_or(0, String::len);
+    let answer =
+        a.body.len() + a.continuation_token.as_ref().map_or(0, String::len) + a.etag.as_ref().map_or(0, String::len);
+    u32::try_from(strings + answer + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
 }
 
 fn scope(integration: &str, repository: Option<&str>) -> u64 {
@@ -102,9 +121,31 @@ mod tests {
         Stamped { answer: Arc::new(answer), asked_at: Instant::now() }
     }
 
+    #[tokio::test]
+    async fn the_cache_holds_bytes_not_entries() {
+        let cache = ReadCache::new(Duration::from_secs(60), 8 << 20);
+        let big = |n: usize| {
+            let answer = Answer { body: vec![b'x'; n], continuation_token: None, etag: None };
+            Stamped { answer: Arc::new(answer), asked_at: Instant::now() }
+        };
+        for i in 0..20 {
+            let k = Key { url: format!("https://dev.azure.com/contoso/_apis/{i}"), ..key("i1", None) };
+            cache.fresh.insert(k, big(1 << 20)).await;
+        }
+        cache.fresh.run_pending_tasks().await;
+        assert!(cache.fresh.weighted_size() <= 4 << 20, "{} bytes held", cache.fresh.weighted_size());
+        assert!(cache.fresh.entry_count() <= 4, "twenty 1 MiB answers do not fit in 4 MiB");
+        for i in 0..1_000 {
+            let k = Key { url: format!("https://dev.azure.com/contoso/_apis/small/{i}"), ..key("i1", None) };
+            cache.fresh.insert(k, big(100)).await;
+        }
+        cache.fresh.run_pending_tasks().await;
+        assert!(cache.fresh.entry_count() > 900, "small answers fit by the thousand");
+    }
+
     #[test]
     fn a_dropped_repository_makes_only_its_older_answers_stale() {
-        let cache = ReadCache::new(Duration::from_secs(60), 100);
+        let cache = ReadCache::new(Duration::from_secs(60), 1 << 20);
         let (before, other) = (stamped(), stamped());
         cache.invalidate_repository("i1", "Repo-A");
         let after = stamped();
@@ -117,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_dropped_integration_makes_all_its_older_answers_stale() {
-        let cache = ReadCache::new(Duration::from_secs(60), 100);
+        let cache = ReadCache::new(Duration::from_secs(60), 1 << 20);
         let before = stamped();
         cache.invalidate_integration("i1");
         assert!(!cache.is_current(&key("i1", Some("repo-a")), &before));

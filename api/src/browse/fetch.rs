@@ -11,7 +11,8 @@ use backon::{ExponentialBuilder, Retryable};
 use reqwest::StatusCode;
 use url::Url;
 
-use super::cache::{Answer, Key, ReadCache, Stamped};
+use super::Upstream;
+use super::cache::{Answer, Key, Stamped};
 use super::credential::Chosen;
 use crate::azure::{AzureClient, AzureError, Call};
 
@@ -48,11 +49,11 @@ fn is_transient(e: &AzureError) -> bool {
 /// GETs `url` through the cache: within the TTL no call is made; concurrent misses share one call.
 pub async fn get(
     client: &AzureClient,
-    cache: &ReadCache,
-    policy: RetryPolicy,
+    upstream: &Upstream,
     target: &Target<'_>,
     url: Url,
 ) -> Result<Arc<Answer>, Arc<AzureError>> {
+    let (cache, policy) = (&upstream.cache, upstream.policy);
     let key = Key {
         integration: target.integration_id.to_owned(),
         identity: target.chosen.identity.clone(),
@@ -76,7 +77,10 @@ pub async fn get(
             let asked_at = Instant::now();
             let previous = reads.validators.get(&k).await.filter(|p| reads.is_current(&k, p)).map(|p| p.answer);
             let etag = previous.as_ref().and_then(|p| p.etag.clone());
-            let answer = fetch(client, policy, target, url, etag.as_deref(), previous).await?;
+            let turn = upstream.turn(target.integration_id).await;
+            let answer = fetch(client, policy, target, url, etag.as_deref(), previous).await;
+            drop(turn);
+            let answer = answer?;
             let stamped = Stamped { answer, asked_at };
             if stamped.answer.etag.is_some() {
                 reads.validators.insert(k, stamped.clone()).await;

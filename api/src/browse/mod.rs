@@ -7,6 +7,7 @@ pub mod cache;
 pub mod credential;
 pub mod fetch;
 pub mod handle;
+pub mod in_flight;
 pub mod pages;
 pub mod projects;
 pub mod pull_requests;
@@ -15,6 +16,7 @@ pub mod scope;
 pub mod work_items;
 
 pub use handle::Browse;
+use in_flight::InFlight;
 
 use std::future::Future;
 use std::time::Duration;
@@ -24,22 +26,39 @@ use moka::sync::Cache;
 use crate::azure::AzureError;
 use crate::azure::versions::{Negotiated, with_fallback};
 
-/// The process-wide read side: the cache, the retry policy, and the api-version negotiated with
-/// each integration's organization (the one place every call site asks).
+/// The process-wide read side: the cache, the retry policy, the api-version negotiated with
+/// each integration's organization (the one place every call site asks), and how many calls each
+/// integration may have in flight.
 #[derive(Clone)]
 pub struct Upstream {
     pub cache: cache::ReadCache,
     pub policy: fetch::RetryPolicy,
     api_versions: Cache<String, Negotiated>,
+    in_flight: InFlight,
+}
+
+/// How the read side is sized (`VCSLINK_UPSTREAM_CACHE_*`, `VCSLINK_UPSTREAM_CONCURRENCY`).
+#[derive(Clone, Copy, Debug)]
+pub struct Sizing {
+    pub cache_ttl: Duration,
+    pub cache_bytes: u64,
+    pub concurrency: u32,
 }
 
 impl Upstream {
-    pub fn new(ttl: Duration, policy: fetch::RetryPolicy) -> Upstream {
+    pub fn new(sizing: Sizing, policy: fetch::RetryPolicy) -> Upstream {
         Upstream {
-            cache: cache::ReadCache::new(ttl, 20_000),
+            cache: cache::ReadCache::new(sizing.cache_ttl, sizing.cache_bytes),
             policy,
             api_versions: Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(3600)).build(),
+            in_flight: InFlight::new(sizing.concurrency),
         }
+    }
+
+    /// A turn to call Azure DevOps for `integration_id`: at most `VCSLINK_UPSTREAM_CONCURRENCY`
+    /// are out at once per integration, the rest wait. Held for the length of one call.
+    pub async fn turn(&self, integration_id: &str) -> in_flight::Turn {
+        self.in_flight.turn(integration_id).await
     }
 
     /// The api-version to speak with `integration`: learned from an earlier answer, else the one
@@ -67,6 +86,7 @@ impl Upstream {
         Fut: Future<Output = Result<T, AzureError>>,
     {
         let start = self.api_version(integration);
+        let _turn = self.turn(&integration.id).await;
         let (answer, used) = with_fallback(start, call).await;
         if used != start {
             self.learn_api_version(&integration.id, used);

@@ -9,24 +9,19 @@ use crate::browse::Browse;
 use crate::error::ApiError;
 
 /// The repositories of `project` (or of every project), filtered by the allow-list and by a
-/// case-insensitive `search` in the name, ordered by project then name.
+/// case-insensitive `search` in the name, ordered by project then name. One upstream call
+/// (cached), with an allow-list of any length.
 pub async fn list(
     state: &Browse,
     scope: &Scope,
     project: Option<&str>,
     search: Option<&str>,
 ) -> Result<Vec<GitRepository>, ApiError> {
-    let mut repos = match (project, scope.allow_list()) {
-        (Some(p), _) if !scope.allows(p) => Vec::new(),
-        (Some(p), _) => fetch(state, scope, &[p, "_apis", "git", "repositories"]).await?,
-        (None, Some(allowed)) => {
-            let mut all = Vec::new();
-            for p in allowed {
-                all.extend(fetch(state, scope, &[p, "_apis", "git", "repositories"]).await?);
-            }
-            all
-        }
-        (None, None) => fetch(state, scope, &["_apis", "git", "repositories"]).await?,
+    // Every project: the organization's list, one call whatever the allow-list (filtered here).
+    let mut repos = match project {
+        Some(p) if !scope.allows(p) => Vec::new(),
+        Some(p) => fetch(state, scope, &[p, "_apis", "git", "repositories"]).await?,
+        None => fetch(state, scope, &["_apis", "git", "repositories"]).await?,
     };
     repos.retain(|r| scope.allows(&r.project.name));
     if let Some(s) = search.map(str::to_lowercase).filter(|s| !s.is_empty()) {

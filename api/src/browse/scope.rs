@@ -90,7 +90,7 @@ impl Scope {
         let mut version = state.upstream.api_version(&self.integration);
         for _ in 0..2 {
             let url = self.url(&version.released().to_string(), segments, query)?;
-            match fetch::get(&state.azure, &state.upstream.cache, state.upstream.policy, &target, url).await {
+            match fetch::get(&state.azure, &state.upstream, &target, url).await {
                 Ok(answer) => {
                     let value = serde_json::from_slice(&answer.body).map_err(|e| ApiError::UpstreamUnavailable {
                         message: format!("Azure DevOps answered with unexpected JSON: {e}"),

@@ -144,6 +144,21 @@ pub const KEYS: &[Key] = &[
         "how long an Azure DevOps answer is served from the in-memory cache",
     ),
     key(
+        "VCSLINK_UPSTREAM_CACHE_MIB",
+        "64",
+        "memory the Azure DevOps answer cache may hold, weighed by the bytes of each answer",
+    ),
+    key(
+        "VCSLINK_UPSTREAM_CALL_BUDGET",
+        "100",
+        "most Azure DevOps calls one GraphQL request (a batch, or one WebSocket operation) may make, counted from the query before any is made (connections count `first` times); over it is RATE_LIMITED; 0 turns it off",
+    ),
+    key(
+        "VCSLINK_UPSTREAM_CONCURRENCY",
+        "8",
+        "most Azure DevOps calls in flight at once per integration; more wait their turn",
+    ),
+    key(
         "VCSLINK_KEY_RELOAD_SECONDS",
         "30",
         "how often a running server re-reads the key file (also on SIGHUP, and at once for a blob under a key it lacks); `rotate-key --finish` waits this long after a rotation",

@@ -63,6 +63,12 @@ pub struct Config {
     pub oauth_refresh_margin: Duration,
     /// How long an Azure DevOps answer is served from the cache.
     pub upstream_cache_ttl: Duration,
+    /// Bytes of answers the upstream cache may hold.
+    pub upstream_cache_bytes: u64,
+    /// Upstream calls one GraphQL request may make (counted before it runs); 0 turns it off.
+    pub upstream_call_budget: u64,
+    /// Upstream calls in flight at once per integration.
+    pub upstream_concurrency: u32,
     /// How often a running server re-reads the key file (and `rotate-key --finish` waits that
     /// long after a rotation before it drops the previous key).
     pub key_reload_interval: Duration,
@@ -137,6 +143,9 @@ impl Config {
             oauth_state_ttl: Duration::from_secs(600),
             oauth_refresh_margin: Duration::from_secs(300),
             upstream_cache_ttl: Duration::from_secs(30),
+            upstream_cache_bytes: 64 << 20,
+            upstream_call_budget: 100,
+            upstream_concurrency: 8,
             key_reload_interval: Duration::from_secs(30),
             bootstrap: true,
             webhook_password_grace: Duration::from_secs(24 * 3600),
@@ -252,6 +261,25 @@ impl Config {
         }
         if let Some(v) = var("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS") {
             config.upstream_cache_ttl = seconds("VCSLINK_UPSTREAM_CACHE_TTL_SECONDS", &v)?;
+        }
+        if let Some(v) = var("VCSLINK_UPSTREAM_CACHE_MIB") {
+            let mib: u64 = v.parse().map_err(|_| ConfigError {
+                var: "VCSLINK_UPSTREAM_CACHE_MIB",
+                message: "expected a whole number of MiB".into(),
+            })?;
+            config.upstream_cache_bytes = mib.saturating_mul(1 << 20);
+        }
+        if let Some(v) = var("VCSLINK_UPSTREAM_CALL_BUDGET") {
+            config.upstream_call_budget = v.parse().map_err(|_| ConfigError {
+                var: "VCSLINK_UPSTREAM_CALL_BUDGET",
+                message: "expected a whole number of calls per request (0 = off)".into(),
+            })?;
+        }
+        if let Some(v) = var("VCSLINK_UPSTREAM_CONCURRENCY") {
+            config.upstream_concurrency = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| ConfigError {
+                var: "VCSLINK_UPSTREAM_CONCURRENCY",
+                message: "expected a whole number of calls, at least 1".into(),
+            })?;
         }
         if let Some(v) = var("VCSLINK_KEY_RELOAD_SECONDS") {
             config.key_reload_interval = seconds("VCSLINK_KEY_RELOAD_SECONDS", &v)?.max(Duration::from_secs(1));

@@ -67,6 +67,12 @@ pub enum ApiError {
     RateLimited {
         retry_after_seconds: u64,
     },
+    /// `RATE_LIMITED` before any call: the query could make more Azure DevOps calls than one
+    /// request may (`graphql/upstream_budget.rs`). Waiting does not help; a smaller query does.
+    OverUpstreamBudget {
+        calls: u64,
+        budget: u64,
+    },
     /// The cause is logged, never sent.
     Internal(String),
     /// The HTTP request is not a GraphQL request this endpoint runs (not JSON, not the request
@@ -116,7 +122,7 @@ impl ApiError {
                 code::NOT_AUTHORIZED_UPSTREAM
             }
             ApiError::UpstreamUnavailable { .. } => code::UPSTREAM_UNAVAILABLE,
-            ApiError::RateLimited { .. } => code::RATE_LIMITED,
+            ApiError::RateLimited { .. } | ApiError::OverUpstreamBudget { .. } => code::RATE_LIMITED,
             ApiError::Internal(_) => code::INTERNAL,
             ApiError::BadRequest { .. } => code::BAD_REQUEST,
             ApiError::PayloadTooLarge { .. } => code::PAYLOAD_TOO_LARGE,
@@ -163,6 +169,7 @@ impl From<ApiError> for async_graphql::Error {
     fn from(e: ApiError) -> Self {
         let code = e.code();
         let mut links = Vec::new();
+        let mut budget_figures = None;
         let (message, hint, field, retry) = match e {
             ApiError::Unauthenticated => (
                 "missing or invalid API token".to_owned(),
@@ -190,6 +197,19 @@ impl From<ApiError> for async_graphql::Error {
                 None,
                 Some(retry_after_seconds),
             ),
+            ApiError::OverUpstreamBudget { calls, budget } => {
+                budget_figures = Some((calls, budget));
+                (
+                    format!("this request could make up to {calls} Azure DevOps calls; one request may make {budget}"),
+                    Some(
+                        "ask for fewer items (a smaller `first` on nested connections), select fewer nested \
+                         connections, or split the query into several requests"
+                            .to_owned(),
+                    ),
+                    None,
+                    None,
+                )
+            }
             // Logged inside the request's span, so the line carries its request id.
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
@@ -213,6 +233,10 @@ impl From<ApiError> for async_graphql::Error {
             }
             if let Some(retry) = retry {
                 ext.set("retryAfterSeconds", retry);
+            }
+            if let Some((calls, budget)) = budget_figures {
+                ext.set("upstreamCalls", calls);
+                ext.set("upstreamCallBudget", budget);
             }
             for (name, value) in &links {
                 ext.set(*name, value.as_str());

@@ -30,8 +30,13 @@ pub async fn graphql(
         },
         None => None,
     });
+    // Each operation of a batch counts against the token's rate limit, as it would sent alone.
+    let operations = match &batch {
+        BatchRequest::Single(_) => 1,
+        BatchRequest::Batch(items) => items.len().max(1),
+    };
     if let Some(p) = &caller.0
-        && let Err(wait) = caps.tokens.rate_limit.check(&p.token_id)
+        && let Err(wait) = caps.tokens.rate_limit.check_n(&p.token_id, operations)
     {
         let retry = wait.as_secs_f64().ceil().max(1.0) as u64;
         crate::metrics::graphql_request("rate-limited", "error", 0.0);
@@ -46,7 +51,10 @@ pub async fn graphql(
         return transport::respond(media, StatusCode::OK, too_many(items.len()));
     }
     // Each operation is measured by `operation_metric`, under a label from a bounded set.
-    let resp = schema.execute_batch(batch.data(caller).data(super::loaders::for_request(caps.db.clone()))).await;
+    // The operations of a batch share one budget of upstream calls.
+    let budget = super::upstream_budget::RequestBudget::new(caps.upstream_call_budget);
+    let batch = batch.data(caller).data(super::loaders::for_request(caps.db.clone())).data(budget);
+    let resp = schema.execute_batch(batch).await;
     transport::respond(media, StatusCode::OK, resp)
 }
 

@@ -29,6 +29,15 @@ pub const MAX_FIRST: i32 = 100;
 /// The page size when `first` is not given.
 pub const DEFAULT_FIRST: i32 = 20;
 
+/// The complexity of a connection field: 1, plus its page size (`first`, else `last`, else the
+/// default; at most [`MAX_FIRST`]) times the cost of one item's selection. Used as
+/// `#[graphql(complexity = "pagination::cost(first.or(last), child_complexity)")]`, so
+/// `limit_complexity` sees the work a page of pages asks for.
+pub fn cost(size: Option<i32>, child_complexity: usize) -> usize {
+    let n = size.unwrap_or(DEFAULT_FIRST).clamp(0, MAX_FIRST) as usize;
+    n.saturating_mul(child_complexity).saturating_add(1)
+}
+
 /// Extra connection fields.
 #[derive(SimpleObject)]
 pub struct Counted {
@@ -170,6 +179,14 @@ fn decode_position(cursor: &str) -> Option<Position> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_connection_costs_its_page_size_times_its_items() {
+        assert_eq!(cost(Some(100), 3), 301);
+        assert_eq!(cost(None, 3), 61, "the default page of 20");
+        assert_eq!(cost(Some(1_000_000), 3), 301, "capped at 100, as `first` is");
+        assert_eq!(cost(Some(-5), 3), 1);
+    }
 
     #[test]
     fn a_forged_cursor_with_a_hostile_skip_is_refused() {

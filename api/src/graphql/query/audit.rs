@@ -14,6 +14,7 @@ pub struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// ADMIN: who created, updated, verified, rotated, unlinked, and created or revoked tokens; newest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first.or(last), child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,

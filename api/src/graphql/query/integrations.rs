@@ -22,6 +22,7 @@ impl IntegrationQuery {
     /// `status`: only those in that status; `organizationUrl`, `flavor`, `credentialKinds` narrow
     /// it for bulk import. No secret is in any answer.
     #[allow(clippy::too_many_arguments)] // one per GraphQL argument: the filters are the field's contract
+    #[graphql(complexity = "crate::graphql::pagination::cost(first.or(last), child_complexity)")]
     async fn azure_dev_ops_integrations(
         &self,
         ctx: &Context<'_>,

@@ -50,6 +50,7 @@ impl ViewerQuery {
     }
 
     /// ADMIN: the tenant's API tokens (never their values), oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first.or(last), child_complexity)")]
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,

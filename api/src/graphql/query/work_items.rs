@@ -20,6 +20,7 @@ pub struct WorkItemQuery;
 impl WorkItemQuery {
     /// The comments of work item `workItemId` in `project`, oldest first. `NOT_FOUND` when the
     /// work item does not exist, the credential cannot read it, or it lives in another project.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     async fn work_item_comments(
         &self,
         ctx: &Context<'_>,

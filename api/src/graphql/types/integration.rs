@@ -227,6 +227,7 @@ impl AzureDevOpsIntegration {
 
     /// Projects the credential sees (limited by `accessibleProjects`), in Azure DevOps' order.
     /// Null, with the error, when Azure DevOps cannot be asked (the integration stays readable).
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -243,8 +244,9 @@ impl AzureDevOpsIntegration {
     }
 
     /// Repositories of one project (or all), by project then name; `search` matches names
-    /// case-insensitively. One upstream call per project, whatever the page size. Null, with the
+    /// case-insensitively. One upstream call, whatever the page size or the allow-list. Null, with the
     /// error, when Azure DevOps cannot be asked (the integration stays readable).
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     async fn repositories(
         &self,
         ctx: &Context<'_>,
@@ -311,6 +313,7 @@ impl AzureDevOpsIntegration {
 
     /// ADMIN: the Service Hook deliveries received for this integration, newest first;
     /// `eventType` keeps only those of one type.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first.or(last), child_complexity)")]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,

@@ -105,6 +105,7 @@ impl PullRequest {
 
     /// Thread comments flattened in order; `isSystem` marks comments Azure DevOps generated. Null,
     /// with the error, when Azure DevOps cannot be asked.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     async fn comments(
         &self,
         ctx: &Context<'_>,

@@ -93,6 +93,7 @@ impl Repository {
     }
 
     /// Branches, in Azure DevOps' order (by name); null, with the error, when Azure DevOps cannot be asked.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     async fn branches(
         &self,
         ctx: &Context<'_>,
@@ -108,6 +109,7 @@ impl Repository {
 
     /// Pull requests, newest first; `status` defaults to ACTIVE. Null, with the error, when Azure
     /// DevOps cannot be asked.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     async fn pull_requests(
         &self,
         ctx: &Context<'_>,
