@@ -1,6 +1,7 @@
 //! `cargo run --release -p vcslink-bench -- [--quick]`: vcslink measured against baselines of its own
 //! stack in one run (ratios, not absolute numbers: these machines are shared and noisy).
 
+mod allow_list;
 mod baseline;
 mod load;
 mod memory;
@@ -106,6 +107,9 @@ async fn main() {
     let r = load::run(&client, vec![repos_shot], 1, plan.warmup, plan.duration / 2).await;
     rows.push(Row::info("b", "warm repositories(first: 50), one client: p50 latency (ms)", r.p50_ms));
     peaks.mark("(b)");
+
+    // (g) growth: an allow-list of 200 projects costs what one of 1 does, in upstream calls per page.
+    rows.extend(allow_list::rows(&client, &gql, &fake, 200).await);
 
     // (c) ingest, acknowledged after commit, against a plain insert with one commit per row.
     let hook = hook_shot(&client, &gql, &fake).await;
