@@ -197,6 +197,14 @@ fn save(ctx: &mut Ctx, existing: Option<usize>) -> Response {
     let user = ctx.user();
     let pb = ctx.public_base();
     let created = existing.map(|i| ctx.org().hooks[i].body["createdDate"].clone()).unwrap_or_else(|| json!(now_iso()));
+    // An update keeps the owner; it cannot revive a subscription the system disabled, or one whose
+    // owner is inactive (it stays so; only a new subscription delivers: getsentry/sentry#10407).
+    let before = existing.map(|i| ctx.org().hooks[i].body.clone());
+    let asked = body.get("status").cloned().filter(Value::is_string).unwrap_or(json!("enabled"));
+    let status = match before.as_ref().and_then(|b| b["status"].as_str()) {
+        Some(s @ ("disabledBySystem" | "disabledByInactiveIdentity")) => json!(s),
+        _ => asked,
+    };
     let event_description = match (&repo_name, publisher.get("branch").and_then(Value::as_str)) {
         (Some(r), Some(b)) if !b.is_empty() => format!("Repository {r}, Branch {b}"),
         (Some(r), _) => format!("Repository {r}"),
@@ -208,7 +216,7 @@ fn save(ctx: &mut Ctx, existing: Option<usize>) -> Response {
     for (k, v) in [
         ("id", json!(id)),
         ("url", json!(format!("{pb}/_apis/hooks/subscriptions/{id}"))),
-        ("status", body.get("status").cloned().filter(Value::is_string).unwrap_or(json!("enabled"))),
+        ("status", status),
         ("publisherInputs", Value::Object(publisher)),
         ("eventDescription", json!(event_description)),
         ("actionDescription", json!(format!("To host {host}"))),
@@ -226,6 +234,9 @@ fn save(ctx: &mut Ctx, existing: Option<usize>) -> Response {
         stored[k] = v;
     }
     stored["createdBy"]["imageUrl"] = idref(&user, &pb)["imageUrl"].clone();
+    if let Some(owner) = before.as_ref().map(|b| b["createdBy"].clone()).filter(Value::is_object) {
+        stored["createdBy"] = owner;
+    }
     let sub = HookSubscription { id, body: stored };
     let i = match existing {
         Some(i) => {

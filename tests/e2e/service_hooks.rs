@@ -64,13 +64,17 @@ async fn hooks_live_their_whole_life(app: TestApp) {
     let bad = app.gql(install, json!({ "i": { "integrationId": id, "project": "Nope" } })).await;
     assert_eq!(error_code(&bad), Some("VALIDATION"));
 
-    // Drift: one disabled by the system, one deleted.
+    // Drift: one disabled by the system, one deleted, one disabled by a person, one whose owner left.
     let list = hooks(&app, &id).await;
     assert_eq!(states(&list), vec!["ENABLED"; 6]);
     let disabled = list[0]["subscriptionId"].as_str().expect("sub").to_owned();
     let deleted = list[1]["subscriptionId"].as_str().expect("sub").to_owned();
+    let by_user = list[2]["subscriptionId"].as_str().expect("sub").to_owned();
+    let orphaned = list[3]["subscriptionId"].as_str().expect("sub").to_owned();
     app.fake.set_hook_status(DEFAULT_ORG, &disabled, "disabledBySystem");
     app.fake.remove_hook(DEFAULT_ORG, &deleted);
+    app.fake.set_hook_status(DEFAULT_ORG, &by_user, "disabledByUser");
+    app.fake.set_hook_status(DEFAULT_ORG, &orphaned, "disabledByInactiveIdentity");
     let drifted = hooks(&app, &id).await;
     assert_eq!(drifted[0]["state"], "DISABLED_BY_SYSTEM");
     assert_eq!(drifted[1]["state"], "MISSING");
@@ -87,11 +91,18 @@ async fn hooks_live_their_whole_life(app: TestApp) {
                   repaired clientMutationId serviceHooks { subscriptionId state } } }";
     let body = app.gql(repair, json!({ "id": id })).await;
     assert!(body.get("errors").is_none(), "{body}");
-    assert_eq!(body["data"]["repairServiceHooks"]["repaired"], 2);
+    assert_eq!(body["data"]["repairServiceHooks"]["repaired"], 4);
     let repaired = hooks(&app, &id).await;
     assert_eq!(states(&repaired), vec!["ENABLED"; 6]);
     assert_ne!(repaired[1]["subscriptionId"], deleted.as_str(), "a deleted subscription is re-created");
-    assert_eq!(app.fake.hook_subscriptions(DEFAULT_ORG).len(), 6);
+    // An update cannot revive a system-disabled or orphaned subscription: each is deleted and made anew.
+    assert_ne!(repaired[0]["subscriptionId"], disabled.as_str(), "{repaired:?}");
+    assert_ne!(repaired[3]["subscriptionId"], orphaned.as_str(), "{repaired:?}");
+    assert_eq!(repaired[2]["subscriptionId"], by_user.as_str(), "one a person disabled is re-enabled in place");
+    let live: Vec<String> =
+        app.fake.hook_subscriptions(DEFAULT_ORG).iter().map(|h| h["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(live.len(), 6, "{live:?}");
+    assert!(!live.contains(&disabled) && !live.contains(&orphaned), "the dead ones are gone: {live:?}");
 
     // Rotate: the subscriptions carry the new password; the old one works only during the grace window.
     let rotate = "mutation($id: ID!) { rotateWebhookPassword(input: { integrationId: $id }) { webhookPassword updatedServiceHooks } }";

@@ -125,8 +125,9 @@ fn not_found_as_validation(e: AzureError, field: &'static str, message: &'static
     from_azure(&e, Call::HookInput { field, message })
 }
 
-/// Re-creates missing subscriptions and re-enables disabled ones; returns every hook with its
-/// state after the repair, and how many were repaired.
+/// Re-creates missing subscriptions and those Azure DevOps disabled for good (by the system, or
+/// for an inactive owner: deleted first), re-enables the rest of the disabled ones; returns
+/// every hook with its state after the repair, and how many were repaired.
 pub async fn repair(
     state: &ServiceHooks,
     actor: &Actor,
@@ -157,6 +158,26 @@ pub async fn repair(
                     out.push((h, l));
                 }
             },
+            // An update does not revive these (docs/azure-devops-wire.md §3.10): delete, create anew.
+            Live::Present(_) if l.needs_recreating() => {
+                let gone = state.azure.delete_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id);
+                let recreate = match gone.await {
+                    Ok(()) | Err(AzureError::NotFound { .. }) => {
+                        state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await
+                    }
+                    Err(e) => Err(e),
+                };
+                match recreate {
+                    Ok(sub) => {
+                        recreated.push((h, sub));
+                        repaired += 1;
+                    }
+                    Err(e) => {
+                        failure = Some(upstream_error(e));
+                        out.push((h, l));
+                    }
+                }
+            }
             Live::Present(_) if l.needs_repair() => {
                 req.status = Some("enabled".into());
                 let put =

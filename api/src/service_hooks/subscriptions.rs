@@ -61,6 +61,14 @@ pub enum Live {
 }
 
 impl Live {
+    /// Disabled in a way an update cannot undo: `disabledBySystem` (410s, a failed probation) or
+    /// `disabledByInactiveIdentity` (its owner left or lost rights). Only a new one delivers again.
+    pub fn needs_recreating(&self) -> bool {
+        matches!(self, Live::Present(status) if ["disabledBySystem", "disabledByInactiveIdentity"]
+            .iter()
+            .any(|s| status.eq_ignore_ascii_case(s)))
+    }
+
     pub fn needs_repair(&self) -> bool {
         match self {
             Live::Present(status) => !status.eq_ignore_ascii_case("enabled"),

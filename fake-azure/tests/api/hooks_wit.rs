@@ -38,6 +38,40 @@ async fn hook_subscriptions_mask_passwords_and_delete_with_204() {
 }
 
 #[tokio::test]
+async fn an_update_keeps_the_owner_and_cannot_revive_a_subscription_the_system_disabled() {
+    let fake = FakeAzure::start().await;
+    let sub = json!({
+        "publisherId": "tfs", "eventType": "git.push", "resourceVersion": "1.0",
+        "consumerId": "webHooks", "consumerActionId": "httpRequest",
+        "publisherInputs": {"projectId": PLATFORM_PROJECT_ID},
+        "consumerInputs": {"url": "https://hooks.example.net/webhooks/azure-devops/x"}
+    });
+    let created =
+        body(post(&fake, "/contoso/_apis/hooks/subscriptions?api-version=7.1", &sub).send().await.unwrap()).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    let put = |status: &str| {
+        let mut again = sub.clone();
+        again["status"] = json!(status);
+        client()
+            .put(format!("{}/contoso/_apis/hooks/subscriptions/{id}?api-version=7.1", fake.base_url()))
+            .header("Authorization", basic(fake_azure::DEFAULT_PAT))
+            .json(&again)
+            .send()
+    };
+    for (disabled, revived) in
+        [("disabledByUser", true), ("disabledBySystem", false), ("disabledByInactiveIdentity", false)]
+    {
+        fake.set_hook_status("contoso", &id, disabled);
+        let r = put("enabled").await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let b = body(r).await;
+        let want = if revived { "enabled" } else { disabled };
+        assert_eq!(b["status"], want, "a PUT after {disabled}");
+        assert_eq!(b["createdBy"], created["createdBy"], "an update keeps the owner");
+    }
+}
+
+#[tokio::test]
 async fn work_item_comments_page_with_a_continuation_token() {
     let fake = FakeAzure::start().await;
     let path = "/contoso/Platform/_apis/wit/workItems/4521/comments";

@@ -82,7 +82,9 @@ impl ServiceHookMutation {
         })
     }
 
-    /// ADMIN: re-creates subscriptions deleted in Azure DevOps and re-enables disabled ones.
+    /// ADMIN: re-creates subscriptions deleted in Azure DevOps, or disabled by the system or for an
+    /// inactive owner (deleted, then created anew: an update cannot revive those), and re-enables
+    /// those disabled by a user.
     async fn repair_service_hooks(
         &self,
         ctx: &Context<'_>,

@@ -20,9 +20,12 @@ pub enum ServiceHookState {
     OnProbation,
     /// Disabled by a person in Azure DevOps.
     DisabledByUser,
-    /// Disabled by Azure DevOps after repeated failures (`repairServiceHooks` re-enables it).
+    /// Disabled by Azure DevOps after repeated failures. An update cannot revive it:
+    /// `repairServiceHooks` deletes it and creates it again (a new `subscriptionId`).
     DisabledBySystem,
-    /// Disabled because its creator's identity is inactive.
+    /// Disabled because its creator's identity is inactive or lost its rights. An update cannot
+    /// revive it: `repairServiceHooks` deletes it and creates it again with the integration's
+    /// current credential.
     DisabledByInactiveIdentity,
     /// Deleted in Azure DevOps (`repairServiceHooks` re-creates it).
     Missing,
