@@ -53,9 +53,18 @@ impl FakeAzure {
         org_mut(&mut self.shared().lock(), org).pats.insert(token.into(), pat);
     }
 
-    /// Adds an access control entry: an identity's allow or deny on a security token (see `Ace`).
+    /// Sets an access control entry: an identity's allow or deny on a security token (see `Ace`),
+    /// replacing that identity's entry for the same bits on the same token, as an ACL edit does.
     pub fn set_permission(&self, org: &str, ace: Ace) {
-        org_mut(&mut self.shared().lock(), org).acl.push(ace);
+        let mut world = self.shared().lock();
+        let acl = &mut org_mut(&mut world, org).acl;
+        acl.retain(|a| {
+            !(a.identity.eq_ignore_ascii_case(&ace.identity)
+                && a.namespace.eq_ignore_ascii_case(&ace.namespace)
+                && a.token.eq_ignore_ascii_case(&ace.token)
+                && a.bits == ace.bits)
+        });
+        acl.push(ace);
     }
 
     /// Server only: IIS Basic authentication on (every PAT gets IIS's own 401 challenge).

@@ -382,3 +382,61 @@ async fn moving_to_the_app_identity_moves_the_service_hooks_off_the_pats_owner(a
     assert_eq!(again["data"]["migrateIntegrationCredential"]["movedServiceHooks"], 0, "idempotent: {again}");
 }
 on_both_backends!(moving_to_the_app_identity_moves_the_service_hooks_off_the_pats_owner, crate::support::public_url);
+
+const HOOK_WARNINGS: &str = "query($id: ID!) { azureDevOpsIntegration(id: $id) { serviceHooks { \
+    subscriptionId createdWith warnings } } }";
+const REOWN: &str = "mutation($i: RepairServiceHooksInput!) { repairServiceHooks(input: $i) { repaired \
+    serviceHooks { subscriptionId createdWith warnings } } }";
+
+async fn hooks_a_person_owns_are_flagged_and_reowned_by_the_app_identity(app: TestApp) {
+    let id = crate::support::integrations::pat_integration(&app, json!({})).await;
+    let install =
+        "mutation($i: InstallServiceHooksInput!) { installServiceHooks(input: $i) { serviceHooks { eventType } } }";
+    let installed = app
+        .gql(install, json!({ "i": { "integrationId": id, "project": "Platform", "repository": "api-gateway" } }))
+        .await;
+    assert!(installed.get("errors").is_none(), "{installed}");
+    let own = hooks_of(&app.gql(HOOK_WARNINGS, json!({ "id": id })).await);
+    assert!(own.iter().all(|h| h["warnings"] == json!([])), "the PAT is the integration's own credential: {own:?}");
+    let early = app.gql(REOWN, json!({ "i": { "integrationId": id, "reown": true } })).await;
+    assert_eq!(error_code(&early), Some("VALIDATION"), "reown needs an app identity: {early}");
+
+    // The app identity takes over, but may not edit subscriptions yet: the PAT's hooks stay.
+    let update = json!({ "i": { "id": id, "appIdentity": identity(APP_IDENTITY_SECRET), "verify": false } });
+    assert!(app.gql(&queries::update(), update).await.get("errors").is_none());
+    let sp = app.fake.add_service_principal(DEFAULT_ORG, APP_IDENTITY_CLIENT_ID, AccessLevel::Basic);
+    let token = format!("PublisherSecurity/{}", fake_azure::PLATFORM_PROJECT_ID);
+    let deny = |allow| fake_azure::Ace {
+        identity: sp.clone(),
+        namespace: fake_azure::SERVICE_HOOKS_NAMESPACE.into(),
+        token: token.clone(),
+        bits: fake_azure::HOOKS_EDIT_SUBSCRIPTIONS,
+        allow,
+    };
+    app.fake.set_permission(DEFAULT_ORG, deny(false));
+    let migrated = app.gql(MIGRATE_HOOKS, json!({ "i": { "id": id, "to": "APP_IDENTITY" } })).await;
+    let m = &migrated["data"]["migrateIntegrationCredential"];
+    assert_eq!(m["switched"], true, "{migrated}");
+    assert!(m["serviceHooksLeft"].as_i64().is_some_and(|n| n > 0), "{migrated}");
+    let flagged = hooks_of(&app.gql(HOOK_WARNINGS, json!({ "id": id })).await);
+    for hook in &flagged {
+        assert_eq!(hook["createdWith"], "PAT", "{hook}");
+        let warning = hook["warnings"][0].as_str().unwrap_or_else(|| panic!("a person owns it: {hook}"));
+        assert!(warning.contains(&fake_azure::User::dana().unique_name) && warning.contains("reown"), "{warning}");
+    }
+
+    // Once it may, a repair with reown re-creates each under the app identity.
+    app.fake.set_permission(DEFAULT_ORG, deny(true));
+    let body = app.gql(REOWN, json!({ "i": { "integrationId": id, "reown": true } })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let r = &body["data"]["repairServiceHooks"];
+    assert_eq!(r["repaired"], flagged.len(), "{body}");
+    let after = hooks_of(&app.gql(HOOK_WARNINGS, json!({ "id": id })).await);
+    for (old, new) in flagged.iter().zip(&after) {
+        assert_ne!(old["subscriptionId"], new["subscriptionId"], "created again: {new}");
+        assert_eq!(new["createdWith"], "APP_IDENTITY");
+        assert_eq!(new["warnings"], json!([]), "{new}");
+    }
+    assert_eq!(app.fake.hook_subscriptions(DEFAULT_ORG).len(), after.len(), "no hook delivers twice");
+}
+on_both_backends!(hooks_a_person_owns_are_flagged_and_reowned_by_the_app_identity, crate::support::public_url);

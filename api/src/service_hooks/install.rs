@@ -21,7 +21,7 @@ pub async fn install(
     project: &str,
     repository: Option<&str>,
     events: Option<Vec<EventKind>>,
-) -> Result<Vec<(service_hook::Model, Live)>, ApiError> {
+) -> Result<(Vec<(service_hook::Model, Live)>, Kind), ApiError> {
     let m = rows::get(&state.db, &actor.tenant_id, integration_id).await?.ok_or(ApiError::not_found("integration"))?;
     check_public_url(state).await?;
     let t = hooks::target(state, &m).await?;
@@ -106,7 +106,7 @@ pub async fn install(
         *l = now;
     }
     out.extend(rows_out.into_iter().map(|h| (h, Live::Present("enabled".into()))));
-    Ok(out)
+    Ok((out, t.kind))
 }
 
 /// Who owns `sub`: its `createdBy`, made with the integration's `kind` of credential.
@@ -132,10 +132,20 @@ pub async fn repair(
     state: &ServiceHooks,
     actor: &Actor,
     integration_id: &str,
-) -> Result<(Vec<(service_hook::Model, Live)>, i32), ApiError> {
+    reown: bool,
+) -> Result<(Vec<(service_hook::Model, Live)>, i32, Kind), ApiError> {
     let m = rows::get(&state.db, &actor.tenant_id, integration_id).await?.ok_or(ApiError::not_found("integration"))?;
     check_public_url(state).await?;
     let t = hooks::target(state, &m).await?;
+    if reown && t.kind != Kind::AppIdentity {
+        return Err(ApiError::validation(
+            "reown",
+            "re-owning hooks needs an app identity acting for the integration",
+            Some(
+                "set appIdentity on the integration (or migrateIntegrationCredential to APP_IDENTITY), then repair with reown",
+            ),
+        ));
+    }
     let password = rows::open_webhook_password(&state.keyring, &m).map_err(ApiError::internal)?;
     let installed = store_hooks::list(&state.db, &m.id).await?;
     let live = hooks::live_states(state, &t, &installed).await;
@@ -158,8 +168,9 @@ pub async fn repair(
                     out.push((h, l));
                 }
             },
-            // An update does not revive these (docs/azure-devops-wire.md §3.10): delete, create anew.
-            Live::Present(_) if l.needs_recreating() => {
+            // An update does not revive these (docs/azure-devops-wire.md §3.10), nor changes an
+            // owner: delete, create anew.
+            Live::Present(_) if l.needs_recreating() || (reown && hooks::person_owned(&h, Some(t.kind))) => {
                 let gone = state.azure.delete_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id);
                 let recreate = match gone.await {
                     Ok(()) | Err(AzureError::NotFound { .. }) => {
@@ -201,12 +212,12 @@ pub async fn repair(
         let owner = owner_of(&sub, t.kind);
         out.push((store_hooks::set_subscription(&txn, h, sub.id, owner).await?, Live::Present("enabled".into())));
     }
-    store::audit::record(&txn, actor, "service_hooks.repair", Some(&m.id), serde_json::json!({ "repaired": repaired }))
-        .await?;
+    let details = serde_json::json!({ "repaired": repaired, "reown": reown });
+    store::audit::record(&txn, actor, "service_hooks.repair", Some(&m.id), details).await?;
     txn.commit().await?;
     if let Some(e) = failure {
         return Err(e);
     }
     out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    Ok((out, repaired))
+    Ok((out, repaired, t.kind))
 }

@@ -43,6 +43,13 @@ pub async fn target(state: &ServiceHooks, m: &integration::Model) -> Result<Targ
     Ok(Target { base, api_version, credential: own.credential, kind: own.kind })
 }
 
+/// A person owns `h`, not the integration's own identity: made with a PAT while the integration
+/// acts as its app identity (`acting`). It stops delivering when that person loses access.
+pub fn person_owned(h: &service_hook::Model, acting: Option<Kind>) -> bool {
+    acting == Some(Kind::AppIdentity)
+        && h.created_with.as_deref() != Some(crate::store::integrations::ACTING_APP_IDENTITY)
+}
+
 /// An Azure DevOps failure while managing hooks as a GraphQL error (the message never holds a
 /// secret); a row of the one table, [`from_azure`].
 pub fn upstream_error(e: AzureError) -> ApiError {

@@ -42,6 +42,10 @@ pub struct InstallServiceHooksPayload {
 pub struct RepairServiceHooksInput {
     /// The integration's global ID.
     pub integration_id: ID,
+    /// Also re-create the hooks a person owns (made with a personal access token) under the
+    /// integration's app identity, so they outlive that person's access. Needs an app identity
+    /// acting for the integration; omitted: false.
+    pub reown: Option<bool>,
     /// Echoed in the payload.
     pub client_mutation_id: Option<String>,
 }
@@ -51,7 +55,7 @@ pub struct RepairServiceHooksInput {
 pub struct RepairServiceHooksPayload {
     /// Every hook of the integration with its state after the repair.
     pub service_hooks: Vec<ServiceHookSubscription>,
-    /// How many were re-created or re-enabled.
+    /// How many were re-created (or re-owned) or re-enabled.
     pub repaired: i32,
     /// The input's `clientMutationId`.
     pub client_mutation_id: Option<String>,
@@ -75,16 +79,20 @@ impl ServiceHookMutation {
         }
         let repository = input.repository.as_deref().map(str::trim).filter(|r| !r.is_empty());
         let events = input.events.map(|e| e.into_iter().map(EventKind::from).collect());
-        let hooks = install::install(service_hooks, &context::actor(p), &id, project, repository, events).await?;
+        let (hooks, acting) =
+            install::install(service_hooks, &context::actor(p), &id, project, repository, events).await?;
         Ok(InstallServiceHooksPayload {
-            service_hooks: hooks.into_iter().map(|(row, live)| ServiceHookSubscription { row, live }).collect(),
+            service_hooks: hooks
+                .into_iter()
+                .map(|(row, live)| ServiceHookSubscription { row, live, acting: Some(acting) })
+                .collect(),
             client_mutation_id: input.client_mutation_id,
         })
     }
 
     /// ADMIN: re-creates subscriptions deleted in Azure DevOps, or disabled by the system or for an
     /// inactive owner (deleted, then created anew: an update cannot revive those), and re-enables
-    /// those disabled by a user.
+    /// those disabled by a user. With `reown`, person-owned hooks are re-created under the app identity.
     async fn repair_service_hooks(
         &self,
         ctx: &Context<'_>,
@@ -93,9 +101,13 @@ impl ServiceHookMutation {
         let p = context::admin(ctx)?;
         let service_hooks = context::service_hooks(ctx)?;
         let id = decode(Kind::AzureDevOpsIntegration, &input.integration_id, "integration", "integrationId")?;
-        let (hooks, repaired) = install::repair(service_hooks, &context::actor(p), &id).await?;
+        let reown = input.reown.unwrap_or(false);
+        let (hooks, repaired, acting) = install::repair(service_hooks, &context::actor(p), &id, reown).await?;
         Ok(RepairServiceHooksPayload {
-            service_hooks: hooks.into_iter().map(|(row, live)| ServiceHookSubscription { row, live }).collect(),
+            service_hooks: hooks
+                .into_iter()
+                .map(|(row, live)| ServiceHookSubscription { row, live, acting: Some(acting) })
+                .collect(),
             repaired,
             client_mutation_id: input.client_mutation_id,
         })

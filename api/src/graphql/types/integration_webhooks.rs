@@ -44,7 +44,8 @@ pub async fn service_hooks(ctx: &Context<'_>, integration: &Model) -> Result<Vec
             installed.iter().map(|_| Live::Unknown("the integration has no personal access token".into())).collect()
         }
     };
-    Ok(installed.into_iter().zip(live).map(|(row, live)| ServiceHookSubscription { row, live }).collect())
+    let acting = crate::integration_credential::acting_kind(integration);
+    Ok(installed.into_iter().zip(live).map(|(row, live)| ServiceHookSubscription { row, live, acting }).collect())
 }
 
 /// `node(id)` for a service hook: the row with its live state (ADMIN).
@@ -63,5 +64,6 @@ pub async fn service_hook_node(
         Err(_) => None,
     };
     let live = live.unwrap_or_else(|| Live::Unknown("the integration has no personal access token".into()));
-    Ok(Some(ServiceHookSubscription { row, live }))
+    let acting = crate::integration_credential::acting_kind(&integration);
+    Ok(Some(ServiceHookSubscription { row, live, acting }))
 }

@@ -5,9 +5,10 @@ use async_graphql::{Enum, ID, Object};
 use entity::service_hook::Model;
 
 use super::delivery::WebhookEventType;
-use crate::domain::global_id::{Kind, encode};
+use crate::domain::global_id::{Kind as IdKind, encode};
 use crate::domain::service_hook::EventKind;
 use crate::graphql::mutation::credential_migration::CredentialKind;
+use crate::integration_credential::Kind;
 use crate::service_hooks::subscriptions::Live;
 use crate::store::integrations::ACTING_APP_IDENTITY;
 
@@ -37,6 +38,8 @@ pub enum ServiceHookState {
 pub struct ServiceHookSubscription {
     pub row: Model,
     pub live: Live,
+    /// Which own credential acts for the integration now (`acting_kind`).
+    pub acting: Option<Kind>,
 }
 
 /// A Service Hook subscription vcslink manages for an integration, with its live state in Azure DevOps.
@@ -44,7 +47,7 @@ pub struct ServiceHookSubscription {
 impl ServiceHookSubscription {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        encode(Kind::ServiceHookSubscription, &self.row.id).into()
+        encode(IdKind::ServiceHookSubscription, &self.row.id).into()
     }
 
     /// The subscription id in Azure DevOps (changes when a repair re-creates it).
@@ -110,6 +113,22 @@ impl ServiceHookSubscription {
             Live::Unknown(m) => Some(m),
             _ => None,
         }
+    }
+
+    /// Problems worth showing. A hook owned by a person (made with a personal access token)
+    /// while the integration acts as its app identity stops delivering when that person loses
+    /// access: `repairServiceHooks(input: { reown: true })` re-creates it under the app identity.
+    async fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if crate::service_hooks::subscriptions::person_owned(&self.row, self.acting) {
+            let who = self.row.created_by.as_deref().unwrap_or("a person");
+            out.push(format!(
+                "owned by {who} (made with a personal access token), not the integration's app identity: it stops \
+                 delivering when they lose access; repairServiceHooks(input: {{ reown: true }}) re-creates it under \
+                 the app identity"
+            ));
+        }
+        out
     }
 
     /// When vcslink installed it.
