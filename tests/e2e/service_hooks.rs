@@ -145,3 +145,53 @@ async fn service_hooks_live_their_whole_life_on_postgres() {
         hooks_live_their_whole_life(app).await;
     }
 }
+
+/// The same event on a whole project and on one of its repositories: each event arrives twice,
+/// so both hooks say so (and the delivery is stored once).
+async fn overlapping_hooks_are_flagged_and_deliver_once(app: TestApp) {
+    let (id, endpoint, password) = webhook_integration(&app).await;
+    let install =
+        "mutation($i: InstallServiceHooksInput!) { installServiceHooks(input: $i) { serviceHooks { eventType } } }";
+    let project = json!({ "i": { "integrationId": id, "project": "Platform", "events": ["CODE_PUSHED"] } });
+    let repo = json!({ "i": { "integrationId": id, "project": "Platform", "repository": "api-gateway",
+        "events": ["CODE_PUSHED", "PULL_REQUEST_CREATED"] } });
+    for input in [project, repo] {
+        let body = app.gql(install, input).await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    let list =
+        "query($id: ID!) { azureDevOpsIntegration(id: $id) { serviceHooks { rawEventType repository warnings } } }";
+    let body = app.gql(list, json!({ "id": id })).await;
+    let hooks = body["data"]["azureDevOpsIntegration"]["serviceHooks"].as_array().expect("hooks").clone();
+    assert_eq!(hooks.len(), 3, "{body}");
+    for hook in &hooks {
+        let warnings = hook["warnings"].as_array().expect("warnings");
+        if hook["rawEventType"] == "git.push" {
+            let w = warnings[0].as_str().unwrap_or_else(|| panic!("an overlap: {hook}"));
+            assert!(w.contains("overlaps") && w.contains("Platform"), "{w}");
+        } else {
+            assert!(warnings.is_empty(), "{hook}");
+        }
+    }
+    // Both would deliver the same push: it is stored once.
+    let push = Payload::new(Event::Push, &app.org_url()).body();
+    for _ in 0..2 {
+        assert_eq!(deliver(&app, &endpoint, Some(&password), push.clone()).await.status(), 200);
+    }
+    let stored = "query($id: ID!) { azureDevOpsIntegration(id: $id) { deliveries { totalCount } } }";
+    let body = app.gql(stored, json!({ "id": id })).await;
+    assert_eq!(body["data"]["azureDevOpsIntegration"]["deliveries"]["totalCount"], 1, "{body}");
+}
+
+#[tokio::test]
+async fn overlapping_hooks_are_flagged_and_deliver_once_on_sqlite() {
+    let app = spawn_with(Backend::Sqlite, crate::support::public_url).await.expect("sqlite");
+    overlapping_hooks_are_flagged_and_deliver_once(app).await;
+}
+
+#[tokio::test]
+async fn overlapping_hooks_are_flagged_and_deliver_once_on_postgres() {
+    if let Some(app) = spawn_with(Backend::Postgres, crate::support::public_url).await {
+        overlapping_hooks_are_flagged_and_deliver_once(app).await;
+    }
+}

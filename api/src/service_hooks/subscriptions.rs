@@ -50,6 +50,34 @@ pub fn person_owned(h: &service_hook::Model, acting: Option<Kind>) -> bool {
         && h.created_with.as_deref() != Some(crate::store::integrations::ACTING_APP_IDENTITY)
 }
 
+/// For each of `hooks`, the first other one that delivers the same events: the same event type
+/// on the whole project and on one of its repositories. Azure DevOps delivers each event to both
+/// (docs/azure-devops-wire.md §3.10); ingest stores it once (same event id).
+pub fn overlaps(hooks: &[service_hook::Model]) -> Vec<Option<String>> {
+    let scope = |h: &service_hook::Model| match &h.repository {
+        Some(r) => format!("repository {}/{r}", h.project),
+        None => format!("project {}", h.project),
+    };
+    hooks
+        .iter()
+        .map(|h| {
+            let other = hooks.iter().find(|o| {
+                o.id != h.id
+                    && o.event_type == h.event_type
+                    && o.project_id == h.project_id
+                    && (o.repository_id.is_none() != h.repository_id.is_none())
+            })?;
+            Some(format!(
+                "overlaps the {} hook of {}: Azure DevOps delivers each {} event to both (vcslink stores it once); \
+                 keep one of them",
+                h.event_type,
+                scope(other),
+                h.event_type
+            ))
+        })
+        .collect()
+}
+
 /// An Azure DevOps failure while managing hooks as a GraphQL error (the message never holds a
 /// secret); a row of the one table, [`from_azure`].
 pub fn upstream_error(e: AzureError) -> ApiError {

@@ -82,10 +82,7 @@ impl ServiceHookMutation {
         let (hooks, acting) =
             install::install(service_hooks, &context::actor(p), &id, project, repository, events).await?;
         Ok(InstallServiceHooksPayload {
-            service_hooks: hooks
-                .into_iter()
-                .map(|(row, live)| ServiceHookSubscription { row, live, acting: Some(acting) })
-                .collect(),
+            service_hooks: ServiceHookSubscription::all(hooks, Some(acting)),
             client_mutation_id: input.client_mutation_id,
         })
     }
@@ -104,10 +101,7 @@ impl ServiceHookMutation {
         let reown = input.reown.unwrap_or(false);
         let (hooks, repaired, acting) = install::repair(service_hooks, &context::actor(p), &id, reown).await?;
         Ok(RepairServiceHooksPayload {
-            service_hooks: hooks
-                .into_iter()
-                .map(|(row, live)| ServiceHookSubscription { row, live, acting: Some(acting) })
-                .collect(),
+            service_hooks: ServiceHookSubscription::all(hooks, Some(acting)),
             repaired,
             client_mutation_id: input.client_mutation_id,
         })

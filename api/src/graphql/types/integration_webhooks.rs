@@ -45,7 +45,7 @@ pub async fn service_hooks(ctx: &Context<'_>, integration: &Model) -> Result<Vec
         }
     };
     let acting = crate::integration_credential::acting_kind(integration);
-    Ok(installed.into_iter().zip(live).map(|(row, live)| ServiceHookSubscription { row, live, acting }).collect())
+    Ok(ServiceHookSubscription::all(installed.into_iter().zip(live).collect(), acting))
 }
 
 /// `node(id)` for a service hook: the row with its live state (ADMIN).
@@ -65,5 +65,11 @@ pub async fn service_hook_node(
     };
     let live = live.unwrap_or_else(|| Live::Unknown("the integration has no personal access token".into()));
     let acting = crate::integration_credential::acting_kind(&integration);
-    Ok(Some(ServiceHookSubscription { row, live, acting }))
+    let all = store::service_hooks::list(&service_hooks.db, &integration.id).await?;
+    let overlap = crate::service_hooks::subscriptions::overlaps(&all)
+        .into_iter()
+        .zip(&all)
+        .find_map(|(o, h)| (h.id == row.id).then_some(o))
+        .flatten();
+    Ok(Some(ServiceHookSubscription { row, live, acting, overlap }))
 }

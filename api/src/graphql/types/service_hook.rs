@@ -40,6 +40,21 @@ pub struct ServiceHookSubscription {
     pub live: Live,
     /// Which own credential acts for the integration now (`acting_kind`).
     pub acting: Option<Kind>,
+    /// Another hook that delivers the same events (`subscriptions::overlaps`).
+    pub overlap: Option<String>,
+}
+
+impl ServiceHookSubscription {
+    /// Each of an integration's hooks with its live state, the acting credential, and overlaps.
+    pub fn all(hooks: Vec<(Model, Live)>, acting: Option<Kind>) -> Vec<ServiceHookSubscription> {
+        let rows: Vec<Model> = hooks.iter().map(|(row, _)| row.clone()).collect();
+        let overlaps = crate::service_hooks::subscriptions::overlaps(&rows);
+        hooks
+            .into_iter()
+            .zip(overlaps)
+            .map(|((row, live), overlap)| ServiceHookSubscription { row, live, acting, overlap })
+            .collect()
+    }
 }
 
 /// A Service Hook subscription vcslink manages for an integration, with its live state in Azure DevOps.
@@ -115,11 +130,12 @@ impl ServiceHookSubscription {
         }
     }
 
-    /// Problems worth showing. A hook owned by a person (made with a personal access token)
+    /// Problems worth showing. A hook that overlaps another (the same event on the whole project
+    /// and on one of its repositories) has each event delivered twice. A hook owned by a person (made with a personal access token)
     /// while the integration acts as its app identity stops delivering when that person loses
     /// access: `repairServiceHooks(input: { reown: true })` re-creates it under the app identity.
     async fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out: Vec<String> = self.overlap.iter().cloned().collect();
         if crate::service_hooks::subscriptions::person_owned(&self.row, self.acting) {
             let who = self.row.created_by.as_deref().unwrap_or("a person");
             out.push(format!(
