@@ -3,6 +3,7 @@
 
 mod allow_list;
 mod baseline;
+mod flood;
 mod load;
 mod memory;
 mod postgres;
@@ -59,6 +60,11 @@ async fn main() {
     if std::env::args().any(|a| a == "--ingest-only") {
         let hook = hook_shot(&client, &server.gql, &fake).await;
         report::table(&[ingest(&client, &server, &hook, &plan, "SQLite").await]);
+        return;
+    }
+    // `--flood-only`: scenario (g) alone.
+    if std::env::args().any(|a| a == "--flood-only") {
+        report::table(&flood::run(&fake, tmp.path(), &flood::Plan::new(quick)).await);
         return;
     }
     let gql = server.gql.clone();
@@ -181,6 +187,9 @@ async fn main() {
         growth,
         5.0,
     ));
+
+    // (g) the anonymous webhook flood, on a server of its own (flood.rs).
+    rows.extend(flood::run(&fake, tmp.path(), &flood::Plan::new(quick)).await);
 
     // (f)
     rows.push(Row::at_most("f", "start to /readyz on an existing SQLite database (ms)", ready_ms, 300.0));
