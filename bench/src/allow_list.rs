@@ -1,4 +1,4 @@
-//! (g) Growth: `repositories(first: 50)` with an allow-list of 1 project and of 200, counted in
+//! (h) Growth: `repositories(first: 50)` with an allow-list of 1 project and of 200, counted in
 //! upstream calls per page (cold cache, every page of the list). The target is at most one call
 //! per page, the same for both: an allow-list filters one organization-wide read.
 
@@ -24,13 +24,13 @@ pub async fn rows(client: &reqwest::Client, gql: &str, fake: &FakeAzure, project
     let (large, large_pages) = calls_per_page(client, gql, fake, &names).await;
     vec![
         Row::at_most(
-            "g",
+            "h",
             &format!("repositories(first: 50), allow-list of 1: upstream calls per page ({small_pages} pages)"),
             small,
             1.0,
         ),
         Row::at_most(
-            "g",
+            "h",
             &format!(
                 "repositories(first: 50), allow-list of {projects}: upstream calls per page ({large_pages} pages)"
             ),
@@ -38,7 +38,7 @@ pub async fn rows(client: &reqwest::Client, gql: &str, fake: &FakeAzure, project
             1.0,
         ),
         Row::at_most(
-            "g",
+            "h",
             &format!("upstream calls per page, allow-list of {projects} / of 1"),
             large / small.max(1.0),
             1.0,

@@ -114,7 +114,7 @@ async fn main() {
     rows.push(Row::info("b", "warm repositories(first: 50), one client: p50 latency (ms)", r.p50_ms));
     peaks.mark("(b)");
 
-    // (g) growth: an allow-list of 200 projects costs what one of 1 does, in upstream calls per page.
+    // (h) growth: an allow-list of 200 projects costs what one of 1 does, in upstream calls per page.
     rows.extend(allow_list::rows(&client, &gql, &fake, 200).await);
 
     // (c) ingest, acknowledged after commit, against a plain insert with one commit per row.
