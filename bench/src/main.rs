@@ -69,9 +69,14 @@ async fn main() {
     let plain_url = baseline::serve(db.clone()).await;
     let mut rows = Vec::new();
     peaks.mark("seed");
-    if std::env::args().any(|a| a == "--lists-only") {
+    // `--list-only`: (a) alone, to profile it (`perf record -g -- <bench> --list-only`);
+    // `--lists-only`: (a) and (L).
+    let list_only = std::env::args().any(|a| a == "--list-only");
+    if list_only || std::env::args().any(|a| a == "--lists-only") {
         let (plain, _, mut rows) = lists::against_baselines(&client, &server, &plain_url, &plan).await;
-        rows.extend(grown(&client, &server, &fake, tmp.path(), quick, &plan).await);
+        if !list_only {
+            rows.extend(grown(&client, &server, &fake, tmp.path(), quick, &plan).await);
+        }
         report::print(&rows, &plain, quick);
         return;
     }
@@ -182,7 +187,7 @@ async fn main() {
         5.0,
     ));
 
-    // (L) the lists as they grow; `--lists-only`: (a) and (L) alone, to profile them.
+    // (L) the lists as they grow.
     rows.extend(grown(&client, &server, &fake, tmp.path(), quick, &plan).await);
     peaks.mark("(L)");
 
