@@ -2,12 +2,15 @@
 //! stack in one run (ratios, not absolute numbers: these machines are shared and noisy).
 
 mod allow_list;
+mod bare;
 mod baseline;
 mod flood;
+mod lists;
 mod load;
 mod memory;
 mod postgres;
 mod report;
+mod rows;
 mod server;
 
 use std::time::Duration;
@@ -73,22 +76,28 @@ async fn main() {
     let plain_url = baseline::serve(db.clone()).await;
     let mut rows = Vec::new();
     peaks.mark("seed");
+    // `--list-only`: (a) alone, to profile it (`perf record -g -- <bench> --list-only`);
+    // `--lists-only`: (a) and (L).
+    let list_only = std::env::args().any(|a| a == "--list-only");
+    if list_only || std::env::args().any(|a| a == "--lists-only") {
+        let (plain, _, mut rows) = lists::against_baselines(&client, &server, &plain_url, &plan).await;
+        if !list_only {
+            rows.extend(grown(&client, &server, &fake, tmp.path(), quick, &plan).await);
+        }
+        report::print(&rows, &plain, quick);
+        return;
+    }
 
-    // (a) the integrations list against the plain route.
-    let plain = load::run(
-        &client,
-        vec![Shot { url: plain_url.clone(), token: None, body: None, basic: None, fresh_id: false }],
-        plan.concurrency,
-        plan.warmup,
-        plan.duration,
-    )
-    .await;
-    let list =
-        json!({ "query": "{ azureDevOpsIntegrations(first: 20) { edges { node { id name status labels } } } }" });
-    let shot = Shot { url: gql.clone(), token: Some(ADMIN.into()), body: Some(list), basic: None, fresh_id: false };
-    let a = load::run(&client, vec![shot.clone()], plan.concurrency, plan.warmup, plan.duration).await;
-    rows.push(Row::ratio("a", "integrations list / plain route (req/s)", a.per_second / plain.per_second, 0.7, &a));
-    rows.push(Row::at_most("a", "integrations list p99 / p50", a.p99_ms / a.p50_ms.max(0.001), 5.0));
+    // (a) the integrations list against the plain route and the bare one, in turns.
+    let (plain, _, a_rows) = lists::against_baselines(&client, &server, &plain_url, &plan).await;
+    rows.extend(a_rows);
+    let shot = Shot {
+        url: gql.clone(),
+        token: Some(ADMIN.into()),
+        body: Some(json!({ "query": lists::LIST })),
+        basic: None,
+        fresh_id: false,
+    };
     peaks.mark("(a)");
 
     // (b) a warm-cache repository query: no upstream call during the run.
@@ -188,6 +197,10 @@ async fn main() {
         5.0,
     ));
 
+    // (L) the lists as they grow.
+    rows.extend(grown(&client, &server, &fake, tmp.path(), quick, &plan).await);
+    peaks.mark("(L)");
+
     // (g) the anonymous webhook flood, on a server of its own (flood.rs).
     rows.extend(flood::run(&fake, tmp.path(), &flood::Plan::new(quick)).await);
 
@@ -216,6 +229,30 @@ async fn ingest(client: &reqwest::Client, server: &Server, hook: &Shot, plan: &P
         1.0,
         &c,
     )
+}
+
+/// (L): the integrations list in tenants of 20 and many, the deliveries ledger on SQLite and
+/// PostgreSQL (when named), each at its first page and one deep inside.
+async fn grown(
+    client: &reqwest::Client,
+    server: &Server,
+    fake: &FakeAzure,
+    tmp: &std::path::Path,
+    quick: bool,
+    plan: &Plan,
+) -> Vec<Row> {
+    let sizes = lists::Sizes::of(quick);
+    let mut out = lists::integrations(client, server, fake, tmp.join("tenant-data"), &sizes, plan).await;
+    let sqlite = server::config(tmp.join("ledger-data"), fake);
+    out.extend(lists::deliveries(client, sqlite, fake, &sizes, plan, "SQLite").await);
+    if let Some(admin_url) = postgres_url() {
+        let (url, name) = postgres::fresh_database(&admin_url).await;
+        let mut config = server::config(tmp.join("pg-ledger-data"), fake);
+        config.database_url = url;
+        out.extend(lists::deliveries(client, config, fake, &sizes, plan, "PostgreSQL").await);
+        postgres::drop_database(&admin_url, &name).await;
+    }
+    out
 }
 
 /// The PostgreSQL server to measure on too, if one is named.

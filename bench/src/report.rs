@@ -20,6 +20,11 @@ impl Row {
         Row { scenario, what: what.into(), value, target: Some((at_least, true)), detail }
     }
 
+    /// A cost (higher is worse) with the run's figures.
+    pub fn ratio_at_most(scenario: &'static str, what: &str, value: f64, limit: f64, m: &Measured) -> Row {
+        Row { target: Some((limit, false)), ..Row::ratio(scenario, what, value, limit, m) }
+    }
+
     pub fn at_most(scenario: &'static str, what: &str, value: f64, limit: f64) -> Row {
         Row { scenario, what: what.into(), value, target: Some((limit, false)), detail: String::new() }
     }

@@ -19,6 +19,7 @@ mod m20261204_000017_secret_versions;
 mod m20261204_000018_oauth_state_indexes;
 mod m20261204_000019_purged_deliveries;
 mod m20261204_000020_outbox_claim_token;
+mod m20261204_000021_delivery_kind_index;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_oauth_state_indexes::Migration),
             Box::new(m20261204_000019_purged_deliveries::Migration),
             Box::new(m20261204_000020_outbox_claim_token::Migration),
+            Box::new(m20261204_000021_delivery_kind_index::Migration),
         ]
     }
 }

@@ -25,6 +25,7 @@ mod introspection;
 mod layout;
 mod lifecycle;
 mod limits;
+mod list_reads;
 mod loaders;
 mod oauth_app_changes;
 mod oauth_states;

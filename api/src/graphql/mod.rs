@@ -6,6 +6,7 @@ pub mod depth;
 pub mod extension;
 pub mod handler;
 pub mod loaders;
+pub mod look_ahead;
 pub mod mutation;
 pub mod operation_metric;
 pub mod operation_span;

@@ -100,13 +100,14 @@ pub fn connection<T, N: OutputType>(
     page: Page<T>,
     req: &PageRequest,
     total: i64,
-    key: impl Fn(&T) -> String,
+    key: impl Fn(&T) -> &str,
     node: impl Fn(T) -> N,
 ) -> RowConnection<N> {
     let has_previous = (req.from_end && page.has_more) || req.after.is_some();
     let has_next = (!req.from_end && page.has_more) || req.before.is_some();
     let mut conn = Connection::with_additional_fields(has_previous, has_next, Counted { total_count: total });
-    conn.edges.extend(page.items.into_iter().map(|t| Edge::new(encode_row(&key(&t)), node(t))));
+    conn.edges.reserve_exact(page.items.len());
+    conn.edges.extend(page.items.into_iter().map(|t| Edge::new(encode_row(key(&t)), node(t))));
     conn
 }
 
@@ -145,7 +146,7 @@ fn not_a_cursor(name: &'static str) -> ApiError {
 }
 
 fn encode_row(id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("c:{id}"))
+    crate::domain::global_id::base64_joined("c", id)
 }
 
 fn decode_row(cursor: &str) -> Option<String> {
@@ -278,12 +279,12 @@ mod tests {
         let page = |has_more| Page { items: vec!["x".to_owned()], has_more };
         let flags = |c: RowConnection<String>| (c.has_previous_page, c.has_next_page);
         let back = page_request(None, None, Some(1), Some(&encode_row("y"))).expect("backward");
-        assert_eq!(flags(connection(page(true), &back, 3, Clone::clone, |t| t)), (true, true));
+        assert_eq!(flags(connection(page(true), &back, 3, String::as_str, |t| t)), (true, true));
         let back_from_end = page_request(None, None, Some(1), None).expect("backward from the end");
-        assert_eq!(flags(connection(page(false), &back_from_end, 1, Clone::clone, |t| t)), (false, false));
+        assert_eq!(flags(connection(page(false), &back_from_end, 1, String::as_str, |t| t)), (false, false));
         let forward = page_request(Some(1), Some(&encode_row("w")), None, None).expect("forward");
-        assert_eq!(flags(connection(page(false), &forward, 3, Clone::clone, |t| t)), (true, false));
+        assert_eq!(flags(connection(page(false), &forward, 3, String::as_str, |t| t)), (true, false));
         let bounded = page_request(Some(1), None, None, Some(&encode_row("y"))).expect("forward up to a cursor");
-        assert_eq!(flags(connection(page(false), &bounded, 3, Clone::clone, |t| t)), (false, true));
+        assert_eq!(flags(connection(page(false), &bounded, 3, String::as_str, |t| t)), (false, true));
     }
 }

@@ -185,13 +185,51 @@ pub async fn list(
     kind: Option<&str>,
     page: &PageRequest,
 ) -> Result<(Page<delivery::Model>, i64), DbErr> {
-    let mut q = delivery::Entity::find().filter(delivery::Column::IntegrationId.eq(integration_id));
-    if let Some(kind) = kind {
-        q = q.filter(delivery::Column::Kind.eq(kind));
+    Ok((self::page(db, integration_id, kind, page, true).await?, count(db, integration_id, kind).await?))
+}
+
+fn of(integration_id: &str, kind: Option<&str>) -> sea_orm::Select<delivery::Entity> {
+    let q = delivery::Entity::find().filter(delivery::Column::IntegrationId.eq(integration_id));
+    match kind {
+        Some(kind) => q.filter(delivery::Column::Kind.eq(kind)),
+        None => q,
     }
-    let total = q.clone().count(db).await? as i64;
-    let rows = keyset(q, delivery::Column::Id, ListOrder::NewestFirst, page).all(db).await?;
-    Ok((Page::from_overfetch(rows, page), total))
+}
+
+/// A page of the integration's deliveries, newest first, optionally of one kind: keyset over
+/// `ix_webhook_deliveries_ledger` (or `ix_webhook_deliveries_kind`), as cheap at page 10,000 as
+/// at page 1. Without `with_payload` the body is not read (the rows' `payload` is empty).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    integration_id: &str,
+    kind: Option<&str>,
+    page: &PageRequest,
+    with_payload: bool,
+) -> Result<Page<delivery::Model>, DbErr> {
+    let q = keyset(
+        without_payload(of(integration_id, kind), with_payload),
+        delivery::Column::Id,
+        ListOrder::NewestFirst,
+        page,
+    );
+    Ok(Page::from_overfetch(q.into_model::<delivery::Model>().all(db).await?, page))
+}
+
+/// How many deliveries the integration holds, optionally of one kind (a count over all of them:
+/// only for an answer that asks).
+pub async fn count(db: &impl ConnectionTrait, integration_id: &str, kind: Option<&str>) -> Result<i64, DbErr> {
+    Ok(of(integration_id, kind).count(db).await? as i64)
+}
+
+/// `q` reading every column but the body, which reads as empty, unless `with_payload`.
+fn without_payload(q: sea_orm::Select<delivery::Entity>, with_payload: bool) -> sea_orm::Select<delivery::Entity> {
+    use sea_orm::Iterable as _;
+    if with_payload {
+        return q;
+    }
+    q.select_only()
+        .columns(delivery::Column::iter().filter(|c| !matches!(c, delivery::Column::Payload)))
+        .column_as(Expr::val(""), "payload")
 }
 
 /// At most `limit` of the integration's deliveries with ids after `after`, in id (arrival) order:
@@ -204,14 +242,7 @@ pub async fn after_id(
     limit: u64,
     with_payload: bool,
 ) -> Result<Vec<delivery::Model>, DbErr> {
-    use sea_orm::Iterable as _;
-    let mut q = delivery::Entity::find();
-    if !with_payload {
-        q = q
-            .select_only()
-            .columns(delivery::Column::iter().filter(|c| !matches!(c, delivery::Column::Payload)))
-            .column_as(Expr::val(""), "payload");
-    }
+    let q = without_payload(delivery::Entity::find(), with_payload);
     q.filter(delivery::Column::IntegrationId.eq(integration_id))
         .filter(delivery::Column::Id.gt(after))
         .order_by_asc(delivery::Column::Id)

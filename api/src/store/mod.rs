@@ -5,6 +5,7 @@ pub mod automations;
 pub mod checkpoint;
 pub mod deliveries;
 pub mod integrations;
+pub mod integrations_list;
 pub mod oauth_states;
 pub mod outbox;
 pub mod pagination;

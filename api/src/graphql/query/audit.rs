@@ -34,6 +34,6 @@ impl AuditQuery {
         let req = pagination::page_request(first, after.as_deref(), last, before.as_deref())?;
         let page = store::audit::list(db, &p.tenant_id, &req).await?;
         let total = store::audit::count(db, &p.tenant_id).await? as i64;
-        Ok(pagination::connection(page, &req, total, |m| m.id.clone(), AuditEvent::from))
+        Ok(pagination::connection(page, &req, total, |m| m.id.as_str(), AuditEvent::from))
     }
 }

@@ -6,12 +6,14 @@ use crate::domain::flavor::Flavor;
 use crate::domain::global_id::{BadId, Kind, decode};
 use crate::domain::organization_url::OrganizationUrl;
 use crate::error::ApiError;
-use crate::graphql::context;
 use crate::graphql::mutation::credential_migration::CredentialKind;
 use crate::graphql::pagination::{self, RowConnection};
 use crate::graphql::types::enums::{AzureDevOpsFlavor, IntegrationStatus};
 use crate::graphql::types::integration::AzureDevOpsIntegration;
+use crate::graphql::types::integration_parts;
+use crate::graphql::{context, look_ahead};
 use crate::store;
+use crate::store::integrations_list::{self, Filter};
 
 #[derive(Default)]
 pub struct IntegrationQuery;
@@ -48,29 +50,26 @@ impl IntegrationQuery {
         let p = context::principal(ctx)?;
         let db = context::db(ctx)?;
         let req = pagination::page_request(first, after.as_deref(), last, before.as_deref())?;
-        let wanted: Vec<String> = labels.unwrap_or_default().iter().map(|l| l.trim().to_lowercase()).collect();
         let organization = match organization_url.as_deref() {
             Some(raw) => Some(OrganizationUrl::parse(raw, None).map_err(ApiError::from)?.canonical_key()),
             None => None,
         };
-        let flavor = flavor.map(|f| Flavor::from(f).as_str());
         let kinds = credential_kinds.unwrap_or_default();
-        // A tenant holds few integrations: filter in memory, then page by id.
-        let matching: Vec<_> = store::integrations::list(db, &p.tenant_id)
-            .await?
-            .into_iter()
-            .filter(|m| status.is_none_or(|s| store::integrations::status(m) == s.into()))
-            .filter(|m| {
-                let have = store::integrations::labels(m);
-                wanted.iter().all(|w| have.contains(w))
-            })
-            .filter(|m| organization.as_ref().is_none_or(|o| m.organization_url.to_lowercase() == *o))
-            .filter(|m| flavor.is_none_or(|f| m.flavor == f))
-            .filter(|m| kinds.iter().all(|k| holds(m, *k)))
-            .collect();
-        let total = matching.len() as i64;
-        let page = store::pagination::in_memory(matching, |m| m.id.as_str(), &req);
-        Ok(pagination::connection(page, &req, total, |m| m.id.clone(), AzureDevOpsIntegration::new))
+        let filter = Filter {
+            status: status.map(Into::into),
+            labels: labels.unwrap_or_default().iter().map(|l| l.trim().to_lowercase()).collect(),
+            organization,
+            flavor: flavor.map(|f| Flavor::from(f).as_str()),
+            holds_pat: kinds.contains(&CredentialKind::Pat),
+            holds_oauth_app: kinds.contains(&CredentialKind::OauthApp),
+            holds_app_identity: kinds.contains(&CredentialKind::AppIdentity),
+        };
+        // Filtered and paged in SQL, reading the columns the nodes show; counted only when asked.
+        let read = integration_parts::read_for(look_ahead::node_fields(ctx).into_iter());
+        let page = integrations_list::page(db, &p.tenant_id, &filter, &read, &req).await?;
+        let total =
+            if look_ahead::selects_total(ctx) { integrations_list::count(db, &p.tenant_id, &filter).await? } else { 0 };
+        Ok(pagination::connection(page, &req, total, |m| m.id.as_str(), AzureDevOpsIntegration::new))
     }
 
     /// The integration named `name` in the caller's tenant (names are unique per tenant,
@@ -99,14 +98,5 @@ impl IntegrationQuery {
             Err(e) => return Err(e.into()),
         };
         Ok(store::integrations::get(db, &p.tenant_id, &raw).await?.map(AzureDevOpsIntegration::new))
-    }
-}
-
-/// Whether `m` holds a credential of `kind`.
-fn holds(m: &entity::integration::Model, kind: CredentialKind) -> bool {
-    match kind {
-        CredentialKind::Pat => m.pat_sealed.is_some(),
-        CredentialKind::OauthApp => m.oauth_client_id.is_some(),
-        CredentialKind::AppIdentity => m.app_client_id.is_some(),
     }
 }

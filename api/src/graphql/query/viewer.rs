@@ -76,7 +76,7 @@ impl ViewerQuery {
         }
         let mut users = users.into_iter();
         let page = page.map(|row| ApiToken { row, user: users.next().unwrap_or_default() });
-        Ok(pagination::connection(page, &req, total, |t| t.row.id.clone(), |t| t))
+        Ok(pagination::connection(page, &req, total, |t| t.row.id.as_str(), |t| t))
     }
 
     /// Any object by its global ID; null when it does not exist (or belongs to another tenant).

@@ -7,8 +7,8 @@ use super::delivery::{WebhookDelivery, WebhookEventType};
 use super::service_hook::ServiceHookSubscription;
 use crate::domain::service_hook::EventKind;
 use crate::error::ApiError;
-use crate::graphql::context;
 use crate::graphql::pagination::{self, RowConnection};
+use crate::graphql::{context, look_ahead};
 use crate::service_hooks::subscriptions::{self as hooks, Live};
 use crate::store;
 
@@ -26,8 +26,12 @@ pub async fn deliveries(
     let db = context::db(ctx)?;
     let req = pagination::page_request(first, after.as_deref(), last, before.as_deref())?;
     let kind = event_type.map(|k| EventKind::from(k).as_str());
-    let (page, total) = store::deliveries::list(db, &integration.id, kind, &req).await?;
-    Ok(pagination::connection(page, &req, total, |d| d.id.clone(), WebhookDelivery))
+    // The body only when a node shows it; the count only when the answer asks for it.
+    let with_payload = look_ahead::node_fields(ctx).contains(&"payload");
+    let page = store::deliveries::page(db, &integration.id, kind, &req, with_payload).await?;
+    let total =
+        if look_ahead::selects_total(ctx) { store::deliveries::count(db, &integration.id, kind).await? } else { 0 };
+    Ok(pagination::connection(page, &req, total, |d| d.id.as_str(), WebhookDelivery))
 }
 
 /// `AzureDevOpsIntegration.serviceHooks`: ADMIN only; each with its live state from Azure DevOps.

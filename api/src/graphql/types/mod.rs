@@ -8,6 +8,7 @@ pub mod browse;
 pub mod delivery;
 pub mod enums;
 pub mod integration;
+pub mod integration_parts;
 pub mod integration_webhooks;
 pub mod node;
 pub mod pending_authorization;
