@@ -268,7 +268,6 @@ fn capabilities(
         edge: crate::webhooks::edge::Edge::new(
             config.webhook_rate_limit,
             config.webhook_auth_failure_limit,
-            config.webhook_auth_failure_limit_total,
             config.trusted_proxies.clone(),
         ),
         upstream,

@@ -160,7 +160,6 @@ pub fn effective_config(c: &Config) -> String {
         ("VCSLINK_TOKEN_REVOCATION_CHECK_SECONDS", c.token_revocation_check.as_secs().to_string()),
         ("VCSLINK_WEBHOOK_RATE_LIMIT", c.webhook_rate_limit.to_string()),
         ("VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT", c.webhook_auth_failure_limit.to_string()),
-        ("VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT_TOTAL", c.webhook_auth_failure_limit_total.to_string()),
         ("VCSLINK_DELIVERY_RETENTION_DAYS", c.delivery_retention_days.to_string()),
         ("VCSLINK_TRUSTED_PROXIES", c.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
         ("VCSLINK_WEBHOOK_MAX_BODY_BYTES", c.webhook_max_body_bytes.to_string()),

@@ -122,11 +122,6 @@ pub const KEYS: &[Key] = &[
         "failed webhook authentications per second per source address (burst 10×); over it the address is throttled (503 + Retry-After, no database lookups) except for deliveries the integration cache already vouches for; 0 turns it off",
     ),
     key(
-        "VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT_TOTAL",
-        "50",
-        "failed webhook authentications per second from all addresses together (burst 10×); over it every address is throttled as above for a while, so a flood from many addresses costs no database lookups; 0 turns it off",
-    ),
-    key(
         "VCSLINK_DELIVERY_RETENTION_DAYS",
         "30",
         "deliveries older than this are purged in the background in small batches (payloads gone, counts kept in `webhook.purgedDeliveries`); 0 keeps every delivery",

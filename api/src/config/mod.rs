@@ -81,9 +81,6 @@ pub struct Config {
     /// Failed webhook authentications per second per source address (burst 10×) before the
     /// address is throttled; 0 turns it off.
     pub webhook_auth_failure_limit: u32,
-    /// Failed webhook authentications per second from all addresses (burst 10×) before every
-    /// address is throttled; 0 turns it off.
-    pub webhook_auth_failure_limit_total: u32,
     /// Proxies whose `X-Forwarded-For` names the client (the webhook edge's source address).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Deliveries older than this many days are purged (their counts kept); 0 keeps them all.
@@ -154,7 +151,6 @@ impl Config {
             webhook_password_grace: Duration::from_secs(24 * 3600),
             webhook_rate_limit: 200,
             webhook_auth_failure_limit: 5,
-            webhook_auth_failure_limit_total: 50,
             trusted_proxies: Vec::new(),
             delivery_retention_days: 30,
             delivery_purge_interval: Duration::from_secs(600),
@@ -303,12 +299,6 @@ impl Config {
         if let Some(v) = var("VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT") {
             config.webhook_auth_failure_limit = v.trim().parse().map_err(|_| ConfigError {
                 var: "VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT",
-                message: "expected a whole number of failed authentications per second (0 = off)".into(),
-            })?;
-        }
-        if let Some(v) = var("VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT_TOTAL") {
-            config.webhook_auth_failure_limit_total = v.trim().parse().map_err(|_| ConfigError {
-                var: "VCSLINK_WEBHOOK_AUTH_FAILURE_LIMIT_TOTAL",
                 message: "expected a whole number of failed authentications per second (0 = off)".into(),
             })?;
         }

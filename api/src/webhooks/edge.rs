@@ -5,11 +5,6 @@
 //!   throttled (503 with `Retry-After`): from then on only a delivery the integration cache already
 //!   vouches for (the right password for a recently seen integration) gets through, and nothing it
 //!   sends reaches the database.
-//! - Failed authentications are also counted all together. A flood from many addresses (each
-//!   under its own budget) that spends the total budget throttles every address for a while: as
-//!   above, only deliveries the cache vouches for get through, so a flood of random URLs costs
-//!   a cache lookup each, not a database read. A real delivery the cache does not know yet is
-//!   answered 503 with `Retry-After`, which Azure DevOps retries.
 //! - Only authenticated deliveries count against their integration's bucket, so a flood on a
 //!   known id cannot spend the budget Azure DevOps' real deliveries need.
 //!
@@ -32,9 +27,6 @@ use crate::keyed_limit::KeyedLimit;
 const MAX_ADDRESSES: usize = 100_000;
 /// Integrations (delivery buckets) held at most.
 const MAX_INTEGRATIONS: usize = 100_000;
-/// The shortest time every address stays throttled once failures from all of them together are
-/// over budget (a flood seldom stops within a second; Azure DevOps retries after a minute).
-const MIN_STORM: Duration = Duration::from_secs(10);
 /// The longest an address stays throttled after its last refused attempt.
 const MAX_THROTTLE: Duration = Duration::from_secs(60);
 
@@ -43,31 +35,20 @@ const MAX_THROTTLE: Duration = Duration::from_secs(60);
 pub struct Edge {
     failures: KeyedLimit<IpAddr>,
     throttled: moka::sync::Cache<IpAddr, Instant>,
-    /// Every address's failures together, and until when all addresses are throttled.
-    all_failures: KeyedLimit<()>,
-    storm: moka::sync::Cache<(), Instant>,
     deliveries: KeyedLimit<String>,
     trusted_proxies: Arc<Vec<IpNet>>,
 }
 
 impl Edge {
     /// `deliveries_per_second` per integration (burst 2×), `failures_per_second` per address
-    /// (burst 10×), `failures_per_second_total` for all addresses (burst 10×); 0 turns each off.
-    pub fn new(
-        deliveries_per_second: u32,
-        failures_per_second: u32,
-        failures_per_second_total: u32,
-        trusted_proxies: Vec<IpNet>,
-    ) -> Edge {
+    /// (burst 10×); 0 turns either off.
+    pub fn new(deliveries_per_second: u32, failures_per_second: u32, trusted_proxies: Vec<IpNet>) -> Edge {
         Edge {
             failures: KeyedLimit::new(failures_per_second, failures_per_second.saturating_mul(10), MAX_ADDRESSES),
             throttled: moka::sync::Cache::builder()
                 .max_capacity(MAX_ADDRESSES as u64)
                 .time_to_live(MAX_THROTTLE)
                 .build(),
-            // One key; a key set at its cap refuses every check, so the cap is above it.
-            all_failures: KeyedLimit::new(failures_per_second_total, failures_per_second_total.saturating_mul(10), 2),
-            storm: moka::sync::Cache::builder().max_capacity(1).time_to_live(MAX_THROTTLE).build(),
             deliveries: KeyedLimit::new(
                 deliveries_per_second,
                 deliveries_per_second.saturating_mul(2),
@@ -96,20 +77,15 @@ impl Edge {
 
     /// How long `source` is still throttled; `None` when it is not.
     pub fn throttled(&self, source: IpAddr) -> Option<Duration> {
-        let left = |until: Instant| until.checked_duration_since(Instant::now()).filter(|d| !d.is_zero());
-        self.storm.get(&()).and_then(left).or_else(|| self.throttled.get(&source).and_then(left))
+        let until = self.throttled.get(&source)?;
+        until.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())
     }
 
-    /// Counts a failed authentication from `source`; over its budget, it is throttled, and over
-    /// the total budget every address is.
+    /// Counts a failed authentication from `source`; over its budget, it is throttled.
     pub fn failed(&self, source: IpAddr) {
         if let Err(wait) = self.failures.check(&source) {
             let wait = wait.clamp(Duration::from_secs(1), MAX_THROTTLE);
             self.throttled.insert(source, Instant::now() + wait);
-        }
-        if let Err(wait) = self.all_failures.check(&()) {
-            let wait = wait.clamp(MIN_STORM, MAX_THROTTLE);
-            self.storm.insert((), Instant::now() + wait);
         }
     }
 
@@ -135,7 +111,7 @@ mod tests {
 
     #[test]
     fn an_address_over_its_failure_budget_is_throttled_alone() {
-        let edge = Edge::new(10, 1, 0, vec![]);
+        let edge = Edge::new(10, 1, vec![]);
         let (bad, good): (IpAddr, IpAddr) = ("203.0.113.9".parse().unwrap(), "198.51.100.1".parse().unwrap());
         for _ in 0..10 {
             edge.failed(bad);
@@ -149,7 +125,7 @@ mod tests {
 
     #[test]
     fn a_hundred_thousand_failing_addresses_stay_bounded() {
-        let edge = Edge::new(10, 1, 1_000_000, vec![]);
+        let edge = Edge::new(10, 1, vec![]);
         for i in 0..100_000u32 {
             edge.failed(IpAddr::from(i.to_be_bytes()));
         }
@@ -159,22 +135,8 @@ mod tests {
     }
 
     #[test]
-    fn failures_from_many_addresses_over_the_total_throttle_every_address() {
-        let edge = Edge::new(10, 5, 2, vec![]);
-        // Twenty addresses, one failure each: every one under its own budget of 50.
-        for i in 0..20u32 {
-            edge.failed(IpAddr::from((0xC633_6400 + i).to_be_bytes()));
-        }
-        let fresh: IpAddr = "192.0.2.77".parse().unwrap();
-        assert!(edge.throttled(fresh).is_none(), "the total burst is 20");
-        edge.failed(IpAddr::from(0xC633_6500u32.to_be_bytes()));
-        let wait = edge.throttled(fresh).expect("a storm throttles even an address that never failed");
-        assert!(wait <= MAX_THROTTLE);
-    }
-
-    #[test]
     fn the_client_behind_a_trusted_proxy_is_the_source() {
-        let edge = Edge::new(10, 1, 0, vec!["10.0.0.0/8".parse().unwrap()]);
+        let edge = Edge::new(10, 1, vec!["10.0.0.0/8".parse().unwrap()]);
         let mut h = HeaderMap::new();
         h.insert("x-forwarded-for", "198.51.100.7, 10.1.2.3".parse().unwrap());
         assert_eq!(edge.source(peer("10.0.0.1"), &h), Some("198.51.100.7".parse().unwrap()));
