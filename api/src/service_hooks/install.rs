@@ -158,21 +158,20 @@ pub async fn repair(
         let mut req = request_for(state, &h, &password);
         match &l {
             _ if failure.is_some() => out.push((h, l)),
-            Live::Missing => match state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await {
-                Ok(sub) => {
-                    recreated.push((h, sub));
-                    repaired += 1;
-                }
-                Err(e) => {
-                    failure = Some(upstream_error(e));
-                    out.push((h, l));
-                }
-            },
-            // An update does not revive these (docs/azure-devops-wire.md §3.10), nor changes an
-            // owner: delete, create anew.
-            Live::Present(_) if l.needs_recreating() || (reown && hooks::person_owned(&h, Some(t.kind))) => {
-                let gone = state.azure.delete_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id);
-                let recreate = match gone.await {
+            // Missing, or disabled in a way an update does not revive (docs/azure-devops-wire.md
+            // §3.10), or to be re-owned: (delete and) create anew.
+            Live::Missing | Live::Present(_)
+                if matches!(l, Live::Missing)
+                    || l.needs_recreating()
+                    || (reown && hooks::person_owned(&h, Some(t.kind))) =>
+            {
+                let gone = match &l {
+                    Live::Missing => Ok(()),
+                    _ => {
+                        state.azure.delete_subscription(&t.base, t.api_version, &t.credential, &h.subscription_id).await
+                    }
+                };
+                let recreate = match gone {
                     Ok(()) | Err(AzureError::NotFound { .. }) => {
                         state.azure.create_subscription(&t.base, t.api_version, &t.credential, &req).await
                     }
